@@ -1,0 +1,2 @@
+#pragma once
+// placeholder until the merkle helper lands
