@@ -1,0 +1,229 @@
+// folio-loadgen: signs work registrations from K accounts and drives them into a node over
+// JSON-RPC, recording every transaction the node reports committed. Used by scripts/bench and by
+// the crash tests (which check that every recorded transaction survives a SIGKILL).
+//
+//   folio-loadgen accounts --seed S --accounts K          # prints K {"address","secret_key"} lines
+//   folio-loadgen run --node URL --seed S --accounts K --count N [--concurrency C] [--rate R]
+//                 [--out FILE] [--duration-s D] [--title-prefix P]
+// The accounts are derived deterministically from the seed (TaggedHash), so a genesis can grant
+// them roles before the run. Output: one JSON summary line on stdout.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <cli/rpc_client.h>
+#include <node/core/codec.h>
+#include <node/state/types.h>
+
+using nlohmann::json;
+using namespace folio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+SecretKey DeriveKey(const std::string& seed, uint64_t i) {
+    for (uint64_t ctr = 0;; ++ctr) {
+        Writer w;
+        w.Str(seed);
+        w.U64(i);
+        w.U64(ctr);
+        Hash256 h = TaggedHash("folio/loadgen/key", w.bytes());
+        SecretKey sk = SecretKey::FromView(h.view());
+        if (IsValidSecretKey(sk)) return sk;
+    }
+}
+
+std::string Arg(int argc, char** argv, const std::string& name, const std::string& def) {
+    for (int i = 2; i + 1 < argc; ++i)
+        if (argv[i] == "--" + name) return argv[i + 1];
+    return def;
+}
+
+struct Pending {
+    std::string hash;
+    std::string hex;
+    Clock::time_point submitted;
+    bool done = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: folio-loadgen accounts|run ...\n");
+        return 2;
+    }
+    std::string mode = argv[1];
+    std::string seed = Arg(argc, argv, "seed", "folio-bench");
+    size_t accounts = std::stoul(Arg(argc, argv, "accounts", "8"));
+    if (mode == "accounts") {
+        for (size_t i = 0; i < accounts; ++i) {
+            SecretKey sk = DeriveKey(seed, i);
+            std::cout << json{{"address", DerivePublicKey(sk)->hex()}, {"secret_key", sk.hex()}}.dump() << "\n";
+        }
+        return 0;
+    }
+    if (mode != "run") {
+        std::fprintf(stderr, "folio-loadgen: unknown mode %s\n", mode.c_str());
+        return 2;
+    }
+    std::string url = Arg(argc, argv, "node", "http://127.0.0.1:26657");
+    size_t count = std::stoul(Arg(argc, argv, "count", "1000"));
+    size_t concurrency = std::stoul(Arg(argc, argv, "concurrency", "8"));
+    double rate = std::stod(Arg(argc, argv, "rate", "0"));
+    std::string out_file = Arg(argc, argv, "out", "");
+    std::string prefix = Arg(argc, argv, "title-prefix", "load");
+    double duration_s = std::stod(Arg(argc, argv, "duration-s", "600"));
+
+    cli::RpcClient rpc(url);
+    json info = rpc.Call("chain_info", json::object());
+    std::string chain_id = info.at("chain_id").get<std::string>();
+
+    // Sign everything up front (the node's cost is what we measure, not ours).
+    std::vector<SecretKey> keys;
+    std::vector<uint64_t> nonces;
+    for (size_t a = 0; a < accounts; ++a) {
+        keys.push_back(DeriveKey(seed, a));
+        cli::RpcClient r(url);
+        r.Login(keys.back(), chain_id);
+        nonces.push_back(r.Call("account_get", {{"address", DerivePublicKey(keys.back())->hex()}}).at("pending_nonce").get<uint64_t>());
+    }
+    auto run_tag = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+    std::vector<Pending> txs(count);
+    for (size_t i = 0; i < count; ++i) {
+        size_t a = i % accounts;
+        state::Transaction tx;
+        tx.chain_id = chain_id;
+        tx.sender = *DerivePublicKey(keys[a]);
+        tx.nonce = nonces[a]++;
+        state::RegisterWorkTx b;
+        b.fingerprint = Sha256Of(std::string_view(seed + "/" + run_tag + "/" + std::to_string(i)));
+        b.title = prefix + " " + std::to_string(i);
+        b.kind = state::WorkKind::SONG;
+        b.owners = {{tx.sender, 10000}};
+        tx.body = b;
+        state::SignTx(tx, keys[a], b.fingerprint);
+        txs[i].hash = state::TxId(tx).hex();
+        txs[i].hex = ToHex(state::EncodeTx(tx));
+    }
+
+    std::atomic<size_t> next{0}, submitted{0}, rejected{0};
+    std::atomic<bool> stop{false};
+    auto start = Clock::now();
+    std::vector<std::thread> workers;
+    for (size_t t = 0; t < concurrency; ++t) {
+        workers.emplace_back([&] {
+            httplib::Client http(url);
+            http.set_keep_alive(true);
+            while (!stop) {
+                size_t i = next.fetch_add(1);
+                if (i >= count) break;
+                if (rate > 0) {
+                    auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * static_cast<double>(i) / rate));
+                    std::this_thread::sleep_until(due);
+                }
+                json req = {{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_submit"}, {"params", {{"tx", txs[i].hex}}}};
+                txs[i].submitted = Clock::now();
+                for (int attempt = 0; attempt < 50 && !stop; ++attempt) {
+                    auto res = http.Post("/", req.dump(), "application/json");
+                    if (!res) {  // node down (crash tests): retry
+                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                        continue;
+                    }
+                    json body = json::parse(res->body, nullptr, false);
+                    if (body.is_object() && body.contains("error")) {
+                        int code = body["error"].value("code", 0);
+                        if (code == -32005) {  // rate/limit: back off and retry
+                            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                            continue;
+                        }
+                        ++rejected;
+                    } else {
+                        ++submitted;
+                    }
+                    break;
+                }
+            }
+        });
+    }
+
+    // Poll for commits with batched tx_get calls; record each committed transaction once.
+    std::ofstream out;
+    if (!out_file.empty()) out.open(out_file, std::ios::app);
+    std::vector<double> latencies_ms;
+    size_t committed = 0, failed = 0;
+    httplib::Client http(url);
+    http.set_keep_alive(true);
+    size_t cursor = 0;
+    while (committed + failed < count && Clock::now() - start < std::chrono::duration<double>(duration_s)) {
+        size_t limit = std::min(next.load(), count);
+        json batch = json::array();
+        std::vector<size_t> idx;
+        for (size_t i = cursor; i < limit && batch.size() < 100; ++i) {
+            if (txs[i].done) continue;
+            batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_get"}, {"params", {{"hash", txs[i].hash}}}});
+            idx.push_back(i);
+        }
+        if (batch.empty()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            continue;
+        }
+        auto res = http.Post("/", batch.dump(), "application/json");
+        if (!res) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+        }
+        json body = json::parse(res->body, nullptr, false);
+        bool progress = false;
+        if (body.is_array()) {
+            auto now = Clock::now();
+            for (const json& r : body) {
+                if (!r.contains("result")) continue;
+                size_t i = r.at("id").get<size_t>();
+                std::string status = r["result"].value("status", "");
+                if (status == "committed") {
+                    txs[i].done = true;
+                    progress = true;
+                    if (r["result"].value("success", false)) {
+                        ++committed;
+                        latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - txs[i].submitted).count());
+                        if (out.is_open()) out << txs[i].hash << " " << r["result"].value("height", 0) << "\n";
+                    } else {
+                        ++failed;
+                    }
+                } else if (status == "rejected") {
+                    txs[i].done = true;
+                    ++failed;
+                    progress = true;
+                }
+            }
+        }
+        if (out.is_open()) out.flush();
+        while (cursor < count && txs[cursor].done) ++cursor;
+        if (!progress) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    stop = true;
+    for (auto& w : workers) w.join();
+    double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    std::sort(latencies_ms.begin(), latencies_ms.end());
+    auto pct = [&](double p) {
+        if (latencies_ms.empty()) return 0.0;
+        return latencies_ms[std::min(latencies_ms.size() - 1, static_cast<size_t>(p * static_cast<double>(latencies_ms.size())))];
+    };
+    std::cout << json{{"submitted", submitted.load()}, {"rejected_at_submit", rejected.load()}, {"committed", committed},
+                      {"failed", failed},           {"seconds", secs},                       {"tx_per_s", static_cast<double>(committed) / secs},
+                      {"p50_ms", pct(0.5)},         {"p99_ms", pct(0.99)}}
+                     .dump()
+              << "\n";
+    return committed == count ? 0 : 1;
+}

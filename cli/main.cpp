@@ -1,0 +1,594 @@
+// folio — the Folio CLI wallet. See docs/cli.md for every command.
+// Exit status 0 on success; non-zero with one line on stderr on failure.
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <iomanip>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <cli/keystore.h>
+#include <cli/rpc_client.h>
+#include <node/core/hash.h>
+#include <node/state/types.h>
+
+using nlohmann::json;
+using namespace folio;
+using namespace folio::state;
+
+namespace {
+
+// A usage or input problem: printed as one line, exit status 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+// A failure the user should read: one line, exit status 1.
+struct CliError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Args {
+    std::vector<std::string> pos;                        // positional words
+    std::map<std::string, std::vector<std::string>> opt;  // --name value (repeatable)
+    std::map<std::string, bool> flags;                   // --name
+
+    bool Flag(const std::string& n) const { return flags.count(n) != 0; }
+    std::optional<std::string> Opt(const std::string& n) const {
+        auto it = opt.find(n);
+        if (it == opt.end() || it->second.empty()) return std::nullopt;
+        return it->second.back();
+    }
+    std::string Need(const std::string& n) const {
+        auto v = Opt(n);
+        if (!v) throw UsageError("missing --" + n);
+        return *v;
+    }
+    std::vector<std::string> All(const std::string& n) const {
+        auto it = opt.find(n);
+        return it == opt.end() ? std::vector<std::string>{} : it->second;
+    }
+};
+
+// Options that take a value; everything else starting with -- is a flag.
+const char* VALUE_OPTS[] = {"node", "home", "key", "password-file", "title", "kind", "owner", "isrc", "iswc", "isan", "eidr",
+                            "metadata-uri", "metadata-hash", "nonce", "expires", "o", "output", "secret-hex", "timeout",
+                            "certificate", "genesis", "role", "threshold"};
+
+Args Parse(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) == 0 || s == "-o") {
+            std::string name = s == "-o" ? "o" : s.substr(2);
+            std::string value;
+            bool has_value = false;
+            if (auto eq = name.find('='); eq != std::string::npos) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+                has_value = true;
+            }
+            bool takes = false;
+            for (const char* v : VALUE_OPTS) takes = takes || name == v;
+            if (takes) {
+                if (!has_value) {
+                    if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+                    value = argv[++i];
+                }
+                a.opt[name].push_back(value);
+            } else {
+                if (has_value) throw UsageError("--" + name + " takes no value");
+                a.flags[name] = true;
+            }
+        } else {
+            a.pos.push_back(s);
+        }
+    }
+    return a;
+}
+
+struct Ctx {
+    Args args;
+    bool json_out = false;
+    std::string home;
+    std::string node_url;
+
+    cli::Keystore Keys() const { return cli::Keystore(home); }
+};
+
+std::string DefaultHome() {
+    if (const char* h = std::getenv("FOLIO_HOME")) return h;
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.folio";
+}
+
+// Reads a password: --password-file, FOLIO_PASSWORD, or a no-echo prompt on the terminal.
+std::string ReadPassword(const Ctx& c, const std::string& prompt, bool confirm) {
+    if (auto f = c.args.Opt("password-file")) {
+        std::ifstream in(*f);
+        if (!in) throw CliError("cannot read password file " + *f);
+        std::string p;
+        std::getline(in, p);
+        return p;
+    }
+    if (const char* p = std::getenv("FOLIO_PASSWORD")) return p;
+    if (!isatty(STDIN_FILENO)) throw CliError("no password: use --password-file or FOLIO_PASSWORD, or run on a terminal");
+    auto ask = [&](const std::string& pr) {
+        std::fprintf(stderr, "%s", pr.c_str());
+        termios old{};
+        tcgetattr(STDIN_FILENO, &old);
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        std::string p;
+        std::getline(std::cin, p);
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        std::fprintf(stderr, "\n");
+        return p;
+    };
+    std::string p = ask(prompt);
+    if (confirm && ask("Repeat password: ") != p) throw CliError("passwords do not match");
+    return p;
+}
+
+void Print(const Ctx& c, const json& j, const std::string& human) {
+    if (c.json_out) std::cout << j.dump() << "\n";
+    else std::cout << human << (human.empty() || human.back() == '\n' ? "" : "\n");
+}
+
+// ---------------------------------------------------------------- keys
+
+int CmdKeys(Ctx& c) {
+    if (c.args.pos.size() < 2) throw UsageError("usage: folio keys add|list|show|import|recover NAME");
+    const std::string& sub = c.args.pos[1];
+    cli::Keystore ks = c.Keys();
+    if (sub == "list") {
+        json out = json::array();
+        std::string human;
+        auto list = ks.List();
+        if (!list) throw CliError(list.error().message);
+        for (const auto& k : list.value()) {
+            out.push_back({{"name", k.name}, {"address", k.address.hex()}});
+            human += k.name + "  " + k.address.hex() + "\n";
+        }
+        Print(c, out, human.empty() ? "no keys in " + c.home : human);
+        return 0;
+    }
+    if (c.args.pos.size() < 3) throw UsageError("usage: folio keys " + sub + " NAME");
+    const std::string& name = c.args.pos[2];
+    if (sub == "show") {
+        auto k = ks.Show(name);
+        if (!k) throw CliError(k.error().message);
+        Print(c, {{"name", k->name}, {"address", k->address.hex()}}, k->address.hex());
+        return 0;
+    }
+    if (sub == "add") {
+        std::string pw = ReadPassword(c, "Password for key '" + name + "': ", true);
+        auto k = ks.Create(name, pw);
+        if (!k) throw CliError(k.error().message);
+        std::string words(k->mnemonic.str());
+        struct Wipe {
+            std::string& s;
+            ~Wipe() { sodium_memzero(s.data(), s.size()); }
+        } wipe{words};
+        Print(c, {{"name", k->info.name}, {"address", k->info.address.hex()}, {"mnemonic", words}},
+              "created key '" + name + "'\naddress:  " + k->info.address.hex() +
+                  "\nmnemonic: " + words + "\nWrite the mnemonic down: it is the only way to restore this key.");
+        return 0;
+    }
+    if (sub == "recover") {
+        std::fprintf(stderr, "Enter the mnemonic: ");
+        std::string words;
+        std::getline(std::cin, words);
+        std::string pw = ReadPassword(c, "Password for key '" + name + "': ", true);
+        auto k = ks.Import(name, pw, words);
+        if (!k) throw CliError(k.error().message);
+        Print(c, {{"name", k->name}, {"address", k->address.hex()}}, "restored key '" + name + "': " + k->address.hex());
+        return 0;
+    }
+    if (sub == "import") {
+        auto sk = SecretKey::FromHexStr(c.args.Need("secret-hex"));
+        if (!sk) throw UsageError("--secret-hex must be 64 hex characters");
+        std::string pw = ReadPassword(c, "Password for key '" + name + "': ", true);
+        auto k = ks.ImportSecret(name, pw, *sk);
+        sodium_memzero(sk->data.data(), sk->data.size());
+        if (!k) throw CliError(k.error().message);
+        Print(c, {{"name", k->name}, {"address", k->address.hex()}}, "imported key '" + name + "': " + k->address.hex());
+        return 0;
+    }
+    throw UsageError("unknown command: folio keys " + sub);
+}
+
+// ---------------------------------------------------------------- signing helpers
+
+struct Signer {
+    SecretKey sk;
+    Address address;
+    ~Signer() { sodium_memzero(sk.data.data(), sk.data.size()); }
+};
+
+std::unique_ptr<Signer> Unlock(const Ctx& c) {
+    std::string name = c.args.Opt("key").value_or(std::getenv("FOLIO_KEY") ? std::getenv("FOLIO_KEY") : "");
+    cli::Keystore ks = c.Keys();
+    if (name.empty()) {
+        auto list = ks.List();
+        if (!list || list->size() != 1) throw UsageError("choose a signing key with --key NAME");
+        name = list->front().name;
+    }
+    std::string pw = ReadPassword(c, "Password for key '" + name + "': ", false);
+    auto sk = ks.Unlock(name, pw);
+    sodium_memzero(pw.data(), pw.size());
+    if (!sk) throw CliError(sk.error().message);
+    auto s = std::make_unique<Signer>();
+    s->sk = sk.value().get();
+    s->address = *DerivePublicKey(s->sk);
+    return s;
+}
+
+Hash256 RandomAux() {
+    Hash256 h;
+    randombytes_buf(h.data.data(), h.data.size());
+    return h;
+}
+
+uint64_t ParseTimeMs(const std::string& s) {
+    if (!s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        return std::stoull(s) * 1000;
+    std::tm tm{};
+    std::istringstream in(s);
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    if (in.fail()) throw UsageError("time must be RFC 3339 (2026-12-01T00:00:00Z) or unix seconds: " + s);
+    return static_cast<uint64_t>(timegm(&tm)) * 1000;
+}
+
+std::string NodeUrl(const Ctx& c) { return c.node_url; }
+
+// Signs `body` as the signer, submits it, and waits for its outcome unless --no-wait or --offline.
+// With --offline (and --nonce) the signed transaction is written as hex to -o FILE or stdout.
+json SignAndSend(Ctx& c, TxBody body) {
+    auto signer = Unlock(c);
+    Transaction tx;
+    tx.sender = signer->address;
+    tx.body = std::move(body);
+    if (auto e = c.args.Opt("expires")) tx.expires_at_ms = ParseTimeMs(*e);
+    bool offline = c.args.Flag("offline");
+    std::optional<cli::RpcClient> rpc;
+    if (offline) {
+        tx.chain_id = c.args.Opt("chain-id").value_or("");
+        if (auto n = c.args.Opt("nonce")) tx.nonce = std::stoull(*n);
+        else throw UsageError("--offline needs --nonce N");
+        if (const char* cid = std::getenv("FOLIO_CHAIN_ID")) tx.chain_id = cid;
+        if (tx.chain_id.empty()) throw UsageError("--offline needs the chain id in FOLIO_CHAIN_ID");
+    } else {
+        rpc.emplace(NodeUrl(c));
+        json info = rpc->Call("chain_info", json::object());
+        tx.chain_id = info.at("chain_id").get<std::string>();
+        if (auto n = c.args.Opt("nonce")) {
+            tx.nonce = std::stoull(*n);
+        } else {
+            rpc->Login(signer->sk, tx.chain_id);
+            json acct = rpc->Call("account_get", {{"address", signer->address.hex()}});
+            tx.nonce = acct.at("pending_nonce").get<uint64_t>();
+        }
+    }
+    if (!SignTx(tx, signer->sk, RandomAux())) throw CliError("signing failed");
+    std::string hex = ToHex(EncodeTx(tx));
+    std::string hash = TxId(tx).hex();
+    if (offline) {
+        if (auto o = c.args.Opt("o")) {
+            std::ofstream(*o) << hex << "\n";
+            Print(c, {{"hash", hash}, {"file", *o}}, "signed transaction " + hash + " written to " + *o);
+        } else {
+            Print(c, {{"hash", hash}, {"tx", hex}}, hex);
+        }
+        return nullptr;
+    }
+    rpc->Call("tx_submit", {{"tx", hex}});
+    if (c.args.Flag("no-wait")) return {{"hash", hash}, {"status", "pending"}};
+    // Wait for the outcome.
+    uint64_t timeout_ms = std::stoull(c.args.Opt("timeout").value_or("60")) * 1000;
+    auto start = std::chrono::steady_clock::now();
+    bool tty = isatty(STDERR_FILENO) && !c.json_out;
+    while (true) {
+        json st = rpc->Call("tx_get", {{"hash", hash}});
+        std::string status = st.value("status", "");
+        if (status == "committed" || status == "rejected") {
+            if (tty) std::fprintf(stderr, "\r                                   \r");
+            return st;
+        }
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        if (elapsed > std::chrono::milliseconds(timeout_ms))
+            throw CliError("transaction " + hash + " still pending after " + std::to_string(timeout_ms / 1000) + " s");
+        if (tty) std::fprintf(stderr, "\rwaiting for commit... %lds", static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+// Fails with the receipt's reason unless the transaction committed successfully.
+void RequireSuccess(const json& st) {
+    if (st.is_null()) return;
+    if (st.value("status", "") == "rejected") {
+        const json& e = st.value("error", json::object());
+        throw CliError("rejected: " + e.value("message", std::string("unknown reason")) + " (" + e.value("code", std::string("")) + ")");
+    }
+    if (st.contains("success") && !st["success"].get<bool>()) {
+        const json& e = st.value("error", json::object());
+        throw CliError("failed in block " + std::to_string(st.value("height", 0)) + ": " +
+                       e.value("message", std::string("")) + " (" + e.value("code", std::string("")) + ")");
+    }
+}
+
+// ---------------------------------------------------------------- work
+
+Hash256 Fingerprint(const std::string& path, bool progress) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw CliError("cannot open " + path + ": " + std::strerror(errno));
+    struct stat stt {};
+    fstat(fd, &stt);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    const uint64_t total = static_cast<uint64_t>(stt.st_size);
+    std::vector<uint8_t> buf(4u << 20);
+    Sha256 h;
+    uint64_t done = 0;
+    int last_pct = -1;
+    bool show = progress && total > (64u << 20) && isatty(STDERR_FILENO);
+    while (true) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ::close(fd);
+            throw CliError("cannot read " + path + ": " + std::strerror(errno));
+        }
+        if (n == 0) break;
+        h.Update(ByteView(buf.data(), static_cast<size_t>(n)));
+        done += static_cast<uint64_t>(n);
+        if (show) {
+            int pct = static_cast<int>(done * 100 / total);
+            if (pct != last_pct) {
+                std::fprintf(stderr, "\rfingerprinting %s: %d%%", path.c_str(), pct);
+                last_pct = pct;
+            }
+        }
+    }
+    ::close(fd);
+    if (show) std::fprintf(stderr, "\r%*s\r", 40 + static_cast<int>(path.size()), "");
+    return h.Final();
+}
+
+json WorkByFingerprint(cli::RpcClient& rpc, const Hash256& fp) {
+    return rpc.Call("work_get", {{"fingerprint", fp.hex()}});
+}
+
+std::string WorkHuman(const json& w) {
+    std::string s = "work " + std::to_string(w.at("id").get<uint64_t>()) + ": " + w.at("title").get<std::string>() + " (" +
+                    w.at("kind").get<std::string>() + ")\n  fingerprint " + w.at("fingerprint").get<std::string>() +
+                    "\n  registered at height " + std::to_string(w.at("height").get<uint64_t>()) + "\n  owners:";
+    for (const auto& o : w.at("owners"))
+        s += "\n    " + o.at("address").get<std::string>() + "  " + std::to_string(o.at("bps").get<int>()) + " bps";
+    return s;
+}
+
+int CmdWork(Ctx& c) {
+    if (c.args.pos.size() < 3) throw UsageError("usage: folio work register|show|find ...");
+    const std::string& sub = c.args.pos[1];
+    if (sub == "register") {
+        const std::string& file = c.args.pos[2];
+        RegisterWorkTx b;
+        b.fingerprint = Fingerprint(file, !c.json_out);
+        b.title = c.args.Need("title");
+        auto kind = ParseWorkKind(c.args.Opt("kind").value_or("other"));
+        if (!kind) throw UsageError("--kind must be film, series, song, game, book, image or other");
+        b.kind = *kind;
+        b.ids.isrc = c.args.Opt("isrc").value_or("");
+        b.ids.iswc = c.args.Opt("iswc").value_or("");
+        b.ids.isan = c.args.Opt("isan").value_or("");
+        b.ids.eidr = c.args.Opt("eidr").value_or("");
+        b.metadata_uri = c.args.Opt("metadata-uri").value_or("");
+        if (auto mh = c.args.Opt("metadata-hash")) {
+            auto h = Hash256::FromHexStr(*mh);
+            if (!h) throw UsageError("--metadata-hash must be 64 hex characters");
+            b.metadata_hash = *h;
+        }
+        for (const std::string& o : c.args.All("owner")) {
+            auto colon = o.find(':');
+            if (colon == std::string::npos) throw UsageError("--owner must be ADDR:BPS");
+            auto addr = ParseAddress(o.substr(0, colon));
+            if (!addr) throw UsageError("--owner: not a valid address: " + o.substr(0, colon));
+            unsigned long bps = 0;
+            try {
+                bps = std::stoul(o.substr(colon + 1));
+            } catch (...) {
+                throw UsageError("--owner: BPS must be a number: " + o);
+            }
+            if (bps == 0 || bps > 10000) throw UsageError("--owner: BPS must be 1..10000: " + o);
+            b.owners.push_back({*addr, static_cast<uint16_t>(bps)});
+        }
+        json result;
+        if (b.owners.empty()) {
+            // The signer owns 100% by default: its address comes from the keystore (no password needed).
+            cli::Keystore ks = c.Keys();
+            std::string name = c.args.Opt("key").value_or("");
+            if (name.empty()) {
+                auto list = ks.List();
+                if (!list || list->size() != 1) throw UsageError("choose a signing key with --key NAME");
+                name = list->front().name;
+            }
+            auto info = ks.Show(name);
+            if (!info) throw CliError(info.error().message);
+            b.owners.push_back({info->address, 10000});
+        }
+        std::sort(b.owners.begin(), b.owners.end(), [](const Share& x, const Share& y) { return x.owner < y.owner; });
+        for (size_t i = 1; i < b.owners.size(); ++i)
+            if (b.owners[i].owner == b.owners[i - 1].owner) throw UsageError("--owner lists an address twice");
+        std::string fp = b.fingerprint.hex();
+        result = SignAndSend(c, b);
+        if (result.is_null()) return 0;  // offline
+        RequireSuccess(result);
+        if (result.value("status", "") == "pending") {
+            Print(c, {{"fingerprint", fp}, {"tx", result["hash"]}, {"status", "pending"}}, "submitted " + result["hash"].get<std::string>());
+            return 0;
+        }
+        uint64_t work_id = 0;
+        for (const auto& e : result.value("events", json::array()))
+            if (e.value("type", "") == "work_registered") work_id = e.at("work").get<uint64_t>();
+        json out = {{"work_id", work_id}, {"fingerprint", fp}, {"tx", result.at("hash")}, {"height", result.at("height")}};
+        Print(c, out,
+              "registered work " + std::to_string(work_id) + "\n  fingerprint " + fp + "\n  tx " + result.at("hash").get<std::string>() +
+                  "\n  height " + std::to_string(result.at("height").get<uint64_t>()));
+        return 0;
+    }
+    cli::RpcClient rpc(NodeUrl(c));
+    if (sub == "show") {
+        uint64_t id = 0;
+        try {
+            id = std::stoull(c.args.pos[2]);
+        } catch (...) {
+            throw UsageError("WORK_ID must be a number");
+        }
+        json w = rpc.Call("work_get", {{"id", id}});
+        Print(c, w, WorkHuman(w));
+        return 0;
+    }
+    if (sub == "find") {
+        Hash256 fp = Fingerprint(c.args.pos[2], !c.json_out);
+        json w = WorkByFingerprint(rpc, fp);
+        Print(c, w, WorkHuman(w));
+        return 0;
+    }
+    throw UsageError("unknown command: folio work " + sub);
+}
+
+// ---------------------------------------------------------------- tx, chain, gov
+
+int CmdTx(Ctx& c) {
+    if (c.args.pos.size() < 3) throw UsageError("usage: folio tx show HASH | folio tx send FILE");
+    const std::string& sub = c.args.pos[1];
+    cli::RpcClient rpc(NodeUrl(c));
+    if (sub == "show") {
+        if (c.args.Opt("key")) {
+            auto signer = Unlock(c);
+            json info = rpc.Call("chain_info", json::object());
+            rpc.Login(signer->sk, info.at("chain_id").get<std::string>());
+        }
+        json t = rpc.Call("tx_get", {{"hash", c.args.pos[2]}});
+        Print(c, t, t.dump(2));
+        return 0;
+    }
+    if (sub == "send") {
+        std::ifstream in(c.args.pos[2]);
+        if (!in) throw CliError("cannot read " + c.args.pos[2]);
+        std::string hex;
+        in >> hex;
+        json r = rpc.Call("tx_submit", {{"tx", hex}});
+        Print(c, r, "submitted " + r.at("hash").get<std::string>());
+        return 0;
+    }
+    throw UsageError("unknown command: folio tx " + sub);
+}
+
+int CmdChain(Ctx& c) {
+    cli::RpcClient rpc(NodeUrl(c));
+    json info = rpc.Call("chain_info", json::object());
+    Print(c, info, "chain " + info.at("chain_id").get<std::string>() + " at height " + std::to_string(info.at("height").get<uint64_t>()));
+    return 0;
+}
+
+int CmdGov(Ctx& c) {
+    if (c.args.pos.size() < 3) throw UsageError("usage: folio gov grant-role|revoke-role ADDR --role R | folio gov set-threshold N | folio gov approve ID");
+    const std::string& sub = c.args.pos[1];
+    TxBody body;
+    if (sub == "grant-role" || sub == "revoke-role") {
+        auto addr = ParseAddress(c.args.pos[2]);
+        if (!addr) throw UsageError("not a valid address: " + c.args.pos[2]);
+        auto role = ParseRole(c.args.Need("role"));
+        if (!role) throw UsageError("unknown role: " + c.args.Need("role"));
+        if (sub == "grant-role") body = ProposeTx{GrantRole{*addr, *role}};
+        else body = ProposeTx{RevokeRole{*addr, *role}};
+    } else if (sub == "set-threshold") {
+        body = ProposeTx{SetThreshold{static_cast<uint32_t>(std::stoul(c.args.pos[2]))}};
+    } else if (sub == "approve") {
+        auto id = Hash256::FromHexStr(c.args.pos[2]);
+        if (!id) throw UsageError("proposal id must be 64 hex characters");
+        body = ApproveTx{*id};
+    } else {
+        throw UsageError("unknown command: folio gov " + sub);
+    }
+    json r = SignAndSend(c, body);
+    if (r.is_null()) return 0;
+    RequireSuccess(r);
+    std::string human = "tx " + r.value("hash", std::string("")) + " " + r.value("status", std::string(""));
+    for (const auto& e : r.value("events", json::array())) human += "\n  " + e.dump();
+    Print(c, r, human);
+    return 0;
+}
+
+const char* USAGE =
+    "usage: folio [--node URL] [--home DIR] [--key NAME] [--json] [--password-file F] COMMAND\n"
+    "  keys add|list|show|import|recover NAME\n"
+    "  work register FILE --title T [--kind K] [--owner ADDR:BPS ...] [--isrc ..] [--offline --nonce N -o F]\n"
+    "  work show WORK_ID | work find FILE\n"
+    "  tx show HASH | tx send FILE\n"
+    "  chain info\n"
+    "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (sodium_init() < 0) {
+        std::fprintf(stderr, "folio: libsodium failed to initialise\n");
+        return 1;
+    }
+    Ctx c;
+    try {
+        c.args = Parse(argc, argv);
+        c.json_out = c.args.Flag("json");
+        c.home = c.args.Opt("home").value_or(DefaultHome());
+        const char* env_node = std::getenv("FOLIO_NODE");
+        c.node_url = c.args.Opt("node").value_or(env_node ? env_node : "http://127.0.0.1:26657");
+        if (c.args.Flag("help") || c.args.pos.empty()) {
+            std::fputs(USAGE, c.args.pos.empty() && !c.args.Flag("help") ? stderr : stdout);
+            return c.args.Flag("help") ? 0 : 2;
+        }
+        const std::string& cmd = c.args.pos[0];
+        if (cmd == "keys") return CmdKeys(c);
+        if (cmd == "work") return CmdWork(c);
+        if (cmd == "tx") return CmdTx(c);
+        if (cmd == "chain") return CmdChain(c);
+        if (cmd == "gov") return CmdGov(c);
+        throw UsageError("unknown command '" + cmd + "' (folio --help lists them)");
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "folio: %s\n", e.what());
+        return 2;
+    } catch (const cli::RpcFailure& e) {
+        std::string detail, reason;
+        if (e.data.is_object()) {
+            if (e.data.contains("message") && e.data["message"].is_string()) detail = ": " + e.data["message"].get<std::string>();
+            if (e.data.contains("reason") && e.data["reason"].is_string()) reason = " (" + e.data["reason"].get<std::string>() + ")";
+        }
+        std::fprintf(stderr, "folio: %s%s%s\n", e.what(), detail.c_str(), reason.c_str());
+        if (c.json_out) std::cout << json{{"error", {{"code", e.code}, {"message", e.what()}, {"data", e.data}}}}.dump() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "folio: %s\n", e.what());
+        return 1;
+    }
+}

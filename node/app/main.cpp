@@ -1,0 +1,152 @@
+// foliod — the Folio validator node. docs/operations.md describes running one.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <node/app/consensus_engine.h>
+#include <node/app/json_render.h>
+#include <node/app/node.h>
+#include <node/app/rpc_methods.h>
+#include <node/rpc/server.h>
+
+namespace po = boost::program_options;
+using namespace folio;
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void OnSignal(int) { g_stop = 1; }
+
+std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+int Keygen() {
+    SecretKey sk;
+    do randombytes_buf(sk.data.data(), sk.data.size());
+    while (!IsValidSecretKey(sk));
+    std::cout << nlohmann::json{{"secret_key", sk.hex()}, {"address", DerivePublicKey(sk)->hex()}}.dump() << "\n";
+    sodium_memzero(sk.data.data(), sk.data.size());
+    return 0;
+}
+
+int PrintAddress(const std::string& secret_hex) {
+    auto sk = SecretKey::FromHexStr(secret_hex);
+    if (!sk || !IsValidSecretKey(*sk)) throw std::runtime_error("not a valid secret key");
+    std::cout << DerivePublicKey(*sk)->hex() << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (sodium_init() < 0) {
+        std::fprintf(stderr, "foliod: libsodium failed to initialise\n");
+        return 1;
+    }
+    try {
+        if (argc >= 2 && std::string(argv[1]) == "keygen") return Keygen();
+        if (argc >= 3 && std::string(argv[1]) == "address") return PrintAddress(argv[2]);
+
+        po::options_description desc("foliod options");
+        std::string home, genesis_file, key_file, rpc_listen;
+        app::NodeConfig cfg;
+        app::SoloConfig solo;
+        size_t rpc_threads = 2;
+        rpc::ServerConfig rcfg;
+        uint64_t rate_per_s = 0;
+        desc.add_options()("help", "show this help")
+            ("home", po::value(&home)->required(), "data directory (created if missing)")
+            ("genesis", po::value(&genesis_file)->required(), "genesis JSON file")
+            ("validator-key-file", po::value(&key_file), "file holding this validator's secret key (hex)")
+            ("rpc-listen", po::value(&rpc_listen)->default_value("127.0.0.1:26657"), "JSON-RPC HOST:PORT")
+            ("rpc-threads", po::value(&rpc_threads)->default_value(2), "JSON-RPC server threads")
+            ("rpc-max-body", po::value(&rcfg.max_body_bytes)->default_value(1u << 20), "largest request body (bytes)")
+            ("rpc-max-batch", po::value(&rcfg.dispatch.max_batch)->default_value(100), "longest JSON-RPC batch")
+            ("rpc-max-connections", po::value(&rcfg.max_connections)->default_value(1024), "concurrent RPC connections")
+            ("rpc-rate", po::value(&rate_per_s)->default_value(0), "requests per second per account/IP (0 = the server default)")
+            ("tls-cert", po::value(&rcfg.tls_cert_file), "serve RPC over TLS 1.3 with this certificate (PEM)")
+            ("tls-key", po::value(&rcfg.tls_key_file), "TLS private key (PEM)")
+            ("block-interval-ms", po::value(&solo.block_interval_ms)->default_value(20), "how long transactions gather before a block")
+            ("empty-block-ms", po::value(&solo.empty_block_ms)->default_value(1000), "empty block interval when idle")
+            ("max-block-txs", po::value(&cfg.max_block_txs)->default_value(5000), "transactions per block")
+            ("mempool-max-txs", po::value(&cfg.mempool.max_txs)->default_value(100000), "mempool capacity")
+            ("no-fsync", "do not fsync commits (benchmarks only: a crash may lose committed blocks)");
+        po::variables_map vm;
+        po::store(po::parse_command_line(argc, argv, desc), vm);
+        if (vm.count("help")) {
+            std::cout << "usage: foliod --home DIR --genesis FILE [--validator-key-file F] [options]\n"
+                         "       foliod keygen | foliod address SECRET_HEX\n"
+                      << desc << "\n";
+            return 0;
+        }
+        po::notify(vm);
+
+        cfg.home = home;
+        cfg.genesis = app::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
+        cfg.sync_writes = !vm.count("no-fsync");
+        if (!key_file.empty()) {
+            std::string hex = ReadFile(key_file);
+            while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
+            auto sk = SecretKey::FromHexStr(hex);
+            if (!sk) throw std::runtime_error("validator key file must hold 64 hex characters");
+            cfg.validator_key = *sk;
+        }
+        auto node = app::Node::Open(cfg);
+        if (!node) throw std::runtime_error(node.error());
+        sodium_memzero(cfg.validator_key.data.data(), cfg.validator_key.data.size());
+        app::Node& n = *node.value();
+        if (!n.validator_key()) throw std::runtime_error("a validator key is required (--validator-key-file)");
+        bool in_set = false;
+        for (const auto& v : n.genesis().validators) in_set = in_set || v.key == *n.validator_key();
+        if (!in_set) throw std::runtime_error("this node's key is not in the genesis validator set");
+        if (n.genesis().validators.size() != 1)
+            throw std::runtime_error("this build runs single-validator chains; the genesis lists " +
+                                     std::to_string(n.genesis().validators.size()) + " validators");
+
+        auto colon = rpc_listen.rfind(':');
+        if (colon == std::string::npos) throw std::runtime_error("--rpc-listen must be HOST:PORT");
+        rcfg.bind_address = rpc_listen.substr(0, colon);
+        rcfg.port = static_cast<uint16_t>(std::stoul(rpc_listen.substr(colon + 1)));
+        rcfg.threads = rpc_threads;
+        rcfg.chain_id = n.chain_id();
+        if (rate_per_s) {
+            rcfg.dispatch.rate.per_second = static_cast<uint32_t>(rate_per_s);
+            rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
+        }
+        rpc::RpcServer server(rcfg);
+        app::RegisterLedgerMethods(server, n);
+        server.Start();
+
+        app::SoloEngine engine(n, solo);
+        engine.Start();
+        std::fprintf(stderr, "foliod: chain %s at height %llu, RPC on %s:%u\n", n.chain_id().c_str(),
+                     static_cast<unsigned long long>(n.height()), rcfg.bind_address.c_str(), server.Port());
+
+        std::signal(SIGINT, OnSignal);
+        std::signal(SIGTERM, OnSignal);
+        while (!g_stop && engine.Healthy()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        engine.Stop();
+        server.Stop();
+        if (!engine.Healthy()) {
+            std::fprintf(stderr, "foliod: stopped after a fatal local error\n");
+            return 3;
+        }
+        std::fprintf(stderr, "foliod: stopped at height %llu\n", static_cast<unsigned long long>(n.height()));
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "foliod: %s\n", e.what());
+        return 1;
+    }
+}

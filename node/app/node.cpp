@@ -1,0 +1,223 @@
+#include <node/app/node.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include <node/core/merkle.h>
+#include <node/state/state_root.h>
+
+namespace folio::app {
+
+static uint64_t NowMs() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+}
+
+Hash256 CommitMessage(const std::string& chain_id, uint64_t height, const Hash256& block_hash) {
+    Writer w;
+    w.Raw(AsBytes(chain_id));
+    w.U8(0);
+    w.U64(height);
+    w.Fixed(block_hash);
+    return TaggedHash("folio/commit", w.bytes());
+}
+
+Bytes EncodeCommitCert(const CommitCert& c) {
+    Writer w;
+    w.U8(1);  // kind 1: a list of validator signatures over CommitMessage
+    w.Varint(c.signatures.size());
+    for (const auto& [pk, sig] : c.signatures) {
+        w.Fixed(pk);
+        w.Fixed(sig);
+    }
+    return w.Take();
+}
+
+Result<CommitCert, DecodeError> DecodeCommitCert(ByteView b) {
+    Reader r(b);
+    CommitCert c;
+    if (r.U8() != 1) r.Fail(DecodeError::BAD_VALUE);
+    size_t n = r.Length(1024);
+    for (size_t i = 0; i < n && r.ok(); ++i) {
+        PublicKey pk = r.Fixed<32>();
+        Signature sig = r.Fixed<64>();
+        if (!c.signatures.empty() && !(c.signatures.back().first < pk)) r.Fail(DecodeError::NON_CANONICAL);
+        c.signatures.emplace_back(pk, sig);
+    }
+    if (!r.Finish()) return Fail(r.error());
+    return c;
+}
+
+Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
+    std::unique_ptr<Node> node(new Node(std::move(cfg)));
+    node->m_params.chain_id = node->m_cfg.genesis.chain_id;
+    if (!node->m_cfg.validator_key.IsZero()) {
+        node->m_validator_pub = DerivePublicKey(node->m_cfg.validator_key);
+        if (!node->m_validator_pub) return Fail(std::string("the validator key is not a valid secp256k1 secret key"));
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(node->m_cfg.home + "/data", ec);
+    if (ec) return Fail("cannot create " + node->m_cfg.home + "/data: " + ec.message());
+    storage::StoreOptions so;
+    so.sync = node->m_cfg.sync_writes;
+    auto store = storage::ChainStore::Open(node->m_cfg.home + "/data", so);
+    if (!store) return Fail("cannot open the store: " + store.error().message);
+    node->m_store = std::move(store.value());
+    std::string err;
+    if (!node->InitGenesis(err)) return Fail(err);
+    return node;
+}
+
+bool Node::InitGenesis(std::string& err) {
+    auto writes = state::BuildGenesisState(m_cfg.genesis);
+    if (!writes) {
+        err = std::string("bad genesis: ") + state::GenesisErrorName(writes.error());
+        return false;
+    }
+    MemoryNodeStore empty_nodes;
+    auto smt = state::UpdateStateRoot(empty_nodes, Hash256{}, writes.value());
+    if (!smt) {
+        err = "genesis state root failed";
+        return false;
+    }
+    state::Block g;
+    g.header.chain_id = m_cfg.genesis.chain_id;
+    g.header.height = 0;
+    g.header.time_ms = m_cfg.genesis.genesis_time_ms;
+    g.header.tx_root = MerkleRoot({});
+    g.header.receipts_root = MerkleRoot({});
+    g.header.state_root = smt->new_root;
+    m_genesis_hash = state::BlockHash(g.header);
+
+    auto h = m_store->Height();
+    if (!h) {
+        storage::CommittedBlock cb;
+        cb.block = g;
+        cb.writes = std::move(writes.value());
+        cb.smt_nodes = std::move(smt->new_nodes);
+        if (auto st = m_store->Commit(cb); !st) {
+            err = "cannot store genesis: " + st.error().message;
+            return false;
+        }
+        m_height = 0;
+        return true;
+    }
+    auto stored = m_store->Header(0);
+    if (!stored || state::BlockHash(*stored) != m_genesis_hash) {
+        err = "the data directory holds a different chain than this genesis file (genesis hash mismatch)";
+        return false;
+    }
+    m_height = *h;
+    return true;
+}
+
+Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes) {
+    using state::Reject;
+    if (tx_bytes.size() > state::MAX_TX_BYTES)
+        return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(tx_bytes.size()) +
+                                                      " bytes; the limit is " + std::to_string(state::MAX_TX_BYTES)});
+    auto tx = state::DecodeTx(tx_bytes);
+    if (!tx) return Fail(AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
+    Hash256 id = state::TxId(tx.value());
+    if (m_mempool.Contains(id) || m_store->FindTx(id)) return id;  // idempotent resubmission
+    auto reject = [&](Reject code, std::string msg) {
+        m_mempool.RememberRejection(id, state::RejectCode(code), msg);  // so tx_get can say why
+        return Fail(AdmitError{code, std::move(msg)});
+    };
+    if (auto st = state::CheckStateless(tx.value(), m_params); !st) return reject(st.error().code, st.error().message);
+    if (!state::VerifyTxSignature(tx.value())) return reject(Reject::BAD_SIGNATURE, "signature does not verify for the sender's key");
+    std::lock_guard lock(m_admit_mu);
+    if (auto st = state::CheckAgainstState(*m_store, tx.value(), NowMs(), state::NonceMode::WINDOW); !st)
+        return reject(st.error().code, st.error().message);
+    switch (m_mempool.Add(std::move(tx.value()), id, tx_bytes.size())) {
+        case AddResult::ADDED:
+        case AddResult::ALREADY_KNOWN: return id;
+        case AddResult::NONCE_IN_USE: return reject(Reject::NONCE_TOO_LOW, "another pending transaction already uses this nonce");
+        case AddResult::POOL_FULL: return Fail(AdmitError{Reject::MEMPOOL_FULL, "mempool is full; retry later"});
+    }
+    return id;
+}
+
+BuiltBlock Node::BuildBlock(uint64_t time_ms) {
+    uint64_t parent_height = m_height.load();
+    auto parent = m_store->Header(parent_height);
+    state::BlockContext ctx;
+    ctx.height = parent_height + 1;
+    ctx.time_ms = std::max(time_ms, parent->time_ms + 1);
+    ctx.proposer = m_validator_pub.value_or(PublicKey{});
+
+    state::BlockBuilder builder(*m_store, m_params, ctx);
+    state::Block block;
+    for (PoolEntry& e : m_mempool.Candidates(m_cfg.max_block_txs)) {
+        auto r = builder.TryAdd(e.tx);
+        if (r) {
+            block.txs.push_back(std::move(e.tx));
+            continue;
+        }
+        // A gap left by an earlier skipped transaction: it may fit a later block.
+        if (r.error().code == state::Reject::NONCE_TOO_HIGH) continue;
+        m_mempool.Drop(e.id, state::RejectCode(r.error().code), r.error().message);
+    }
+    state::BlockResult result = builder.Finish();
+
+    std::vector<Hash256> tx_ids, receipt_hashes;
+    for (const auto& rc : result.receipts) {
+        tx_ids.push_back(rc.tx_id);
+        receipt_hashes.push_back(Sha256Of(state::EncodeReceipt(rc)));
+    }
+    auto smt = state::UpdateStateRoot(*m_store, parent->state_root, result.writes);
+    if (!smt) {
+        std::fprintf(stderr, "foliod: fatal: state map inconsistent with the store\n");
+        std::abort();
+    }
+    block.header.chain_id = m_params.chain_id;
+    block.header.height = ctx.height;
+    block.header.parent = state::BlockHash(*parent);
+    block.header.time_ms = ctx.time_ms;
+    block.header.proposer = ctx.proposer;
+    block.header.tx_count = static_cast<uint32_t>(block.txs.size());
+    block.header.tx_root = MerkleRoot(tx_ids);
+    block.header.receipts_root = MerkleRoot(receipt_hashes);
+    block.header.state_root = smt->new_root;
+
+    BuiltBlock out;
+    out.hash = state::BlockHash(block.header);
+    out.committed.block = std::move(block);
+    out.committed.receipts = std::move(result.receipts);
+    out.committed.writes = std::move(result.writes);
+    out.committed.smt_nodes = std::move(smt->new_nodes);
+    return out;
+}
+
+CommitCert Node::SignCommit(const BuiltBlock& b) const {
+    CommitCert c;
+    if (!m_validator_pub) return c;
+    Hash256 msg = CommitMessage(m_params.chain_id, b.committed.block.header.height, b.hash);
+    // Deterministic BIP-340 nonce (aux = the message): the same block always gets the same signature.
+    auto sig = SignSchnorr(m_cfg.validator_key, msg, msg);
+    c.signatures.emplace_back(*m_validator_pub, *sig);
+    return c;
+}
+
+bool Node::CommitBlock(BuiltBlock b, const CommitCert& cert) {
+    b.committed.commit_cert = EncodeCommitCert(cert);
+    std::vector<Hash256> ids;
+    ids.reserve(b.committed.receipts.size());
+    for (const auto& rc : b.committed.receipts) ids.push_back(rc.tx_id);
+    uint64_t h = b.committed.block.header.height;
+    if (auto st = m_store->Commit(b.committed); !st) {
+        std::fprintf(stderr, "foliod: fatal: commit of block %llu failed: %s\n", static_cast<unsigned long long>(h),
+                     st.error().message.c_str());
+        return false;
+    }
+    m_height = h;
+    m_mempool.RemoveCommitted(ids, [&](const Address& a) { return state::LoadAccount(*m_store, a).next_nonce; });
+    if (m_on_commit) m_on_commit(h);
+    return true;
+}
+
+}  // namespace folio::app

@@ -1,0 +1,97 @@
+#pragma once
+// The validator's chain shell: admission into the mempool, block building on the committed
+// state, and the atomic commit to the store. Consensus engines (node/app/consensus_engine.h)
+// drive it; the RPC layer reads through it.
+//
+// Thread-safety: Admit() and the read methods may be called from any thread. BuildBlock() and
+// CommitBlock() are called only by the consensus engine's thread.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <node/app/mempool.h>
+#include <node/state/ledger.h>
+#include <node/storage/chain_store.h>
+
+namespace folio::app {
+
+struct NodeConfig {
+    std::string home;
+    state::GenesisDoc genesis;
+    SecretKey validator_key;  // zero = not a validator (read-only node)
+    size_t max_block_txs = 5000;
+    MempoolLimits mempool;
+    bool sync_writes = true;
+};
+
+// A block built and executed on top of the committed head, ready to be committed.
+struct BuiltBlock {
+    storage::CommittedBlock committed;
+    Hash256 hash;
+};
+
+// The commit certificate of a block: signatures of validators over CommitMessage (docs/formats.md).
+struct CommitCert {
+    std::vector<std::pair<PublicKey, Signature>> signatures;  // sorted by key
+};
+Bytes EncodeCommitCert(const CommitCert& c);
+Result<CommitCert, DecodeError> DecodeCommitCert(ByteView b);
+// What a validator signs to commit a block: TaggedHash("folio/commit", chain_id || 0x00 || height u64 LE || block hash).
+Hash256 CommitMessage(const std::string& chain_id, uint64_t height, const Hash256& block_hash);
+
+struct AdmitError {
+    state::Reject code;
+    std::string message;
+};
+
+class Node {
+public:
+    // Opens the store at HOME/data and stores genesis if the store is new. Fails if the store
+    // holds a different chain than `cfg.genesis`.
+    static Result<std::unique_ptr<Node>, std::string> Open(NodeConfig cfg);
+
+    const std::string& chain_id() const { return m_params.chain_id; }
+    const state::GenesisDoc& genesis() const { return m_cfg.genesis; }
+    const Hash256& genesis_hash() const { return m_genesis_hash; }
+    storage::ChainStore& store() { return *m_store; }
+    const storage::ChainStore& store() const { return *m_store; }
+    Mempool& mempool() { return m_mempool; }
+    uint64_t height() const { return m_height.load(); }
+    std::optional<PublicKey> validator_key() const { return m_validator_pub; }
+
+    // Mempool admission of encoded transaction bytes: decode, size, chain id, structure,
+    // signature, nonce window, permission. Returns the transaction id.
+    Result<Hash256, AdmitError> Admit(ByteView tx_bytes);
+
+    // Builds the next block from the mempool at `time_ms` (made monotonic: at least the parent's
+    // time + 1). Transactions that became invalid are dropped from the mempool with their reason.
+    BuiltBlock BuildBlock(uint64_t time_ms);
+    // Signs the block's commit message with this node's validator key (single-validator commit).
+    CommitCert SignCommit(const BuiltBlock& b) const;
+    // Stores the block atomically and updates the mempool. Returns false on a store failure
+    // (the caller stops the node).
+    bool CommitBlock(BuiltBlock b, const CommitCert& cert);
+
+    // Called after each commit (on the committing thread) with the committed height.
+    void OnCommit(std::function<void(uint64_t)> cb) { m_on_commit = std::move(cb); }
+
+private:
+    explicit Node(NodeConfig cfg) : m_cfg(std::move(cfg)), m_mempool(m_cfg.mempool) {}
+    bool InitGenesis(std::string& err);
+
+    NodeConfig m_cfg;
+    state::ChainParams m_params;
+    std::unique_ptr<storage::ChainStore> m_store;
+    Mempool m_mempool;
+    std::atomic<uint64_t> m_height{0};
+    Hash256 m_genesis_hash;
+    std::optional<PublicKey> m_validator_pub;
+    std::function<void(uint64_t)> m_on_commit;
+    std::mutex m_admit_mu;  // serialises the check-then-add of admission per node
+};
+
+}  // namespace folio::app

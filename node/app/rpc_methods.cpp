@@ -1,0 +1,160 @@
+#include <node/app/rpc_methods.h>
+
+#include <node/app/json_render.h>
+#include <node/rpc/errors.h>
+
+namespace folio::app {
+
+using nlohmann::json;
+using rpc::Access;
+using rpc::CallContext;
+using rpc::ErrorCode;
+using rpc::RpcError;
+
+namespace {
+
+const json& Param(const json& params, const char* name) {
+    if (!params.is_object() || !params.contains(name))
+        throw RpcError(ErrorCode::INVALID_PARAMS, std::string("missing parameter '") + name + "'");
+    return params.at(name);
+}
+
+std::string StringParam(const json& params, const char* name) {
+    const json& v = Param(params, name);
+    if (!v.is_string()) throw RpcError(ErrorCode::INVALID_PARAMS, std::string("parameter '") + name + "' must be a string");
+    return v.get<std::string>();
+}
+
+uint64_t UintParam(const json& params, const char* name) {
+    const json& v = Param(params, name);
+    if (!v.is_number_unsigned()) throw RpcError(ErrorCode::INVALID_PARAMS, std::string("parameter '") + name + "' must be a non-negative integer");
+    return v.get<uint64_t>();
+}
+
+Hash256 HashParam(const json& params, const char* name) {
+    auto h = Hash256::FromHexStr(StringParam(params, name));
+    if (!h) throw RpcError(ErrorCode::INVALID_PARAMS, std::string("parameter '") + name + "' must be 64 hex characters");
+    return *h;
+}
+
+Address AddressParam(const json& params, const char* name) {
+    auto a = ParseAddress(StringParam(params, name));
+    if (!a) throw RpcError(ErrorCode::INVALID_PARAMS, std::string("parameter '") + name + "' is not a valid address");
+    return *a;
+}
+
+// Auditors and governance members read everything (docs/rpc.md, "Access").
+bool IsOverseer(const Node& node, const std::optional<Address>& caller) {
+    if (!caller) return false;
+    state::Account a = state::LoadAccount(node.store(), *caller);
+    return state::HasRole(a.roles, state::Role::AUDITOR) || state::HasRole(a.roles, state::Role::GOVERNANCE);
+}
+
+}  // namespace
+
+void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
+    server.Register(
+        "chain_info",
+        [&node](const json&, CallContext&) {
+            uint64_t h = node.height();
+            auto header = node.store().Header(h);
+            json validators = json::array();
+            for (const auto& v : node.genesis().validators) validators.push_back({{"name", v.name}, {"key", v.key.hex()}});
+            return json{{"chain_id", node.chain_id()},
+                        {"height", h},
+                        {"hash", state::BlockHash(*header).hex()},
+                        {"time_ms", header->time_ms},
+                        {"state_root", header->state_root.hex()},
+                        {"genesis_hash", node.genesis_hash().hex()},
+                        {"validators", validators}};
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "chain_getBlock",
+        [&node](const json& params, CallContext&) {
+            uint64_t h = UintParam(params, "height");
+            auto block = node.store().GetBlock(h);
+            if (!block) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no block at height " + std::to_string(h));
+            json txs = json::array();
+            for (const auto& tx : block->txs) txs.push_back(state::TxId(tx).hex());
+            json out = {{"header", HeaderJson(block->header)}, {"transactions", txs}};
+            if (auto cert = node.store().GetCommitCert(h)) out["commit"] = ToHex(*cert);
+            return out;
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "tx_submit",
+        [&node](const json& params, CallContext&) {
+            std::string hex = StringParam(params, "tx");
+            auto bytes = FromHex(hex);
+            if (!bytes)
+                throw RpcError(ErrorCode::TRANSACTION_REJECTED, "malformed", {{"message", "tx must be the hex of the canonical encoding"}});
+            auto id = node.Admit(*bytes);
+            if (!id)
+                throw RpcError(ErrorCode::TRANSACTION_REJECTED, state::RejectCode(id.error().code), {{"message", id.error().message}});
+            return json{{"hash", id->hex()}};
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "tx_get",
+        [&node](const json& params, CallContext& ctx) {
+            Hash256 id = HashParam(params, "hash");
+            if (auto loc = node.store().FindTx(id)) {
+                auto block = node.store().GetBlock(loc->height);
+                auto receipt = node.store().GetReceipt(loc->height, loc->index);
+                const state::Transaction& tx = block->txs.at(loc->index);
+                // Events and the body go to the parties (the sender) and overseers only.
+                bool party = ctx.account && (*ctx.account == tx.sender || IsOverseer(node, ctx.account));
+                json out = ReceiptJson(*receipt, party);
+                out["hash"] = id.hex();
+                out["status"] = "committed";
+                out["height"] = loc->height;
+                out["index"] = loc->index;
+                out["block_hash"] = state::BlockHash(block->header).hex();
+                if (party) out["tx"] = TxJson(tx);
+                return out;
+            }
+            if (node.mempool().Contains(id)) return json{{"hash", id.hex()}, {"status", "pending"}};
+            if (auto why = node.mempool().RejectionOf(id))
+                return json{{"hash", id.hex()}, {"status", "rejected"}, {"error", {{"code", why->first}, {"message", why->second}}}};
+            throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "unknown transaction " + id.hex());
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "account_get",
+        [&node](const json& params, CallContext& ctx) {
+            Address a = AddressParam(params, "address");
+            if (!ctx.account || (*ctx.account != a && !IsOverseer(node, ctx.account)))
+                throw RpcError(ErrorCode::FORBIDDEN, "only the account itself, auditors and governance may read an account");
+            state::Account acct = state::LoadAccount(node.store(), a);
+            json out = AccountJson(a, acct);
+            out["pending_nonce"] = node.mempool().PendingNonce(a, acct.next_nonce);
+            return out;
+        },
+        Access::AUTHENTICATED);
+
+    server.Register(
+        "work_get",
+        [&node](const json& params, CallContext&) {
+            std::optional<uint64_t> id;
+            if (params.is_object() && params.contains("id")) {
+                id = UintParam(params, "id");
+            } else if (params.is_object() && params.contains("fingerprint")) {
+                Hash256 fp = HashParam(params, "fingerprint");
+                id = state::LoadWorkIdByFingerprint(node.store(), fp);
+                if (!id) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work with fingerprint " + fp.hex());
+            } else {
+                throw RpcError(ErrorCode::INVALID_PARAMS, "give 'id' or 'fingerprint'");
+            }
+            auto w = state::LoadWork(node.store(), *id);
+            if (!w) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work " + std::to_string(*id));
+            return WorkJson(*w);
+        },
+        Access::PUBLIC);
+}
+
+}  // namespace folio::app

@@ -1,0 +1,232 @@
+#pragma once
+// The BFT protocol as a pure state machine: DiemBFT v4 / Jolteon (two-chain HotStuff with timeout
+// certificates and a pacemaker), see docs/consensus.md.
+//
+// Inputs are On* calls with the current time in ms; each returns the Actions the shell must carry
+// out, in order. Contract with the shell:
+//  - PersistSafety must be written and fsynced before any later Send/Broadcast of the same list
+//    is executed (a crash in between is safe: nothing signed left the node).
+//  - Commit lists blocks in height order; the shell stores them durably and tells Restore the
+//    highest height it stored.
+//  - ScheduleTimer(deadline): call OnTimer(now) once now >= deadline (only the latest matters).
+//  - RequestPayload: the shell builds a block's payload and answers OnPayloadReady.
+//  - Every block the shell sees in a received Proposal or BlockResponse (and its own proposals)
+//    is kept in its block store and handed to Restore after a restart.
+// Not thread-safe: one thread drives a Core.
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+#include <node/consensus/crypto.h>
+#include <node/consensus/types.h>
+
+namespace folio::consensus {
+
+struct Config {
+    uint64_t base_timeout_ms = 1000;  // round timeout after a round entered by a QC
+    uint64_t max_timeout_ms = 8000;   // back-off cap: base * 2^k, k = consecutive timed-out rounds
+    uint32_t fetch_count = 32;        // ancestors asked for in one BlockRequest (<= 64)
+    uint64_t retain_committed = 4096; // committed blocks kept to answer BlockRequests
+    size_t max_orphans = 2048;        // blocks waiting for their parent
+};
+
+struct SendAction {
+    PublicKey to;
+    Message msg;
+};
+// To every peer (validators and observers), not to ourselves.
+struct BroadcastAction {
+    Message msg;
+};
+struct PersistSafetyAction {
+    SafetyState state;
+};
+struct CommittedBlock {
+    uint64_t height = 0;
+    BlockId id;
+    Block block;
+};
+// Blocks newly committed, in height order. commit_cert proves (VerifyCommitCertificate) that
+// commit_cert.data.parent_id is committed; it is the last block listed or a descendant of it (a
+// descendant only when an epoch ends: see docs/consensus.md, "Validator-set changes").
+struct CommitAction {
+    std::vector<CommittedBlock> blocks;
+    QuorumCert commit_cert;
+};
+// The validator set `next` is in force from block height `first_height` (the committed
+// set-changing block's child) on.
+struct EpochChangeAction {
+    ValidatorSet next;
+    uint64_t first_height = 0;
+};
+struct ScheduleTimerAction {
+    uint64_t deadline_ms = 0;
+};
+// We lead `round`: build a payload on top of `parent_id` (at `height`) and call OnPayloadReady.
+struct RequestPayloadAction {
+    Epoch epoch = 0;
+    Round round = 0;
+    BlockId parent_id;
+    uint64_t height = 0;
+};
+struct EvidenceAction {
+    Evidence evidence;
+};
+// A message from `from` was dropped for `error` (the shell may log or score the peer).
+struct RejectAction {
+    PublicKey from;
+    ConsensusError error;
+};
+
+using Action = std::variant<SendAction, BroadcastAction, PersistSafetyAction, CommitAction, EpochChangeAction,
+                            ScheduleTimerAction, RequestPayloadAction, EvidenceAction, RejectAction>;
+using Actions = std::vector<Action>;
+
+class Core {
+public:
+    // `signer` and `verifier` must outlive the Core. The signer's key may be outside the set
+    // (an observer: it follows and commits but never signs).
+    Core(Config config, ValidatorSet genesis_set, const Hash256& genesis_payload, Signer& signer,
+         const Verifier& verifier);
+
+    // A fresh start (nothing persisted): enters round 1.
+    Actions Start(uint64_t now);
+    // A restart: `safety` as last persisted, every stored block (any order), and the highest
+    // committed height the shell stored. Re-derives the tree and commits; Commit actions are
+    // emitted only above `committed_height`. Call instead of Start.
+    Actions Restore(const SafetyState& safety, std::span<const Block> stored_blocks, uint64_t committed_height,
+                    uint64_t now);
+
+    Actions OnMessage(const PublicKey& from, const Message& msg, uint64_t now);
+    Actions OnProposal(const PublicKey& from, const Proposal& p, uint64_t now);
+    Actions OnVote(const PublicKey& from, const Vote& v, uint64_t now);
+    Actions OnTimeout(const PublicKey& from, const TimeoutMsg& t, uint64_t now);
+    Actions OnSyncInfo(const PublicKey& from, const SyncInfo& s, uint64_t now);
+    Actions OnBlockRequest(const PublicKey& from, const BlockRequest& q, uint64_t now);
+    Actions OnBlockResponse(const PublicKey& from, const BlockResponse& r, uint64_t now);
+    Actions OnTimer(uint64_t now);
+    // Answer to RequestPayload. Ignored (Reject STALE) if the round or parent moved on meanwhile.
+    // `next_validators` proposes a validator-set change (epoch must be current + 1).
+    Actions OnPayloadReady(Round round, const BlockId& parent_id, const Hash256& payload,
+                           std::optional<ValidatorSet> next_validators, uint64_t now);
+
+    // --- observers (for the shell, tests and the simulator) ---
+    Epoch CurrentEpoch() const { return m_epoch; }
+    Round CurrentRound() const { return m_round; }
+    const ValidatorSet& Validators() const { return m_vset; }
+    const SafetyState& Safety() const { return m_safety; }
+    const QuorumCert& HighQc() const { return m_hqc; }
+    uint64_t CommittedHeight() const { return m_committed_height; }
+    const BlockId& CommittedId() const { return m_committed; }
+    const PublicKey& Key() const { return m_signer.Key(); }
+    bool HasBlock(const BlockId& id) const { return m_blocks.count(id) != 0; }
+    // "e<epoch> r<round> hqc<round> c<height>"
+    std::string DebugString() const;
+
+private:
+    struct TreeNode {
+        Block block;
+        uint64_t height = 0;
+        bool committed = false;
+    };
+    struct VoteAgg {
+        VoteData data;
+        std::map<uint32_t, Signature> sigs;
+        bool formed = false;
+    };
+    struct Seen {
+        Bytes body;
+        Signature sig;
+        bool reported = false;
+    };
+
+    Actions Take();
+    void Emit(Action a) { m_out.push_back(std::move(a)); }
+    void Reject(const PublicKey& from, ConsensusError e) { Emit(RejectAction{from, e}); }
+    void Persist() { Emit(PersistSafetyAction{m_safety}); }
+    bool IsMember() const { return m_my_index.has_value(); }
+    bool CanSign() const { return IsMember() && m_safety.epoch == m_epoch && !m_restoring; }
+
+    Round HqcRound() const { return QcRoundIn(m_hqc); }
+    Round QcRoundIn(const QuorumCert& qc) const { return qc.data.epoch == m_epoch ? qc.data.round : 0; }
+    BlockId ProposalParent() const;
+    Status<ConsensusError> VerifyQcInContext(const QuorumCert& qc) const;
+
+    void CheckEquivocation(StatementKind kind, Round round, uint32_t index, const PublicKey& key, Bytes body,
+                           const Signature& sig);
+    void ProcessQc(const PublicKey& from, const QuorumCert& qc);
+    void ProcessTc(const TimeoutCert& tc);
+    void TryCommit(const PublicKey& from, const QuorumCert& qc);
+    void CommitTo(const PublicKey& from, const BlockId& target, const QuorumCert& qc);
+    void EnterEpoch(const ValidatorSet& next, const BlockId& root, const QuorumCert& cert);
+    void AdvanceRound(Round r, bool via_tc);
+    void MaybePropose();
+    void Propose(const Hash256& payload, std::optional<ValidatorSet> next);
+    void TryVote(const Block& b, const BlockId& id);
+    void AddVote(uint32_t index, const Vote& v, const Hash256& digest);
+    void AddTimeout(uint32_t index, Round round, Round hqc_round, const Signature& sig);
+    void LocalTimeout();
+    void ArmTimer();
+    void Fetch(const PublicKey& from, const BlockId& id);
+    void SendSync(const PublicKey& to, bool older_epoch);
+    // Inserts a block whose certificates were already processed. Returns true if it is in the tree.
+    bool InsertBlock(const PublicKey& from, const Block& b);
+    bool InsertBlock(const PublicKey& from, const Block& b, const BlockId& id);
+    Status<ConsensusError> ValidateBlock(const Block& b, const TreeNode& parent) const;
+    bool ChainHasPendingReconfig(const BlockId& id) const;
+    // For a block of epoch + 1 that carries our epoch's commit certificate: process it first.
+    void PreprocessNextEpochBlock(const PublicKey& from, const Block& b);
+    void RetryOrphans();
+    void Prune();
+
+    Config m_config;
+    Signer& m_signer;
+    const Verifier& m_verifier;
+    uint64_t m_now = 0;
+    Actions m_out;
+    bool m_restoring = false;
+    uint64_t m_commit_floor = 0;  // Commit actions only above this height (Restore)
+
+    // Epoch.
+    Epoch m_epoch = 0;
+    ValidatorSet m_vset;
+    std::optional<ValidatorSet> m_prev_vset;
+    std::optional<uint32_t> m_my_index;
+    BlockId m_epoch_root;         // genesis, or the committed block that changed the set
+    QuorumCert m_epoch_root_qc;   // genesis QC, or the previous epoch's commit certificate
+
+    // Block tree.
+    std::map<BlockId, TreeNode> m_blocks;
+    std::map<std::pair<BlockId, BlockId>, Block> m_orphans;  // (parent id, id) -> block
+    std::set<BlockId> m_wanted;                              // ids we asked peers for
+    BlockId m_committed;
+    uint64_t m_committed_height = 0;
+    Round m_committed_round = 0;
+    std::optional<QuorumCert> m_pending_commit;  // commit cert whose target we lack
+
+    // Pacemaker.
+    Round m_round = 0;
+    QuorumCert m_hqc;
+    std::optional<TimeoutCert> m_htc;  // highest TC of this epoch
+    uint32_t m_timeout_streak = 0;
+    uint64_t m_interval = 0;
+    uint64_t m_deadline = 0;
+    Round m_payload_requested = 0;
+
+    // Aggregation and equivocation detection (this epoch only).
+    std::map<std::pair<Round, Hash256>, VoteAgg> m_votes;
+    std::map<Round, std::map<uint32_t, std::pair<Round, Signature>>> m_timeouts;
+    std::map<std::tuple<Round, StatementKind, uint32_t>, Seen> m_seen;
+    mutable std::map<std::pair<Round, BlockId>, QuorumCert> m_verified_qcs;  // cache of VerifyQc
+
+    SafetyState m_safety;
+};
+
+// Short rendering of an action list for tests and logs, one action per line.
+std::string DescribeActions(const Actions& actions);
+
+}  // namespace folio::consensus

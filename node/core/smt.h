@@ -1,0 +1,136 @@
+#pragma once
+// Authenticated sparse Merkle map over 256-bit keys: the compacted binary trie of Diem/Aptos's
+// Jellyfish Merkle tree (binary variant). Key bits are read most significant bit first; bit 0
+// goes left. A subtree holding exactly one entry is that entry's leaf, placed as high as
+// possible; an empty subtree hashes to 32 zero bytes.
+//   leaf hash     = TaggedHash("folio/smt/leaf", key || value_hash)
+//   internal hash = TaggedHash("folio/smt/node", left || right)
+// The root depends only on the set of (key, value_hash) pairs, never on the order of updates.
+// Nodes are immutable and stored by their hash, so every old root stays readable (no pruning).
+// Byte-exact format: docs/formats-merkle.md. All functions are pure; thread-safety is that of
+// the SmtNodeReader passed in.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <node/core/bytes.h>
+#include <node/core/codec.h>
+#include <node/core/hash.h>
+#include <node/core/result.h>
+
+namespace folio {
+
+enum class SmtError : uint8_t {
+    MISSING_NODE,     // the store lacks a node reachable from the root: a local error
+    UNSORTED_WRITES,  // the writes are not strictly increasing by key (caller's bug)
+    CORRUPT_NODE,     // a stored node does not decode, does not hash to its id, or breaks the trie shape
+};
+const char* SmtErrorName(SmtError e);
+
+// The map key of a state key: SHA-256(state_key).
+Hash256 SmtKey(ByteView state_key);
+// The hash stored for a value: SHA-256(value).
+Hash256 SmtValueHash(ByteView value);
+
+// One stored node. LEAF: a = key, b = value hash. INTERNAL: a = left child, b = right child
+// (either may be the zero hash of an empty subtree, not both).
+struct SmtNode {
+    enum class Kind : uint8_t { LEAF = 1, INTERNAL = 2 };
+    Kind kind = Kind::LEAF;
+    Hash256 a;
+    Hash256 b;
+    bool operator==(const SmtNode&) const = default;
+};
+
+Hash256 SmtLeafHash(const Hash256& key, const Hash256& value_hash);
+Hash256 SmtInternalHash(const Hash256& left, const Hash256& right);
+// The hash a node is stored under.
+Hash256 SmtNodeHash(const SmtNode& node);
+// Canonical node encoding: u8 kind (1 leaf, 2 internal), then a, then b: 65 bytes.
+Bytes EncodeSmtNode(const SmtNode& node);
+// Accepts exactly the outputs of EncodeSmtNode (an internal node with two empty children is
+// BAD_VALUE).
+Result<SmtNode, DecodeError> DecodeSmtNode(ByteView bytes);
+
+// Read access to stored nodes by hash. Implemented on LevelDB by the storage module.
+// Implementations used from several threads must make GetNode safe to call concurrently.
+class SmtNodeReader {
+public:
+    virtual ~SmtNodeReader() = default;
+    // The encoding of the node with hash h, or nullopt if the store does not have it.
+    virtual std::optional<Bytes> GetNode(const Hash256& h) const = 0;
+};
+
+// The changes of one SmtApply: the new root and the nodes the caller must store (under their
+// hash) before new_root is readable. Nodes already stored are usually not repeated.
+struct SmtUpdate {
+    Hash256 new_root;
+    std::vector<std::pair<Hash256, Bytes>> new_nodes;
+};
+
+// In-memory node store for tests and tools. Reads are safe concurrently with other reads;
+// writes need exclusive access.
+class MemoryNodeStore final : public SmtNodeReader {
+public:
+    std::optional<Bytes> GetNode(const Hash256& h) const override;
+    void Put(const Hash256& h, Bytes encoded);
+    // Stores every node of the update.
+    void Apply(const SmtUpdate& update);
+    void Erase(const Hash256& h) { m_nodes.erase(h); }
+    size_t size() const { return m_nodes.size(); }
+
+private:
+    std::map<Hash256, Bytes> m_nodes;
+};
+
+// (key, new value hash) — nullopt deletes the key (deleting an absent key is a no-op).
+using SmtWrite = std::pair<Hash256, std::optional<Hash256>>;
+
+// Applies a batch of writes, strictly increasing by key, to the tree with root old_root (zero
+// = empty). Each touched path is read once; deleting collapses a subtree left with one leaf up
+// to its highest position. Reads every node it returns; never writes. Errors: UNSORTED_WRITES,
+// MISSING_NODE, CORRUPT_NODE.
+Result<SmtUpdate, SmtError> SmtApply(const SmtNodeReader& reader, const Hash256& old_root,
+                                     const std::vector<SmtWrite>& sorted_writes);
+
+// The value hash stored under key, or nullopt if absent.
+Result<std::optional<Hash256>, SmtError> SmtGet(const SmtNodeReader& reader, const Hash256& root,
+                                                const Hash256& key);
+
+// A key's entry in a proof: the leaf met at the end of the key's path.
+struct SmtLeaf {
+    Hash256 key;
+    Hash256 value_hash;
+    bool operator==(const SmtLeaf&) const = default;
+};
+
+// Proof for a key: the siblings along the key's path from the root down, and the leaf at the
+// end of the path (the key's own leaf: inclusion; another key's leaf or none: exclusion).
+struct SmtProof {
+    std::vector<Hash256> siblings;
+    std::optional<SmtLeaf> leaf;
+    bool operator==(const SmtProof&) const = default;
+};
+
+inline constexpr size_t SMT_MAX_SIBLINGS = 256;
+
+// Proof of key's presence or absence under root (any root whose nodes are stored).
+Result<SmtProof, SmtError> SmtProve(const SmtNodeReader& reader, const Hash256& root, const Hash256& key);
+
+// True iff proof shows key -> value_hash under root. Pure, static verification.
+bool SmtVerifyInclusion(const Hash256& root, const Hash256& key, const Hash256& value_hash,
+                        const SmtProof& proof);
+// True iff proof shows that key is absent under root.
+bool SmtVerifyExclusion(const Hash256& root, const Hash256& key, const SmtProof& proof);
+
+// Canonical encoding: varint n (<= 256), n sibling hashes, then optional leaf (0x00, or 0x01
+// key value_hash).
+Bytes EncodeSmtProof(const SmtProof& proof);
+// Accepts exactly the outputs of EncodeSmtProof for proofs of a canonical tree: TOO_LONG over
+// 256 siblings, NON_CANONICAL for an option byte other than 0/1, BAD_VALUE if the last sibling
+// is the zero hash (a canonical tree never has an empty sibling next to a path's end).
+Result<SmtProof, DecodeError> DecodeSmtProof(ByteView bytes);
+
+}  // namespace folio

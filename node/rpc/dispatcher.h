@@ -1,0 +1,92 @@
+#pragma once
+// JSON-RPC 2.0 processing independent of the transport: parsing, strict request validation,
+// batches, notifications, the method registry, the access check and rate limiting. The server
+// feeds it one HTTP body or one WebSocket message at a time; the fuzz target feeds it bytes.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <node/core/keys.h>
+#include <node/rpc/auth.h>
+#include <node/rpc/errors.h>
+#include <node/rpc/rate_limiter.h>
+#include <node/rpc/session.h>
+
+namespace folio::rpc {
+
+enum class Access {
+    PUBLIC,         // anyone
+    AUTHENTICATED,  // the server answers UNAUTHORIZED (-32010) unless the caller is authenticated
+};
+
+// What a handler knows about its caller. Built by the server per call.
+struct CallContext {
+    std::optional<Address> account;           // the authenticated account, if any
+    std::optional<TokenError> auth_error;     // why `account` is empty (a token was missing/bad)
+    std::shared_ptr<Session> session;         // the WebSocket session; null over HTTP
+    std::string remote_address;               // peer IP address
+    uint16_t remote_port = 0;
+};
+
+// A method handler. `params` is the request's params (an object or array; an empty object when
+// the request had none). Returns the result; throws RpcError to answer with an error (anything
+// else becomes INTERNAL_ERROR). Called on a server io thread, concurrently with other calls (also
+// of the same method) from other connections; calls from one connection are sequential.
+using Handler = std::function<nlohmann::json(const nlohmann::json& params, CallContext& ctx)>;
+
+struct DispatcherConfig {
+    size_t max_batch = 100;      // longer batches -> LIMIT_EXCEEDED
+    size_t max_json_depth = 64;  // deeper nesting -> LIMIT_EXCEEDED
+    RateLimit rate;              // per account (if authenticated) or per IP, one token per call
+    std::function<int64_t()> now_ms;                // unix ms; null -> system clock
+    std::function<void(const std::string&)> log;    // internal errors are reported here; may be null
+};
+
+class Dispatcher {
+public:
+    explicit Dispatcher(DispatcherConfig config);
+
+    // Registers a method. Must happen before Freeze() (the server freezes when it starts);
+    // throws std::logic_error on a duplicate name or after Freeze.
+    void Register(std::string name, Handler handler, Access access);
+    void Freeze() { m_frozen = true; }
+    bool Has(std::string_view name) const;
+    // The registered method names, sorted, with their access.
+    std::vector<std::pair<std::string, Access>> Methods() const;
+
+    // Processes one payload (a request or a batch). Returns the response text, or nullopt when
+    // nothing is to be sent back (only notifications). `ctx` is the caller's context: over a
+    // WebSocket its account is refreshed from the session before every call. Thread-safe after
+    // Freeze(); never throws except std::bad_alloc.
+    std::optional<std::string> Process(std::string_view payload, CallContext& ctx) const;
+
+    // One error response as text (for transport-level errors: body too large, too many connections).
+    static std::string ErrorText(ErrorCode code, const std::string& reason);
+
+private:
+    struct Entry {
+        Handler handler;
+        Access access;
+    };
+    std::optional<nlohmann::json> CallOne(const nlohmann::json& request, CallContext& ctx) const;
+    bool TakeRate(const CallContext& ctx) const;
+    int64_t Now() const;
+
+    DispatcherConfig m_config;
+    std::map<std::string, Entry, std::less<>> m_methods;
+    bool m_frozen = false;
+    mutable RateLimiter m_limiter;
+};
+
+// Serialises a response (invalid UTF-8 from a handler is replaced, never thrown).
+std::string DumpJson(const nlohmann::json& j);
+
+}  // namespace folio::rpc

@@ -1,0 +1,180 @@
+#pragma once
+// The ledger's transaction rules as pure functions of (state, block). Nothing here does I/O;
+// state is read through StateReader and changes come back as a sorted WriteSet.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <node/core/bytes.h>
+#include <node/core/result.h>
+#include <node/state/types.h>
+
+namespace folio::state {
+
+// Read access to a state snapshot. Implementations must be consistent for the duration of one
+// ApplyBlock call. Thread-safety is the implementation's to document.
+class StateReader {
+public:
+    virtual ~StateReader() = default;
+    virtual std::optional<Bytes> Get(ByteView key) const = 0;
+};
+
+// Writes sorted by key; nullopt deletes. Sorting by content keeps every consumer deterministic.
+using WriteSet = std::map<Bytes, std::optional<Bytes>>;
+
+// A StateReader with pending writes layered on a base reader. Not thread-safe.
+class Overlay final : public StateReader {
+public:
+    explicit Overlay(const StateReader& base) : m_base(base) {}
+    std::optional<Bytes> Get(ByteView key) const override;
+    void Put(Bytes key, Bytes value) { m_writes[std::move(key)] = std::move(value); }
+    void Delete(Bytes key) { m_writes[std::move(key)] = std::nullopt; }
+    // Moves every write of `child` (an overlay on this one) into this overlay.
+    void Absorb(Overlay& child);
+    const WriteSet& writes() const { return m_writes; }
+    WriteSet TakeWrites() { return std::move(m_writes); }
+
+private:
+    const StateReader& m_base;
+    WriteSet m_writes;
+};
+
+// An empty state (for genesis and tests).
+class EmptyState final : public StateReader {
+public:
+    std::optional<Bytes> Get(ByteView) const override { return std::nullopt; }
+};
+
+// State key spaces (docs/formats.md, "State keys").
+namespace keys {
+Bytes Account(const Address& a);
+Bytes Work(uint64_t id);
+Bytes WorkByFingerprint(const Hash256& fp);
+Bytes Proposal(const Hash256& id);
+Bytes GovMembers();
+Bytes GovThreshold();
+Bytes NextWorkId();
+}  // namespace keys
+
+// Typed reads of the state (nullopt when absent). A stored record that does not decode is a
+// corrupted store: a local error, reported by the caller stopping the node.
+Account LoadAccount(const StateReader& s, const Address& a);
+std::optional<Work> LoadWork(const StateReader& s, uint64_t id);
+std::optional<uint64_t> LoadWorkIdByFingerprint(const StateReader& s, const Hash256& fp);
+std::optional<Proposal> LoadProposal(const StateReader& s, const Hash256& id);
+std::vector<Address> LoadGovMembers(const StateReader& s);
+uint32_t LoadGovThreshold(const StateReader& s);
+
+struct ChainParams {
+    std::string chain_id;
+};
+
+struct BlockContext {
+    uint64_t height = 0;
+    uint64_t time_ms = 0;
+    Address proposer;
+};
+
+// Why a transaction is rejected: it never enters a block and its nonce stays unused.
+enum class Reject : uint8_t {
+    MALFORMED,
+    OVERSIZED,
+    WRONG_CHAIN,
+    BAD_SIGNATURE,
+    NONCE_TOO_LOW,
+    NONCE_TOO_HIGH,
+    EXPIRED,
+    MISSING_PERMISSION,
+    ACCOUNT_FROZEN,
+    INVALID_FIELD,
+    DUPLICATE_FINGERPRINT,
+    MEMPOOL_FULL,  // admission only: the node's mempool is at its limit; retry later
+};
+const char* RejectCode(Reject r);  // stable snake_case code, listed in docs/errors.md
+
+struct Rejection {
+    Reject code = Reject::MALFORMED;
+    std::string message;
+};
+
+// Checks that need no state: chain id and the body's structural rules (shares sum to 10000,
+// lengths, ...). Does NOT verify the signature (see VerifyTxSignature).
+Status<Rejection> CheckStateless(const Transaction& tx, const ChainParams& params);
+// BIP-340 verification of the sender's signature over TxSigHash.
+bool VerifyTxSignature(const Transaction& tx);
+
+enum class NonceMode : uint8_t {
+    EXACT,   // in a block: the nonce must equal the account's next nonce
+    WINDOW,  // mempool admission: next <= nonce < next + NONCE_WINDOW
+};
+// Checks against the state: nonce, expiry at `time_ms`, frozen, and the sender's permission.
+Status<Rejection> CheckAgainstState(const StateReader& s, const Transaction& tx, uint64_t time_ms, NonceMode mode);
+
+// Executes one transaction that passed every check, on `block` (an overlay for the block).
+// On success its writes stay; on a rule failure only the nonce advances and the receipt names
+// the rule (success = false).
+Receipt ApplyTx(Overlay& block, const Transaction& tx, const BlockContext& ctx);
+
+struct BlockResult {
+    WriteSet writes;
+    std::vector<Receipt> receipts;
+};
+struct BlockError {
+    size_t tx_index = 0;
+    Rejection why;
+};
+// Builds a block transaction by transaction on top of `base` — the one code path for proposers
+// (which skip transactions that fail) and validators (ApplyBlock, which fails the block).
+// Signatures must have been verified by the caller. Not thread-safe.
+class BlockBuilder {
+public:
+    BlockBuilder(const StateReader& base, ChainParams params, BlockContext ctx)
+        : m_overlay(base), m_params(std::move(params)), m_ctx(ctx) {}
+    // Checks `tx` at this position (CheckStateless + CheckAgainstState EXACT) and, if it passes,
+    // executes it and returns its receipt. On rejection nothing changes.
+    Result<const Receipt*, Rejection> TryAdd(const Transaction& tx);
+    // The state as the block has changed it so far.
+    const StateReader& view() const { return m_overlay; }
+    size_t size() const { return m_receipts.size(); }
+    BlockResult Finish();
+
+private:
+    Overlay m_overlay;
+    ChainParams m_params;
+    BlockContext m_ctx;
+    std::vector<Receipt> m_receipts;
+};
+
+// Applies a block's transactions in order to `base`. Every transaction must pass
+// CheckStateless and CheckAgainstState(EXACT) at its position, else the block is invalid
+// (an honest proposer filters them). Signatures must have been verified by the caller.
+Result<BlockResult, BlockError> ApplyBlock(const StateReader& base, const ChainParams& params, const BlockContext& ctx,
+                                           const std::vector<Transaction>& txs);
+
+// ---- genesis ----
+struct GenesisAccount {
+    std::string name;
+    Address address;
+    RoleSet roles = 0;
+    KycStatus kyc = KycStatus::NONE;
+    std::string residency;
+};
+struct GenesisValidator {
+    std::string name;
+    Address key;
+};
+struct GenesisDoc {
+    std::string chain_id;
+    uint64_t genesis_time_ms = 0;
+    uint32_t gov_threshold = 1;
+    std::vector<GenesisValidator> validators;
+    std::vector<GenesisAccount> accounts;
+};
+enum class GenesisError : uint8_t { BAD_CHAIN_ID, NO_VALIDATORS, DUPLICATE_ACCOUNT, BAD_THRESHOLD, BAD_ACCOUNT };
+const char* GenesisErrorName(GenesisError e);
+// The genesis state's writes.
+Result<WriteSet, GenesisError> BuildGenesisState(const GenesisDoc& doc);
+
+}  // namespace folio::state

@@ -1,0 +1,196 @@
+#include <node/storage/chain_store.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <leveldb/cache.h>
+#include <leveldb/db.h>
+#include <leveldb/env.h>
+#include <leveldb/filter_policy.h>
+#include <leveldb/write_batch.h>
+
+namespace folio::storage {
+namespace {
+
+// Key spaces (docs/formats.md, "Store layout").
+constexpr char META_HEIGHT[] = "M/height";
+
+Bytes Key(std::string_view prefix, ByteView rest = {}) {
+    Bytes k(prefix.begin(), prefix.end());
+    k.insert(k.end(), rest.begin(), rest.end());
+    return k;
+}
+Bytes Be64(uint64_t v) {
+    Bytes b(8);
+    for (int i = 7; i >= 0; --i) {
+        b[static_cast<size_t>(i)] = static_cast<uint8_t>(v);
+        v >>= 8;
+    }
+    return b;
+}
+uint64_t ReadBe64(ByteView b, size_t off = 0) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v = v << 8 | b[off + i];
+    return v;
+}
+Bytes BlockKey(uint64_t h) { return Key("B/", Be64(h)); }
+Bytes CertKey(uint64_t h) { return Key("C/", Be64(h)); }
+Bytes HashKey(const Hash256& h) { return Key("H/", h.view()); }
+Bytes TxKey(const Hash256& id) { return Key("T/", id.view()); }
+Bytes ReceiptKey(uint64_t h, uint32_t i) {
+    Bytes k = Key("R/", Be64(h));
+    for (int s = 24; s >= 0; s -= 8) k.push_back(static_cast<uint8_t>(i >> s));
+    return k;
+}
+Bytes StateKey(ByteView k) { return Key("S/", k); }
+Bytes NodeKey(const Hash256& h) { return Key("N/", h.view()); }
+
+leveldb::Slice S(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+leveldb::Slice S(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+[[noreturn]] void Fatal(const leveldb::Status& st) {
+    // Our own store cannot be read: stop rather than serve or build on damaged data.
+    std::fprintf(stderr, "foliod: fatal store error: %s\n", st.ToString().c_str());
+    std::abort();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ChainStore>, StoreFailure> ChainStore::Open(const std::string& path, const StoreOptions& opts) {
+    std::unique_ptr<ChainStore> store(new ChainStore());
+    leveldb::Options o;
+    o.create_if_missing = true;
+    o.paranoid_checks = true;
+    store->m_cache.reset(leveldb::NewLRUCache(opts.cache_bytes));
+    store->m_filter.reset(leveldb::NewBloomFilterPolicy(10));
+    o.block_cache = store->m_cache.get();
+    o.filter_policy = store->m_filter.get();
+    o.write_buffer_size = 16u << 20;
+    if (opts.env) o.env = opts.env;
+    leveldb::DB* db = nullptr;
+    leveldb::Status st = leveldb::DB::Open(o, path, &db);
+    if (!st.ok()) {
+        return Fail(StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::OPEN_FAILED, st.ToString()});
+    }
+    store->m_db.reset(db);
+    store->m_sync = opts.sync;
+    return store;
+}
+
+ChainStore::~ChainStore() = default;
+
+std::optional<Bytes> ChainStore::RawGet(const Bytes& key) const {
+    leveldb::ReadOptions ro;
+    ro.verify_checksums = true;
+    std::string v;
+    leveldb::Status st = m_db->Get(ro, S(key), &v);
+    if (st.IsNotFound()) return std::nullopt;
+    if (!st.ok()) Fatal(st);
+    return Bytes(v.begin(), v.end());
+}
+
+std::optional<Bytes> ChainStore::Get(ByteView key) const { return RawGet(StateKey(key)); }
+std::optional<Bytes> ChainStore::GetNode(const Hash256& h) const { return RawGet(NodeKey(h)); }
+
+std::optional<uint64_t> ChainStore::Height() const {
+    auto v = RawGet(Key(META_HEIGHT));
+    if (!v) return std::nullopt;
+    if (v->size() != 8) Fatal(leveldb::Status::Corruption("height record"));
+    return ReadBe64(*v);
+}
+
+std::optional<Bytes> ChainStore::GetBlockBytes(uint64_t height) const { return RawGet(BlockKey(height)); }
+
+std::optional<state::Block> ChainStore::GetBlock(uint64_t height) const {
+    auto raw = GetBlockBytes(height);
+    if (!raw) return std::nullopt;
+    auto b = state::DecodeBlock(*raw, SIZE_MAX);
+    if (!b) Fatal(leveldb::Status::Corruption("block record"));
+    return std::move(b.value());
+}
+
+std::optional<state::BlockHeader> ChainStore::Header(uint64_t height) const {
+    auto b = GetBlock(height);
+    if (!b) return std::nullopt;
+    return b->header;
+}
+
+std::optional<uint64_t> ChainStore::HeightOf(const Hash256& block_hash) const {
+    auto v = RawGet(HashKey(block_hash));
+    if (!v) return std::nullopt;
+    return ReadBe64(*v);
+}
+
+std::optional<TxLocation> ChainStore::FindTx(const Hash256& tx_id) const {
+    auto v = RawGet(TxKey(tx_id));
+    if (!v) return std::nullopt;
+    if (v->size() != 12) Fatal(leveldb::Status::Corruption("tx index record"));
+    TxLocation loc;
+    loc.height = ReadBe64(*v);
+    loc.index = static_cast<uint32_t>((*v)[8]) << 24 | static_cast<uint32_t>((*v)[9]) << 16 |
+                static_cast<uint32_t>((*v)[10]) << 8 | (*v)[11];
+    return loc;
+}
+
+std::optional<state::Receipt> ChainStore::GetReceipt(uint64_t height, uint32_t index) const {
+    auto raw = RawGet(ReceiptKey(height, index));
+    if (!raw) return std::nullopt;
+    auto r = state::DecodeReceipt(*raw);
+    if (!r) Fatal(leveldb::Status::Corruption("receipt record"));
+    return std::move(r.value());
+}
+
+std::vector<state::Receipt> ChainStore::GetReceipts(uint64_t height) const {
+    std::vector<state::Receipt> out;
+    for (uint32_t i = 0;; ++i) {
+        auto r = GetReceipt(height, i);
+        if (!r) break;
+        out.push_back(std::move(*r));
+    }
+    return out;
+}
+
+std::optional<Bytes> ChainStore::GetCommitCert(uint64_t height) const { return RawGet(CertKey(height)); }
+
+Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
+    const uint64_t h = cb.block.header.height;
+    auto cur = Height();
+    uint64_t expected = cur ? *cur + 1 : 0;
+    if (h != expected)
+        return Fail(StoreFailure{StoreError::HEIGHT_MISMATCH,
+                                 "block height " + std::to_string(h) + ", store expects " + std::to_string(expected)});
+    leveldb::WriteBatch batch;
+    batch.Put(S(BlockKey(h)), S(state::EncodeBlock(cb.block)));
+    batch.Put(S(HashKey(state::BlockHash(cb.block.header))), S(Be64(h)));
+    for (size_t i = 0; i < cb.receipts.size(); ++i) {
+        auto idx = static_cast<uint32_t>(i);
+        batch.Put(S(ReceiptKey(h, idx)), S(state::EncodeReceipt(cb.receipts[i])));
+        Bytes loc = Be64(h);
+        for (int s = 24; s >= 0; s -= 8) loc.push_back(static_cast<uint8_t>(idx >> s));
+        batch.Put(S(TxKey(cb.receipts[i].tx_id)), S(loc));
+    }
+    for (const auto& [k, v] : cb.writes) {
+        if (v) batch.Put(S(StateKey(k)), S(*v));
+        else batch.Delete(S(StateKey(k)));
+    }
+    for (const auto& [hash, node] : cb.smt_nodes) batch.Put(S(NodeKey(hash)), S(node));
+    if (!cb.commit_cert.empty()) batch.Put(S(CertKey(h)), S(cb.commit_cert));
+    batch.Put(S(Key(META_HEIGHT)), S(Be64(h)));
+    leveldb::WriteOptions wo;
+    wo.sync = m_sync;
+    leveldb::Status st = m_db->Write(wo, &batch);
+    if (!st.ok()) return Fail(StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, st.ToString()});
+    return Ok{};
+}
+
+std::optional<Bytes> ChainStore::GetMeta(const std::string& name) const { return RawGet(Key("X/" + name)); }
+
+Status<StoreFailure> ChainStore::PutMeta(const std::string& name, ByteView value, bool sync) {
+    leveldb::WriteOptions wo;
+    wo.sync = sync;
+    leveldb::Status st = m_db->Put(wo, S(Key("X/" + name)), S(value));
+    if (!st.ok()) return Fail(StoreFailure{StoreError::IO, st.ToString()});
+    return Ok{};
+}
+
+}  // namespace folio::storage

@@ -1,0 +1,95 @@
+#pragma once
+// The node's persistent store on LevelDB: blocks, receipts, the transaction index, commit
+// certificates, the state and the state map's nodes. A block is committed with ONE synced
+// write batch, so after a crash the store is at the last committed height or the one before it,
+// never in between. LevelDB checksums every log record and table block; reads verify them, and
+// a checksum failure is reported (a local error), never returned as data.
+//
+// Thread-safety: all const methods may be called from any thread concurrently with Commit().
+// Commit() itself must be called from one thread at a time.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <node/core/result.h>
+#include <node/core/smt.h>
+#include <node/state/ledger.h>
+#include <node/state/types.h>
+
+namespace leveldb {
+class Cache;
+class DB;
+class FilterPolicy;
+class Env;
+class Snapshot;
+}  // namespace leveldb
+
+namespace folio::storage {
+
+enum class StoreError : uint8_t { OPEN_FAILED, IO, CORRUPTION, HEIGHT_MISMATCH };
+struct StoreFailure {
+    StoreError code = StoreError::IO;
+    std::string message;
+};
+
+struct StoreOptions {
+    bool sync = true;                 // fsync each committed block (turn off only in benchmarks)
+    size_t cache_bytes = 64u << 20;   // LevelDB block cache
+    leveldb::Env* env = nullptr;      // the OS seam; tests inject faults or an in-memory env here
+};
+
+// Everything one committed block changes, written atomically.
+struct CommittedBlock {
+    state::Block block;
+    std::vector<state::Receipt> receipts;
+    state::WriteSet writes;
+    std::vector<std::pair<Hash256, Bytes>> smt_nodes;
+    Bytes commit_cert;  // the consensus's proof that the block committed (docs/formats.md)
+};
+
+struct TxLocation {
+    uint64_t height = 0;
+    uint32_t index = 0;
+};
+
+class ChainStore final : public state::StateReader, public SmtNodeReader {
+public:
+    static Result<std::unique_ptr<ChainStore>, StoreFailure> Open(const std::string& path, const StoreOptions& opts);
+    ~ChainStore() override;
+
+    // State at the latest committed height.
+    std::optional<Bytes> Get(ByteView key) const override;
+    std::optional<Bytes> GetNode(const Hash256& h) const override;
+
+    // Latest committed height; nullopt before genesis is stored.
+    std::optional<uint64_t> Height() const;
+    std::optional<state::BlockHeader> Header(uint64_t height) const;
+    std::optional<state::Block> GetBlock(uint64_t height) const;
+    std::optional<Bytes> GetBlockBytes(uint64_t height) const;
+    std::optional<uint64_t> HeightOf(const Hash256& block_hash) const;
+    std::optional<TxLocation> FindTx(const Hash256& tx_id) const;
+    std::optional<state::Receipt> GetReceipt(uint64_t height, uint32_t index) const;
+    std::vector<state::Receipt> GetReceipts(uint64_t height) const;
+    std::optional<Bytes> GetCommitCert(uint64_t height) const;
+
+    // Writes the block at height Height()+1 (or 0 for genesis) in one synced batch.
+    Status<StoreFailure> Commit(const CommittedBlock& cb);
+
+    // Raw metadata (node-local values such as the consensus's persisted safety state).
+    std::optional<Bytes> GetMeta(const std::string& name) const;
+    Status<StoreFailure> PutMeta(const std::string& name, ByteView value, bool sync);
+
+private:
+    ChainStore() = default;
+    std::optional<Bytes> RawGet(const Bytes& key) const;
+
+    // Declared before m_db so they are destroyed after it.
+    std::unique_ptr<leveldb::Cache> m_cache;
+    std::unique_ptr<const leveldb::FilterPolicy> m_filter;
+    std::unique_ptr<leveldb::DB> m_db;
+    bool m_sync = true;
+};
+
+}  // namespace folio::storage

@@ -1,0 +1,1 @@
+folio_fuzz_target(smt_proof LIBS folio_core)
