@@ -505,6 +505,16 @@ int CmdTx(Ctx& c) {
     throw UsageError("unknown command: folio tx " + sub);
 }
 
+int CmdAuth(Ctx& c) {
+    if (c.args.pos.size() < 2 || c.args.pos[1] != "login") throw UsageError("usage: folio auth login");
+    auto signer = Unlock(c);
+    cli::RpcClient rpc(NodeUrl(c));
+    json info = rpc.Call("chain_info", json::object());
+    rpc.Login(signer->sk, info.at("chain_id").get<std::string>());
+    Print(c, {{"address", signer->address.hex()}, {"token", rpc.token()}, {"expires", rpc.token_expires_ms()}}, rpc.token());
+    return 0;
+}
+
 int CmdChain(Ctx& c) {
     cli::RpcClient rpc(NodeUrl(c));
     json info = rpc.Call("chain_info", json::object());
@@ -547,7 +557,7 @@ const char* USAGE =
     "  work register FILE --title T [--kind K] [--owner ADDR:BPS ...] [--isrc ..] [--offline --nonce N -o F]\n"
     "  work show WORK_ID | work find FILE\n"
     "  tx show HASH | tx send FILE\n"
-    "  chain info\n"
+    "  chain info | auth login\n"
     "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n";
 
 }  // namespace
@@ -573,6 +583,7 @@ int main(int argc, char** argv) {
         if (cmd == "work") return CmdWork(c);
         if (cmd == "tx") return CmdTx(c);
         if (cmd == "chain") return CmdChain(c);
+        if (cmd == "auth") return CmdAuth(c);
         if (cmd == "gov") return CmdGov(c);
         throw UsageError("unknown command '" + cmd + "' (folio --help lists them)");
     } catch (const UsageError& e) {

@@ -52,6 +52,7 @@ void RpcClient::Login(const SecretKey& sk, const std::string& chain_id) {
     auto sig = SignSchnorr(sk, msg, Sha256Of(msg.view()));
     nlohmann::json res = Call("auth_login", {{"address", pk->hex()}, {"nonce", ch.at("nonce")}, {"signature", sig->hex()}});
     m_token = res.at("token").get<std::string>();
+    m_token_expires = res.value("expires", int64_t{0});
 }
 
 }  // namespace folio::cli

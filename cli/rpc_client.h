@@ -29,10 +29,13 @@ public:
     // Logs in as the key's account (auth_challenge + auth_login); later calls carry the token.
     void Login(const SecretKey& sk, const std::string& chain_id);
     const std::string& url() const { return m_url; }
+    const std::string& token() const { return m_token; }
+    int64_t token_expires_ms() const { return m_token_expires; }
 
 private:
     std::string m_url;
     std::string m_token;
+    int64_t m_token_expires = 0;
     uint64_t m_next_id = 1;
     struct Impl;
     std::unique_ptr<Impl> m_impl;

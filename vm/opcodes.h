@@ -56,7 +56,7 @@ inline constexpr uint8_t OP_FLAG_TERM = 1;
   X(GE,             0x35, 0, 2, 1,   1, OP_FLAG_NONE, "a b -> a >= b ? 1 : 0 (signed)") \
   X(ISZERO,         0x36, 0, 1, 1,   1, OP_FLAG_NONE, "a -> a == 0 ? 1 : 0") \
   X(AND,            0x38, 0, 2, 1,   1, OP_FLAG_NONE, "a b -> a & b") \
-  X(OR,             0x39, 0, 2, 1,   1, OP_FLAG_NONE, "a b -> a | b") \
+  X(OR,             0x39, 0, 2, 1,   1, OP_FLAG_NONE, "a b -> bitwise a OR b") \
   X(XOR,            0x3a, 0, 2, 1,   1, OP_FLAG_NONE, "a b -> a ^ b") \
   X(NOT,            0x3b, 0, 1, 1,   1, OP_FLAG_NONE, "a -> ~a") \
   X(SHL,            0x3c, 0, 2, 1,   1, OP_FLAG_NONE, "a s -> a << s (bits shifted out are lost) ; s outside 0..63: BAD_OPERAND") \

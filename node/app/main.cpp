@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
         app::SoloConfig solo;
         size_t rpc_threads = 2;
         rpc::ServerConfig rcfg;
-        uint64_t rate_per_s = 0;
+        uint64_t rate_per_s = 2000;
         desc.add_options()("help", "show this help")
             ("home", po::value(&home)->required(), "data directory (created if missing)")
             ("genesis", po::value(&genesis_file)->required(), "genesis JSON file")
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
             ("rpc-max-body", po::value(&rcfg.max_body_bytes)->default_value(1u << 20), "largest request body (bytes)")
             ("rpc-max-batch", po::value(&rcfg.dispatch.max_batch)->default_value(100), "longest JSON-RPC batch")
             ("rpc-max-connections", po::value(&rcfg.max_connections)->default_value(1024), "concurrent RPC connections")
-            ("rpc-rate", po::value(&rate_per_s)->default_value(0), "requests per second per account/IP (0 = the server default)")
+            ("rpc-rate", po::value(&rate_per_s)->default_value(2000), "requests per second per account (or IP when unauthenticated); burst is twice that; 0 disables")
             ("tls-cert", po::value(&rcfg.tls_cert_file), "serve RPC over TLS 1.3 with this certificate (PEM)")
             ("tls-key", po::value(&rcfg.tls_key_file), "TLS private key (PEM)")
             ("block-interval-ms", po::value(&solo.block_interval_ms)->default_value(20), "how long transactions gather before a block")
@@ -121,10 +121,8 @@ int main(int argc, char** argv) {
         rcfg.port = static_cast<uint16_t>(std::stoul(rpc_listen.substr(colon + 1)));
         rcfg.threads = rpc_threads;
         rcfg.chain_id = n.chain_id();
-        if (rate_per_s) {
-            rcfg.dispatch.rate.per_second = static_cast<uint32_t>(rate_per_s);
-            rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
-        }
+        rcfg.dispatch.rate.per_second = static_cast<uint32_t>(rate_per_s);
+        rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
         rpc::RpcServer server(rcfg);
         app::RegisterLedgerMethods(server, n);
         server.Start();

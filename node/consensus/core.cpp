@@ -206,7 +206,13 @@ Actions Core::OnTimeout(const PublicKey& from, const TimeoutMsg& t, uint64_t now
     }
     if (t.epoch == m_epoch + 1 && t.high_qc.data.epoch == m_epoch && VerifyQcInContext(t.high_qc))
         ProcessQc(from, t.high_qc);
-    if (t.epoch != m_epoch) { Reject(from, ConsensusError::WRONG_EPOCH); return Take(); }
+    if (t.epoch != m_epoch) {
+        // The sender is an epoch ahead of us: show it where we are, it answers with the
+        // certificate that ended our epoch.
+        SendSync(from, false);
+        Reject(from, ConsensusError::WRONG_EPOCH);
+        return Take();
+    }
     auto index = m_vset.IndexOf(t.signer);
     if (!index) { Reject(from, ConsensusError::NOT_A_MEMBER); return Take(); }
     if (auto s = VerifyQcInContext(t.high_qc); !s) { Reject(from, s.error()); return Take(); }
@@ -234,6 +240,10 @@ Actions Core::OnTimeout(const PublicKey& from, const TimeoutMsg& t, uint64_t now
 
 Actions Core::OnSyncInfo(const PublicKey& from, const SyncInfo& s, uint64_t now) {
     m_now = now;
+    if (s.high_qc.data.epoch < m_epoch) {  // the peer is behind: help it across the epoch change
+        SendSync(from, s.high_qc.data.epoch + 1 == m_epoch);
+        return Take();
+    }
     if (auto st = VerifyQcInContext(s.high_qc); !st) {
         Reject(from, st.error());
     } else {
@@ -379,24 +389,27 @@ void Core::CommitTo(const PublicKey& from, const BlockId& target, const QuorumCe
     CommitAction action;
     action.commit_cert = qc;
     std::optional<ValidatorSet> next;
+    std::set<BlockId> proof;  // blocks after a set change up to the certified target
     for (const BlockId& b : chain) {
+        if (next) {
+            proof.insert(b);
+            continue;
+        }
         TreeNode& node = m_blocks[b];
         node.committed = true;
         m_committed = b;
         m_committed_height = node.height;
         m_committed_round = node.block.round;
         if (node.height > m_commit_floor) action.blocks.push_back(CommittedBlock{node.height, b, node.block});
-        if (node.block.next_validators) {  // the epoch ends here; later blocks of it never commit
-            next = node.block.next_validators;
-            break;
-        }
+        if (node.block.next_validators) next = node.block.next_validators;  // the epoch ends here
     }
     if (!action.blocks.empty()) Emit(std::move(action));
     if (m_committed_height % 64 == 0) Prune();
-    if (next) EnterEpoch(*next, m_committed, qc);
+    if (next) EnterEpoch(*next, m_committed, qc, proof);
 }
 
-void Core::EnterEpoch(const ValidatorSet& next, const BlockId& root, const QuorumCert& cert) {
+void Core::EnterEpoch(const ValidatorSet& next, const BlockId& root, const QuorumCert& cert,
+                      const std::set<BlockId>& proof) {
     m_prev_vset = m_vset;
     m_vset = next;
     m_epoch = next.epoch;
@@ -413,9 +426,10 @@ void Core::EnterEpoch(const ValidatorSet& next, const BlockId& root, const Quoru
     m_timeouts.clear();
     m_seen.clear();
     m_verified_qcs.clear();
-    // Uncommitted blocks of the old epoch are dead.
+    // Uncommitted blocks of the old epoch are dead, except the chain that the commit certificate
+    // certifies (peers still in the old epoch fetch it to verify the set change).
     for (auto it = m_blocks.begin(); it != m_blocks.end();) {
-        if (!it->second.committed) it = m_blocks.erase(it);
+        if (!it->second.committed && proof.count(it->first) == 0) it = m_blocks.erase(it);
         else ++it;
     }
     Emit(EpochChangeAction{next, m_committed_height + 1});
@@ -709,8 +723,9 @@ void Core::Prune() {
     Round tip_round = committed->second.block.round;
     for (auto it = m_blocks.begin(); it != m_blocks.end();) {
         const TreeNode& n = it->second;
-        bool drop = n.committed ? (n.height + m_config.retain_committed < m_committed_height && n.height != 0)
-                                : (n.block.epoch < tip_epoch || (n.block.epoch == tip_epoch && n.block.round <= tip_round));
+        bool old = n.height + m_config.retain_committed < m_committed_height;
+        bool drop = n.committed ? (old && n.height != 0)
+                                : (old || (n.block.epoch == tip_epoch && n.block.round <= tip_round));
         if (drop && it->first != m_committed && it->first != m_epoch_root) it = m_blocks.erase(it);
         else ++it;
     }

@@ -162,7 +162,8 @@ private:
     void ProcessTc(const TimeoutCert& tc);
     void TryCommit(const PublicKey& from, const QuorumCert& qc);
     void CommitTo(const PublicKey& from, const BlockId& target, const QuorumCert& qc);
-    void EnterEpoch(const ValidatorSet& next, const BlockId& root, const QuorumCert& cert);
+    void EnterEpoch(const ValidatorSet& next, const BlockId& root, const QuorumCert& cert,
+                    const std::set<BlockId>& proof);
     void AdvanceRound(Round r, bool via_tc);
     void MaybePropose();
     void Propose(const Hash256& payload, std::optional<ValidatorSet> next);

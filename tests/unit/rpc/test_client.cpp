@@ -1,5 +1,7 @@
 #include <tests/unit/rpc/test_client.h>
 
+#include <array>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 
@@ -186,7 +188,7 @@ WsTestClient::WsTestClient(uint16_t port, const std::string& bearer, bool tls, s
         m.Lowest().socket().set_option(net::socket_base::receive_buffer_size(16 * 1024), ec);
         m.Lowest().async_connect(Local(port), h);
     });
-    if (tls) m.Op([&](auto h) { beast::get_next_layer(*m.secure).async_handshake(ssl::stream_base::client, h); });
+    if (tls) m.Op([&](auto h) { m.secure->next_layer().async_handshake(ssl::stream_base::client, h); });
     m.WithStream([&](auto& ws) {
         ws.set_option(websocket::stream_base::decorator([bearer](websocket::request_type& req) {
             if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);

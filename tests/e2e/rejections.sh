@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Bad input is rejected with its documented error and changes nothing: a bad signature, a wrong
+# chain id, a replayed nonce, a malformed encoding, an oversized transaction and an oversized
+# request. A resubmitted committed transaction is not applied twice.
+source "$(dirname "$0")/lib.sh"
+new_key creator creator BR
+make_chain
+start_node
+
+head -c 5000 /dev/urandom >"$T/a.bin"
+as creator --json work register "$T/a.bin" --title "First" >"$T/first.json"
+first_tx=$(jq -r .tx "$T/first.json")
+tok=$(login creator)
+nonce_of() { rpc account_get "{\"address\":\"$ADDR_creator\"}" "$tok" | jq -r .result.next_nonce; }
+expect_eq "$(nonce_of)" "1" "nonce after one tx"
+root0=$(state_root); h0=$(height)
+
+# Signed offline (nonce 1), then tampered.
+head -c 5000 /dev/urandom >"$T/b.bin"
+FOLIO_CHAIN_ID="$CHAIN_ID" as creator work register "$T/b.bin" --title "Second" --offline --nonce 1 -o "$T/good.hex" >/dev/null
+good=$(cat "$T/good.hex")
+submit() { rpc tx_submit "{\"tx\":\"$1\"}"; }
+check_rejected() {  # RESPONSE REASON WHAT
+  expect_eq "$(jq -r .error.code <<<"$1")" "-32003" "$3: JSON-RPC code"
+  expect_eq "$(jq -r .error.data.reason <<<"$1")" "$2" "$3: reason"
+}
+
+# 1. bad signature: flip the last signature byte
+last=${good: -2}; flipped=$(printf '%02x' $(( 0x$last ^ 1 )))
+check_rejected "$(submit "${good:0:${#good}-2}$flipped")" bad_signature "bad signature"
+# 2. wrong chain id
+FOLIO_CHAIN_ID="other-chain" as creator work register "$T/b.bin" --title "Second" --offline --nonce 1 -o "$T/wrong.hex" >/dev/null
+resp=$(submit "$(cat "$T/wrong.hex")")
+check_rejected "$resp" wrong_chain_id "wrong chain id"
+expect_contains "$(jq -r .error.data.message <<<"$resp")" "other-chain" "wrong chain message"
+# 3. replayed nonce: a new transaction reusing nonce 0
+FOLIO_CHAIN_ID="$CHAIN_ID" as creator work register "$T/b.bin" --title "Replay" --offline --nonce 0 -o "$T/replay.hex" >/dev/null
+check_rejected "$(submit "$(cat "$T/replay.hex")")" nonce_too_low "replayed nonce"
+# 3b. a nonce beyond the window
+FOLIO_CHAIN_ID="$CHAIN_ID" as creator work register "$T/b.bin" --title "Future" --offline --nonce 1000 -o "$T/future.hex" >/dev/null
+check_rejected "$(submit "$(cat "$T/future.hex")")" nonce_too_high "future nonce"
+# 4. malformed: truncated encoding, trailing bytes, not hex
+check_rejected "$(submit "${good:0:100}")" malformed "truncated encoding"
+check_rejected "$(submit "${good}00")" malformed "trailing byte"
+check_rejected "$(submit "zz")" malformed "not hex"
+# 5. oversized transaction (over 64 KiB)
+python3 -c 'import json; print(json.dumps({"jsonrpc":"2.0","id":1,"method":"tx_submit","params":{"tx":"00"*70000}}))' >"$T/big.json"
+check_rejected "$(curl -s -H 'content-type: application/json' --data-binary @"$T/big.json" "$NODE")" oversized "oversized transaction"
+# 6. oversized request body (over the 1 MiB RPC limit): HTTP 413 with -32005
+python3 -c 'import json; print(json.dumps({"jsonrpc":"2.0","id":1,"method":"tx_submit","params":{"tx":"00"*600000}}))' >"$T/huge.json"
+code=$(curl -s -o "$T/huge.out" -w '%{http_code}' -H 'content-type: application/json' --data-binary @"$T/huge.json" "$NODE")
+expect_eq "$code" "413" "oversized request HTTP status"
+expect_eq "$(jq -r .error.code "$T/huge.out")" "-32005" "oversized request JSON-RPC code"
+# 7. a batch longer than the limit
+python3 -c 'import json; print(json.dumps([{"jsonrpc":"2.0","id":i,"method":"chain_info"} for i in range(101)]))' >"$T/batch.json"
+expect_eq "$(curl -s -H 'content-type: application/json' --data-binary @"$T/batch.json" "$NODE" | jq -r '.error.code // .[0].error.code')" "-32005" "batch limit"
+# 8. resubmitting the committed transaction is idempotent
+resub=$(rpc tx_get "{\"hash\":\"$first_tx\"}" | jq -r .result.status)
+expect_eq "$resub" committed "first tx committed"
+pass "each bad input rejected with its documented reason"
+
+# Nothing changed: wait for a later (empty) block, then the state root and nonce are as before.
+wait_height $((h0 + 2))
+expect_eq "$(state_root)" "$root0" "state root unchanged by rejected input"
+expect_eq "$(nonce_of)" "1" "nonce unchanged by rejected input"
+expect_eq "$(rpc work_get '{"id":2}' | jq -r .error.code)" "-32001" "no second work"
+# The good transaction still goes through afterwards, with nonce 1.
+expect_eq "$(jq -r .result.hash <<<"$(submit "$good")")" "$(jq -r .result.hash <<<"$(submit "$good")")" "idempotent submit"
+deadline=$((SECONDS + 20))
+until [ "$(nonce_of)" = 2 ]; do [ $SECONDS -lt $deadline ] || fail "good tx not committed"; sleep 0.1; done
+pass "state root and nonce unchanged; the untampered transaction commits afterwards"

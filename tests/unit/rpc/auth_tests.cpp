@@ -1,0 +1,139 @@
+// The auth scheme's test vector (docs/rpc-protocol.md) and the nonce/token store.
+#include <doctest/doctest.h>
+
+#include <atomic>
+
+#include <node/core/keys.h>
+#include <node/rpc/auth.h>
+
+using namespace folio;
+using namespace folio::rpc;
+
+namespace {
+SecretKey Key(uint8_t fill) {
+    SecretKey sk;
+    sk.data.fill(fill);
+    return sk;
+}
+Hash256 Nonce(const Challenge& c) { return *Hash256::FromHexStr(c.nonce); }
+Signature SignLogin(const SecretKey& sk, const std::string& chain, const Hash256& nonce) {
+    return *SignSchnorr(sk, AuthMessage(chain, nonce.view()), Hash256{});
+}
+struct Env {
+    std::atomic<int64_t> now{1'700'000'000'000};
+    AuthManager auth;
+    explicit Env(AuthConfig c = {}) : auth("folio-devnet", std::move(c), [this] { return now.load(); }) {}
+};
+}  // namespace
+
+TEST_CASE("auth: test vector of docs/rpc-protocol.md") {
+    const SecretKey sk = Key(0x11);
+    Bytes nonce;
+    for (uint8_t i = 0; i < 32; ++i) nonce.push_back(i);
+    const Address address = *DerivePublicKey(sk);
+    CHECK(address.hex() == "4f355bdcb7cc0af728ef3cceb9615d90684bb5b2ca5f859ab0f0b704075871aa");
+    const Hash256 msg = AuthMessage("folio-devnet", nonce);
+    CHECK(msg.hex() == "e7add4ce99f842b1cdfac1af55c3d9a6ba35889cbc15573ca30fc0c47c0b6625");
+    const Signature sig = *SignSchnorr(sk, msg, Hash256{});
+    CHECK(sig.hex() ==
+          "7dcd12957e4e4365b058322269ad682af3eea742e277d1c4b3e5d8bf4e70efdc"
+          "fe0e08f7ab137cae8e829ba71f0225c67111a538a7fc1ffd62069583bb162402");
+    CHECK(VerifySchnorr(address, msg, sig));
+    // The chain id is part of the message: a signature for another chain does not verify.
+    CHECK_FALSE(VerifySchnorr(address, AuthMessage("folio-mainnet", nonce), sig));
+}
+
+TEST_CASE("auth: login issues a token bound to the address; nonces are single use") {
+    Env e;
+    const SecretKey sk = Key(0x22);
+    const Address a = *DerivePublicKey(sk);
+    const Challenge c = e.auth.IssueChallenge();
+    CHECK(c.nonce.size() == 64);
+    CHECK(c.expires_ms == e.now + 60'000);
+    CHECK(e.auth.IssueChallenge().nonce != c.nonce);
+    auto tok = e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c));
+    REQUIRE(tok.ok());
+    CHECK(tok->token.size() == 64);
+    CHECK(tok->expires_ms == e.now + 3'600'000);
+    auto who = e.auth.CheckToken(tok->token);
+    REQUIRE(who.ok());
+    CHECK(*who == a);
+    auto again = e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c));
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error() == LoginError::UNKNOWN_NONCE);
+}
+
+TEST_CASE("auth: refusals - bad signature, wrong chain, expired nonce, unknown nonce, policy") {
+    AuthConfig cfg;
+    const SecretKey banned = Key(0x44);
+    cfg.login_allowed = [b = *DerivePublicKey(banned)](const Address& a) { return a != b; };
+    Env e(cfg);
+    const SecretKey sk = Key(0x22);
+    const Address a = *DerivePublicKey(sk);
+    auto c = e.auth.IssueChallenge();
+    auto r = e.auth.Login(a, SignLogin(Key(0x33), "folio-devnet", Nonce(c)), Nonce(c));  // another key
+    CHECK(r.error() == LoginError::BAD_SIGNATURE);
+    CHECK(e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c)).error() ==
+          LoginError::UNKNOWN_NONCE);  // consumed by the failed attempt
+    c = e.auth.IssueChallenge();
+    CHECK(e.auth.Login(a, SignLogin(sk, "other-chain", Nonce(c)), Nonce(c)).error() == LoginError::BAD_SIGNATURE);
+    c = e.auth.IssueChallenge();
+    e.now += 60'000;
+    CHECK(e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c)).error() == LoginError::NONCE_EXPIRED);
+    Hash256 never;
+    never.data.fill(7);
+    CHECK(e.auth.Login(a, SignLogin(sk, "folio-devnet", never), never).error() == LoginError::UNKNOWN_NONCE);
+    c = e.auth.IssueChallenge();
+    CHECK(e.auth.Login(*DerivePublicKey(banned), SignLogin(banned, "folio-devnet", Nonce(c)), Nonce(c)).error() ==
+          LoginError::NOT_ALLOWED);
+}
+
+TEST_CASE("auth: tokens expire; malformed and unknown tokens are told apart") {
+    Env e;
+    const SecretKey sk = Key(0x22);
+    auto c = e.auth.IssueChallenge();
+    auto tok = e.auth.Login(*DerivePublicKey(sk), SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c));
+    REQUIRE(tok.ok());
+    CHECK(e.auth.CheckAuthorizationHeader("Bearer " + tok->token).ok());
+    CHECK(e.auth.CheckAuthorizationHeader("bearer  " + tok->token + " ").ok());
+    CHECK(e.auth.CheckAuthorizationHeader("").error() == TokenError::MISSING);
+    CHECK(e.auth.CheckAuthorizationHeader("Basic abc").error() == TokenError::MALFORMED);
+    CHECK(e.auth.CheckAuthorizationHeader("Bearer xyz").error() == TokenError::MALFORMED);
+    CHECK(e.auth.CheckToken(std::string(64, 'a')).error() == TokenError::UNKNOWN);
+    e.now += 3'600'000 - 1;
+    CHECK(e.auth.CheckToken(tok->token).ok());
+    e.now += 1;
+    CHECK(e.auth.CheckToken(tok->token).error() == TokenError::EXPIRED);
+    CHECK(e.auth.ActiveTokens() == 0);
+}
+
+TEST_CASE("auth: stores are bounded") {
+    AuthConfig cfg;
+    cfg.max_nonces = 4;
+    cfg.max_tokens = 3;
+    cfg.max_tokens_per_account = 2;
+    Env e(cfg);
+    const auto first = e.auth.IssueChallenge();
+    for (int i = 0; i < 10; ++i) (void)e.auth.IssueChallenge();
+    CHECK(e.auth.PendingNonces() == 4);
+    const SecretKey sk = Key(0x22);
+    const Address a = *DerivePublicKey(sk);
+    CHECK(e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(first)), Nonce(first)).error() ==
+          LoginError::UNKNOWN_NONCE);  // evicted as the oldest
+    auto login = [&](const SecretKey& k) {
+        auto c = e.auth.IssueChallenge();
+        return e.auth.Login(*DerivePublicKey(k), SignLogin(k, "folio-devnet", Nonce(c)), Nonce(c));
+    };
+    auto t1 = login(sk);
+    auto t2 = login(sk);
+    auto t3 = login(sk);  // per-account bound 2: t1 is revoked
+    REQUIRE(t3.ok());
+    CHECK(e.auth.CheckToken(t1->token).error() == TokenError::UNKNOWN);
+    CHECK(e.auth.CheckToken(t2->token).ok());
+    CHECK(login(Key(0x33)).ok());
+    auto full = login(Key(0x55));
+    REQUIRE_FALSE(full.ok());
+    CHECK(full.error() == LoginError::TOO_MANY_TOKENS);
+    e.now += 3'600'000;  // all expired: room again
+    CHECK(login(Key(0x55)).ok());
+}
