@@ -144,6 +144,10 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
         return true;
     };
     auto mp = [&](int64_t off) -> uint8_t* { return mem.data() + off; };
+    // memory[off, off+len) after mem_ok(off, len); empty (no pointer arithmetic) when len == 0.
+    auto view = [&](int64_t off, int64_t len) -> ByteView {
+        return len == 0 ? ByteView() : ByteView(mem.data() + off, static_cast<size_t>(len));
+    };
     auto read_addr = [&](int64_t off) -> Address {
         Address a;
         std::memcpy(a.data.data(), mem.data() + off, 32);
@@ -210,7 +214,7 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                 int64_t off = *--sp;
                 CHECK(mem_ok(off, len));
                 CHECK(charge(Words(len) * GAS_COPY_WORD));
-                result.output.assign(mem.begin() + off, mem.begin() + off + len);
+                if (len > 0) result.output.assign(mem.begin() + off, mem.begin() + off + len);
                 if (static_cast<Op>(opb) == Op::REVERT) {
                     result.status = ExecStatus::REVERTED;
                     result.gas_used = gas_limit - gas;
@@ -421,7 +425,7 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                 int64_t off = *--sp;
                 int64_t dst = *--sp;
                 CHECK(mem_ok(off, len) && mem_ok(dst, 32) && charge(Words(len) * GAS_HASH_WORD));
-                Hash256 h = Sha256Of(ByteView(mem.data() + off, static_cast<size_t>(len)));
+                Hash256 h = Sha256Of(view(off, len));
                 std::memcpy(mp(dst), h.data.data(), 32);
                 ++pc;
                 break;
@@ -491,7 +495,7 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                 int64_t koff = *--sp;
                 if (klen > static_cast<int64_t>(MAX_KEY_SIZE)) TRAP(ExecStatus::BAD_OPERAND);
                 CHECK(mem_ok(koff, klen) && mem_ok(dst, cap));
-                std::optional<Bytes> v = host.StorageGet(ctx.self, ByteView(mem.data() + koff, static_cast<size_t>(klen)));
+                std::optional<Bytes> v = host.StorageGet(ctx.self, view(koff, klen));
                 int64_t vlen = v ? static_cast<int64_t>(v->size()) : 0;
                 CHECK(charge(Words(klen + vlen) * GAS_SLOAD_WORD));
                 if (v) {
@@ -510,8 +514,8 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                 if (klen > static_cast<int64_t>(MAX_KEY_SIZE) || vlen > static_cast<int64_t>(MAX_VALUE_SIZE))
                     TRAP(ExecStatus::BAD_OPERAND);
                 CHECK(mem_ok(koff, klen) && mem_ok(voff, vlen) && charge(Words(klen + vlen) * GAS_SSTORE_WORD));
-                host.StoragePut(ctx.self, ByteView(mem.data() + koff, static_cast<size_t>(klen)),
-                                ByteView(mem.data() + voff, static_cast<size_t>(vlen)));
+                host.StoragePut(ctx.self, view(koff, klen),
+                                view(voff, vlen));
                 ++pc;
                 break;
             }
@@ -520,7 +524,7 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                 int64_t koff = sp[-1];
                 if (klen > static_cast<int64_t>(MAX_KEY_SIZE)) TRAP(ExecStatus::BAD_OPERAND);
                 CHECK(mem_ok(koff, klen) && charge(Words(klen + 8) * GAS_SLOAD_WORD));
-                std::optional<Bytes> v = host.StorageGet(ctx.self, ByteView(mem.data() + koff, static_cast<size_t>(klen)));
+                std::optional<Bytes> v = host.StorageGet(ctx.self, view(koff, klen));
                 if (v && v->size() != 8) TRAP(ExecStatus::BAD_OPERAND);
                 sp[-1] = v ? LoadLe64(v->data()) : 0;
                 ++pc;
@@ -534,7 +538,7 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                 CHECK(mem_ok(koff, klen) && charge(Words(klen + 8) * GAS_SSTORE_WORD));
                 uint8_t buf[8];
                 StoreLe64(buf, v);
-                host.StoragePut(ctx.self, ByteView(mem.data() + koff, static_cast<size_t>(klen)), ByteView(buf, 8));
+                host.StoragePut(ctx.self, view(koff, klen), ByteView(buf, 8));
                 ++pc;
                 break;
             }
@@ -567,8 +571,8 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                 if (tlen > static_cast<int64_t>(MAX_TOPIC_SIZE) || dlen > static_cast<int64_t>(MAX_EVENT_DATA))
                     TRAP(ExecStatus::BAD_OPERAND);
                 CHECK(mem_ok(toff, tlen) && mem_ok(doff, dlen) && charge(Words(tlen + dlen) * GAS_EMIT_WORD));
-                host.Emit(ctx.self, ByteView(mem.data() + toff, static_cast<size_t>(tlen)),
-                          ByteView(mem.data() + doff, static_cast<size_t>(dlen)));
+                host.Emit(ctx.self, view(toff, tlen),
+                          view(doff, dlen));
                 ++pc;
                 break;
             }
@@ -582,7 +586,7 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                 CHECK(mem_ok(ioff, ilen) && mem_ok(ooff, ocap));
                 Bytes out;
                 HostStatus hs = host.Invoke(ctx, static_cast<HostFn>(fn),
-                                            ByteView(mem.data() + ioff, static_cast<size_t>(ilen)), out);
+                                            view(ioff, ilen), out);
                 if (out.size() > MAX_HOST_IO) TRAP(ExecStatus::BAD_OPERAND);
                 CHECK(charge(Words(ilen + static_cast<int64_t>(out.size())) * GAS_HOST_WORD));
                 if (hs == HostStatus::NOT_FOUND) {
@@ -617,7 +621,7 @@ ExecResult Vm::Run(Host& host, const Code& code, const CallContext& ctx, ByteVie
                     int64_t forwarded = std::min(g, gas);
                     gas -= forwarded;
                     CallContext sub{target, ctx.self, ctx.origin, ctx.depth + 1};
-                    ExecResult r = Call(host, *callee, sub, ByteView(mem.data() + ioff, static_cast<size_t>(ilen)), forwarded);
+                    ExecResult r = Call(host, *callee, sub, view(ioff, ilen), forwarded);
                     gas += forwarded - r.gas_used;
                     cs = r.status;
                     ret_data = std::move(r.output);

@@ -48,6 +48,7 @@ Session::NotifyResult Session::Enqueue(std::string text, Kind kind) {
     std::vector<Listener> to_call;
     bool close = false;
     bool wake = false;
+    bool refused = false;
     {
         std::lock_guard lock(m_mu);
         if (m_closed || m_closing) return NotifyResult::CLOSED;
@@ -61,6 +62,7 @@ Session::NotifyResult Session::Enqueue(std::string text, Kind kind) {
         const bool fits = kind == Kind::RESPONSE ||
                           (n <= max_bytes && m_bytes <= max_bytes - n && m_queue.size() < max_messages);
         if (!fits) {
+            refused = true;
             ++m_stats.refused;
             if (kind == Kind::FINAL) {
                 close = true;
@@ -81,7 +83,7 @@ Session::NotifyResult Session::Enqueue(std::string text, Kind kind) {
         Close();
         return NotifyResult::OVERFLOW;
     }
-    if (!to_call.empty()) {
+    if (refused) {
         for (auto& l : to_call) l(*this);
         return NotifyResult::OVERFLOW;
     }

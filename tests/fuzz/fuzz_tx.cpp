@@ -1,0 +1,19 @@
+// Fuzz target: the transaction decoder. Anything that decodes must re-encode to the same bytes
+// (one encoding per value), and the checks that follow decoding must not crash.
+#include <cassert>
+#include <cstdint>
+
+#include <node/state/ledger.h>
+#include <node/state/types.h>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    using namespace folio;
+    auto tx = state::DecodeTx(ByteView(data, size));
+    if (!tx) return 0;
+    Bytes again = state::EncodeTx(tx.value());
+    assert(again.size() == size && std::equal(again.begin(), again.end(), data));
+    (void)state::TxId(tx.value());
+    (void)state::CheckStateless(tx.value(), state::ChainParams{"fuzz"});
+    (void)state::VerifyTxSignature(tx.value());
+    return 0;
+}

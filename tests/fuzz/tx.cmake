@@ -1,0 +1,1 @@
+folio_fuzz_target(tx LIBS folio_state)

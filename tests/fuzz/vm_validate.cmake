@@ -1,0 +1,1 @@
+folio_fuzz_target(vm_validate LIBS folio_vm)

@@ -1,0 +1,185 @@
+// The ledger's rules as pure functions: outcomes of transactions, block validity, governance
+// M-of-N, determinism.
+#include <doctest/doctest.h>
+
+#include <node/core/smt.h>
+#include <node/state/state_root.h>
+#include <tests/unit/state/test_util.h>
+
+using namespace folio;
+using namespace folio::state;
+using folio::test::AddrFor;
+using folio::test::MakeTx;
+using folio::test::MapState;
+
+namespace {
+
+const ChainParams PARAMS{"test-chain"};
+
+GenesisDoc Genesis(uint32_t threshold = 1) {
+    GenesisDoc g;
+    g.chain_id = "test-chain";
+    g.gov_threshold = threshold;
+    g.validators.push_back({"v0", AddrFor("validator")});
+    g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR"});
+    g.accounts.push_back({"bob", AddrFor("bob"), WithRole(0, Role::STUDIO), KycStatus::VERIFIED, "US"});
+    g.accounts.push_back({"gov1", AddrFor("gov1"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US"});
+    g.accounts.push_back({"gov2", AddrFor("gov2"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US"});
+    g.accounts.push_back({"gov3", AddrFor("gov3"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US"});
+    return g;
+}
+
+struct Chain {
+    MapState state;
+    uint64_t height = 0;
+    explicit Chain(uint32_t threshold = 1) { state.Apply(BuildGenesisState(Genesis(threshold)).value()); }
+
+    // Applies one block; returns the receipts or the block error's code name.
+    Result<std::vector<Receipt>, std::string> Block(const std::vector<Transaction>& txs) {
+        BlockContext ctx{height + 1, 1000 * (height + 1), AddrFor("validator")};
+        auto r = ApplyBlock(state, PARAMS, ctx, txs);
+        if (!r) return Fail(std::string(RejectCode(r.error().why.code)) + "@" + std::to_string(r.error().tx_index));
+        state.Apply(r->writes);
+        ++height;
+        return r->receipts;
+    }
+    Receipt One(const Transaction& tx) {
+        auto r = Block({tx});
+        REQUIRE_MESSAGE(r, (r ? "" : r.error()));
+        return r->at(0);
+    }
+};
+
+std::string Outcome(const Receipt& r) { return r.success ? "ok" : r.error_code; }
+
+}  // namespace
+
+TEST_CASE("register_work: the work, its fingerprint index and the owners' shares") {
+    Chain c;
+    Receipt r = c.One(MakeTx("alice", 0, test::Work("film", {{"alice", 7000}, {"bob", 3000}})));
+    CHECK(Outcome(r) == "ok");
+    REQUIRE(r.events.size() == 1);
+    auto ev = std::get<EvWorkRegistered>(r.events[0]);
+    CHECK(ev.work_id == 1);
+    auto w = LoadWork(c.state, 1);
+    REQUIRE(w);
+    CHECK(w->title == "title of film");
+    CHECK(w->registrant == AddrFor("alice"));
+    CHECK(w->registered_height == 1);
+    CHECK(w->owners.size() == 2);
+    CHECK(LoadWorkIdByFingerprint(c.state, Sha256Of(std::string_view("film"))) == 1u);
+    CHECK(LoadAccount(c.state, AddrFor("alice")).next_nonce == 1);
+}
+
+TEST_CASE("rejections leave the state unchanged and the nonce unused") {
+    Chain c;
+    c.One(MakeTx("alice", 0, test::Work("film", {{"alice", 10000}})));
+    std::string before = c.state.Dump();
+    auto code = [&](const Transaction& tx) {
+        auto r = c.Block({tx});
+        return r ? std::string("accepted") : r.error();
+    };
+    CHECK(code(MakeTx("bob", 0, test::Work("film", {{"bob", 10000}}))) == "duplicate_fingerprint@0");
+    CHECK(code(MakeTx("alice", 0, test::Work("x", {{"alice", 10000}}))) == "nonce_too_low@0");
+    CHECK(code(MakeTx("alice", 2, test::Work("x", {{"alice", 10000}}))) == "nonce_too_high@0");
+    CHECK(code(MakeTx("alice", 1, test::Work("x", {{"alice", 10000}}), "other-chain")) == "wrong_chain_id@0");
+    CHECK(code(MakeTx("alice", 1, test::Work("x", {{"alice", 9999}}))) == "invalid_field@0");
+    CHECK(code(MakeTx("alice", 1, test::Work("x", {{"bob", 10000}}))) == "invalid_field@0");  // signer not an owner
+    CHECK(code(MakeTx("gov1", 0, test::Work("x", {{"gov1", 10000}}))) == "missing_permission@0");
+    CHECK(code(MakeTx("alice", 1, ProposeTx{GrantRole{AddrFor("bob"), Role::AUDITOR}})) == "missing_permission@0");
+    Transaction expired = MakeTx("alice", 1, test::Work("x", {{"alice", 10000}}));
+    expired.expires_at_ms = 1;
+    SignTx(expired, test::KeyFor("alice"), Hash256{});
+    CHECK(code(expired) == "expired@0");
+    // A second registration of one fingerprint inside a block invalidates the block.
+    CHECK(code(MakeTx("alice", 1, test::Work("y", {{"alice", 10000}}))) == "accepted");
+    before = c.state.Dump();
+    auto r = c.Block({MakeTx("alice", 2, test::Work("z", {{"alice", 10000}})), MakeTx("bob", 0, test::Work("z", {{"bob", 10000}}))});
+    CHECK_FALSE(r);
+    CHECK(r.error() == "duplicate_fingerprint@1");
+    CHECK(c.state.Dump() == before);
+}
+
+TEST_CASE("the mempool's nonce window") {
+    Chain c;
+    Transaction t = MakeTx("alice", NONCE_WINDOW - 1, test::Work("w", {{"alice", 10000}}));
+    CHECK(CheckAgainstState(c.state, t, 0, NonceMode::WINDOW));
+    CHECK_FALSE(CheckAgainstState(c.state, t, 0, NonceMode::EXACT));
+    t = MakeTx("alice", NONCE_WINDOW, test::Work("w", {{"alice", 10000}}));
+    CHECK(CheckAgainstState(c.state, t, 0, NonceMode::WINDOW).error().code == Reject::NONCE_TOO_HIGH);
+}
+
+TEST_CASE("a transaction that fails during execution commits with success=false and uses its nonce") {
+    Chain c;
+    Receipt r = c.One(MakeTx("gov1", 0, ApproveTx{Sha256Of(std::string_view("no such proposal"))}));
+    CHECK(Outcome(r) == "proposal_not_found");
+    CHECK(r.events.empty());
+    CHECK(LoadAccount(c.state, AddrFor("gov1")).next_nonce == 1);
+}
+
+TEST_CASE("governance: a role is granted when M of N members approve") {
+    Chain c(2);
+    Transaction propose = MakeTx("gov1", 0, ProposeTx{GrantRole{AddrFor("carol"), Role::AUDITOR}});
+    Receipt r = c.One(propose);
+    CHECK(Outcome(r) == "ok");
+    CHECK(r.events.size() == 2);  // created + approved (1 of 2)
+    CHECK(std::get<EvProposalApproved>(r.events[1]).approvals == 1);
+    CHECK_FALSE(HasRole(LoadAccount(c.state, AddrFor("carol")).roles, Role::AUDITOR));
+
+    Hash256 pid = TxId(propose);
+    CHECK(Outcome(c.One(MakeTx("gov1", 1, ApproveTx{pid}))) == "already_approved");
+    r = c.One(MakeTx("gov2", 0, ApproveTx{pid}));
+    CHECK(Outcome(r) == "ok");
+    CHECK(HasRole(LoadAccount(c.state, AddrFor("carol")).roles, Role::AUDITOR));
+    CHECK(std::string(EventName(r.events.back())) == "proposal_executed");
+    CHECK(Outcome(c.One(MakeTx("gov3", 0, ApproveTx{pid}))) == "proposal_closed");
+}
+
+TEST_CASE("governance: threshold changes and quorum protection") {
+    Chain c(1);
+    CHECK(Outcome(c.One(MakeTx("gov1", 0, ProposeTx{SetThreshold{4}}))) == "invalid_threshold");  // 3 members
+    CHECK(Outcome(c.One(MakeTx("gov1", 1, ProposeTx{SetThreshold{3}}))) == "ok");
+    CHECK(LoadGovThreshold(c.state) == 3);
+    // Revoking a member would leave 2 < 3: refused at execution, once all three approve.
+    Transaction p = MakeTx("gov1", 2, ProposeTx{RevokeRole{AddrFor("gov3"), Role::GOVERNANCE}});
+    c.One(p);
+    c.One(MakeTx("gov2", 0, ApproveTx{TxId(p)}));
+    CHECK(Outcome(c.One(MakeTx("gov3", 0, ApproveTx{TxId(p)}))) == "would_break_quorum");
+    CHECK(LoadGovMembers(c.state).size() == 3);
+}
+
+TEST_CASE("execution is deterministic: the same block gives the same writes and state root") {
+    std::vector<Transaction> txs;
+    for (int i = 0; i < 20; ++i)
+        txs.push_back(MakeTx(i % 2 ? "alice" : "bob", static_cast<uint64_t>(i / 2),
+                             test::Work("w" + std::to_string(i), {{i % 2 ? "alice" : "bob", 10000}})));
+    auto run = [&] {
+        Chain c;
+        BlockContext ctx{1, 5000, AddrFor("validator")};
+        auto r = ApplyBlock(c.state, PARAMS, ctx, txs);
+        REQUIRE(r);
+        MemoryNodeStore nodes;
+        auto g = UpdateStateRoot(nodes, Hash256{}, BuildGenesisState(Genesis()).value());
+        nodes.Apply(g.value());
+        auto root = UpdateStateRoot(nodes, g->new_root, r->writes);
+        return std::make_pair(r->writes, root->new_root);
+    };
+    auto a = run(), b = run();
+    CHECK(a.first == b.first);
+    CHECK(a.second == b.second);
+    CHECK_FALSE(a.second.IsZero());
+}
+
+TEST_CASE("genesis validation") {
+    GenesisDoc g = Genesis();
+    g.chain_id = "";
+    CHECK(BuildGenesisState(g).error() == GenesisError::BAD_CHAIN_ID);
+    g = Genesis();
+    g.validators.clear();
+    CHECK(BuildGenesisState(g).error() == GenesisError::NO_VALIDATORS);
+    g = Genesis();
+    g.accounts.push_back(g.accounts[0]);
+    CHECK(BuildGenesisState(g).error() == GenesisError::DUPLICATE_ACCOUNT);
+    g = Genesis(4);
+    CHECK(BuildGenesisState(g).error() == GenesisError::BAD_THRESHOLD);
+}
