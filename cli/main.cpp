@@ -505,13 +505,20 @@ int CmdTx(Ctx& c) {
     throw UsageError("unknown command: folio tx " + sub);
 }
 
+int CmdFingerprint(Ctx& c) {
+    if (c.args.pos.size() < 2) throw UsageError("usage: folio fingerprint FILE");
+    Hash256 fp = Fingerprint(c.args.pos[1], !c.json_out);
+    Print(c, {{"file", c.args.pos[1]}, {"fingerprint", fp.hex()}}, fp.hex() + "  " + c.args.pos[1]);
+    return 0;
+}
+
 int CmdAuth(Ctx& c) {
     if (c.args.pos.size() < 2 || c.args.pos[1] != "login") throw UsageError("usage: folio auth login");
     auto signer = Unlock(c);
     cli::RpcClient rpc(NodeUrl(c));
     json info = rpc.Call("chain_info", json::object());
     rpc.Login(signer->sk, info.at("chain_id").get<std::string>());
-    Print(c, {{"address", signer->address.hex()}, {"token", rpc.token()}, {"expires", rpc.token_expires_ms()}}, rpc.token());
+    Print(c, {{"address", signer->address.hex()}, {"token", rpc.token()}, {"expires", rpc.token_expires()}}, rpc.token());
     return 0;
 }
 
@@ -557,7 +564,7 @@ const char* USAGE =
     "  work register FILE --title T [--kind K] [--owner ADDR:BPS ...] [--isrc ..] [--offline --nonce N -o F]\n"
     "  work show WORK_ID | work find FILE\n"
     "  tx show HASH | tx send FILE\n"
-    "  chain info | auth login\n"
+    "  chain info | auth login | fingerprint FILE\n"
     "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n";
 
 }  // namespace
@@ -584,6 +591,7 @@ int main(int argc, char** argv) {
         if (cmd == "tx") return CmdTx(c);
         if (cmd == "chain") return CmdChain(c);
         if (cmd == "auth") return CmdAuth(c);
+        if (cmd == "fingerprint") return CmdFingerprint(c);
         if (cmd == "gov") return CmdGov(c);
         throw UsageError("unknown command '" + cmd + "' (folio --help lists them)");
     } catch (const UsageError& e) {

@@ -30,7 +30,7 @@ public:
     void Login(const SecretKey& sk, const std::string& chain_id);
     const std::string& url() const { return m_url; }
     const std::string& token() const { return m_token; }
-    int64_t token_expires_ms() const { return m_token_expires; }
+    int64_t token_expires() const { return m_token_expires; }
 
 private:
     std::string m_url;

@@ -7,17 +7,6 @@
 
 namespace folio::vm {
 
-const char* HostStatusName(HostStatus s) {
-    switch (s) {
-        case HostStatus::OK: return "ok";
-        case HostStatus::NOT_FOUND: return "not_found";
-        case HostStatus::REFUSED: return "refused";
-        case HostStatus::INSUFFICIENT_FUNDS: return "insufficient_funds";
-        case HostStatus::BAD_ARGS: return "bad_args";
-    }
-    return "unknown";
-}
-
 bool BytesLess::operator()(const Bytes& a, const Bytes& b) const {
     size_t n = std::min(a.size(), b.size());
     int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);

@@ -19,6 +19,7 @@
 
 namespace folio::vm {
 
+// One emitted event, in emission order.
 struct Event {
     Address contract;
     Bytes topic;

@@ -94,6 +94,7 @@ inline constexpr uint8_t OP_FLAG_TERM = 1;
   X(INVALID,        0xff, 0, 0, 0,   0, OP_FLAG_TERM, "-> ; always traps with INVALID_OPCODE")
 // clang-format on
 
+// Opcode bytes, named as in the list above.
 enum class Op : uint8_t {
 #define FOLIO_VM_X(name, code, imm, pops, pushes, gas, flags, doc) name = code,
     FOLIO_VM_OPCODES(FOLIO_VM_X)

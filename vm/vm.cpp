@@ -81,7 +81,7 @@ Vm::~Vm() = default;
 
 ExecResult Vm::Execute(Host& host, const Message& msg) noexcept {
     CodePtr code = host.ContractCode(msg.self);
-    if (!code) return ExecResult{ExecStatus::NO_CONTRACT, msg.gas, {}};
+    if (!code) return ExecResult{ExecStatus::NO_CONTRACT, 0, {}};
     return ExecuteCode(host, *code, msg);
 }
 

@@ -240,10 +240,11 @@ Actions Core::OnTimeout(const PublicKey& from, const TimeoutMsg& t, uint64_t now
 
 Actions Core::OnSyncInfo(const PublicKey& from, const SyncInfo& s, uint64_t now) {
     m_now = now;
-    if (s.high_qc.data.epoch < m_epoch) {  // the peer is behind: help it across the epoch change
-        SendSync(from, s.high_qc.data.epoch + 1 == m_epoch);
+    if (s.epoch < m_epoch) {  // the peer is behind: help it across the epoch change
+        SendSync(from, s.epoch + 1 == m_epoch);
         return Take();
     }
+    if (s.high_qc.data.epoch < m_epoch) return Take();  // nothing we do not know
     if (auto st = VerifyQcInContext(s.high_qc); !st) {
         Reject(from, st.error());
     } else {
@@ -610,6 +611,7 @@ void Core::Fetch(const PublicKey& from, const BlockId& id) {
 void Core::SendSync(const PublicKey& to, bool older_epoch) {
     if (m_restoring || to == m_signer.Key() || to.IsZero()) return;
     SyncInfo s;
+    s.epoch = m_epoch;
     if (older_epoch) {
         // A peer still in the previous epoch: the commit certificate that ended it.
         if (m_epoch_root_qc.data.epoch + 1 != m_epoch) return;

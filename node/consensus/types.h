@@ -148,8 +148,10 @@ struct TimeoutMsg {
     bool operator==(const TimeoutMsg&) const = default;
 };
 
-// Sent to a peer that is behind: our highest QC and TC.
+// Our position, sent to a peer that is behind (or, from a node an epoch behind, to a peer that
+// is ahead, which answers with the certificate that ended that epoch). `epoch` is the sender's.
 struct SyncInfo {
+    Epoch epoch = 0;
     QuorumCert high_qc;
     std::optional<TimeoutCert> high_tc;
     bool operator==(const SyncInfo&) const = default;

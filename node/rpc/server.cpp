@@ -39,6 +39,7 @@ template <class Stream>
 constexpr bool IS_TLS = std::is_same_v<Stream, TlsStream>;
 
 constexpr size_t REFUSE_CAP = 64;                      // connections being refused at once
+constexpr std::chrono::milliseconds REFUSE_TIMEOUT{5000};
 constexpr size_t DRAIN_MAX_BYTES = 8u << 20;           // read and discarded before a close
 constexpr std::chrono::milliseconds DRAIN_TIMEOUT{2000};
 constexpr const char* SERVER_NAME = "folio";
@@ -355,7 +356,9 @@ private:
         m_parser.emplace();
         m_parser->header_limit(static_cast<uint32_t>(std::min<size_t>(cfg.max_header_bytes, UINT32_MAX)));
         m_parser->body_limit(static_cast<uint64_t>(cfg.max_body_bytes));
-        Lowest().expires_after(cfg.header_timeout);
+        // A refused connection gets a short while to send its request and read the 503.
+        Lowest().expires_after(m_refusing ? std::min<std::chrono::milliseconds>(cfg.header_timeout, REFUSE_TIMEOUT)
+                                          : cfg.header_timeout);
         http::async_read_header(m_stream, m_buffer, *m_parser,
                                 beast::bind_front_handler(&HttpConnection::OnHeader, Self()));
     }

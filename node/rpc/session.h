@@ -13,8 +13,9 @@
 // the client's requests while the queue is over its byte limit.
 //
 // Thread-safety: every public member function may be called from any thread. Listeners run on
-// the thread that triggered them (overflow: the Notify caller; close: an io thread) with no lock
-// held, so they may call back into the session. After the connection ends the session is inert:
+// the thread that triggered them (overflow: the Notify caller; close: the server thread that
+// ended the connection, or the thread running RpcServer::Stop) with no lock held, so they may
+// call back into the session. After the connection ends the session is inert:
 // Notify returns CLOSED and all listeners have been released (which breaks handle cycles).
 #include <cstddef>
 #include <cstdint>

@@ -442,6 +442,10 @@ SimResult Sim::Run() {
         Execute(inst, inst.core->Start(0));
     }
     while (!m_queue.empty() && m_res.ok) {
+        if (m_queue.size() > 200000) {  // a message storm is a liveness bug, not a slow run
+            Failf("message storm: " + std::to_string(m_queue.size()) + " events in flight");
+            break;
+        }
         Event e = m_queue.top();
         m_queue.pop();
         if (e.time > m_cfg.duration_ms) break;
@@ -497,7 +501,7 @@ SimResult Sim::Run() {
                 Failf("no liveness: instance " + std::to_string(inst.id) + " last committed at " +
                       std::to_string(inst.last_commit_time) + " ms (healed at " + std::to_string(m_cfg.heal_at_ms) +
                       " ms, bound " + std::to_string(m_cfg.liveness_bound_ms) + " ms), " +
-                      inst.core->DebugString());
+                      (inst.core ? inst.core->DebugString() : std::string("down")));
             }
         }
     }

@@ -1,0 +1,1 @@
+folio_fuzz_target(consensus_msg LIBS folio_consensus)

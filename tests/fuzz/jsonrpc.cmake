@@ -1,0 +1,1 @@
+folio_fuzz_target(jsonrpc LIBS folio_rpc)
