@@ -29,6 +29,8 @@
 
 #include <cli/keystore.h>
 #include <cli/rpc_client.h>
+#include <vm/asm/assembler.h>
+#include <vm/code.h>
 #include <node/core/hash.h>
 #include <node/state/types.h>
 
@@ -505,6 +507,29 @@ int CmdTx(Ctx& c) {
     throw UsageError("unknown command: folio tx " + sub);
 }
 
+// folio contract build SRC -o OUT: assembles a contract (docs/vm.md) and validates the bytecode
+// as a validator would at deployment. Prints the code hash.
+int CmdContract(Ctx& c) {
+    if (c.args.pos.size() < 3 || c.args.pos[1] != "build") throw UsageError("usage: folio contract build SRC -o OUT");
+    std::ifstream in(c.args.pos[2]);
+    if (!in) throw CliError("cannot read " + c.args.pos[2]);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto code = vm::Assemble(ss.str());
+    if (!code) throw CliError(c.args.pos[2] + ": " + code.error().ToString());
+    auto valid = vm::Validate(code.value());
+    if (!valid) throw CliError(c.args.pos[2] + ": assembled code fails validation: " + valid.error().message);
+    std::string out = c.args.Opt("o").value_or(c.args.Opt("output").value_or(""));
+    if (out.empty()) throw UsageError("give the output file with -o OUT");
+    std::ofstream f(out, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(code->data()), static_cast<std::streamsize>(code->size()));
+    if (!f) throw CliError("cannot write " + out);
+    std::string hash = vm::CodeHash(code.value()).hex();
+    Print(c, {{"file", out}, {"bytes", code->size()}, {"code_hash", hash}},
+          "built " + out + " (" + std::to_string(code->size()) + " bytes, code hash " + hash + ")");
+    return 0;
+}
+
 int CmdFingerprint(Ctx& c) {
     if (c.args.pos.size() < 2) throw UsageError("usage: folio fingerprint FILE");
     Hash256 fp = Fingerprint(c.args.pos[1], !c.json_out);
@@ -565,6 +590,7 @@ const char* USAGE =
     "  work show WORK_ID | work find FILE\n"
     "  tx show HASH | tx send FILE\n"
     "  chain info | auth login | fingerprint FILE\n"
+    "  contract build SRC -o OUT\n"
     "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n";
 
 }  // namespace
@@ -592,6 +618,7 @@ int main(int argc, char** argv) {
         if (cmd == "chain") return CmdChain(c);
         if (cmd == "auth") return CmdAuth(c);
         if (cmd == "fingerprint") return CmdFingerprint(c);
+        if (cmd == "contract") return CmdContract(c);
         if (cmd == "gov") return CmdGov(c);
         throw UsageError("unknown command '" + cmd + "' (folio --help lists them)");
     } catch (const UsageError& e) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <node/app/bft_engine.h>
 #include <node/app/consensus_engine.h>
 #include <node/app/json_render.h>
 #include <node/app/node.h>
@@ -66,6 +67,9 @@ int main(int argc, char** argv) {
         size_t rpc_threads = 2;
         rpc::ServerConfig rcfg;
         uint64_t rate_per_s = 2000;
+        std::string p2p_listen;
+        std::vector<std::string> peer_specs;
+        app::BftConfig bft;
         desc.add_options()("help", "show this help")
             ("home", po::value(&home)->required(), "data directory (created if missing)")
             ("genesis", po::value(&genesis_file)->required(), "genesis JSON file")
@@ -82,6 +86,11 @@ int main(int argc, char** argv) {
             ("empty-block-ms", po::value(&solo.empty_block_ms)->default_value(1000), "empty block interval when idle")
             ("max-block-txs", po::value(&cfg.max_block_txs)->default_value(5000), "transactions per block")
             ("mempool-max-txs", po::value(&cfg.mempool.max_txs)->default_value(100000), "mempool capacity")
+            ("p2p-listen", po::value(&p2p_listen)->default_value("127.0.0.1:26656"), "validator transport HOST:PORT (multi-validator chains)")
+            ("peer", po::value(&peer_specs)->composing(), "another validator: KEY@HOST:PORT (repeat for each)")
+            ("round-timeout-ms", po::value(&bft.core.base_timeout_ms)->default_value(1000), "consensus round timeout (doubles per failed round)")
+            ("max-round-timeout-ms", po::value(&bft.core.max_timeout_ms)->default_value(8000), "cap of the round timeout back-off")
+            ("idle-block-ms", po::value(&bft.idle_block_ms)->default_value(500), "a leader with nothing to order waits this long")
             ("no-fsync", "do not fsync commits (benchmarks only: a crash may lose committed blocks)");
         po::variables_map vm;
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -111,9 +120,23 @@ int main(int argc, char** argv) {
         bool in_set = false;
         for (const auto& v : n.genesis().validators) in_set = in_set || v.key == *n.validator_key();
         if (!in_set) throw std::runtime_error("this node's key is not in the genesis validator set");
-        if (n.genesis().validators.size() != 1)
-            throw std::runtime_error("this build runs single-validator chains; the genesis lists " +
-                                     std::to_string(n.genesis().validators.size()) + " validators");
+        const bool solo_chain = n.genesis().validators.size() == 1;
+        if (!solo_chain) {
+            auto pc = p2p_listen.rfind(':');
+            if (pc == std::string::npos) throw std::runtime_error("--p2p-listen must be HOST:PORT");
+            bft.p2p_host = p2p_listen.substr(0, pc);
+            bft.p2p_port = static_cast<uint16_t>(std::stoul(p2p_listen.substr(pc + 1)));
+            bft.max_batch_txs = cfg.max_block_txs;
+            bft.core.retain_committed = 1u << 20;  // serve block sync to validators far behind
+            for (const std::string& spec : peer_specs) {
+                auto at = spec.find('@'), c2 = spec.rfind(':');
+                if (at == std::string::npos || c2 == std::string::npos || c2 < at)
+                    throw std::runtime_error("--peer must be KEY@HOST:PORT: " + spec);
+                auto key = ParseAddress(spec.substr(0, at));
+                if (!key) throw std::runtime_error("--peer: bad key in " + spec);
+                bft.peers.push_back({*key, spec.substr(at + 1, c2 - at - 1), static_cast<uint16_t>(std::stoul(spec.substr(c2 + 1)))});
+            }
+        }
 
         auto colon = rpc_listen.rfind(':');
         if (colon == std::string::npos) throw std::runtime_error("--rpc-listen must be HOST:PORT");
@@ -127,7 +150,21 @@ int main(int argc, char** argv) {
         app::RegisterLedgerMethods(server, n);
         server.Start();
 
-        app::SoloEngine engine(n, solo);
+        std::unique_ptr<app::ConsensusEngine> engine_ptr;
+        if (solo_chain) {
+            engine_ptr = std::make_unique<app::SoloEngine>(n, solo);
+        } else {
+            auto key = SecretKey::FromHexStr([&] {
+                std::string hex = ReadFile(key_file);
+                while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
+                return hex;
+            }());
+            auto bft_engine = std::make_unique<app::BftEngine>(n, *key, bft);
+            app::BftEngine* raw = bft_engine.get();
+            n.OnAdmit([raw](const Hash256& id, ByteView bytes) { raw->Gossip(id, bytes); });
+            engine_ptr = std::move(bft_engine);
+        }
+        app::ConsensusEngine& engine = *engine_ptr;
         engine.Start();
         std::fprintf(stderr, "foliod: chain %s at height %llu, RPC on %s:%u\n", n.chain_id().c_str(),
                      static_cast<unsigned long long>(n.height()), rcfg.bind_address.c_str(), server.Port());

@@ -115,7 +115,7 @@ bool Node::InitGenesis(std::string& err) {
     return true;
 }
 
-Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes) {
+Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
     using state::Reject;
     if (tx_bytes.size() > state::MAX_TX_BYTES)
         return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(tx_bytes.size()) +
@@ -135,6 +135,8 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes) {
         return reject(st.error().code, st.error().message);
     switch (m_mempool.Add(std::move(tx.value()), id, tx_bytes.size())) {
         case AddResult::ADDED:
+            if (!from_peer && m_on_admit) m_on_admit(id, tx_bytes);
+            return id;
         case AddResult::ALREADY_KNOWN: return id;
         case AddResult::NONCE_IN_USE: return reject(Reject::NONCE_TOO_LOW, "another pending transaction already uses this nonce");
         case AddResult::POOL_FULL: return Fail(AdmitError{Reject::MEMPOOL_FULL, "mempool is full; retry later"});
@@ -143,16 +145,21 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes) {
 }
 
 BuiltBlock Node::BuildBlock(uint64_t time_ms) {
+    return ExecuteBlock(time_ms, m_validator_pub.value_or(PublicKey{}), m_mempool.Candidates(m_cfg.max_block_txs));
+}
+
+BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
+                              const std::vector<EvidenceItem>& evidence) {
     uint64_t parent_height = m_height.load();
     auto parent = m_store->Header(parent_height);
     state::BlockContext ctx;
     ctx.height = parent_height + 1;
     ctx.time_ms = std::max(time_ms, parent->time_ms + 1);
-    ctx.proposer = m_validator_pub.value_or(PublicKey{});
+    ctx.proposer = proposer;
 
     state::BlockBuilder builder(*m_store, m_params, ctx);
     state::Block block;
-    for (PoolEntry& e : m_mempool.Candidates(m_cfg.max_block_txs)) {
+    for (PoolEntry& e : txs) {
         auto r = builder.TryAdd(e.tx);
         if (r) {
             block.txs.push_back(std::move(e.tx));
@@ -162,6 +169,7 @@ BuiltBlock Node::BuildBlock(uint64_t time_ms) {
         if (r.error().code == state::Reject::NONCE_TOO_HIGH) continue;
         m_mempool.Drop(e.id, state::RejectCode(r.error().code), r.error().message);
     }
+    for (const EvidenceItem& ev : evidence) builder.AddEvidence(ev.id, ev.signer, ev.encoded);
     state::BlockResult result = builder.Finish();
 
     std::vector<Hash256> tx_ids, receipt_hashes;
@@ -205,6 +213,19 @@ CommitCert Node::SignCommit(const BuiltBlock& b) const {
 
 bool Node::CommitBlock(BuiltBlock b, const CommitCert& cert) {
     b.committed.commit_cert = EncodeCommitCert(cert);
+    return CommitBlock(std::move(b));
+}
+
+bool Node::StoreCommitCert(uint64_t height, const CommitCert& cert) {
+    if (auto st = m_store->PutCommitCert(height, EncodeCommitCert(cert)); !st) {
+        std::fprintf(stderr, "foliod: fatal: storing the commit certificate of %llu failed: %s\n",
+                     static_cast<unsigned long long>(height), st.error().message.c_str());
+        return false;
+    }
+    return true;
+}
+
+bool Node::CommitBlock(BuiltBlock b) {
     std::vector<Hash256> ids;
     ids.reserve(b.committed.receipts.size());
     for (const auto& rc : b.committed.receipts) ids.push_back(rc.tx_id);

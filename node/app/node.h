@@ -65,16 +65,34 @@ public:
 
     // Mempool admission of encoded transaction bytes: decode, size, chain id, structure,
     // signature, nonce window, permission. Returns the transaction id.
-    Result<Hash256, AdmitError> Admit(ByteView tx_bytes);
+    // `from_peer`: gossiped by another validator (not gossiped again).
+    Result<Hash256, AdmitError> Admit(ByteView tx_bytes, bool from_peer = false);
+    // Called for each newly admitted transaction from a client (the BFT engine gossips it).
+    void OnAdmit(std::function<void(const Hash256&, ByteView)> cb) { m_on_admit = std::move(cb); }
 
     // Builds the next block from the mempool at `time_ms` (made monotonic: at least the parent's
     // time + 1). Transactions that became invalid are dropped from the mempool with their reason.
     BuiltBlock BuildBlock(uint64_t time_ms);
+    // Executes `txs` (already ordered, e.g. by BFT consensus) as the next block: transactions that
+    // are invalid at their position are left out (remembered as rejected, or kept pending when
+    // only a nonce gap stops them). Deterministic: every node gets the same block from the same
+    // input. Signatures must have been verified by the caller.
+    // `evidence` (verified by the caller against the validator set) is recorded on the ledger.
+    struct EvidenceItem {
+        Hash256 id;
+        Address signer;
+        Bytes encoded;
+    };
+    BuiltBlock ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
+                            const std::vector<EvidenceItem>& evidence = {});
     // Signs the block's commit message with this node's validator key (single-validator commit).
     CommitCert SignCommit(const BuiltBlock& b) const;
     // Stores the block atomically and updates the mempool. Returns false on a store failure
     // (the caller stops the node).
     bool CommitBlock(BuiltBlock b, const CommitCert& cert);
+    // The same without a certificate (it is added later with StoreCommitCert).
+    bool CommitBlock(BuiltBlock b);
+    bool StoreCommitCert(uint64_t height, const CommitCert& cert);
 
     // Called after each commit (on the committing thread) with the committed height.
     void OnCommit(std::function<void(uint64_t)> cb) { m_on_commit = std::move(cb); }
@@ -91,6 +109,7 @@ private:
     Hash256 m_genesis_hash;
     std::optional<PublicKey> m_validator_pub;
     std::function<void(uint64_t)> m_on_commit;
+    std::function<void(const Hash256&, ByteView)> m_on_admit;
     std::mutex m_admit_mu;  // serialises the check-then-add of admission per node
 };
 

@@ -14,15 +14,18 @@ const char* DecodeErrorName(DecodeError e) {
     return "unknown";
 }
 
-void Writer::U16(uint16_t v) {
-    for (int i = 0; i < 2; ++i) m_out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+namespace {
+template <size_t N, typename T>
+void PutLe(Bytes& out, T v) {
+    uint8_t b[N];
+    for (size_t i = 0; i < N; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+    out.insert(out.end(), b, b + N);
 }
-void Writer::U32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) m_out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-void Writer::U64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) m_out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
+}  // namespace
+
+void Writer::U16(uint16_t v) { PutLe<2>(m_out, v); }
+void Writer::U32(uint32_t v) { PutLe<4>(m_out, v); }
+void Writer::U64(uint64_t v) { PutLe<8>(m_out, v); }
 void Writer::Varint(uint64_t v) {
     while (v >= 0x80) {
         m_out.push_back(static_cast<uint8_t>(v | 0x80));

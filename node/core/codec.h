@@ -31,6 +31,8 @@ const char* DecodeErrorName(DecodeError e);
 
 class Writer {
 public:
+    // Pre-allocates room for `n` more bytes.
+    void Reserve(size_t n) { m_out.reserve(m_out.size() + n); }
     void U8(uint8_t v) { m_out.push_back(v); }
     void U16(uint16_t v);
     void U32(uint32_t v);

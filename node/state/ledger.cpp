@@ -44,7 +44,30 @@ Bytes Proposal(const Hash256& id) { return Prefixed("p/", id.view()); }
 Bytes GovMembers() { return Prefixed("g/members", {}); }
 Bytes GovThreshold() { return Prefixed("g/threshold", {}); }
 Bytes NextWorkId() { return Prefixed("m/next_work_id", {}); }
+Bytes Evidence(const Hash256& id) { return Prefixed("ev/", id.view()); }
 }  // namespace keys
+
+Bytes EncodeEvidenceRecord(const EvidenceRecord& r) {
+    Writer w;
+    w.U8(1);
+    w.Fixed(r.id);
+    w.Fixed(r.signer);
+    w.U64(r.height);
+    w.Blob(r.encoded);
+    return w.Take();
+}
+
+Result<EvidenceRecord, DecodeError> DecodeEvidenceRecord(ByteView b) {
+    Reader r(b);
+    EvidenceRecord e;
+    if (r.U8() != 1) r.Fail(DecodeError::BAD_VALUE);
+    e.id = r.Fixed<32>();
+    e.signer = r.Fixed<32>();
+    e.height = r.U64();
+    e.encoded = r.Blob(1 << 20);
+    if (!r.Finish()) return Fail(r.error());
+    return e;
+}
 
 // ---------------------------------------------------------------- typed reads
 
@@ -384,6 +407,13 @@ Result<const Receipt*, Rejection> BlockBuilder::TryAdd(const Transaction& tx) {
     if (auto st = CheckAgainstState(m_overlay, tx, m_ctx.time_ms, NonceMode::EXACT); !st) return Fail(st.error());
     m_receipts.push_back(ApplyTx(m_overlay, tx, m_ctx));
     return &m_receipts.back();
+}
+
+bool BlockBuilder::AddEvidence(const Hash256& id, const Address& signer, ByteView encoded) {
+    if (m_overlay.Get(keys::Evidence(id))) return false;
+    EvidenceRecord rec{id, signer, m_ctx.height, Bytes(encoded.begin(), encoded.end())};
+    m_overlay.Put(keys::Evidence(id), EncodeEvidenceRecord(rec));
+    return true;
 }
 
 BlockResult BlockBuilder::Finish() {

@@ -56,7 +56,18 @@ Bytes Proposal(const Hash256& id);
 Bytes GovMembers();
 Bytes GovThreshold();
 Bytes NextWorkId();
+Bytes Evidence(const Hash256& id);
 }  // namespace keys
+
+// Equivocation evidence recorded on the ledger (key "ev/" + id).
+struct EvidenceRecord {
+    Hash256 id;
+    Address signer;
+    uint64_t height = 0;
+    Bytes encoded;  // the consensus evidence: both signed statements
+};
+Bytes EncodeEvidenceRecord(const EvidenceRecord& r);
+Result<EvidenceRecord, DecodeError> DecodeEvidenceRecord(ByteView b);
 
 // Typed reads of the state (nullopt when absent). A stored record that does not decode is a
 // corrupted store: a local error, reported by the caller stopping the node.
@@ -138,6 +149,9 @@ public:
     // The state as the block has changed it so far.
     const StateReader& view() const { return m_overlay; }
     size_t size() const { return m_receipts.size(); }
+    // Records verified equivocation evidence (the caller verified it against the validator set in
+    // force — a deterministic check). Returns false if this evidence is already recorded.
+    bool AddEvidence(const Hash256& id, const Address& signer, ByteView encoded);
     BlockResult Finish();
 
 private:

@@ -7,6 +7,7 @@
 #include <leveldb/db.h>
 #include <leveldb/env.h>
 #include <leveldb/filter_policy.h>
+#include <leveldb/iterator.h>
 #include <leveldb/write_batch.h>
 
 namespace folio::storage {
@@ -183,7 +184,35 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
     return Ok{};
 }
 
+Status<StoreFailure> ChainStore::PutCommitCert(uint64_t height, ByteView cert) {
+    leveldb::WriteOptions wo;
+    wo.sync = m_sync;
+    leveldb::Status st = m_db->Put(wo, S(CertKey(height)), S(cert));
+    if (!st.ok()) return Fail(StoreFailure{StoreError::IO, st.ToString()});
+    return Ok{};
+}
+
 std::optional<Bytes> ChainStore::GetMeta(const std::string& name) const { return RawGet(Key("X/" + name)); }
+
+Status<StoreFailure> ChainStore::DeleteMeta(const std::string& name) {
+    leveldb::Status st = m_db->Delete(leveldb::WriteOptions(), S(Key("X/" + name)));
+    if (!st.ok()) return Fail(StoreFailure{StoreError::IO, st.ToString()});
+    return Ok{};
+}
+
+void ChainStore::ForEachMeta(const std::string& prefix,
+                             const std::function<void(const std::string&, const Bytes&)>& fn) const {
+    leveldb::ReadOptions ro;
+    ro.verify_checksums = true;
+    std::unique_ptr<leveldb::Iterator> it(m_db->NewIterator(ro));
+    std::string full = "X/" + prefix;
+    for (it->Seek(full); it->Valid() && it->key().starts_with(full); it->Next()) {
+        std::string name = it->key().ToString().substr(2);
+        Bytes value(it->value().data(), it->value().data() + it->value().size());
+        fn(name, value);
+    }
+    if (!it->status().ok()) Fatal(it->status());
+}
 
 Status<StoreFailure> ChainStore::PutMeta(const std::string& name, ByteView value, bool sync) {
     leveldb::WriteOptions wo;

@@ -8,6 +8,7 @@
 // Thread-safety: all const methods may be called from any thread concurrently with Commit().
 // Commit() itself must be called from one thread at a time.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,9 +78,17 @@ public:
     // Writes the block at height Height()+1 (or 0 for genesis) in one synced batch.
     Status<StoreFailure> Commit(const CommittedBlock& cb);
 
-    // Raw metadata (node-local values such as the consensus's persisted safety state).
+    // Stores the commit certificate of an already committed block (it may arrive later than the
+    // block: BFT validators sign the executed header after execution). Synced.
+    Status<StoreFailure> PutCommitCert(uint64_t height, ByteView cert);
+
+    // Raw metadata (node-local values such as the consensus's persisted safety state and block
+    // store). A synced write also makes every earlier unsynced write durable (one log).
     std::optional<Bytes> GetMeta(const std::string& name) const;
     Status<StoreFailure> PutMeta(const std::string& name, ByteView value, bool sync);
+    Status<StoreFailure> DeleteMeta(const std::string& name);
+    // Calls fn(name, value) for every metadata entry whose name starts with `prefix`, in order.
+    void ForEachMeta(const std::string& prefix, const std::function<void(const std::string&, const Bytes&)>& fn) const;
 
 private:
     ChainStore() = default;

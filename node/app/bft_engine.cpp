@@ -1,0 +1,561 @@
+#include <node/app/bft_engine.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include <boost/asio/executor_work_guard.hpp>
+
+namespace folio::app {
+
+namespace {
+
+constexpr size_t MAX_BATCH_BYTES = 32u << 20;
+constexpr size_t MAX_INBOX = 200000;
+constexpr uint64_t BATCH_RETRY_MS = 300;
+constexpr uint64_t IN_FLIGHT_TTL_MS = 10000;
+constexpr uint64_t LEDGER_SIG_WINDOW = 1000;  // heights kept ahead of/behind execution
+
+uint64_t SteadyMs() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+uint64_t WallMs() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+std::string Short(const PublicKey& k) { return k.hex().substr(0, 8); }
+std::string BlockMetaName(const consensus::BlockId& id) { return "cblock/" + id.hex(); }
+std::string BatchMetaName(const Hash256& h) { return "batch/" + h.hex(); }
+const char* SAFETY_META = "consensus/safety";
+
+}  // namespace
+
+Bytes EncodeBatch(const Batch& b) {
+    Writer w;
+    w.U8(1);
+    w.U64(b.time_ms);
+    w.Varint(b.txs.size());
+    for (const Bytes& t : b.txs) w.Blob(t);
+    w.Varint(b.evidence.size());
+    for (const Bytes& e : b.evidence) w.Blob(e);
+    return w.Take();
+}
+
+Result<Batch, DecodeError> DecodeBatch(ByteView bytes) {
+    if (bytes.size() > MAX_BATCH_BYTES) return Fail(DecodeError::TOO_LONG);
+    Reader r(bytes);
+    Batch b;
+    if (r.U8() != 1) r.Fail(DecodeError::BAD_VALUE);
+    b.time_ms = r.U64();
+    size_t n = r.Length(state::MAX_BLOCK_TXS);
+    for (size_t i = 0; i < n && r.ok(); ++i) b.txs.push_back(r.Blob(state::MAX_TX_BYTES));
+    size_t m = r.Length(64);
+    for (size_t i = 0; i < m && r.ok(); ++i) b.evidence.push_back(r.Blob(4096));
+    if (!r.Finish()) return Fail(r.error());
+    return b;
+}
+
+Hash256 BatchHash(ByteView encoded) { return TaggedHash("folio/batch", encoded); }
+
+BftEngine::BftEngine(Node& node, const SecretKey& key, BftConfig cfg)
+    : m_node(node), m_key(key), m_pub(*DerivePublicKey(key)), m_cfg(std::move(cfg)), m_signer(key) {
+    m_vset.epoch = 0;
+    for (const auto& v : node.genesis().validators) m_vset.members.push_back(v.key);
+    m_core = std::make_unique<consensus::Core>(m_cfg.core, m_vset, node.genesis_hash(), m_signer, m_verifier);
+
+    net::TransportConfig tc;
+    tc.chain_id = node.chain_id();
+    tc.key = key;
+    tc.listen_host = m_cfg.p2p_host;
+    tc.listen_port = m_cfg.p2p_port;
+    tc.peers = m_cfg.peers;
+    tc.faults = m_cfg.faults;
+    std::vector<PublicKey> members = m_vset.members;
+    tc.is_allowed_peer = [members](const PublicKey& k) { return std::find(members.begin(), members.end(), k) != members.end(); };
+    m_net = std::make_unique<net::Transport>(m_io, tc);
+    m_net->OnMessage([this](const PublicKey& from, Bytes msg) { Post(Event{Event::NET, from, std::move(msg)}); });
+}
+
+BftEngine::~BftEngine() { Stop(); }
+
+uint16_t BftEngine::P2pPort() const { return m_net->ListenPort(); }
+
+void BftEngine::Start() {
+    m_executed_height = m_node.height();
+    m_net->Start();
+    m_io_thread = std::thread([this] {
+        auto guard = boost::asio::make_work_guard(m_io);
+        m_io.run();
+    });
+    m_exec_thread = std::thread([this] { ExecutorLoop(); });
+    m_consensus_thread = std::thread([this] { ConsensusLoop(); });
+}
+
+void BftEngine::Stop() {
+    if (m_stop.exchange(true)) return;
+    m_cv.notify_all();
+    m_exec_cv.notify_all();
+    if (m_consensus_thread.joinable()) m_consensus_thread.join();
+    if (m_exec_thread.joinable()) m_exec_thread.join();
+    m_net->Stop();
+    m_io.stop();
+    if (m_io_thread.joinable()) m_io_thread.join();
+}
+
+void BftEngine::Post(Event e) {
+    {
+        std::lock_guard lock(m_mu);
+        if (m_events.size() >= MAX_INBOX) return;  // overload: consensus tolerates message loss
+        m_events.push_back(std::move(e));
+    }
+    m_cv.notify_one();
+}
+
+void BftEngine::Gossip(const Hash256&, ByteView tx_bytes) {
+    {
+        std::lock_guard lock(m_gossip_mu);
+        m_gossip.emplace_back(tx_bytes.begin(), tx_bytes.end());
+    }
+    m_cv.notify_one();
+}
+
+void BftEngine::FlushGossip() {
+    std::vector<Bytes> out;
+    std::vector<Hash256> executed;
+    {
+        std::lock_guard lock(m_gossip_mu);
+        out.swap(m_gossip);
+        executed.swap(m_executed_ids);
+    }
+    for (const Hash256& id : executed) m_in_flight.erase(id);
+    uint64_t wall = WallMs();
+    for (auto it = m_in_flight.begin(); it != m_in_flight.end();)
+        it = wall - it->second > IN_FLIGHT_TTL_MS ? m_in_flight.erase(it) : std::next(it);
+    for (size_t i = 0; i < out.size(); i += 2000) {
+        Writer w;
+        size_t end = std::min(out.size(), i + 2000);
+        w.Varint(end - i);
+        for (size_t k = i; k < end; ++k) w.Blob(out[k]);
+        BroadcastShell(ShellMsg::TXS, w.bytes());
+    }
+}
+
+void BftEngine::SendShell(const PublicKey& to, ShellMsg type, ByteView body) {
+    Bytes msg;
+    msg.reserve(body.size() + 1);
+    msg.push_back(static_cast<uint8_t>(type));
+    msg.insert(msg.end(), body.begin(), body.end());
+    m_net->Send(to, std::move(msg));
+}
+
+void BftEngine::BroadcastShell(ShellMsg type, ByteView body) {
+    Bytes msg;
+    msg.reserve(body.size() + 1);
+    msg.push_back(static_cast<uint8_t>(type));
+    msg.insert(msg.end(), body.begin(), body.end());
+    m_net->Broadcast(msg);
+}
+
+// ------------------------------------------------------------------ consensus thread
+
+void BftEngine::ConsensusLoop() {
+    uint64_t now = SteadyMs();
+    auto safety_raw = m_node.store().GetMeta(SAFETY_META);
+    if (safety_raw) {
+        auto safety = consensus::DecodeSafetyState(*safety_raw);
+        if (!safety) {
+            std::fprintf(stderr, "foliod: fatal: persisted consensus safety state does not decode\n");
+            m_healthy = false;
+            return;
+        }
+        std::vector<consensus::Block> blocks;
+        m_node.store().ForEachMeta("cblock/", [&](const std::string&, const Bytes& v) {
+            if (auto b = consensus::DecodeBlock(v)) blocks.push_back(std::move(b.value()));
+        });
+        std::fprintf(stderr, "foliod: restoring consensus: %zu stored blocks, ledger height %llu\n", blocks.size(),
+                     static_cast<unsigned long long>(m_node.height()));
+        Run(m_core->Restore(safety.value(), blocks, m_node.height(), now), now);
+    } else {
+        Run(m_core->Start(now), now);
+    }
+    while (!m_stop && m_healthy) {
+        std::deque<Event> events;
+        {
+            std::unique_lock lock(m_mu);
+            uint64_t wait_ms = 20;
+            now = SteadyMs();
+            if (m_timer_deadline && m_timer_deadline > now) wait_ms = std::min<uint64_t>(wait_ms, m_timer_deadline - now);
+            if (m_timer_deadline && m_timer_deadline <= now) wait_ms = 0;
+            m_cv.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return !m_events.empty() || m_stop.load(); });
+            events.swap(m_events);
+        }
+        now = SteadyMs();
+        for (Event& e : events)
+            if (e.kind == Event::NET) HandleNet(e.from, e.bytes, now);
+        now = SteadyMs();
+        if (m_timer_deadline && now >= m_timer_deadline) {
+            m_timer_deadline = 0;
+            Run(m_core->OnTimer(now), now);
+        }
+        AnswerPayload(now, false);
+        FlushGossip();
+        // Ask again for batches that proposals are waiting on.
+        for (auto& [hash, pending] : m_waiting) {
+            uint64_t& last = m_batch_requested[hash];
+            if (now - last < BATCH_RETRY_MS) continue;
+            last = now;
+            BroadcastShell(ShellMsg::BATCH_REQUEST, hash.view());
+        }
+        // Forget old waiting proposals (their rounds are long gone).
+        for (auto it = m_waiting.begin(); it != m_waiting.end();) {
+            auto& v = it->second;
+            v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& p) { return now - p.since_ms > 30000; }), v.end());
+            if (v.empty()) {
+                m_batch_requested.erase(it->first);
+                it = m_waiting.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+}
+
+void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t now) {
+    if (bytes.empty()) return;
+    ByteView body(bytes.data() + 1, bytes.size() - 1);
+    switch (static_cast<ShellMsg>(bytes[0])) {
+        case ShellMsg::CONSENSUS: {
+            auto msg = consensus::DecodeMessage(body);
+            if (!msg) return;
+            HandleConsensus(from, std::move(msg.value()), now);
+            return;
+        }
+        case ShellMsg::BATCH: {
+            Hash256 h = BatchHash(body);
+            AcceptBatch(h, Bytes(body.begin(), body.end()), now);
+            return;
+        }
+        case ShellMsg::BATCH_REQUEST: {
+            if (body.size() != 32) return;
+            auto b = GetBatch(Hash256::FromView(body));
+            if (b) SendShell(from, ShellMsg::BATCH, b->raw);
+            return;
+        }
+        case ShellMsg::LEDGER_SIG: OnLedgerSig(from, body); return;
+        case ShellMsg::TXS: {
+            Reader r(body);
+            size_t n = r.Length(100000);
+            for (size_t i = 0; i < n && r.ok(); ++i) {
+                Bytes tx = r.Blob(state::MAX_TX_BYTES);
+                if (r.ok()) (void)m_node.Admit(tx, /*from_peer=*/true);
+            }
+            return;
+        }
+    }
+}
+
+void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now) {
+    if (auto* p = std::get_if<consensus::Proposal>(&msg)) {
+        const consensus::Block& b = p->block;
+        (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
+        if (!b.payload.IsZero()) {
+            std::optional<StoredBatch> batch = GetBatch(b.payload);
+            if (!batch) {
+                m_waiting[b.payload].push_back(Pending{from, std::move(msg), now});
+                if (now - m_batch_requested[b.payload] >= BATCH_RETRY_MS) {
+                    m_batch_requested[b.payload] = now;
+                    SendShell(from, ShellMsg::BATCH_REQUEST, b.payload.view());
+                }
+                return;
+            }
+            if (!batch->verified) return;  // a batch with a bad transaction: we do not vote for it
+            uint64_t wall = WallMs();
+            uint64_t t = batch->batch.time_ms;
+            if ((t > wall ? t - wall : wall - t) > MAX_CLOCK_SKEW_MS) return;  // block time too far from our clock
+        }
+    } else if (auto* r = std::get_if<consensus::BlockResponse>(&msg)) {
+        for (const consensus::Block& b : r->blocks)
+            (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
+    }
+    Run(m_core->OnMessage(from, msg, now), now);
+}
+
+bool BftEngine::VerifyBatch(StoredBatch& sb, uint64_t) {
+    for (const Bytes& raw : sb.batch.txs) {
+        auto tx = state::DecodeTx(raw);
+        if (!tx) return false;
+        Hash256 id = state::TxId(tx.value());
+        if (m_node.mempool().Contains(id)) continue;  // admitted here: already verified
+        if (!state::VerifyTxSignature(tx.value())) return false;
+    }
+    for (const Bytes& e : sb.batch.evidence)
+        if (!consensus::DecodeEvidence(e)) return false;
+    return true;
+}
+
+bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw, uint64_t now) {
+    {
+        std::lock_guard lock(m_batch_mu);
+        if (m_batches.count(hash)) return true;
+    }
+    auto batch = DecodeBatch(raw);
+    if (!batch) return false;
+    StoredBatch sb{std::move(batch.value()), std::move(raw), false};
+    sb.verified = VerifyBatch(sb, now);
+    (void)m_node.store().PutMeta(BatchMetaName(hash), sb.raw, false);
+    {
+        std::lock_guard lock(m_batch_mu);
+        m_batches.emplace(hash, sb);
+    }
+    m_exec_cv.notify_all();
+    auto it = m_waiting.find(hash);
+    if (it != m_waiting.end()) {
+        std::vector<Pending> pending = std::move(it->second);
+        m_waiting.erase(it);
+        m_batch_requested.erase(hash);
+        for (Pending& p : pending) HandleConsensus(p.from, std::move(p.msg), SteadyMs());
+    }
+    return true;
+}
+
+std::optional<BftEngine::StoredBatch> BftEngine::GetBatch(const Hash256& h) {
+    {
+        std::lock_guard lock(m_batch_mu);
+        auto it = m_batches.find(h);
+        if (it != m_batches.end()) return it->second;
+    }
+    auto raw = m_node.store().GetMeta(BatchMetaName(h));
+    if (!raw) return std::nullopt;
+    auto batch = DecodeBatch(*raw);
+    if (!batch) return std::nullopt;
+    StoredBatch sb{std::move(batch.value()), std::move(*raw), false};
+    sb.verified = VerifyBatch(sb, 0);
+    std::lock_guard lock(m_batch_mu);
+    m_batches.emplace(h, sb);
+    return sb;
+}
+
+void BftEngine::AnswerPayload(uint64_t now, bool force) {
+    if (!m_payload_request) return;
+    uint64_t wall = WallMs();
+    std::vector<PoolEntry> cands = m_node.mempool().Candidates(m_cfg.max_batch_txs + m_in_flight.size());
+    Batch batch;
+    std::vector<Hash256> ids;
+    for (const PoolEntry& e : cands) {
+        if (m_in_flight.count(e.id)) continue;
+        if (batch.txs.size() >= m_cfg.max_batch_txs) break;
+        batch.txs.push_back(state::EncodeTx(e.tx));
+        ids.push_back(e.id);
+    }
+    bool idle = batch.txs.empty() && m_evidence_out.empty();
+    if (idle && !force && now - m_payload_request_at < m_cfg.idle_block_ms && m_in_flight.empty()) return;
+    batch.time_ms = wall;
+    batch.evidence = std::move(m_evidence_out);
+    m_evidence_out.clear();
+    Bytes raw = EncodeBatch(batch);
+    Hash256 hash = BatchHash(raw);
+    StoredBatch sb{batch, raw, true};
+    (void)m_node.store().PutMeta(BatchMetaName(hash), raw, false);
+    {
+        std::lock_guard lock(m_batch_mu);
+        m_batches.emplace(hash, std::move(sb));
+    }
+    for (const Hash256& id : ids) m_in_flight[id] = wall;
+    BroadcastShell(ShellMsg::BATCH, raw);
+    consensus::RequestPayloadAction req = *m_payload_request;
+    m_payload_request.reset();
+    Run(m_core->OnPayloadReady(req.round, req.parent_id, hash, std::nullopt, now), now);
+}
+
+void BftEngine::Run(consensus::Actions actions, uint64_t now) {
+    for (consensus::Action& a : actions) {
+        if (m_stop) return;
+        std::visit(
+            [&](auto& act) {
+                using T = std::decay_t<decltype(act)>;
+                if constexpr (std::is_same_v<T, consensus::PersistSafetyAction>) {
+                    // Durable before any later message of this list leaves the node.
+                    if (auto st = m_node.store().PutMeta(SAFETY_META, consensus::EncodeSafetyState(act.state), true); !st) {
+                        std::fprintf(stderr, "foliod: fatal: cannot persist consensus safety state: %s\n",
+                                     st.error().message.c_str());
+                        m_healthy = false;
+                    }
+                } else if constexpr (std::is_same_v<T, consensus::SendAction>) {
+                    if (!m_healthy) return;
+                    if (auto* p = std::get_if<consensus::Proposal>(&act.msg))
+                        (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(p->block)),
+                                                     consensus::EncodeBlock(p->block), false);
+                    if (act.to == m_pub) {
+                        Post(Event{Event::NET, m_pub, [&] {
+                                       Bytes m{static_cast<uint8_t>(ShellMsg::CONSENSUS)};
+                                       Bytes body = consensus::EncodeMessage(act.msg);
+                                       m.insert(m.end(), body.begin(), body.end());
+                                       return m;
+                                   }()});
+                    } else {
+                        SendShell(act.to, ShellMsg::CONSENSUS, consensus::EncodeMessage(act.msg));
+                    }
+                } else if constexpr (std::is_same_v<T, consensus::BroadcastAction>) {
+                    if (!m_healthy) return;
+                    if (auto* p = std::get_if<consensus::Proposal>(&act.msg))
+                        (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(p->block)),
+                                                     consensus::EncodeBlock(p->block), false);
+                    BroadcastShell(ShellMsg::CONSENSUS, consensus::EncodeMessage(act.msg));
+                } else if constexpr (std::is_same_v<T, consensus::CommitAction>) {
+                    std::lock_guard lock(m_exec_mu);
+                    for (auto& cb : act.blocks) m_exec_queue.push_back(ToExecute{cb.height, cb.block});
+                    m_exec_cv.notify_all();
+                } else if constexpr (std::is_same_v<T, consensus::ScheduleTimerAction>) {
+                    m_timer_deadline = act.deadline_ms;
+                } else if constexpr (std::is_same_v<T, consensus::RequestPayloadAction>) {
+                    m_payload_request = act;
+                    m_payload_request_at = now;
+                } else if constexpr (std::is_same_v<T, consensus::EvidenceAction>) {
+                    Bytes enc = consensus::EncodeEvidence(act.evidence);
+                    Hash256 id = Sha256Of(enc);
+                    if (m_evidence_seen.insert(id).second) {
+                        std::fprintf(stderr, "foliod: equivocation by validator %s detected; evidence %s\n",
+                                     Short(act.evidence.signer).c_str(), id.hex().substr(0, 16).c_str());
+                        m_evidence_out.push_back(std::move(enc));
+                    }
+                } else if constexpr (std::is_same_v<T, consensus::EpochChangeAction>) {
+                    std::fprintf(stderr, "foliod: validator set epoch %llu from height %llu\n",
+                                 static_cast<unsigned long long>(act.next.epoch),
+                                 static_cast<unsigned long long>(act.first_height));
+                } else {
+                    (void)act;  // RejectAction: the core already dropped the message
+                }
+            },
+            a);
+    }
+}
+
+// ------------------------------------------------------------------ executor thread
+
+void BftEngine::ExecutorLoop() {
+    while (!m_stop && m_healthy) {
+        ToExecute next;
+        {
+            std::unique_lock lock(m_exec_mu);
+            m_exec_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !m_exec_queue.empty() || m_stop.load(); });
+            if (m_exec_queue.empty()) continue;
+            next = m_exec_queue.front();
+        }
+        if (next.height <= m_executed_height.load()) {  // already executed (restart replay)
+            std::lock_guard lock(m_exec_mu);
+            m_exec_queue.pop_front();
+            continue;
+        }
+        if (next.height != m_executed_height.load() + 1) {
+            std::fprintf(stderr, "foliod: fatal: committed height %llu after executed height %llu\n",
+                         static_cast<unsigned long long>(next.height),
+                         static_cast<unsigned long long>(m_executed_height.load()));
+            m_healthy = false;
+            return;
+        }
+        Batch batch;
+        if (!next.block.payload.IsZero()) {
+            std::optional<StoredBatch> sb = GetBatch(next.block.payload);
+            if (!sb) {
+                // Committed data is held by f+1 honest validators: ask until it arrives.
+                BroadcastShell(ShellMsg::BATCH_REQUEST, next.block.payload.view());
+                std::unique_lock lock(m_exec_mu);
+                m_exec_cv.wait_for(lock, std::chrono::milliseconds(BATCH_RETRY_MS));
+                continue;
+            }
+            batch = std::move(sb->batch);
+        }
+        // Deterministic selection: transactions that do not decode or verify are left out.
+        std::vector<PoolEntry> entries;
+        entries.reserve(batch.txs.size());
+        for (Bytes& raw : batch.txs) {
+            auto tx = state::DecodeTx(raw);
+            if (!tx) continue;
+            Hash256 id = state::TxId(tx.value());
+            if (!m_node.mempool().Contains(id) && !state::VerifyTxSignature(tx.value())) continue;
+            entries.push_back(PoolEntry{std::move(tx.value()), id, raw.size(), 0});
+        }
+        std::vector<Node::EvidenceItem> evidence;
+        for (const Bytes& raw : batch.evidence) {
+            auto ev = consensus::DecodeEvidence(raw);
+            if (!ev || !consensus::VerifyEvidence(ev.value(), m_vset, m_verifier)) continue;
+            evidence.push_back(Node::EvidenceItem{Sha256Of(raw), ev->signer, raw});
+        }
+        std::vector<Hash256> ids;
+        for (const PoolEntry& e : entries) ids.push_back(e.id);
+        BuiltBlock built = m_node.ExecuteBlock(batch.time_ms, next.block.proposer, std::move(entries), evidence);
+        Hash256 hash = built.hash;
+        uint64_t height = built.committed.block.header.height;
+        if (height != next.height) {
+            std::fprintf(stderr, "foliod: fatal: ledger height %llu for consensus height %llu\n",
+                         static_cast<unsigned long long>(height), static_cast<unsigned long long>(next.height));
+            m_healthy = false;
+            return;
+        }
+        if (!m_node.CommitBlock(std::move(built))) {
+            m_healthy = false;
+            return;
+        }
+        m_executed_height = height;
+        {
+            std::lock_guard lock(m_exec_mu);
+            m_exec_queue.pop_front();
+        }
+        // Sign the executed header and gossip the signature.
+        Hash256 msg = CommitMessage(m_node.chain_id(), height, hash);
+        Signature sig = *SignSchnorr(m_key, msg, msg);
+        Writer w;
+        w.U64(height);
+        w.Fixed(hash);
+        w.Fixed(sig);
+        {
+            std::lock_guard lock(m_sig_mu);
+            m_own_hash[height] = hash;
+            m_ledger_sigs[height][hash][m_pub] = sig;
+        }
+        BroadcastShell(ShellMsg::LEDGER_SIG, w.bytes());
+        OnLedgerSig(m_pub, {});  // try to complete the certificate with signatures already received
+        {
+            std::lock_guard lock(m_gossip_mu);
+            for (const Hash256& id : ids) m_executed_ids.push_back(id);
+        }
+    }
+}
+
+void BftEngine::OnLedgerSig(const PublicKey& from, ByteView body) {
+    std::lock_guard lock(m_sig_mu);
+    if (!body.empty()) {
+        Reader r(body);
+        uint64_t height = r.U64();
+        Hash256 hash = r.Fixed<32>();
+        Signature sig = r.Fixed<64>();
+        if (!r.Finish() || !m_vset.IndexOf(from)) return;
+        uint64_t executed = m_executed_height.load();
+        if (height + LEDGER_SIG_WINDOW < executed || height > executed + LEDGER_SIG_WINDOW) return;
+        if (!VerifySchnorr(from, CommitMessage(m_node.chain_id(), height, hash), sig)) return;
+        m_ledger_sigs[height][hash][from] = sig;
+    }
+    // Complete every certificate that has a quorum of signatures on our own executed hash.
+    for (auto it = m_own_hash.begin(); it != m_own_hash.end();) {
+        auto& sigs = m_ledger_sigs[it->first][it->second];
+        if (sigs.size() < m_vset.Quorum()) {
+            ++it;
+            continue;
+        }
+        CommitCert cert;
+        for (const auto& [k, s] : sigs) cert.signatures.emplace_back(k, s);  // std::map: sorted by key
+        if (!m_node.StoreCommitCert(it->first, cert)) m_healthy = false;
+        m_ledger_sigs.erase(it->first);
+        it = m_own_hash.erase(it);
+    }
+    // Bound memory: drop signatures far behind execution.
+    uint64_t executed = m_executed_height.load();
+    while (!m_ledger_sigs.empty() && m_ledger_sigs.begin()->first + LEDGER_SIG_WINDOW < executed)
+        m_ledger_sigs.erase(m_ledger_sigs.begin());
+    while (!m_own_hash.empty() && m_own_hash.begin()->first + LEDGER_SIG_WINDOW < executed)
+        m_own_hash.erase(m_own_hash.begin());
+}
+
+}  // namespace folio::app
