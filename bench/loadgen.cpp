@@ -118,6 +118,9 @@ int main(int argc, char** argv) {
     }
 
     std::atomic<size_t> next{0}, submitted{0}, rejected{0};
+    // Flow control: keep each account's unconfirmed transactions inside the node's nonce window.
+    constexpr uint64_t IN_FLIGHT_PER_ACCOUNT = 48;
+    std::vector<std::atomic<uint64_t>> acked(accounts);
     std::atomic<bool> stop{false};
     auto start = Clock::now();
     std::vector<std::thread> workers;
@@ -125,9 +128,14 @@ int main(int argc, char** argv) {
         workers.emplace_back([&] {
             httplib::Client http(url);
             http.set_keep_alive(true);
+            http.set_tcp_nodelay(true);
             while (!stop) {
                 size_t i = next.fetch_add(1);
                 if (i >= count) break;
+                const size_t acct = i % accounts;
+                const uint64_t k = i / accounts;
+                while (!stop && k >= acked[acct].load() + IN_FLIGHT_PER_ACCOUNT)
+                    std::this_thread::sleep_for(std::chrono::microseconds(200));
                 if (rate > 0) {
                     auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * static_cast<double>(i) / rate));
                     std::this_thread::sleep_until(due);
@@ -147,7 +155,7 @@ int main(int argc, char** argv) {
                             std::this_thread::sleep_for(std::chrono::milliseconds(20));
                             continue;
                         }
-                        ++rejected;
+                        if (rejected.fetch_add(1) < 3) std::fprintf(stderr, "folio-loadgen: rejected: %s\n", body["error"].dump().c_str());
                     } else {
                         ++submitted;
                     }
@@ -164,6 +172,7 @@ int main(int argc, char** argv) {
     size_t committed = 0, failed = 0;
     httplib::Client http(url);
     http.set_keep_alive(true);
+    http.set_tcp_nodelay(true);
     size_t cursor = 0;
     while (committed + failed < count && Clock::now() - start < std::chrono::duration<double>(duration_s)) {
         size_t limit = std::min(next.load(), count);
@@ -193,6 +202,7 @@ int main(int argc, char** argv) {
                 std::string status = r["result"].value("status", "");
                 if (status == "committed") {
                     txs[i].done = true;
+                    ++acked[i % accounts];
                     progress = true;
                     if (r["result"].value("success", false)) {
                         ++committed;
@@ -203,6 +213,7 @@ int main(int argc, char** argv) {
                     }
                 } else if (status == "rejected") {
                     txs[i].done = true;
+                    ++acked[i % accounts];
                     ++failed;
                     progress = true;
                 }

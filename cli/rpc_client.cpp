@@ -11,6 +11,7 @@ struct RpcClient::Impl {
         http.set_connection_timeout(5, 0);
         http.set_read_timeout(60, 0);
         http.set_keep_alive(true);
+        http.set_tcp_nodelay(true);  // no Nagle: a request is header + body writes
     }
     httplib::Client http;
 };

@@ -138,6 +138,21 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
         Access::AUTHENTICATED);
 
     server.Register(
+        "evidence_list",
+        [&node](const json&, CallContext&) {
+            json out = json::array();
+            const std::string prefix = "ev/";
+            node.store().ForEachState(AsBytes(prefix), [&](const Bytes&, const Bytes& v) {
+                auto rec = state::DecodeEvidenceRecord(v);
+                if (!rec) return;
+                out.push_back({{"id", rec->id.hex()}, {"validator", rec->signer.hex()}, {"height", rec->height},
+                               {"evidence", ToHex(rec->encoded)}});
+            });
+            return json{{"evidence", out}};
+        },
+        Access::PUBLIC);
+
+    server.Register(
         "work_get",
         [&node](const json& params, CallContext&) {
             std::optional<uint64_t> id;

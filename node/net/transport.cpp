@@ -435,13 +435,11 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
             }
             case ConnState::ACCEPT_WAIT:
             case ConnState::ESTABLISHED: {
-                if (in.size() < FRAME_HEADER_SIZE) return;
-                auto len = ParseFrameLength(in, m_cfg.max_frame_bytes);
-                if (!len) return Close(c, ev, CloseReason::FRAME);
-                if (in.size() < FRAME_HEADER_SIZE + *len) return;
-                auto frame = c->rx.Open(in.first(FRAME_HEADER_SIZE), in.subspan(FRAME_HEADER_SIZE, *len));
-                c->rpos += FRAME_HEADER_SIZE + *len;
-                if (!frame) return Close(c, ev, CloseReason::FRAME);
+                auto step = OpenNextFrame(c->rx, in, m_cfg.max_frame_bytes);
+                if (!step) return Close(c, ev, CloseReason::FRAME);
+                if (step->consumed == 0) return;  // incomplete
+                c->rpos += step->consumed;
+                auto& frame = step->frame;
                 c->last_rx = Clock::now();
                 if (c->state == ConnState::ACCEPT_WAIT) {
                     if (frame->type != FrameType::ACCEPT) return Close(c, ev, CloseReason::HANDSHAKE);

@@ -239,4 +239,17 @@ Result<Frame, WireError> FrameCipher::Open(ByteView header, ByteView ciphertext)
     return f;
 }
 
+Result<FrameStep, WireError> OpenNextFrame(FrameCipher& rx, ByteView in, size_t max_frame_bytes) {
+    FrameStep step;
+    if (in.size() < FRAME_HEADER_SIZE) return step;
+    auto len = ParseFrameLength(in, max_frame_bytes);
+    if (!len) return Fail(len.error());
+    if (in.size() - FRAME_HEADER_SIZE < *len) return step;
+    auto frame = rx.Open(in.first(FRAME_HEADER_SIZE), in.subspan(FRAME_HEADER_SIZE, *len));
+    if (!frame) return Fail(frame.error());
+    step.consumed = FRAME_HEADER_SIZE + *len;
+    step.frame = std::move(*frame);
+    return step;
+}
+
 }  // namespace folio::net

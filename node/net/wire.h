@@ -133,4 +133,14 @@ private:
     uint64_t m_counter = 0;
 };
 
+// The stream step the transport runs on its receive buffer: if `in` starts with a complete frame,
+// decrypts it with `rx` and reports how many bytes it used; consumed = 0 (and no frame) if more
+// bytes are needed. The length is checked before the body is awaited, so a peer cannot make the
+// receiver buffer more than max_frame_bytes + 4 bytes. Any error means: close the connection.
+struct FrameStep {
+    size_t consumed = 0;
+    std::optional<Frame> frame;
+};
+Result<FrameStep, WireError> OpenNextFrame(FrameCipher& rx, ByteView in, size_t max_frame_bytes);
+
 }  // namespace folio::net

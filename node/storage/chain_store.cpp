@@ -200,6 +200,20 @@ Status<StoreFailure> ChainStore::DeleteMeta(const std::string& name) {
     return Ok{};
 }
 
+void ChainStore::ForEachState(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const {
+    leveldb::ReadOptions ro;
+    ro.verify_checksums = true;
+    std::unique_ptr<leveldb::Iterator> it(m_db->NewIterator(ro));
+    Bytes full = StateKey(prefix);
+    leveldb::Slice fs = S(full);
+    for (it->Seek(fs); it->Valid() && it->key().starts_with(fs); it->Next()) {
+        Bytes key(it->key().data() + 2, it->key().data() + it->key().size());
+        Bytes value(it->value().data(), it->value().data() + it->value().size());
+        fn(key, value);
+    }
+    if (!it->status().ok()) Fatal(it->status());
+}
+
 void ChainStore::ForEachMeta(const std::string& prefix,
                              const std::function<void(const std::string&, const Bytes&)>& fn) const {
     leveldb::ReadOptions ro;

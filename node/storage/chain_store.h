@@ -87,6 +87,8 @@ public:
     std::optional<Bytes> GetMeta(const std::string& name) const;
     Status<StoreFailure> PutMeta(const std::string& name, ByteView value, bool sync);
     Status<StoreFailure> DeleteMeta(const std::string& name);
+    // Calls fn(key, value) for every state entry whose key starts with `prefix`, in key order.
+    void ForEachState(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const;
     // Calls fn(name, value) for every metadata entry whose name starts with `prefix`, in order.
     void ForEachMeta(const std::string& prefix, const std::function<void(const std::string&, const Bytes&)>& fn) const;
 

@@ -56,7 +56,7 @@ TransportConfig BaseConfig(const std::string& chain, const KeyPair& key) {
 Bytes B(const std::string& s) { return Bytes(s.begin(), s.end()); }
 std::string S(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
-Node::Node(TransportConfig cfg) : m_guard(boost::asio::make_work_guard(m_io)) {
+Node::Node(TransportConfig cfg, int threads) : m_guard(boost::asio::make_work_guard(m_io)) {
     m_key = *DerivePublicKey(cfg.key);
     m_t = std::make_unique<Transport>(m_io, std::move(cfg));
     m_t->OnMessage([this](const PublicKey& from, Bytes msg) {
@@ -72,14 +72,14 @@ Node::Node(TransportConfig cfg) : m_guard(boost::asio::make_work_guard(m_io)) {
     m_t->OnPeerDisconnected([this](const PublicKey&) { ++disconnects; });
     m_t->Start();
     m_port = m_t->ListenPort();
-    m_thread = std::thread([this] { m_io.run(); });
+    for (int i = 0; i < threads; ++i) m_threads.emplace_back([this] { m_io.run(); });
 }
 
 Node::~Node() {
     m_t->Stop();
     m_guard.reset();
     m_io.stop();
-    m_thread.join();
+    for (auto& th : m_threads) th.join();
     m_t.reset();
 }
 

@@ -39,7 +39,8 @@ TransportConfig BaseConfig(const std::string& chain, const KeyPair& key);
 // A Transport on its own io_context thread, recording what it receives.
 class Node {
 public:
-    explicit Node(TransportConfig cfg);
+    // Runs the io_context on `threads` threads.
+    explicit Node(TransportConfig cfg, int threads = 1);
     ~Node();
     Transport& t() { return *m_t; }
     uint16_t port() const { return m_port; }
@@ -56,7 +57,7 @@ private:
     boost::asio::io_context m_io;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_guard;
     std::unique_ptr<Transport> m_t;
-    std::thread m_thread;
+    std::vector<std::thread> m_threads;
     uint16_t m_port = 0;
     PublicKey m_key;
     mutable std::mutex m_mu;

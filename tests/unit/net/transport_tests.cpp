@@ -439,3 +439,64 @@ TEST_CASE("transport: link_up sees (self, destination) for one-way partitions") 
     REQUIRE(WaitFor([&] { return nodes[2]->GotCount() == 1; }));
     CHECK(Join(nodes[2]->Got()) == Short(keys[0].pk) + ":to2-again");
 }
+
+TEST_CASE("transport: several io threads and sender threads keep each sender's order") {
+    auto keys = SortedKeys("threads", 2);
+    TransportConfig cb = BaseConfig("chain", keys[1]);
+    cb.peers.push_back(PeerAddr{keys[0].pk, "127.0.0.1", 0});
+    Node nb(std::move(cb), 3);
+    TransportConfig ca = BaseConfig("chain", keys[0]);
+    ca.peers.push_back(PeerAddr{keys[1].pk, "127.0.0.1", nb.port()});
+    Node na(std::move(ca), 3);
+    REQUIRE(WaitFor([&] { return na.IsConnectedTo(keys[1].pk) && nb.IsConnectedTo(keys[0].pk); }));
+    const int PER_THREAD = 500;
+    std::vector<std::thread> senders;
+    for (int t = 0; t < 4; ++t) {
+        senders.emplace_back([&, t] {
+            for (int i = 0; i < PER_THREAD; ++i) {
+                std::string m = std::to_string(t) + "/" + std::to_string(10000 + i);
+                if (t % 2 == 0) na.t().Send(keys[1].pk, B(m));
+                else nb.t().Send(keys[0].pk, B(m));
+                if (i % 100 == 0) (void)na.t().Stats();
+            }
+        });
+    }
+    for (auto& th : senders) th.join();
+    REQUIRE(WaitFor([&] { return nb.GotCount() == 2 * PER_THREAD && na.GotCount() == 2 * PER_THREAD; }));
+    // Per sender thread, messages arrive in the order they were sent.
+    for (Node* n : {&na, &nb}) {
+        std::map<std::string, std::vector<std::string>> by_thread;
+        for (auto& g : n->Got()) {
+            auto body = g.substr(g.find(':') + 1);
+            by_thread[body.substr(0, body.find('/'))].push_back(body);
+        }
+        CHECK(by_thread.size() == 2);
+        for (auto& [t, v] : by_thread) {
+            CHECK(v.size() == size_t(PER_THREAD));
+            CHECK(std::is_sorted(v.begin(), v.end()));
+        }
+    }
+}
+
+TEST_CASE("transport: Stop from inside a callback ends delivery") {
+    auto p = StartPair("stopcb");
+    const PublicKey b = p.keys[1].pk;
+    REQUIRE(WaitFor([&] { return p.a->IsConnectedTo(b); }));
+    std::atomic<int> after_stop{0};
+    std::atomic<bool> stopped{false};
+    p.b->SetHook([&](const PublicKey&, const Bytes& m) {
+        if (stopped) ++after_stop;
+        if (S(m) == "stop") {
+            p.b->t().Stop();
+            stopped = true;
+        }
+    });
+    p.a->t().Send(b, B("one"));
+    p.a->t().Send(b, B("stop"));
+    for (int i = 0; i < 20; ++i) p.a->t().Send(b, B("late"));
+    REQUIRE(WaitFor([&] { return stopped.load(); }));
+    REQUIRE(WaitFor([&] { return p.a->disconnects.load() == 1; }));
+    CHECK(after_stop.load() == 0);
+    CHECK(Join(p.b->Got()) == Short(p.keys[0].pk) + ":one " + Short(p.keys[0].pk) + ":stop");
+    CHECK(p.b->t().ConnectedPeers().empty());
+}

@@ -1,0 +1,1 @@
+folio_fuzz_target(net_frame LIBS folio_net)
