@@ -510,7 +510,20 @@ int CmdTx(Ctx& c) {
 // folio contract build SRC -o OUT: assembles a contract (docs/vm.md) and validates the bytecode
 // as a validator would at deployment. Prints the code hash.
 int CmdContract(Ctx& c) {
-    if (c.args.pos.size() < 3 || c.args.pos[1] != "build") throw UsageError("usage: folio contract build SRC -o OUT");
+    if (c.args.pos.size() >= 3 && c.args.pos[1] == "deploy") {
+        // folio contract deploy CODE_FILE: a governance proposal to deploy a template.
+        std::ifstream in(c.args.pos[2], std::ios::binary);
+        if (!in) throw CliError("cannot read " + c.args.pos[2]);
+        Bytes code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        json r = SignAndSend(c, ProposeTx{DeployTemplate{std::move(code)}});
+        if (r.is_null()) return 0;
+        RequireSuccess(r);
+        std::string human = "proposal " + r.value("hash", std::string("")) + " " + r.value("status", std::string(""));
+        for (const auto& e : r.value("events", json::array())) human += "\n  " + e.dump();
+        Print(c, r, human);
+        return 0;
+    }
+    if (c.args.pos.size() < 3 || c.args.pos[1] != "build") throw UsageError("usage: folio contract build SRC -o OUT | folio contract deploy CODE");
     std::ifstream in(c.args.pos[2]);
     if (!in) throw CliError("cannot read " + c.args.pos[2]);
     std::stringstream ss;
@@ -590,7 +603,7 @@ const char* USAGE =
     "  work show WORK_ID | work find FILE\n"
     "  tx show HASH | tx send FILE\n"
     "  chain info | auth login | fingerprint FILE\n"
-    "  contract build SRC -o OUT\n"
+    "  contract build SRC -o OUT | contract deploy CODE (governance)\n"
     "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n";
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <vm/code.h>
+
 namespace folio::app {
 
 using nlohmann::json;
@@ -33,6 +35,8 @@ static json ActionJson(const GovAction& a) {
         [](const auto& x) -> json {
             using T = std::decay_t<decltype(x)>;
             if constexpr (std::is_same_v<T, SetThreshold>) return {{"type", "set_threshold"}, {"threshold", x.threshold}};
+            else if constexpr (std::is_same_v<T, DeployTemplate>)
+                return {{"type", "deploy_template"}, {"size", x.code.size()}, {"code_hash", vm::CodeHash(x.code).hex()}};
             else
                 return {{"type", std::is_same_v<T, GrantRole> ? "grant_role" : "revoke_role"},
                         {"account", x.account.hex()},
@@ -80,6 +84,8 @@ json EventJson(const Event& e) {
                         {"approvals", ev.approvals},     {"threshold", ev.threshold}};
             else if constexpr (std::is_same_v<T, EvRoleGranted> || std::is_same_v<T, EvRoleRevoked>)
                 return {{"account", ev.account.hex()}, {"role", RoleName(ev.role)}};
+            else if constexpr (std::is_same_v<T, EvTemplateDeployed>)
+                return {{"code_hash", ev.code_hash.hex()}, {"size", ev.size}};
             else
                 return {{"threshold", ev.threshold}};
         },

@@ -1,6 +1,7 @@
 #include <node/state/ledger.h>
 
 #include <node/core/amount.h>
+#include <vm/code.h>
 
 #include <algorithm>
 #include <cassert>
@@ -45,6 +46,7 @@ Bytes GovMembers() { return Prefixed("g/members", {}); }
 Bytes GovThreshold() { return Prefixed("g/threshold", {}); }
 Bytes NextWorkId() { return Prefixed("m/next_work_id", {}); }
 Bytes Evidence(const Hash256& id) { return Prefixed("ev/", id.view()); }
+Bytes Template(const Hash256& code_hash) { return Prefixed("ct/", code_hash.view()); }
 }  // namespace keys
 
 Bytes EncodeEvidenceRecord(const EvidenceRecord& r) {
@@ -202,6 +204,10 @@ Status<Rejection> CheckGovAction(const GovAction& a) {
         return Rej(Reject::INVALID_FIELD, "threshold must be >= 1");
     if (auto* g = std::get_if<GrantRole>(&a); g && !IsValidPublicKey(g->account))
         return Rej(Reject::INVALID_FIELD, "account is not a valid address");
+    if (auto* d = std::get_if<DeployTemplate>(&a)) {
+        auto code = vm::Validate(d->code);
+        if (!code) return Rej(Reject::INVALID_FIELD, "bytecode rejected: " + code.error().message);
+    }
     return Ok{};
 }
 
@@ -272,7 +278,13 @@ Exec ExecuteAction(Overlay& o, const GovAction& action, std::vector<Event>& even
     return std::visit(
         [&](const auto& a) -> Exec {
             using T = std::decay_t<decltype(a)>;
-            if constexpr (std::is_same_v<T, SetThreshold>) {
+            if constexpr (std::is_same_v<T, DeployTemplate>) {
+                Hash256 h = vm::CodeHash(a.code);
+                if (o.Get(keys::Template(h))) return TxFail("template_exists", "template " + h.hex() + " is already deployed");
+                o.Put(keys::Template(h), a.code);
+                events.push_back(EvTemplateDeployed{h, static_cast<uint32_t>(a.code.size())});
+                return Ok{};
+            } else if constexpr (std::is_same_v<T, SetThreshold>) {
                 size_t members = LoadGovMembers(o).size();
                 if (a.threshold > members)
                     return TxFail("invalid_threshold", "threshold " + std::to_string(a.threshold) + " exceeds the " +

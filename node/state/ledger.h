@@ -57,6 +57,7 @@ Bytes GovMembers();
 Bytes GovThreshold();
 Bytes NextWorkId();
 Bytes Evidence(const Hash256& id);
+Bytes Template(const Hash256& code_hash);
 }  // namespace keys
 
 // Equivocation evidence recorded on the ledger (key "ev/" + id).

@@ -136,6 +136,9 @@ void WriteEvent(Writer& w, const Event& e) {
             } else if constexpr (std::is_same_v<T, EvRoleGranted> || std::is_same_v<T, EvRoleRevoked>) {
                 w.Fixed(ev.account);
                 w.U8(static_cast<uint8_t>(ev.role));
+            } else if constexpr (std::is_same_v<T, EvTemplateDeployed>) {
+                w.Fixed(ev.code_hash);
+                w.U32(ev.size);
             } else {
                 w.U32(ev.threshold);
             }
@@ -175,6 +178,12 @@ Event ReadEvent(Reader& r) {
             return e;
         }
         case 6: return EvThresholdSet{r.U32()};
+        case 7: {
+            EvTemplateDeployed e;
+            e.code_hash = r.Fixed<32>();
+            e.size = r.U32();
+            return e;
+        }
         default: r.Fail(DecodeError::BAD_VALUE); return EvThresholdSet{0};
     }
 }
@@ -219,7 +228,8 @@ const char* TxKindName(TxKind k) {
 
 const char* EventName(const Event& e) {
     static constexpr const char* NAMES[] = {"work_registered", "proposal_created", "proposal_approved",
-                                            "proposal_executed", "role_granted", "role_revoked", "threshold_set"};
+                                            "proposal_executed", "role_granted", "role_revoked", "threshold_set",
+                                            "template_deployed"};
     return NAMES[e.index()];
 }
 
@@ -230,6 +240,8 @@ void EncodeGovAction(Writer& w, const GovAction& a) {
             using T = std::decay_t<decltype(x)>;
             if constexpr (std::is_same_v<T, SetThreshold>) {
                 w.U32(x.threshold);
+            } else if constexpr (std::is_same_v<T, DeployTemplate>) {
+                w.Blob(x.code);
             } else {
                 w.Fixed(x.account);
                 w.U8(static_cast<uint8_t>(x.role));
@@ -253,6 +265,7 @@ GovAction DecodeGovAction(Reader& r) {
             return g;
         }
         case 2: return SetThreshold{r.U32()};
+        case 3: return DeployTemplate{r.Blob(MAX_CONTRACT_CODE)};
         default: r.Fail(DecodeError::BAD_VALUE); return SetThreshold{};
     }
 }

@@ -104,7 +104,14 @@ struct SetThreshold {
     uint32_t threshold = 1;  // M of the governance members
     bool operator==(const SetThreshold&) const = default;
 };
-using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold>;
+// Deploys a contract template: bytecode validated at deployment (vm::Validate), stored by its
+// code hash (TaggedHash("folio/vm/code", code)).
+struct DeployTemplate {
+    Bytes code;
+    bool operator==(const DeployTemplate&) const = default;
+};
+inline constexpr size_t MAX_CONTRACT_CODE = 60000;
+using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold, DeployTemplate>;
 
 enum class ProposalStatus : uint8_t { OPEN = 0, EXECUTED = 1 };
 struct Proposal {
@@ -173,8 +180,9 @@ struct EvProposalExecuted { Hash256 proposal; bool operator==(const EvProposalEx
 struct EvRoleGranted { Address account; Role role; bool operator==(const EvRoleGranted&) const = default; };
 struct EvRoleRevoked { Address account; Role role; bool operator==(const EvRoleRevoked&) const = default; };
 struct EvThresholdSet { uint32_t threshold; bool operator==(const EvThresholdSet&) const = default; };
+struct EvTemplateDeployed { Hash256 code_hash; uint32_t size; bool operator==(const EvTemplateDeployed&) const = default; };
 using Event = std::variant<EvWorkRegistered, EvProposalCreated, EvProposalApproved, EvProposalExecuted, EvRoleGranted,
-                           EvRoleRevoked, EvThresholdSet>;
+                           EvRoleRevoked, EvThresholdSet, EvTemplateDeployed>;
 const char* EventName(const Event& e);
 
 struct Receipt {

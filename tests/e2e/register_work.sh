@@ -60,3 +60,15 @@ expect_contains "$(cat "$T/err")" "proposal_closed" "closed proposal"
 out2=$(as nobody --json work register "$T/other.bin" --title "Now allowed")
 [ "$(jq -r .work_id <<<"$out2")" -gt "$work_id" ] || fail "registration after grant"
 pass "2-of-2 governance grant took effect only at the second approval"
+
+# Contract templates: built with the CLI's toolchain; malformed bytecode is refused at deployment
+# with the validator's reason; valid code is deployed when governance approves.
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+"$BIN/folio" contract build "$ROOT/contracts/examples/counter.fasm" -o "$T/counter.bin" >/dev/null
+printf '\x02\x00' >"$T/bad.bin"
+if as gov1 contract deploy "$T/bad.bin" 2>"$T/err"; then fail "malformed bytecode accepted"; fi
+expect_contains "$(cat "$T/err")" "bytecode rejected" "malformed bytecode reason"
+dep=$(as gov1 --json contract deploy "$T/counter.bin")
+appr=$(as gov2 --json gov approve "$(jq -r .hash <<<"$dep")")
+expect_contains "$(jq -r '[.events[].type] | join(",")' <<<"$appr")" "template_deployed" "template deployed at approval"
+pass "contract template: malformed bytecode refused with a reason; valid code deployed by 2-of-2 governance"

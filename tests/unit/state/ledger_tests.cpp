@@ -4,6 +4,7 @@
 
 #include <node/core/smt.h>
 #include <node/state/state_root.h>
+#include <vm/code.h>
 #include <tests/unit/state/test_util.h>
 
 using namespace folio;
@@ -182,4 +183,49 @@ TEST_CASE("genesis validation") {
     CHECK(BuildGenesisState(g).error() == GenesisError::DUPLICATE_ACCOUNT);
     g = Genesis(4);
     CHECK(BuildGenesisState(g).error() == GenesisError::BAD_THRESHOLD);
+}
+
+TEST_CASE("equivocation evidence is recorded once in state") {
+    Chain c;
+    BlockContext ctx{1, 1000, AddrFor("validator")};
+    BlockBuilder b(c.state, PARAMS, ctx);
+    Bytes enc{1, 2, 3};
+    Hash256 id = Sha256Of(enc);
+    CHECK(b.AddEvidence(id, AddrFor("validator"), enc));
+    CHECK_FALSE(b.AddEvidence(id, AddrFor("validator"), enc));  // already recorded in this block
+    c.state.Apply(b.Finish().writes);
+    auto raw = c.state.Get(keys::Evidence(id));
+    REQUIRE(raw);
+    auto rec = DecodeEvidenceRecord(*raw);
+    REQUIRE(rec);
+    CHECK(rec->signer == AddrFor("validator"));
+    CHECK(rec->height == 1);
+    CHECK(rec->encoded == enc);
+    BlockBuilder again(c.state, PARAMS, BlockContext{2, 2000, AddrFor("validator")});
+    CHECK_FALSE(again.AddEvidence(id, AddrFor("validator"), enc));  // already on the ledger
+}
+
+TEST_CASE("contract templates: validated at deployment, stored by code hash") {
+    Chain c;
+    // Malformed bytecode is rejected with the validator's reason and changes nothing.
+    Transaction bad = MakeTx("gov1", 0, ProposeTx{DeployTemplate{Bytes{0x02, 0x00}}});  // unknown format version
+    auto st = CheckStateless(bad, PARAMS);
+    REQUIRE_FALSE(st);
+    CHECK(st.error().code == Reject::INVALID_FIELD);
+    CHECK(st.error().message.rfind("bytecode rejected: ", 0) == 0);
+    auto r = c.Block({bad});
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == "invalid_field@0");
+    CHECK(DecodeTx(EncodeTx(bad)).ok());  // well-formed transaction, invalid code
+    CHECK_FALSE(CheckStateless(MakeTx("gov1", 0, ProposeTx{DeployTemplate{Bytes{}}}), PARAMS));
+
+    // Valid bytecode (the smallest program: STOP) is deployed once, by governance.
+    Bytes code{0x01, 0x00};
+    Receipt ok = c.One(MakeTx("gov1", 0, ProposeTx{DeployTemplate{code}}));
+    CHECK(Outcome(ok) == "ok");
+    auto ev = std::get<EvTemplateDeployed>(ok.events.at(2));
+    CHECK(ev.code_hash == vm::CodeHash(code));
+    CHECK(c.state.Get(keys::Template(ev.code_hash)) == code);
+    CHECK(Outcome(c.One(MakeTx("gov1", 1, ProposeTx{DeployTemplate{code}}))) == "template_exists");
+    CHECK(Outcome(c.One(MakeTx("gov1", 2, ProposeTx{GrantRole{AddrFor("x"), Role::AUDITOR}}))) == "ok");
 }

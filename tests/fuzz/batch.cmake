@@ -1,0 +1,1 @@
+folio_fuzz_target(batch LIBS folio_app)
