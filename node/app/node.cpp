@@ -104,6 +104,7 @@ bool Node::InitGenesis(std::string& err) {
             return false;
         }
         m_height = 0;
+        m_head = g.header;
         return true;
     }
     auto stored = m_store->Header(0);
@@ -112,6 +113,7 @@ bool Node::InitGenesis(std::string& err) {
         return false;
     }
     m_height = *h;
+    m_head = *m_store->Header(*h);
     return true;
 }
 
@@ -150,8 +152,9 @@ BuiltBlock Node::BuildBlock(uint64_t time_ms) {
 
 BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
                               const std::vector<EvidenceItem>& evidence) {
-    uint64_t parent_height = m_height.load();
-    auto parent = m_store->Header(parent_height);
+    const state::BlockHeader parent_header = Head();
+    const state::BlockHeader* parent = &parent_header;
+    uint64_t parent_height = parent->height;
     state::BlockContext ctx;
     ctx.height = parent_height + 1;
     ctx.time_ms = std::max(time_ms, parent->time_ms + 1);
@@ -234,6 +237,10 @@ bool Node::CommitBlock(BuiltBlock b) {
         std::fprintf(stderr, "foliod: fatal: commit of block %llu failed: %s\n", static_cast<unsigned long long>(h),
                      st.error().message.c_str());
         return false;
+    }
+    {
+        std::lock_guard lock(m_head_mu);
+        m_head = b.committed.block.header;
     }
     m_height = h;
     m_mempool.RemoveCommitted(ids, [&](const Address& a) { return state::LoadAccount(*m_store, a).next_nonce; });

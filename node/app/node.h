@@ -61,6 +61,11 @@ public:
     const storage::ChainStore& store() const { return *m_store; }
     Mempool& mempool() { return m_mempool; }
     uint64_t height() const { return m_height.load(); }
+    // The latest committed header (cached; no store read).
+    state::BlockHeader Head() const {
+        std::lock_guard lock(m_head_mu);
+        return m_head;
+    }
     std::optional<PublicKey> validator_key() const { return m_validator_pub; }
 
     // Mempool admission of encoded transaction bytes: decode, size, chain id, structure,
@@ -111,6 +116,8 @@ private:
     std::function<void(uint64_t)> m_on_commit;
     std::function<void(const Hash256&, ByteView)> m_on_admit;
     std::mutex m_admit_mu;  // serialises the check-then-add of admission per node
+    mutable std::mutex m_head_mu;
+    state::BlockHeader m_head;
 };
 
 }  // namespace folio::app

@@ -56,8 +56,9 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
     server.Register(
         "chain_info",
         [&node](const json&, CallContext&) {
-            uint64_t h = node.height();
-            auto header = node.store().Header(h);
+            state::BlockHeader head = node.Head();
+            uint64_t h = head.height;
+            const state::BlockHeader* header = &head;
             json validators = json::array();
             for (const auto& v : node.genesis().validators) validators.push_back({{"name", v.name}, {"key", v.key.hex()}});
             return json{{"chain_id", node.chain_id()},
