@@ -398,7 +398,7 @@ Receipt ApplyTx(Overlay& block, const Transaction& tx, const BlockContext& ctx) 
     acct.next_nonce = tx.nonce + 1;
     StoreAccount(block, tx.sender, acct);
 
-    Overlay scratch(block);
+    Overlay scratch(static_cast<const StateReader&>(block));  // layered on the block, not a copy
     std::vector<Event> events;
     Exec result = ExecBody(scratch, tx, rc.tx_id, ctx, events);
     if (result) {

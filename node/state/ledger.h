@@ -28,6 +28,9 @@ using WriteSet = std::map<Bytes, std::optional<Bytes>>;
 class Overlay final : public StateReader {
 public:
     explicit Overlay(const StateReader& base) : m_base(base) {}
+    // Not copyable: `Overlay child(parent)` must layer on the parent, never copy its writes.
+    Overlay(const Overlay&) = delete;
+    Overlay& operator=(const Overlay&) = delete;
     std::optional<Bytes> Get(ByteView key) const override;
     void Put(Bytes key, Bytes value) { m_writes[std::move(key)] = std::move(value); }
     void Delete(Bytes key) { m_writes[std::move(key)] = std::nullopt; }
