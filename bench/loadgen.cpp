@@ -176,25 +176,32 @@ int main(int argc, char** argv) {
     size_t cursor = 0;
     while (committed + failed < count && Clock::now() - start < std::chrono::duration<double>(duration_s)) {
         size_t limit = std::min(next.load(), count);
+        // Poll every pending transaction (in JSON-RPC batches of 100), so a slow one does not hide
+        // the commits behind it.
+        std::vector<json> batches;
         json batch = json::array();
-        std::vector<size_t> idx;
-        for (size_t i = cursor; i < limit && batch.size() < 100; ++i) {
+        for (size_t i = cursor; i < limit; ++i) {
             if (txs[i].done) continue;
             batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_get"}, {"params", {{"hash", txs[i].hash}}}});
-            idx.push_back(i);
+            if (batch.size() == 100) {
+                batches.push_back(std::move(batch));
+                batch = json::array();
+            }
         }
-        if (batch.empty()) {
+        if (!batch.empty()) batches.push_back(std::move(batch));
+        if (batches.empty()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
             continue;
         }
-        auto res = http.Post("/", batch.dump(), "application/json");
-        if (!res) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            continue;
-        }
-        json body = json::parse(res->body, nullptr, false);
         bool progress = false;
-        if (body.is_array()) {
+        for (const json& b : batches) {
+            auto res = http.Post("/", b.dump(), "application/json");
+            if (!res) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                break;
+            }
+            json body = json::parse(res->body, nullptr, false);
+            if (!body.is_array()) continue;
             auto now = Clock::now();
             for (const json& r : body) {
                 if (!r.contains("result")) continue;

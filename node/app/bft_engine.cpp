@@ -305,6 +305,10 @@ bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw, uint64_t now) {
     StoredBatch sb{std::move(batch.value()), std::move(raw), false};
     sb.verified = VerifyBatch(sb, now);
     (void)m_node.store().PutMeta(BatchMetaName(hash), sb.raw, false);
+    // Its transactions are on their way into a block: do not propose them again meanwhile (a
+    // canonical encoding's id is the tagged hash of the bytes as received).
+    uint64_t wall = WallMs();
+    for (const Bytes& tx : sb.batch.txs) m_in_flight.emplace(TaggedHash("folio/tx/id", tx), wall);
     {
         std::lock_guard lock(m_batch_mu);
         m_batches.emplace(hash, sb);
