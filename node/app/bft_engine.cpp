@@ -507,6 +507,11 @@ void BftEngine::ExecutorLoop() {
             std::lock_guard lock(m_exec_mu);
             m_exec_queue.pop_front();
         }
+        {
+            // Executed: keep the batch only in the store (for peers' requests and restarts).
+            std::lock_guard lock(m_batch_mu);
+            m_batches.erase(next.block.payload);
+        }
         // Sign the executed header and gossip the signature.
         Hash256 msg = CommitMessage(m_node.chain_id(), height, hash);
         Signature sig = *SignSchnorr(m_key, msg, msg);
