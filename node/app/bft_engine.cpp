@@ -199,7 +199,7 @@ void BftEngine::ConsensusLoop() {
             m_timer_deadline = 0;
             Run(m_core->OnTimer(now), now);
         }
-        AnswerPayload(now, false);
+        AnswerPayload(now);
         FlushGossip();
         // Ask again for batches that proposals are waiting on.
         for (auto& [hash, pending] : m_waiting) {
@@ -234,7 +234,7 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
         }
         case ShellMsg::BATCH: {
             Hash256 h = BatchHash(body);
-            AcceptBatch(h, Bytes(body.begin(), body.end()), now);
+            AcceptBatch(h, Bytes(body.begin(), body.end()));
             return;
         }
         case ShellMsg::BATCH_REQUEST: {
@@ -282,7 +282,7 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
     Run(m_core->OnMessage(from, msg, now), now);
 }
 
-bool BftEngine::VerifyBatch(StoredBatch& sb, uint64_t) {
+bool BftEngine::VerifyBatch(const StoredBatch& sb) const {
     for (const Bytes& raw : sb.batch.txs) {
         auto tx = state::DecodeTx(raw);
         if (!tx) return false;
@@ -295,7 +295,7 @@ bool BftEngine::VerifyBatch(StoredBatch& sb, uint64_t) {
     return true;
 }
 
-bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw, uint64_t now) {
+bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw) {
     {
         std::lock_guard lock(m_batch_mu);
         if (m_batches.count(hash)) return true;
@@ -303,7 +303,7 @@ bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw, uint64_t now) {
     auto batch = DecodeBatch(raw);
     if (!batch) return false;
     StoredBatch sb{std::move(batch.value()), std::move(raw), false};
-    sb.verified = VerifyBatch(sb, now);
+    sb.verified = VerifyBatch(sb);
     (void)m_node.store().PutMeta(BatchMetaName(hash), sb.raw, false);
     // Its transactions are on their way into a block: do not propose them again meanwhile (a
     // canonical encoding's id is the tagged hash of the bytes as received).
@@ -335,13 +335,13 @@ std::optional<BftEngine::StoredBatch> BftEngine::GetBatch(const Hash256& h) {
     auto batch = DecodeBatch(*raw);
     if (!batch) return std::nullopt;
     StoredBatch sb{std::move(batch.value()), std::move(*raw), false};
-    sb.verified = VerifyBatch(sb, 0);
+    sb.verified = VerifyBatch(sb);
     std::lock_guard lock(m_batch_mu);
     m_batches.emplace(h, sb);
     return sb;
 }
 
-void BftEngine::AnswerPayload(uint64_t now, bool force) {
+void BftEngine::AnswerPayload(uint64_t now) {
     if (!m_payload_request) return;
     uint64_t wall = WallMs();
     std::vector<PoolEntry> cands = m_node.mempool().Candidates(m_cfg.max_batch_txs + m_in_flight.size());
@@ -354,7 +354,7 @@ void BftEngine::AnswerPayload(uint64_t now, bool force) {
         ids.push_back(e.id);
     }
     bool idle = batch.txs.empty() && m_evidence_out.empty();
-    if (idle && !force && now - m_payload_request_at < m_cfg.idle_block_ms && m_in_flight.empty()) return;
+    if (idle && now - m_payload_request_at < m_cfg.idle_block_ms && m_in_flight.empty()) return;
     batch.time_ms = wall;
     batch.evidence = std::move(m_evidence_out);
     m_evidence_out.clear();

@@ -105,9 +105,9 @@ private:
     void HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t now);
     void HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now);
     void Run(consensus::Actions actions, uint64_t now);
-    void AnswerPayload(uint64_t now, bool force);
-    bool AcceptBatch(const Hash256& hash, Bytes raw, uint64_t now);
-    bool VerifyBatch(StoredBatch& b, uint64_t now);
+    void AnswerPayload(uint64_t now);
+    bool AcceptBatch(const Hash256& hash, Bytes raw);
+    bool VerifyBatch(const StoredBatch& b) const;
     void SendShell(const PublicKey& to, ShellMsg type, ByteView body);
     void BroadcastShell(ShellMsg type, ByteView body);
     void OnLedgerSig(const PublicKey& from, ByteView body);
