@@ -15,6 +15,8 @@ constexpr size_t MAX_INBOX = 200000;
 constexpr uint64_t BATCH_RETRY_MS = 300;
 constexpr uint64_t IN_FLIGHT_TTL_MS = 10000;
 constexpr uint64_t LEDGER_SIG_WINDOW = 1000;  // heights kept ahead of/behind execution
+constexpr size_t MAX_BATCH_EVIDENCE = 64;      // DecodeBatch's limit
+constexpr size_t MAX_PENDING_EVIDENCE = 1024;
 
 uint64_t SteadyMs() {
     return static_cast<uint64_t>(
@@ -123,13 +125,15 @@ void BftEngine::Gossip(const Hash256&, ByteView tx_bytes) {
 
 void BftEngine::FlushGossip() {
     std::vector<Bytes> out;
-    std::vector<Hash256> executed;
+    std::vector<Hash256> executed, recorded;
     {
         std::lock_guard lock(m_gossip_mu);
         out.swap(m_gossip);
         executed.swap(m_executed_ids);
+        recorded.swap(m_recorded_evidence);
     }
     for (const Hash256& id : executed) m_in_flight.erase(id);
+    for (const Hash256& id : recorded) m_evidence_pending.erase(id);
     uint64_t wall = WallMs();
     for (auto it = m_in_flight.begin(); it != m_in_flight.end();)
         it = wall - it->second > IN_FLIGHT_TTL_MS ? m_in_flight.erase(it) : std::next(it);
@@ -244,6 +248,12 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
             return;
         }
         case ShellMsg::LEDGER_SIG: OnLedgerSig(from, body); return;
+        case ShellMsg::EVIDENCE: {
+            auto ev = consensus::DecodeEvidence(body);
+            if (!ev || !consensus::VerifyEvidence(ev.value(), m_vset, m_verifier)) return;
+            AddEvidence(Bytes(body.begin(), body.end()), false);
+            return;
+        }
         case ShellMsg::TXS: {
             Reader r(body);
             size_t n = r.Length(100000);
@@ -353,11 +363,15 @@ void BftEngine::AnswerPayload(uint64_t now) {
         batch.txs.push_back(state::EncodeTx(e.tx));
         ids.push_back(e.id);
     }
-    bool idle = batch.txs.empty() && m_evidence_out.empty();
+    bool idle = batch.txs.empty() && m_evidence_pending.empty();
     if (idle && now - m_payload_request_at < m_cfg.idle_block_ms && m_in_flight.empty()) return;
     batch.time_ms = wall;
-    batch.evidence = std::move(m_evidence_out);
-    m_evidence_out.clear();
+    // Pending evidence goes into every batch we propose until a committed block records it (a
+    // proposal can fail to commit; recording the same evidence twice is a no-op).
+    for (const auto& [id, enc] : m_evidence_pending) {
+        if (batch.evidence.size() >= MAX_BATCH_EVIDENCE) break;
+        batch.evidence.push_back(enc);
+    }
     Bytes raw = EncodeBatch(batch);
     Hash256 hash = BatchHash(raw);
     StoredBatch sb{batch, raw, true};
@@ -371,6 +385,17 @@ void BftEngine::AnswerPayload(uint64_t now) {
     consensus::RequestPayloadAction req = *m_payload_request;
     m_payload_request.reset();
     Run(m_core->OnPayloadReady(req.round, req.parent_id, hash, std::nullopt, now), now);
+}
+
+// Evidence we detected (gossip = true: tell the other validators, so whichever of them leads next
+// can propose it) or received verified from a peer. Proposed by us until a block records it.
+void BftEngine::AddEvidence(Bytes encoded, bool gossip) {
+    Hash256 id = Sha256Of(encoded);
+    if (!m_evidence_seen.insert(id).second) return;
+    std::fprintf(stderr, "foliod: equivocation evidence %s %s\n", id.hex().substr(0, 16).c_str(),
+                 gossip ? "detected here" : "received");
+    if (gossip) BroadcastShell(ShellMsg::EVIDENCE, encoded);
+    if (m_evidence_pending.size() < MAX_PENDING_EVIDENCE) m_evidence_pending.emplace(id, std::move(encoded));
 }
 
 void BftEngine::Run(consensus::Actions actions, uint64_t now) {
@@ -417,13 +442,9 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                     m_payload_request = act;
                     m_payload_request_at = now;
                 } else if constexpr (std::is_same_v<T, consensus::EvidenceAction>) {
-                    Bytes enc = consensus::EncodeEvidence(act.evidence);
-                    Hash256 id = Sha256Of(enc);
-                    if (m_evidence_seen.insert(id).second) {
-                        std::fprintf(stderr, "foliod: equivocation by validator %s detected; evidence %s\n",
-                                     Short(act.evidence.signer).c_str(), id.hex().substr(0, 16).c_str());
-                        m_evidence_out.push_back(std::move(enc));
-                    }
+                    std::fprintf(stderr, "foliod: equivocation by validator %s detected\n",
+                                 Short(act.evidence.signer).c_str());
+                    AddEvidence(consensus::EncodeEvidence(act.evidence), true);
                 } else if constexpr (std::is_same_v<T, consensus::EpochChangeAction>) {
                     std::fprintf(stderr, "foliod: validator set epoch %llu from height %llu\n",
                                  static_cast<unsigned long long>(act.next.epoch),
@@ -529,6 +550,7 @@ void BftEngine::ExecutorLoop() {
         {
             std::lock_guard lock(m_gossip_mu);
             for (const Hash256& id : ids) m_executed_ids.push_back(id);
+            for (const Node::EvidenceItem& e : evidence) m_recorded_evidence.push_back(e.id);
         }
     }
 }

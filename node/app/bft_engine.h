@@ -54,6 +54,7 @@ enum class ShellMsg : uint8_t {
     BATCH_REQUEST = 3,  // hash of a batch we lack
     LEDGER_SIG = 4,     // u64 height, hash ledger block hash, signature over CommitMessage
     TXS = 5,            // gossip: list of encoded transactions
+    EVIDENCE = 6,       // gossip: one encoded consensus::Evidence
 };
 
 // What a consensus block's payload hash commits to.
@@ -141,7 +142,9 @@ private:
     std::map<Hash256, std::vector<Pending>> m_waiting;  // batch hash -> proposals waiting for it
     std::map<Hash256, uint64_t> m_batch_requested;      // batch hash -> last request time
     std::map<Hash256, uint64_t> m_in_flight;            // tx ids we proposed, not yet executed -> when
-    std::vector<Bytes> m_evidence_out;                  // evidence to put in our next batch
+    void AddEvidence(Bytes encoded, bool gossip);
+    // Evidence (id -> encoding) put in each batch we propose until a committed block records it.
+    std::map<Hash256, Bytes> m_evidence_pending;
     std::set<Hash256> m_evidence_seen;
 
     // Shared (m_batch_mu): batches by hash.
@@ -163,6 +166,7 @@ private:
     std::mutex m_gossip_mu;
     std::vector<Bytes> m_gossip;
     std::vector<Hash256> m_executed_ids;  // executor -> consensus thread: leave m_in_flight
+    std::vector<Hash256> m_recorded_evidence;  // executor -> consensus thread: leave m_evidence_pending
 };
 
 }  // namespace folio::app

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <node/core/amount.h>
+#include <node/state/territory.h>
 #include <vm/code.h>
 
 namespace folio::app {
@@ -30,6 +32,100 @@ static json SharesJson(const std::vector<Share>& shares) {
     return out;
 }
 
+template <class T>
+json FieldsToJson(const T& v);
+
+namespace {
+
+// Renders a FOLIO_FIELDS struct as a JSON object named by its fields. Amounts (int64 fields named
+// amount, threshold, gross, pool, target_amount, fee_amount) become exact decimal strings in the
+// currency of their sibling field (currency, target_currency, fee_currency).
+struct FieldJson {
+    std::vector<std::string> names;
+    size_t i = 0;
+    json out = json::object();
+    std::map<std::string, std::string> currencies;
+
+    static std::vector<std::string> Split(const char* list) {
+        std::vector<std::string> v;
+        std::string cur;
+        for (const char* p = list; *p; ++p) {
+            if (*p == ',') {
+                v.push_back(cur);
+                cur.clear();
+            } else if (*p != ' ' && *p != '\n') {
+                cur += *p;
+            }
+        }
+        v.push_back(cur);
+        return v;
+    }
+
+    template <class T>
+    static json Value(const T& v) {
+        if constexpr (std::is_same_v<T, Address> || std::is_same_v<T, Hash256> || std::is_same_v<T, Signature>) return v.hex();
+        else if constexpr (std::is_same_v<T, Bytes>) return ToHex(v);
+        else if constexpr (std::is_same_v<T, PayoutStatus>) return PayoutStatusName(v);
+        else if constexpr (std::is_same_v<T, LicenceStatus>) return LicenceStatusName(v);
+        else if constexpr (std::is_same_v<T, KycStatus>) {
+            static constexpr const char* KYC[] = {"none", "verified", "revoked"};
+            return static_cast<size_t>(v) < 3 ? KYC[static_cast<size_t>(v)] : "unknown";
+        } else if constexpr (std::is_same_v<T, IncomeType>) {
+            static constexpr const char* INC[] = {"unknown", "royalty", "licence_fee", "nft_sale"};
+            return static_cast<size_t>(v) < 4 ? INC[static_cast<size_t>(v)] : "unknown";
+        } else if constexpr (std::is_same_v<T, AuctionKind>) {
+            static constexpr const char* K[] = {"unknown", "english", "dutch", "sealed"};
+            return static_cast<size_t>(v) < 4 ? K[static_cast<size_t>(v)] : "unknown";
+        } else if constexpr (std::is_enum_v<T>) return static_cast<int>(v);
+        else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, std::string>) return v;
+        else if constexpr (std::is_same_v<T, LicenceTerms>) return LicenceTermsJson(v);
+        else if constexpr (requires { v.begin(); v.end(); }) {
+            json a = json::array();
+            for (const auto& x : v) a.push_back(Value(x));
+            return a;
+        } else return FieldsToJson(v);
+    }
+
+    template <class T>
+    void operator()(const T& v) {
+        const std::string& name = names[i++];
+        if constexpr (std::is_same_v<T, std::string>) {
+            if (name == "currency" || name == "target_currency" || name == "fee_currency") currencies[name] = v;
+        }
+        out[name] = Value(v);
+    }
+
+    // Second pass: amounts as decimal strings.
+    void FormatAmounts() {
+        static const std::pair<const char*, const char*> AMOUNTS[] = {
+            {"amount", "currency"}, {"threshold", "currency"},       {"gross", "currency"},
+            {"pool", "currency"},   {"target_amount", "target_currency"}, {"fee_amount", "fee_currency"}};
+        for (const auto& [field, cur_field] : AMOUNTS) {
+            if (!out.contains(field) || !out[field].is_number_integer()) continue;
+            auto it = currencies.find(cur_field);
+            if (it == currencies.end()) continue;
+            if (auto c = FindCurrency(it->second)) out[field] = FormatAmount(out[field].get<int64_t>(), *c);
+        }
+    }
+};
+
+}  // namespace
+
+template <class T>
+json FieldsToJson(const T& v) {
+    FieldJson f;
+    f.names = FieldJson::Split(T::FieldNames());
+    v.VisitFields(f);
+    f.FormatAmounts();
+    return f.out;
+}
+
+json LicenceTermsJson(const LicenceTerms& t) {
+    json j = FieldsToJson<LicenceTerms>(t);
+    j["rights"] = RightNames(t.rights);
+    return j;
+}
+
 static json ActionJson(const GovAction& a) {
     return std::visit(
         [](const auto& x) -> json {
@@ -37,7 +133,15 @@ static json ActionJson(const GovAction& a) {
             if constexpr (std::is_same_v<T, SetThreshold>) return {{"type", "set_threshold"}, {"threshold", x.threshold}};
             else if constexpr (std::is_same_v<T, DeployTemplate>)
                 return {{"type", "deploy_template"}, {"size", x.code.size()}, {"code_hash", vm::CodeHash(x.code).hex()}};
-            else
+            else if constexpr (std::is_same_v<T, SetFrozen>) {
+                json j = FieldsToJson(x);
+                j["type"] = "set_frozen";
+                return j;
+            } else if constexpr (std::is_same_v<T, GovContractCall>) {
+                json j = FieldsToJson(x);
+                j["type"] = "contract_call";
+                return j;
+            } else
                 return {{"type", std::is_same_v<T, GrantRole> ? "grant_role" : "revoke_role"},
                         {"account", x.account.hex()},
                         {"role", RoleName(x.role)}};
@@ -60,6 +164,7 @@ json TxJson(const Transaction& tx) {
             using T = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<T, ProposeTx>) return {{"action", ActionJson(b.action)}};
             else if constexpr (std::is_same_v<T, ApproveTx>) return {{"proposal", b.proposal.hex()}};
+            else if constexpr (!std::is_same_v<T, RegisterWorkTx>) return FieldsToJson(b);
             else
                 return {{"fingerprint", b.fingerprint.hex()}, {"title", b.title}, {"kind", WorkKindName(b.kind)},
                         {"industry_ids", IdsJson(b.ids)},     {"metadata_hash", b.metadata_hash.IsZero() ? json(nullptr) : json(b.metadata_hash.hex())},
@@ -86,6 +191,16 @@ json EventJson(const Event& e) {
                 return {{"account", ev.account.hex()}, {"role", RoleName(ev.role)}};
             else if constexpr (std::is_same_v<T, EvTemplateDeployed>)
                 return {{"code_hash", ev.code_hash.hex()}, {"size", ev.size}};
+            else if constexpr (std::is_same_v<T, EvPayout>)
+                return FieldsToJson(ev.payout);
+            else if constexpr (std::is_same_v<T, EvContract>) {
+                json cj = FieldsToJson(ev);
+                std::string topic(ev.topic.begin(), ev.topic.end());
+                bool printable = std::all_of(topic.begin(), topic.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+                if (printable) cj["topic_text"] = topic;
+                return cj;
+            } else if constexpr (HasFields<T>::value)
+                return FieldsToJson(ev);
             else
                 return {{"threshold", ev.threshold}};
         },
@@ -104,6 +219,16 @@ json ReceiptJson(const Receipt& r, bool with_events) {
     }
     return j;
 }
+
+json LicenceJson(const Licence& l) {
+    json j = FieldsToJson(l);
+    j["licensee"] = l.licensee.IsZero() ? json(nullptr) : json(l.licensee.hex());
+    return j;
+}
+json PayoutJson(const Payout& p) { return FieldsToJson(p); }
+json FxRateJson(const FxRate& r) { return FieldsToJson(r); }
+json PayoutPrefsJson(const PayoutPrefs& p) { return FieldsToJson(p); }
+json AuctionJson(const Auction& a) { return FieldsToJson(a); }
 
 json WorkJson(const Work& w) {
     return {{"id", w.id},
@@ -141,6 +266,7 @@ GenesisDoc ParseGenesis(const json& j) {
     g.chain_id = j.at("chain_id").get<std::string>();
     g.genesis_time_ms = j.at("genesis_time_ms").get<uint64_t>();
     g.gov_threshold = j.value("governance_threshold", 1u);
+    g.payout_ttl_ms = j.value("payout_ttl_ms", DEFAULT_PAYOUT_TTL_MS);
     for (const json& v : j.at("validators")) g.validators.push_back({v.at("name").get<std::string>(), ParseAddr(v.at("key"), "validator key")});
     for (const json& a : j.value("accounts", json::array())) {
         GenesisAccount acct;
@@ -155,6 +281,13 @@ GenesisDoc ParseGenesis(const json& j) {
         if (kyc == "verified") acct.kyc = KycStatus::VERIFIED;
         else if (kyc != "none") throw std::runtime_error("kyc must be 'none' or 'verified'");
         acct.residency = a.value("residency", "");
+        for (const auto& [cur, amount] : a.value("balances", json::object()).items()) {
+            auto c = FindCurrency(cur);
+            if (!c) throw std::runtime_error("unknown currency '" + cur + "' in balances");
+            auto v = ParseAmount(amount.get<std::string>(), *c);
+            if (!v) throw std::runtime_error("bad balance '" + amount.get<std::string>() + "': " + AmountErrorName(v.error()));
+            acct.balances.emplace_back(cur, v.value());
+        }
         g.accounts.push_back(acct);
     }
     return g;
@@ -163,14 +296,19 @@ GenesisDoc ParseGenesis(const json& j) {
 json GenesisJson(const GenesisDoc& g) {
     json vals = json::array(), accts = json::array();
     for (const auto& v : g.validators) vals.push_back({{"name", v.name}, {"key", v.key.hex()}});
-    for (const auto& a : g.accounts)
+    for (const auto& a : g.accounts) {
+        json bal = json::object();
+        for (const auto& [cur, amount] : a.balances)
+            if (auto c = FindCurrency(cur)) bal[cur] = FormatAmount(amount, *c);
         accts.push_back({{"name", a.name},
                          {"address", a.address.hex()},
                          {"roles", RolesJson(a.roles)},
                          {"kyc", a.kyc == KycStatus::VERIFIED ? "verified" : "none"},
-                         {"residency", a.residency}});
+                         {"residency", a.residency},
+                         {"balances", bal}});
+    }
     return {{"chain_id", g.chain_id}, {"genesis_time_ms", g.genesis_time_ms}, {"governance_threshold", g.gov_threshold},
-            {"validators", vals},     {"accounts", accts}};
+            {"payout_ttl_ms", g.payout_ttl_ms}, {"validators", vals}, {"accounts", accts}};
 }
 
 }  // namespace folio::app

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <node/state/ledger.h>
+#include <node/state/settlement.h>
 #include <node/state/types.h>
 
 namespace folio::app {
@@ -15,6 +16,12 @@ nlohmann::json ReceiptJson(const state::Receipt& r, bool with_events);
 nlohmann::json WorkJson(const state::Work& w);
 nlohmann::json AccountJson(const Address& a, const state::Account& acct);
 nlohmann::json RolesJson(state::RoleSet roles);
+nlohmann::json LicenceJson(const state::Licence& l);
+nlohmann::json LicenceTermsJson(const state::LicenceTerms& t);
+nlohmann::json PayoutJson(const state::Payout& p);
+nlohmann::json FxRateJson(const state::FxRate& r);
+nlohmann::json PayoutPrefsJson(const state::PayoutPrefs& p);
+nlohmann::json AuctionJson(const state::Auction& a);
 
 // Genesis documents (genesis/*.json) to and from the ledger's GenesisDoc. Parsing throws
 // std::runtime_error naming the bad field.

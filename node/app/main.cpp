@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
         rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
         rpc::RpcServer server(rcfg);
         app::RegisterLedgerMethods(server, n);
+        app::RegisterSettlementMethods(server, n);
         server.Start();
 
         std::unique_ptr<app::ConsensusEngine> engine_ptr;

@@ -1,6 +1,8 @@
 #include <node/app/rpc_methods.h>
 
 #include <node/app/json_render.h>
+#include <node/app/rpc_params.h>
+#include <node/state/settlement.h>
 #include <node/rpc/errors.h>
 
 namespace folio::app {
@@ -10,47 +12,6 @@ using rpc::Access;
 using rpc::CallContext;
 using rpc::ErrorCode;
 using rpc::RpcError;
-
-namespace {
-
-const json& Param(const json& params, const char* name) {
-    if (!params.is_object() || !params.contains(name))
-        throw RpcError(ErrorCode::INVALID_PARAMS, std::string("missing parameter '") + name + "'");
-    return params.at(name);
-}
-
-std::string StringParam(const json& params, const char* name) {
-    const json& v = Param(params, name);
-    if (!v.is_string()) throw RpcError(ErrorCode::INVALID_PARAMS, std::string("parameter '") + name + "' must be a string");
-    return v.get<std::string>();
-}
-
-uint64_t UintParam(const json& params, const char* name) {
-    const json& v = Param(params, name);
-    if (!v.is_number_unsigned()) throw RpcError(ErrorCode::INVALID_PARAMS, std::string("parameter '") + name + "' must be a non-negative integer");
-    return v.get<uint64_t>();
-}
-
-Hash256 HashParam(const json& params, const char* name) {
-    auto h = Hash256::FromHexStr(StringParam(params, name));
-    if (!h) throw RpcError(ErrorCode::INVALID_PARAMS, std::string("parameter '") + name + "' must be 64 hex characters");
-    return *h;
-}
-
-Address AddressParam(const json& params, const char* name) {
-    auto a = ParseAddress(StringParam(params, name));
-    if (!a) throw RpcError(ErrorCode::INVALID_PARAMS, std::string("parameter '") + name + "' is not a valid address");
-    return *a;
-}
-
-// Auditors and governance members read everything (docs/rpc.md, "Access").
-bool IsOverseer(const Node& node, const std::optional<Address>& caller) {
-    if (!caller) return false;
-    state::Account a = state::LoadAccount(node.store(), *caller);
-    return state::HasRole(a.roles, state::Role::AUDITOR) || state::HasRole(a.roles, state::Role::GOVERNANCE);
-}
-
-}  // namespace
 
 void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
     server.Register(
@@ -168,7 +129,10 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
             }
             auto w = state::LoadWork(node.store(), *id);
             if (!w) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work " + std::to_string(*id));
-            return WorkJson(*w);
+            json out = WorkJson(*w);
+            out["shares_version"] = state::LoadSharesVersion(node.store(), *id);
+            out["split"] = state::SplitAddress(*id).hex();
+            return out;
         },
         Access::PUBLIC);
 }

@@ -1,6 +1,9 @@
 #include <node/state/ledger.h>
 
+#include <node/state/settlement.h>
+
 #include <node/core/amount.h>
+#include <vm/abi.h>
 #include <vm/code.h>
 
 #include <algorithm>
@@ -15,6 +18,17 @@ std::optional<Bytes> Overlay::Get(ByteView key) const {
     auto it = m_writes.find(Bytes(key.begin(), key.end()));
     if (it != m_writes.end()) return it->second;
     return m_base.Get(key);
+}
+
+std::optional<std::optional<Bytes>> Overlay::PeekWrite(const Bytes& key) const {
+    auto it = m_writes.find(key);
+    if (it == m_writes.end()) return std::nullopt;
+    return it->second;
+}
+
+void Overlay::RestoreWrite(const Bytes& key, const std::optional<std::optional<Bytes>>& w) {
+    if (w) m_writes[key] = *w;
+    else m_writes.erase(key);
 }
 
 void Overlay::Absorb(Overlay& child) {
@@ -167,6 +181,12 @@ const char* RejectCode(Reject r) {
         case Reject::INVALID_FIELD: return "invalid_field";
         case Reject::DUPLICATE_FINGERPRINT: return "duplicate_fingerprint";
         case Reject::MEMPOOL_FULL: return "mempool_full";
+        case Reject::NOT_FOUND: return "not_found";
+        case Reject::DUPLICATE_REFERENCE: return "duplicate_deposit_reference";
+        case Reject::PAYOUT_ALREADY_CONFIRMED: return "payout_already_confirmed";
+        case Reject::PAYOUT_ALREADY_FAILED: return "payout_already_failed";
+        case Reject::PAYOUT_ALREADY_EXPIRED: return "payout_already_expired";
+        case Reject::LICENCE_CONFLICT: return "licence_conflict";
     }
     return "rejected";
 }
@@ -204,6 +224,10 @@ Status<Rejection> CheckGovAction(const GovAction& a) {
         return Rej(Reject::INVALID_FIELD, "threshold must be >= 1");
     if (auto* g = std::get_if<GrantRole>(&a); g && !IsValidPublicKey(g->account))
         return Rej(Reject::INVALID_FIELD, "account is not a valid address");
+    if (auto* f = std::get_if<SetFrozen>(&a); f && !IsValidPublicKey(f->account))
+        return Rej(Reject::INVALID_FIELD, "account is not a valid address");
+    if (auto* c = std::get_if<GovContractCall>(&a); c && c->input.size() > vm::MAX_ABI_BYTES + 4)
+        return Rej(Reject::INVALID_FIELD, "contract input too long");
     if (auto* d = std::get_if<DeployTemplate>(&a)) {
         auto code = vm::Validate(d->code);
         if (!code) return Rej(Reject::INVALID_FIELD, "bytecode rejected: " + code.error().message);
@@ -221,6 +245,7 @@ Status<Rejection> CheckStateless(const Transaction& tx, const ChainParams& param
             using T = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<T, RegisterWorkTx>) return CheckRegisterWork(b, tx.sender);
             if constexpr (std::is_same_v<T, ProposeTx>) return CheckGovAction(b.action);
+            if constexpr (!std::is_same_v<T, ApproveTx>) return CheckSettlementStateless(tx);
             return Ok{};
         },
         tx.body);
@@ -256,6 +281,7 @@ Status<Rejection> CheckAgainstState(const StateReader& s, const Transaction& tx,
                            "fingerprint already registered as work " + std::to_string(*existing));
             break;
         }
+        default: return CheckSettlementAgainstState(s, tx, time_ms);
     }
     return Ok{};
 }
@@ -264,21 +290,19 @@ Status<Rejection> CheckAgainstState(const StateReader& s, const Transaction& tx,
 
 namespace {
 
-struct TxFailure {
-    std::string code;
-    std::string message;
-};
-using Exec = Status<TxFailure>;
 Unexpected<TxFailure> TxFail(std::string code, std::string msg) { return Fail(TxFailure{std::move(code), std::move(msg)}); }
 
 void StoreAccount(Overlay& o, const Address& a, const Account& acct) { o.Put(keys::Account(a), EncodeAccount(acct)); }
 
 // Applies a governance action that reached its threshold.
-Exec ExecuteAction(Overlay& o, const GovAction& action, std::vector<Event>& events) {
+Exec ExecuteAction(Overlay& o, const GovAction& action, const Hash256& tx_id, const BlockContext& ctx,
+                   std::vector<Event>& events) {
     return std::visit(
         [&](const auto& a) -> Exec {
             using T = std::decay_t<decltype(a)>;
-            if constexpr (std::is_same_v<T, DeployTemplate>) {
+            if constexpr (std::is_same_v<T, SetFrozen> || std::is_same_v<T, GovContractCall>) {
+                return ExecGovSettlement(o, action, tx_id, ctx, events);
+            } else if constexpr (std::is_same_v<T, DeployTemplate>) {
                 Hash256 h = vm::CodeHash(a.code);
                 if (o.Get(keys::Template(h))) return TxFail("template_exists", "template " + h.hex() + " is already deployed");
                 o.Put(keys::Template(h), a.code);
@@ -323,7 +347,8 @@ Exec ExecuteAction(Overlay& o, const GovAction& action, std::vector<Event>& even
 
 // Records `approver`'s approval and executes the action once the approvals of current members
 // reach the threshold.
-Exec Approve(Overlay& o, Proposal& p, const Address& approver, std::vector<Event>& events) {
+Exec Approve(Overlay& o, Proposal& p, const Address& approver, const Hash256& tx_id, const BlockContext& ctx,
+             std::vector<Event>& events) {
     if (p.status != ProposalStatus::OPEN) return TxFail("proposal_closed", "proposal " + p.id.hex() + " was already executed");
     auto pos = std::lower_bound(p.approvals.begin(), p.approvals.end(), approver);
     if (pos != p.approvals.end() && *pos == approver)
@@ -336,7 +361,7 @@ Exec Approve(Overlay& o, Proposal& p, const Address& approver, std::vector<Event
     }));
     events.push_back(EvProposalApproved{p.id, approver, count, threshold});
     if (count >= threshold) {
-        if (Exec e = ExecuteAction(o, p.action, events); !e) return e;
+        if (Exec e = ExecuteAction(o, p.action, tx_id, ctx, events); !e) return e;
         p.status = ProposalStatus::EXECUTED;
         events.push_back(EvProposalExecuted{p.id});
     }
@@ -370,7 +395,7 @@ Exec ExecBody(Overlay& o, const Transaction& tx, const Hash256& tx_id, const Blo
                 o.Put(keys::WorkByFingerprint(b.fingerprint), EncodeU64(id));
                 o.Put(keys::NextWorkId(), EncodeU64(id + 1));
                 events.push_back(EvWorkRegistered{id, b.fingerprint, b.owners});
-                return Ok{};
+                return CreateWorkSplit(o, w, tx_id, ctx, events);
             } else if constexpr (std::is_same_v<T, ProposeTx>) {
                 Proposal p;
                 p.id = tx_id;
@@ -378,11 +403,13 @@ Exec ExecBody(Overlay& o, const Transaction& tx, const Hash256& tx_id, const Blo
                 p.proposer = tx.sender;
                 p.created_height = ctx.height;
                 events.push_back(EvProposalCreated{p.id});
-                return Approve(o, p, tx.sender, events);
-            } else {
+                return Approve(o, p, tx.sender, tx_id, ctx, events);
+            } else if constexpr (std::is_same_v<T, ApproveTx>) {
                 auto p = LoadProposal(o, b.proposal);
                 if (!p) return TxFail("proposal_not_found", "no proposal " + b.proposal.hex());
-                return Approve(o, *p, tx.sender, events);
+                return Approve(o, *p, tx.sender, tx_id, ctx, events);
+            } else {
+                return ExecSettlement(o, tx, tx_id, ctx, events);
             }
         },
         tx.body);
@@ -453,6 +480,8 @@ const char* GenesisErrorName(GenesisError e) {
         case GenesisError::DUPLICATE_ACCOUNT: return "an account appears twice";
         case GenesisError::BAD_THRESHOLD: return "governance threshold must be between 1 and the number of members";
         case GenesisError::BAD_ACCOUNT: return "an account address is not a valid public key";
+        case GenesisError::BAD_BALANCE: return "a genesis balance has an unknown currency or is out of range";
+        case GenesisError::BAD_CONTRACTS: return "the standard contracts failed to assemble or instantiate";
     }
     return "bad genesis";
 }
@@ -486,6 +515,10 @@ Result<WriteSet, GenesisError> BuildGenesisState(const GenesisDoc& doc) {
         return Fail(GenesisError::BAD_THRESHOLD);
     o.Put(keys::GovMembers(), EncodeAddressList(members));
     o.Put(keys::GovThreshold(), EncodeU64(doc.gov_threshold));
+    for (const GenesisAccount& a : doc.accounts)
+        for (const auto& [cur, amount] : a.balances)
+            if (!FindCurrency(cur) || amount <= 0 || amount > MAX_AMOUNT) return Fail(GenesisError::BAD_BALANCE);
+    if (!GenesisSettlement(o, doc)) return Fail(GenesisError::BAD_CONTRACTS);
     return o.TakeWrites();
 }
 

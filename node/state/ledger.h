@@ -34,6 +34,10 @@ public:
     std::optional<Bytes> Get(ByteView key) const override;
     void Put(Bytes key, Bytes value) { m_writes[std::move(key)] = std::move(value); }
     void Delete(Bytes key) { m_writes[std::move(key)] = std::nullopt; }
+    // This overlay's own pending write of `key`: nullopt if it has none, else the value
+    // (nullopt inside = a pending delete). With RestoreWrite, how a journal undoes a change.
+    std::optional<std::optional<Bytes>> PeekWrite(const Bytes& key) const;
+    void RestoreWrite(const Bytes& key, const std::optional<std::optional<Bytes>>& w);
     // Moves every write of `child` (an overlay on this one) into this overlay.
     void Absorb(Overlay& child);
     const WriteSet& writes() const { return m_writes; }
@@ -86,6 +90,10 @@ struct ChainParams {
     std::string chain_id;
 };
 
+// Default time a payout instruction waits for its gateway's answer (genesis may set another:
+// state key "m/payout_ttl").
+inline constexpr uint64_t DEFAULT_PAYOUT_TTL_MS = 7ull * 24 * 3600 * 1000;
+
 struct BlockContext {
     uint64_t height = 0;
     uint64_t time_ms = 0;
@@ -106,6 +114,12 @@ enum class Reject : uint8_t {
     INVALID_FIELD,
     DUPLICATE_FINGERPRINT,
     MEMPOOL_FULL,  // admission only: the node's mempool is at its limit; retry later
+    NOT_FOUND,                  // the work, licence, payout or contract named does not exist
+    DUPLICATE_REFERENCE,        // a gateway's deposit reference was used before
+    PAYOUT_ALREADY_CONFIRMED,   // a second answer for a payout: names the first
+    PAYOUT_ALREADY_FAILED,
+    PAYOUT_ALREADY_EXPIRED,
+    LICENCE_CONFLICT,           // overlaps an exclusive licence (or is exclusive and overlaps one)
 };
 const char* RejectCode(Reject r);  // stable snake_case code, listed in docs/errors.md
 
@@ -178,6 +192,7 @@ struct GenesisAccount {
     RoleSet roles = 0;
     KycStatus kyc = KycStatus::NONE;
     std::string residency;
+    std::vector<std::pair<std::string, int64_t>> balances;  // currency -> minor units (counted as deposits)
 };
 struct GenesisValidator {
     std::string name;
@@ -189,8 +204,17 @@ struct GenesisDoc {
     uint32_t gov_threshold = 1;
     std::vector<GenesisValidator> validators;
     std::vector<GenesisAccount> accounts;
+    uint64_t payout_ttl_ms = DEFAULT_PAYOUT_TTL_MS;
 };
-enum class GenesisError : uint8_t { BAD_CHAIN_ID, NO_VALIDATORS, DUPLICATE_ACCOUNT, BAD_THRESHOLD, BAD_ACCOUNT };
+enum class GenesisError : uint8_t {
+    BAD_CHAIN_ID,
+    NO_VALIDATORS,
+    DUPLICATE_ACCOUNT,
+    BAD_THRESHOLD,
+    BAD_ACCOUNT,
+    BAD_BALANCE,
+    BAD_CONTRACTS,  // a standard contract failed to assemble or instantiate (a build defect)
+};
 const char* GenesisErrorName(GenesisError e);
 // The genesis state's writes.
 Result<WriteSet, GenesisError> BuildGenesisState(const GenesisDoc& doc);

@@ -6,6 +6,15 @@
 namespace folio::state {
 namespace {
 
+// The variant holding a value-initialised alternative number `i` (i < variant_size).
+template <class V, size_t I = 0>
+V VariantAt(size_t i) {
+    if constexpr (I + 1 < std::variant_size_v<V>) {
+        if (i != I) return VariantAt<V, I + 1>(i);
+    }
+    return V{std::in_place_index<I>};
+}
+
 constexpr uint8_t TX_VERSION = 1;
 constexpr uint8_t RECORD_VERSION = 1;
 
@@ -74,6 +83,8 @@ void WriteBody(Writer& w, const TxBody& body) {
                 EncodeGovAction(w, b.action);
             } else if constexpr (std::is_same_v<T, ApproveTx>) {
                 w.Fixed(b.proposal);
+            } else if constexpr (!std::is_same_v<T, RegisterWorkTx>) {
+                WriteFields(w, b);
             } else {
                 w.Fixed(b.fingerprint);
                 w.Str(b.title);
@@ -103,6 +114,17 @@ TxBody ReadBody(Reader& r) {
             b.owners = ReadShares(r);
             return b;
         }
+        default: break;
+    }
+    if (kind >= static_cast<uint8_t>(TxKind::DEPOSIT) && kind <= TX_KIND_MAX) {
+        TxBody body = VariantAt<TxBody>(static_cast<size_t>(kind - 1));
+        std::visit(
+            [&](auto& b) {
+                using T = std::decay_t<decltype(b)>;
+                if constexpr (HasFields<T>::value) ReadFields(r, b);
+            },
+            body);
+        return body;
     }
     r.Fail(DecodeError::BAD_VALUE);
     return ApproveTx{};
@@ -139,15 +161,18 @@ void WriteEvent(Writer& w, const Event& e) {
             } else if constexpr (std::is_same_v<T, EvTemplateDeployed>) {
                 w.Fixed(ev.code_hash);
                 w.U32(ev.size);
-            } else {
+            } else if constexpr (std::is_same_v<T, EvThresholdSet>) {
                 w.U32(ev.threshold);
+            } else {
+                WriteFields(w, ev);
             }
         },
         e);
 }
 
 Event ReadEvent(Reader& r) {
-    switch (r.U8()) {
+    uint8_t tag = r.U8();
+    switch (tag) {
         case 0: {
             EvWorkRegistered e;
             e.work_id = r.U64();
@@ -184,8 +209,19 @@ Event ReadEvent(Reader& r) {
             e.size = r.U32();
             return e;
         }
-        default: r.Fail(DecodeError::BAD_VALUE); return EvThresholdSet{0};
+        default: break;
     }
+    if (tag >= 8 && tag < std::variant_size_v<Event>) {
+        Event e = VariantAt<Event>(tag);
+        std::visit(
+            [&](auto& ev) {
+                if constexpr (HasFields<std::decay_t<decltype(ev)>>::value) ReadFields(r, ev);
+            },
+            e);
+        return e;
+    }
+    r.Fail(DecodeError::BAD_VALUE);
+    return EvThresholdSet{0};
 }
 
 template <typename T, typename F>
@@ -210,27 +246,47 @@ std::optional<WorkKind> ParseWorkKind(std::string_view name) {
     return std::nullopt;
 }
 
-TxKind KindOf(const TxBody& b) {
-    switch (b.index()) {
-        case 0: return TxKind::PROPOSE;
-        case 1: return TxKind::APPROVE;
-        default: return TxKind::REGISTER_WORK;
-    }
-}
+TxKind KindOf(const TxBody& b) { return static_cast<TxKind>(b.index() + 1); }
 const char* TxKindName(TxKind k) {
-    switch (k) {
-        case TxKind::PROPOSE: return "propose";
-        case TxKind::APPROVE: return "approve";
-        case TxKind::REGISTER_WORK: return "register_work";
+    static constexpr const char* NAMES[] = {
+        "propose",        "approve",        "register_work",  "deposit",        "set_payout_prefs",
+        "withdraw",       "payout_confirm", "payout_fail",    "payout_expire",  "set_kyc",
+        "post_fx_rate",   "grant_licence",  "accept_licence", "revoke_licence", "report_revenue",
+        "report_pool",    "transfer_shares", "create_auction", "contract_call", "transfer"};
+    static_assert(std::size(NAMES) == TX_KIND_MAX);
+    auto i = static_cast<size_t>(k);
+    return i >= 1 && i <= TX_KIND_MAX ? NAMES[i - 1] : "unknown";
+}
+
+const char* EventName(const Event& e) {
+    static constexpr const char* NAMES[] = {
+        "work_registered", "proposal_created", "proposal_approved", "proposal_executed", "role_granted",
+        "role_revoked",    "threshold_set",    "template_deployed", "deposit",           "payout",
+        "account_updated", "fx_rate",          "licence",           "revenue",           "shares_transferred",
+        "auction_created", "contract_event",   "transfer"};
+    static_assert(std::size(NAMES) == std::variant_size_v<Event>);
+    return NAMES[e.index()];
+}
+
+const char* PayoutStatusName(PayoutStatus s) {
+    switch (s) {
+        case PayoutStatus::PENDING: return "pending";
+        case PayoutStatus::CONFIRMED: return "confirmed";
+        case PayoutStatus::FAILED: return "failed";
+        case PayoutStatus::EXPIRED: return "expired";
     }
     return "unknown";
 }
 
-const char* EventName(const Event& e) {
-    static constexpr const char* NAMES[] = {"work_registered", "proposal_created", "proposal_approved",
-                                            "proposal_executed", "role_granted", "role_revoked", "threshold_set",
-                                            "template_deployed"};
-    return NAMES[e.index()];
+const char* LicenceStatusName(LicenceStatus s) {
+    switch (s) {
+        case LicenceStatus::OFFERED: return "offered";
+        case LicenceStatus::ACTIVE: return "active";
+        case LicenceStatus::REVOKED: return "revoked";
+        case LicenceStatus::RESERVED: return "reserved";
+        case LicenceStatus::RELEASED: return "released";
+    }
+    return "unknown";
 }
 
 void EncodeGovAction(Writer& w, const GovAction& a) {
@@ -242,6 +298,8 @@ void EncodeGovAction(Writer& w, const GovAction& a) {
                 w.U32(x.threshold);
             } else if constexpr (std::is_same_v<T, DeployTemplate>) {
                 w.Blob(x.code);
+            } else if constexpr (HasFields<T>::value) {
+                WriteFields(w, x);
             } else {
                 w.Fixed(x.account);
                 w.U8(static_cast<uint8_t>(x.role));
@@ -266,6 +324,16 @@ GovAction DecodeGovAction(Reader& r) {
         }
         case 2: return SetThreshold{r.U32()};
         case 3: return DeployTemplate{r.Blob(MAX_CONTRACT_CODE)};
+        case 4: {
+            SetFrozen f;
+            ReadFields(r, f);
+            return f;
+        }
+        case 5: {
+            GovContractCall c;
+            ReadFields(r, c);
+            return c;
+        }
         default: r.Fail(DecodeError::BAD_VALUE); return SetThreshold{};
     }
 }

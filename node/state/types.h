@@ -12,6 +12,7 @@
 #include <node/core/hash.h>
 #include <node/core/keys.h>
 #include <node/core/result.h>
+#include <node/state/fields.h>
 
 namespace folio::state {
 
@@ -67,6 +68,7 @@ struct Share {
     Address owner;
     uint16_t bps = 0;
     bool operator==(const Share&) const = default;
+    FOLIO_FIELDS(owner, bps)
 };
 
 struct IndustryIds {
@@ -111,7 +113,23 @@ struct DeployTemplate {
     bool operator==(const DeployTemplate&) const = default;
 };
 inline constexpr size_t MAX_CONTRACT_CODE = 60000;
-using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold, DeployTemplate>;
+// Freezes or unfreezes an account: a frozen account cannot send transactions, be debited or be
+// paid out (credits still arrive).
+struct SetFrozen {
+    Address account;
+    bool frozen = true;
+    bool operator==(const SetFrozen&) const = default;
+    FOLIO_FIELDS(account, frozen)
+};
+// Calls a contract with the governance address as the caller (GovernanceAddress()): how the tax
+// table of tax_withholding is set.
+struct GovContractCall {
+    Address contract;
+    Bytes input;
+    bool operator==(const GovContractCall&) const = default;
+    FOLIO_FIELDS(contract, input)
+};
+using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold, DeployTemplate, SetFrozen, GovContractCall>;
 
 enum class ProposalStatus : uint8_t { OPEN = 0, EXECUTED = 1 };
 struct Proposal {
@@ -125,7 +143,29 @@ struct Proposal {
 };
 
 // ---- transactions ----
-enum class TxKind : uint8_t { PROPOSE = 1, APPROVE = 2, REGISTER_WORK = 3 };
+enum class TxKind : uint8_t {
+    PROPOSE = 1,
+    APPROVE = 2,
+    REGISTER_WORK = 3,
+    DEPOSIT = 4,
+    SET_PAYOUT_PREFS = 5,
+    WITHDRAW = 6,
+    PAYOUT_CONFIRM = 7,
+    PAYOUT_FAIL = 8,
+    PAYOUT_EXPIRE = 9,
+    SET_KYC = 10,
+    POST_FX_RATE = 11,
+    GRANT_LICENCE = 12,
+    ACCEPT_LICENCE = 13,
+    REVOKE_LICENCE = 14,
+    REPORT_REVENUE = 15,
+    REPORT_POOL = 16,
+    TRANSFER_SHARES = 17,
+    CREATE_AUCTION = 18,
+    CONTRACT_CALL = 19,
+    TRANSFER = 20,
+};
+inline constexpr uint8_t TX_KIND_MAX = 20;
 
 struct ProposeTx {
     GovAction action;
@@ -145,7 +185,196 @@ struct RegisterWorkTx {
     std::vector<Share> owners;  // sorted by owner, unique, bps > 0, sum 10000
     bool operator==(const RegisterWorkTx&) const = default;
 };
-using TxBody = std::variant<ProposeTx, ApproveTx, RegisterWorkTx>;
+// ---- money (docs/settlement.md) ----
+// A gateway credits `to` with fiat it received off-ledger; `reference` is the gateway's unique
+// external reference (a repeat is rejected: duplicate_deposit_reference).
+struct DepositTx {
+    Address to;
+    std::string currency;  // ISO 4217
+    int64_t amount = 0;    // minor units, 1..MAX_AMOUNT
+    std::string reference;  // 1..64 printable ASCII
+    bool operator==(const DepositTx&) const = default;
+    FOLIO_FIELDS(to, currency, amount, reference)
+};
+struct SetPayoutPrefsTx {
+    Address gateway;          // must hold the gateway role
+    std::string currency;     // payout currency
+    int64_t threshold = 0;    // automatic payout when a balance in `currency` reaches it; 0 = off
+    bool operator==(const SetPayoutPrefsTx&) const = default;
+    FOLIO_FIELDS(gateway, currency, threshold)
+};
+struct WithdrawTx {
+    std::string currency;
+    int64_t amount = 0;
+    bool operator==(const WithdrawTx&) const = default;
+    FOLIO_FIELDS(currency, amount)
+};
+struct PayoutConfirmTx {
+    uint64_t payout_id = 0;
+    std::string reference;  // the gateway's external reference of the fiat payment
+    bool operator==(const PayoutConfirmTx&) const = default;
+    FOLIO_FIELDS(payout_id, reference)
+};
+struct PayoutFailTx {
+    uint64_t payout_id = 0;
+    std::string reason;
+    bool operator==(const PayoutFailTx&) const = default;
+    FOLIO_FIELDS(payout_id, reason)
+};
+struct PayoutExpireTx {
+    uint64_t payout_id = 0;
+    bool operator==(const PayoutExpireTx&) const = default;
+    FOLIO_FIELDS(payout_id)
+};
+struct SetKycTx {
+    Address account;
+    KycStatus status = KycStatus::VERIFIED;
+    std::string residency;  // ISO 3166-1 alpha-2
+    bool operator==(const SetKycTx&) const = default;
+    FOLIO_FIELDS(account, status, residency)
+};
+// 1 unit of `base` = num/den units of `quote` (exact rational).
+struct PostFxRateTx {
+    std::string base, quote;
+    uint64_t num = 0, den = 0;
+    bool operator==(const PostFxRateTx&) const = default;
+    FOLIO_FIELDS(base, quote, num, den)
+};
+struct TransferTx {
+    Address to;
+    std::string currency;
+    int64_t amount = 0;
+    bool operator==(const TransferTx&) const = default;
+    FOLIO_FIELDS(to, currency, amount)
+};
+
+// ---- licences ----
+enum Right : uint32_t {
+    RIGHT_STREAM = 1u << 0,
+    RIGHT_DOWNLOAD = 1u << 1,
+    RIGHT_BROADCAST = 1u << 2,
+    RIGHT_THEATRICAL = 1u << 3,
+    RIGHT_DISTRIBUTE = 1u << 4,
+    RIGHT_SYNC = 1u << 5,
+    RIGHT_DERIVATIVE = 1u << 6,
+    RIGHT_VIEW = 1u << 7,
+};
+inline constexpr uint32_t RIGHTS_ALL = (1u << 8) - 1;
+struct LicenceTerms {
+    std::vector<std::string> territories;  // sorted ISO 3166-1 alpha-2 codes, or exactly {"WW"}
+    std::vector<std::string> excluded;     // sorted; only with WW
+    uint32_t rights = 0;                   // Right bits
+    bool exclusive = false;
+    uint64_t start_ms = 0;
+    uint64_t end_ms = 0;                   // > start_ms
+    std::string fee_currency;              // empty when fee_amount == 0
+    int64_t fee_amount = 0;                // paid by the licensee on acceptance
+    uint16_t royalty_bps = 0;              // on reported gross revenue
+    bool sublicensable = false;
+    bool revocable = false;
+    bool operator==(const LicenceTerms&) const = default;
+    FOLIO_FIELDS(territories, excluded, rights, exclusive, start_ms, end_ms, fee_currency, fee_amount, royalty_bps,
+                 sublicensable, revocable)
+};
+// A licence without a fee is granted at once; with a fee it is an offer the licensee accepts and
+// pays in one transaction.
+struct GrantLicenceTx {
+    uint64_t work = 0;
+    Address licensee;
+    LicenceTerms terms;
+    bool operator==(const GrantLicenceTx&) const = default;
+    FOLIO_FIELDS(work, licensee, terms)
+};
+struct AcceptLicenceTx {
+    uint64_t licence = 0;
+    bool operator==(const AcceptLicenceTx&) const = default;
+    FOLIO_FIELDS(licence)
+};
+struct RevokeLicenceTx {
+    uint64_t licence = 0;
+    bool operator==(const RevokeLicenceTx&) const = default;
+    FOLIO_FIELDS(licence)
+};
+
+// ---- revenue ----
+enum class IncomeType : uint8_t { ROYALTY = 1, LICENCE_FEE = 2, NFT_SALE = 3 };
+// The licensee pays `amount` for `work`, or, with gross > 0, floor(gross * royalty_bps / 10000)
+// of its licence `licence` (then amount must be 0). `territory` is where the revenue arose (the
+// source for withholding); empty = the licence's single territory or the payer's residency.
+struct ReportRevenueTx {
+    uint64_t work = 0;
+    std::string currency;
+    int64_t amount = 0;
+    int64_t gross = 0;
+    uint64_t licence = 0;
+    std::string territory;
+    std::string period;  // free text such as "2026-11", recorded in the event
+    bool operator==(const ReportRevenueTx&) const = default;
+    FOLIO_FIELDS(work, currency, amount, gross, licence, territory, period)
+};
+struct PoolEntry {
+    uint64_t work = 0;
+    uint64_t seconds = 0;
+    bool operator==(const PoolEntry&) const = default;
+    FOLIO_FIELDS(work, seconds)
+};
+// A subscription pool split across works by watch time, after an optional promoter share.
+struct ReportPoolTx {
+    std::string currency;
+    int64_t pool = 0;
+    std::vector<PoolEntry> entries;  // works unique, seconds > 0
+    Address promoter;                // zero = none
+    uint16_t promoter_bps = 0;
+    std::string territory;
+    std::string period;
+    bool operator==(const ReportPoolTx&) const = default;
+    FOLIO_FIELDS(currency, pool, entries, promoter, promoter_bps, territory, period)
+};
+
+// ---- works ----
+struct Consent {
+    Address owner;
+    Signature signature;  // over TransferSharesDigest
+    bool operator==(const Consent&) const = default;
+    FOLIO_FIELDS(owner, signature)
+};
+// New owners of a work; every current owner other than the sender signs (consents).
+struct TransferSharesTx {
+    uint64_t work = 0;
+    std::vector<Share> owners;  // sorted, unique, bps > 0, sum 10000
+    std::vector<Consent> consents;
+    bool operator==(const TransferSharesTx&) const = default;
+    FOLIO_FIELDS(work, owners, consents)
+};
+
+// ---- contracts ----
+enum class AuctionKind : uint8_t { ENGLISH = 1, DUTCH = 2, SEALED = 3 };
+// Creates an auction of a licence of `work` (licensee = the winner), run by the standard auction
+// contract; the licence's territory/rights/time are reserved until close.
+struct CreateAuctionTx {
+    uint64_t work = 0;
+    AuctionKind kind = AuctionKind::ENGLISH;
+    std::string currency;
+    int64_t p1 = 0, p2 = 0, p3 = 0, p4 = 0;  // docs/vm.md, "Standard contract: auction"
+    uint64_t start_ms = 0, end_ms = 0;
+    std::string source;  // country of the proceeds, for withholding
+    LicenceTerms terms;  // fee 0, not revocable
+    bool operator==(const CreateAuctionTx&) const = default;
+    FOLIO_FIELDS(work, kind, currency, p1, p2, p3, p4, start_ms, end_ms, source, terms)
+};
+struct ContractCallTx {
+    Address contract;
+    Bytes input;
+    uint64_t gas = 0;  // <= MAX_TX_GAS
+    bool operator==(const ContractCallTx&) const = default;
+    FOLIO_FIELDS(contract, input, gas)
+};
+inline constexpr uint64_t MAX_TX_GAS = 20'000'000;
+
+using TxBody = std::variant<ProposeTx, ApproveTx, RegisterWorkTx, DepositTx, SetPayoutPrefsTx, WithdrawTx,
+                            PayoutConfirmTx, PayoutFailTx, PayoutExpireTx, SetKycTx, PostFxRateTx, GrantLicenceTx,
+                            AcceptLicenceTx, RevokeLicenceTx, ReportRevenueTx, ReportPoolTx, TransferSharesTx,
+                            CreateAuctionTx, ContractCallTx, TransferTx>;
 TxKind KindOf(const TxBody& b);
 const char* TxKindName(TxKind k);
 
@@ -181,8 +410,106 @@ struct EvRoleGranted { Address account; Role role; bool operator==(const EvRoleG
 struct EvRoleRevoked { Address account; Role role; bool operator==(const EvRoleRevoked&) const = default; };
 struct EvThresholdSet { uint32_t threshold; bool operator==(const EvThresholdSet&) const = default; };
 struct EvTemplateDeployed { Hash256 code_hash; uint32_t size; bool operator==(const EvTemplateDeployed&) const = default; };
+struct EvDeposit {
+    Address account, gateway;
+    std::string currency;
+    int64_t amount = 0;
+    std::string reference;
+    bool operator==(const EvDeposit&) const = default;
+    FOLIO_FIELDS(account, gateway, currency, amount, reference)
+};
+enum class PayoutStatus : uint8_t { PENDING = 0, CONFIRMED = 1, FAILED = 2, EXPIRED = 3 };
+const char* PayoutStatusName(PayoutStatus s);
+// A payout instruction and its outcome (state record "po/" and the payload of payout events).
+struct Payout {
+    uint64_t id = 0;
+    Address payee, gateway;
+    std::string currency;       // the ledger currency moved
+    int64_t amount = 0;         // source amount, minor units
+    std::string target_currency;
+    int64_t target_amount = 0;  // = amount when no conversion
+    uint64_t rate_id = 0;       // 0 = no conversion
+    uint64_t rate_num = 0, rate_den = 0;
+    PayoutStatus status = PayoutStatus::PENDING;
+    uint64_t created_ms = 0, expires_ms = 0, ended_ms = 0;
+    std::string note;           // the gateway's reference (confirmed) or reason (failed)
+    Hash256 tx;                 // the instructing transaction
+    bool operator==(const Payout&) const = default;
+    FOLIO_FIELDS(id, payee, gateway, currency, amount, target_currency, target_amount, rate_id, rate_num, rate_den,
+                 status, created_ms, expires_ms, ended_ms, note, tx)
+};
+// kind: the payout's status after the transaction (PENDING = a new instruction).
+struct EvPayout {
+    Payout payout;
+    bool operator==(const EvPayout&) const = default;
+    FOLIO_FIELDS(payout)
+};
+struct EvAccountUpdated {  // KYC, residency, freeze or payout preferences changed
+    Address account;
+    std::string what;  // "kyc", "frozen", "unfrozen", "payout_prefs"
+    bool operator==(const EvAccountUpdated&) const = default;
+    FOLIO_FIELDS(account, what)
+};
+struct EvFxRate {
+    uint64_t rate_id = 0;
+    std::string base, quote;
+    uint64_t num = 0, den = 0;
+    bool operator==(const EvFxRate&) const = default;
+    FOLIO_FIELDS(rate_id, base, quote, num, den)
+};
+enum class LicenceStatus : uint8_t { OFFERED = 0, ACTIVE = 1, REVOKED = 2, RESERVED = 3, RELEASED = 4 };
+const char* LicenceStatusName(LicenceStatus s);
+struct EvLicence {
+    uint64_t licence = 0;
+    uint64_t work = 0;
+    Address licensee;
+    LicenceStatus status = LicenceStatus::ACTIVE;
+    bool operator==(const EvLicence&) const = default;
+    FOLIO_FIELDS(licence, work, licensee, status)
+};
+struct EvRevenue {
+    uint64_t work = 0;
+    Address payer;
+    std::string currency;
+    int64_t amount = 0;
+    IncomeType income = IncomeType::ROYALTY;
+    std::string period;
+    bool operator==(const EvRevenue&) const = default;
+    FOLIO_FIELDS(work, payer, currency, amount, income, period)
+};
+struct EvSharesTransferred {
+    uint64_t work = 0;
+    std::vector<Share> owners;
+    bool operator==(const EvSharesTransferred&) const = default;
+    FOLIO_FIELDS(work, owners)
+};
+struct EvAuctionCreated {
+    uint64_t auction = 0;
+    uint64_t work = 0;
+    Address contract;
+    uint64_t licence = 0;
+    bool operator==(const EvAuctionCreated&) const = default;
+    FOLIO_FIELDS(auction, work, contract, licence)
+};
+// An event emitted by a contract (EMIT): topic and data as the contract wrote them.
+struct EvContract {
+    Address contract;
+    Bytes topic;
+    Bytes data;
+    bool operator==(const EvContract&) const = default;
+    FOLIO_FIELDS(contract, topic, data)
+};
+struct EvTransfer {
+    Address from, to;
+    std::string currency;
+    int64_t amount = 0;
+    bool operator==(const EvTransfer&) const = default;
+    FOLIO_FIELDS(from, to, currency, amount)
+};
 using Event = std::variant<EvWorkRegistered, EvProposalCreated, EvProposalApproved, EvProposalExecuted, EvRoleGranted,
-                           EvRoleRevoked, EvThresholdSet, EvTemplateDeployed>;
+                           EvRoleRevoked, EvThresholdSet, EvTemplateDeployed, EvDeposit, EvPayout, EvAccountUpdated,
+                           EvFxRate, EvLicence, EvRevenue, EvSharesTransferred, EvAuctionCreated, EvContract,
+                           EvTransfer>;
 const char* EventName(const Event& e);
 
 struct Receipt {
@@ -231,6 +558,52 @@ Result<Work, DecodeError> DecodeWork(ByteView b);
 Bytes EncodeProposal(const Proposal& p);
 Result<Proposal, DecodeError> DecodeProposal(ByteView b);
 void EncodeGovAction(Writer& w, const GovAction& a);
+
+// ---- settlement records (values in the state map; docs/settlement.md) ----
+struct PayoutPrefs {
+    Address gateway;
+    std::string currency;
+    int64_t threshold = 0;
+    bool operator==(const PayoutPrefs&) const = default;
+    FOLIO_FIELDS(gateway, currency, threshold)
+};
+struct FxRate {
+    uint64_t id = 0;
+    std::string base, quote;
+    uint64_t num = 0, den = 0;
+    Address oracle;
+    uint64_t time_ms = 0;
+    bool operator==(const FxRate&) const = default;
+    FOLIO_FIELDS(id, base, quote, num, den, oracle, time_ms)
+};
+struct Licence {
+    uint64_t id = 0;
+    uint64_t work = 0;
+    Address licensor, licensee;  // licensee zero while an auction's licence is reserved
+    LicenceTerms terms;
+    LicenceStatus status = LicenceStatus::ACTIVE;
+    uint64_t auction = 0;  // the auction that sells it, or 0
+    Hash256 tx;            // the granting transaction
+    uint64_t height = 0;
+    bool operator==(const Licence&) const = default;
+    FOLIO_FIELDS(id, work, licensor, licensee, terms, status, auction, tx, height)
+};
+struct Supply {  // per currency: what entered and left the ledger
+    int64_t deposited = 0;
+    int64_t paid_out = 0;  // confirmed payouts
+    bool operator==(const Supply&) const = default;
+    FOLIO_FIELDS(deposited, paid_out)
+};
+struct Auction {
+    uint64_t id = 0;
+    uint64_t work = 0;
+    Address contract;
+    Address seller;
+    uint64_t licence = 0;
+    AuctionKind kind = AuctionKind::ENGLISH;
+    bool operator==(const Auction&) const = default;
+    FOLIO_FIELDS(id, work, contract, seller, licence, kind)
+};
 GovAction DecodeGovAction(Reader& r);
 
 }  // namespace folio::state

@@ -22,11 +22,11 @@ GenesisDoc Genesis(uint32_t threshold = 1) {
     g.chain_id = "test-chain";
     g.gov_threshold = threshold;
     g.validators.push_back({"v0", AddrFor("validator")});
-    g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR"});
-    g.accounts.push_back({"bob", AddrFor("bob"), WithRole(0, Role::STUDIO), KycStatus::VERIFIED, "US"});
-    g.accounts.push_back({"gov1", AddrFor("gov1"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US"});
-    g.accounts.push_back({"gov2", AddrFor("gov2"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US"});
-    g.accounts.push_back({"gov3", AddrFor("gov3"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US"});
+    g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR", {}});
+    g.accounts.push_back({"bob", AddrFor("bob"), WithRole(0, Role::STUDIO), KycStatus::VERIFIED, "US", {}});
+    g.accounts.push_back({"gov1", AddrFor("gov1"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US", {}});
+    g.accounts.push_back({"gov2", AddrFor("gov2"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US", {}});
+    g.accounts.push_back({"gov3", AddrFor("gov3"), WithRole(0, Role::GOVERNANCE), KycStatus::VERIFIED, "US", {}});
     return g;
 }
 

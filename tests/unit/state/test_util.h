@@ -28,6 +28,10 @@ public:
             else m_kv.erase(k);
         }
     }
+    template <class F>
+    void ForEach(F&& f) const {
+        for (const auto& [k, v] : m_kv) f(k, v);
+    }
     std::string Dump() const {
         std::string s;
         for (const auto& [k, v] : m_kv) s += ToHex(k) + "=" + ToHex(v) + ";";

@@ -49,7 +49,7 @@ GenesisDoc Genesis() {
     GenesisDoc g;
     g.chain_id = "test-chain";
     g.validators.push_back({"v0", test::AddrFor("validator")});
-    g.accounts.push_back({"alice", test::AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR"});
+    g.accounts.push_back({"alice", test::AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR", {}});
     return g;
 }
 

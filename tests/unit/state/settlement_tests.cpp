@@ -1,0 +1,479 @@
+// Money, licences, revenue, withholding and auctions as ledger rules, through ApplyBlock with the
+// standard contracts deployed at genesis: exact splits, conservation, rejections that change
+// nothing, and determinism across two replicas.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include <node/core/amount.h>
+#include <node/core/smt.h>
+#include <node/state/settlement.h>
+#include <node/state/state_root.h>
+#include <vm/abi.h>
+#include <tests/unit/state/test_util.h>
+
+using namespace folio;
+using namespace folio::state;
+using folio::test::AddrFor;
+using folio::test::MakeTx;
+using folio::test::MapState;
+
+namespace {
+
+const ChainParams PARAMS{"test-chain"};
+constexpr uint64_t T0 = 1'800'000'000'000;  // 2027-01-15
+constexpr uint64_t TTL = 60'000;
+
+int64_t PackCC(const char* cc) { return static_cast<int64_t>(cc[0]) | static_cast<int64_t>(cc[1]) << 8; }
+
+GenesisDoc Genesis() {
+    GenesisDoc g;
+    g.chain_id = "test-chain";
+    g.genesis_time_ms = T0;
+    g.payout_ttl_ms = TTL;
+    g.validators.push_back({"v0", AddrFor("validator")});
+    auto acct = [&](const char* name, std::vector<Role> roles, KycStatus kyc, const char* res,
+                    std::vector<std::pair<std::string, int64_t>> bal = {}) {
+        RoleSet r = 0;
+        for (Role x : roles) r = WithRole(r, x);
+        g.accounts.push_back({name, AddrFor(name), r, kyc, res, std::move(bal)});
+    };
+    acct("gov", {Role::GOVERNANCE}, KycStatus::VERIFIED, "US");
+    acct("gw", {Role::GATEWAY}, KycStatus::VERIFIED, "US");
+    acct("gw2", {Role::GATEWAY}, KycStatus::VERIFIED, "US");
+    acct("kyc", {Role::KYC_PROVIDER}, KycStatus::VERIFIED, "US");
+    acct("fx", {Role::FX_ORACLE}, KycStatus::VERIFIED, "US");
+    acct("alice", {Role::CREATOR}, KycStatus::VERIFIED, "BR");
+    acct("bob", {Role::CREATOR}, KycStatus::VERIFIED, "US");
+    acct("dan", {Role::DISTRIBUTOR}, KycStatus::VERIFIED, "BR", {{"BRL", 10'000'000}, {"USD", 5'000'000}});
+    acct("eve", {Role::DISTRIBUTOR}, KycStatus::VERIFIED, "MX", {{"BRL", 10'000'000}});
+    acct("fay", {Role::DISTRIBUTOR}, KycStatus::VERIFIED, "AR", {{"BRL", 10'000'000}});
+    acct("nokyc", {Role::CREATOR}, KycStatus::NONE, "");
+    acct("taxbr", {}, KycStatus::NONE, "");
+    return g;
+}
+
+struct Chain {
+    MapState state;
+    uint64_t height = 0;
+    uint64_t time = T0;
+    std::map<std::string, uint64_t> nonce;
+    std::vector<std::pair<BlockContext, std::vector<Transaction>>> blocks;  // for replay
+    Chain() { state.Apply(BuildGenesisState(Genesis()).value()); }
+
+    // One transaction in its own block: the receipt, or the rejection code.
+    Result<Receipt, std::string> Send(const std::string& who, TxBody body) {
+        Transaction tx = MakeTx(who, nonce[who], std::move(body));
+        time += 1000;
+        BlockContext ctx{height + 1, time, AddrFor("validator")};
+        auto r = ApplyBlock(state, PARAMS, ctx, {tx});
+        if (!r) return Fail(std::string(RejectCode(r.error().why.code)) + ": " + r.error().why.message);
+        state.Apply(r->writes);
+        ++height;
+        ++nonce[who];
+        blocks.push_back({ctx, {tx}});
+        return r->receipts.at(0);
+    }
+    Receipt Ok(const std::string& who, TxBody body) {
+        auto r = Send(who, std::move(body));
+        REQUIRE_MESSAGE(r, (r ? "" : r.error()));
+        REQUIRE_MESSAGE(r->success, (r->error_code + ": " + r->error_message));
+        return *r;
+    }
+    void Try(const std::string& who, TxBody body) { (void)Send(who, std::move(body)); }
+    std::string Code(const std::string& who, TxBody body) {
+        auto r = Send(who, std::move(body));
+        if (!r) return r.error().substr(0, r.error().find(':'));
+        return r->success ? "ok" : r->error_code;
+    }
+    int64_t Bal(const std::string& who, const char* cur) { return LoadBalance(state, AddrFor(who), cur); }
+    void Gov(GovAction a) { Ok("gov", ProposeTx{std::move(a)}); }
+    void TaxCall(const std::string& sig, std::vector<vm::AbiValue> args) {
+        Gov(GovContractCall{TaxContractAddress(), *vm::EncodeCallChecked(sig, args)});
+    }
+    void SetupTax() {
+        // BR withholds 15% on royalties paid to anyone; a BR–US treaty lowers it to 10%.
+        TaxCall("set_account(int,address)", {PackCC("BR"), AddrFor("taxbr")});
+        TaxCall("set_rate(int,int,int,int,int,int)", {PackCC("BR"), int64_t{1}, int64_t{0}, int64_t{1500}, int64_t{0}, int64_t{0}});
+        TaxCall("set_treaty(int,int,int,int,int,int)", {PackCC("BR"), PackCC("US"), int64_t{1}, int64_t{1000}, int64_t{0}, int64_t{0}});
+    }
+    uint64_t RegisterWork(const std::string& content, const std::vector<std::pair<std::string, uint16_t>>& owners) {
+        Receipt r = Ok(owners[0].first, test::Work(content, owners));
+        return std::get<EvWorkRegistered>(r.events.at(0)).work_id;
+    }
+    // Σ balances + Σ escrow + Σ pending == Σ deposits − Σ confirmed, per currency.
+    std::string Conservation() {
+        std::map<std::string, Int128> held, supply;
+        state.ForEach([&](const Bytes& k, const Bytes& v) {
+            std::string key(k.begin(), k.end());
+            if (key.rfind("b/", 0) == 0 && k.size() == 37) {
+                Reader r(v);
+                held[key.substr(34)] += r.U64();
+            } else if (key.rfind("po/", 0) == 0) {
+                auto p = DecodeFields<Payout>(v).value();
+                if (p.status == PayoutStatus::PENDING) held[p.currency] += p.amount;
+            } else if (key.rfind("sup/", 0) == 0) {
+                auto s = DecodeFields<Supply>(v).value();
+                supply[key.substr(4)] += static_cast<Int128>(s.deposited) - s.paid_out;
+            }
+        });
+        std::string bad;
+        for (const auto& [cur, s] : supply)
+            if (held[cur] != s) bad += cur + " ";
+        for (const auto& [cur, h] : held)
+            if (!supply.count(cur) && h != 0) bad += cur + "(no supply) ";
+        return bad.empty() ? "ok" : "violated: " + bad;
+    }
+};
+
+LicenceTerms Terms(std::vector<std::string> territories, uint32_t rights, bool exclusive, uint64_t from, uint64_t until) {
+    LicenceTerms t;
+    t.territories = std::move(territories);
+    t.rights = rights;
+    t.exclusive = exclusive;
+    t.start_ms = from;
+    t.end_ms = until;
+    return t;
+}
+
+uint64_t PayoutIdOf(const Receipt& r) {
+    for (const Event& e : r.events)
+        if (auto* p = std::get_if<EvPayout>(&e)) return p->payout.id;
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("deposits credit once; a repeated reference is rejected and changes nothing") {
+    Chain c;
+    Receipt r = c.Ok("gw", DepositTx{AddrFor("alice"), "USD", 12345, "bank-ref-1"});
+    CHECK(c.Bal("alice", "USD") == 12345);
+    REQUIRE(std::holds_alternative<EvDeposit>(r.events.at(0)));
+    std::string before = c.state.Dump();
+    CHECK(c.Code("gw", DepositTx{AddrFor("alice"), "USD", 12345, "bank-ref-1"}) == "duplicate_deposit_reference");
+    CHECK(c.state.Dump() == before);
+    // Another gateway may use its own references; a non-gateway may not deposit at all.
+    CHECK(c.Code("gw2", DepositTx{AddrFor("alice"), "USD", 1, "bank-ref-1"}) == "ok");
+    CHECK(c.Code("alice", DepositTx{AddrFor("alice"), "USD", 1, "x"}) == "missing_permission");
+    CHECK(c.Code("gw", DepositTx{AddrFor("alice"), "XXQ", 1, "y"}) == "invalid_field");
+    CHECK(c.Code("gw", DepositTx{AddrFor("alice"), "USD", 0, "z"}) == "invalid_field");
+    CHECK(c.Code("gw", DepositTx{AddrFor("alice"), "USD", MAX_AMOUNT + 1, "z"}) == "invalid_field");
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("payouts: instruction, confirmation, a second answer rejected naming the first, failure and expiry") {
+    Chain c;
+    c.Ok("gw", DepositTx{AddrFor("alice"), "USD", 100000, "d1"});
+    CHECK(c.Code("alice", WithdrawTx{"USD", 100}) == "no_payout_prefs");
+    CHECK(c.Code("alice", SetPayoutPrefsTx{AddrFor("bob"), "USD", 0}) == "invalid_field");  // bob is no gateway
+    c.Ok("alice", SetPayoutPrefsTx{AddrFor("gw"), "USD", 0});
+    CHECK(c.Code("alice", WithdrawTx{"USD", 100001}) == "insufficient_funds");
+    uint64_t p1 = PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 30000}));
+    REQUIRE(p1 != 0);
+    CHECK(c.Bal("alice", "USD") == 70000);
+    auto po = LoadPayout(c.state, p1);
+    REQUIRE(po);
+    CHECK(po->status == PayoutStatus::PENDING);
+    CHECK(po->gateway == AddrFor("gw"));
+    CHECK(po->expires_ms == po->created_ms + TTL);
+    CHECK(c.Conservation() == "ok");
+
+    CHECK(c.Code("gw2", PayoutConfirmTx{p1, "wire-1"}) == "missing_permission");  // not its gateway
+    c.Ok("gw", PayoutConfirmTx{p1, "wire-1"});
+    std::string before = c.state.Dump();
+    CHECK(c.Code("gw", PayoutConfirmTx{p1, "wire-2"}) == "payout_already_confirmed");
+    CHECK(c.Code("gw", PayoutFailTx{p1, "bank said no"}) == "payout_already_confirmed");
+    CHECK(c.state.Dump() == before);
+    CHECK(LoadSupply(c.state, "USD")->paid_out == 30000);
+
+    uint64_t p2 = PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 20000}));
+    c.Ok("gw", PayoutFailTx{p2, "account closed"});
+    CHECK(c.Bal("alice", "USD") == 70000);  // returned
+    CHECK(c.Code("gw", PayoutConfirmTx{p2, "late"}) == "payout_already_failed");
+
+    uint64_t p3 = PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 5000}));
+    CHECK(c.Code("bob", PayoutExpireTx{p3}) == "invalid_field");  // not yet expired
+    c.time += TTL + 1;
+    CHECK(c.Code("gw", PayoutConfirmTx{p3, "too late"}) == "payout_already_expired");
+    c.Ok("bob", PayoutExpireTx{p3});  // anyone may close an expired instruction
+    CHECK(c.Bal("alice", "USD") == 70000);
+    CHECK(LoadPayout(c.state, p3)->status == PayoutStatus::EXPIRED);
+    CHECK(c.Code("gw", PayoutConfirmTx{p3, "x"}) == "payout_already_expired");
+    CHECK(c.Code("gw", PayoutConfirmTx{999, "x"}) == "not_found");
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("payouts go only to KYC-verified, unfrozen payees; FX conversion is exact and rounds down") {
+    Chain c;
+    c.Ok("gw", DepositTx{AddrFor("nokyc"), "USD", 1000, "d1"});
+    c.Ok("nokyc", SetPayoutPrefsTx{AddrFor("gw"), "USD", 0});
+    CHECK(c.Code("nokyc", WithdrawTx{"USD", 10}) == "kyc_required");
+    c.Ok("kyc", SetKycTx{AddrFor("nokyc"), KycStatus::VERIFIED, "DE"});
+    CHECK(c.Code("nokyc", WithdrawTx{"USD", 10}) == "ok");
+    c.Gov(SetFrozen{AddrFor("nokyc"), true});
+    CHECK(c.Code("nokyc", WithdrawTx{"USD", 10}) == "account_frozen");  // a frozen account cannot send
+    c.Gov(SetFrozen{AddrFor("nokyc"), false});
+
+    // JPY has no minor unit: 1 USD = 151.37 JPY; 10.01 USD -> floor(1001 * 15137 / 100 / 100) = 1515 JPY.
+    c.Ok("gw", DepositTx{AddrFor("bob"), "USD", 1001, "d2"});
+    c.Ok("bob", SetPayoutPrefsTx{AddrFor("gw"), "JPY", 0});
+    CHECK(c.Code("bob", WithdrawTx{"USD", 1001}) == "no_fx_rate");
+    CHECK(c.Code("bob", PostFxRateTx{"USD", "JPY", 15137, 100}) == "missing_permission");
+    c.Ok("fx", PostFxRateTx{"USD", "JPY", 15137, 100});
+    Receipt r = c.Ok("bob", WithdrawTx{"USD", 1001});
+    auto p = LoadPayout(c.state, PayoutIdOf(r)).value();
+    CHECK(p.amount == 1001);
+    CHECK(p.target_currency == "JPY");
+    CHECK(p.target_amount == 1515);
+    CHECK(p.rate_num == 15137);
+    CHECK(p.rate_den == 100);
+    CHECK(p.rate_id == 1);
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("revenue flows through the work's split and the withholding table, exactly") {
+    Chain c;
+    c.SetupTax();
+    uint64_t work = c.RegisterWork("film", {{"alice", 7000}, {"bob", 3000}});
+    // 1000.01 BRL: alice 70000.7 -> 70001 (largest remainder), bob 30000.3 -> 30000.
+    // alice (BR resident): 15% of 70001 = 10500 withheld; bob (US): treaty 10% of 30000 = 3000.
+    c.Ok("dan", ReportRevenueTx{work, "BRL", 100001, 0, 0, "BR", "2027-01"});
+    CHECK(c.Bal("alice", "BRL") == 70001 - 10500);
+    CHECK(c.Bal("bob", "BRL") == 30000 - 3000);
+    CHECK(c.Bal("taxbr", "BRL") == 13500);
+    CHECK(c.Bal("dan", "BRL") == 10'000'000 - 100001);
+    CHECK(LoadBalance(c.state, SplitAddress(work), "BRL") == 0);
+    CHECK(LoadBalance(c.state, TaxContractAddress(), "BRL") == 0);
+    // Revenue from a source without a table entry is not withheld.
+    c.Ok("dan", ReportRevenueTx{work, "USD", 1000, 0, 0, "US", ""});
+    CHECK(c.Bal("alice", "USD") == 700);
+    CHECK(c.Bal("bob", "USD") == 300);
+    // More than the payer holds fails and changes nothing but the nonce.
+    CHECK(c.Code("dan", ReportRevenueTx{work, "USD", 5'000'000, 0, 0, "US", ""}) == "insufficient_funds");
+    CHECK(c.Code("dan", ReportRevenueTx{99, "USD", 1, 0, 0, "US", ""}) == "not_found");
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("a subscription pool is split across works by watch time, after the promoter's share") {
+    Chain c;
+    uint64_t w1 = c.RegisterWork("a", {{"alice", 10000}});
+    uint64_t w2 = c.RegisterWork("b", {{"bob", 10000}});
+    // 100.00 USD, promoter 10% = 10.00; 90.00 by seconds 1:2 -> 30.00 and 60.00.
+    ReportPoolTx pool{"USD", 10000, {{w1, 100}, {w2, 200}}, AddrFor("eve"), 1000, "US", "2027-01"};
+    c.Ok("dan", pool);
+    CHECK(c.Bal("eve", "USD") == 1000);
+    CHECK(c.Bal("alice", "USD") == 3000);
+    CHECK(c.Bal("bob", "USD") == 6000);
+    CHECK(c.Bal("dan", "USD") == 5'000'000 - 10000);
+    // 1 minor unit over three equal works goes to the first by the tie-break.
+    uint64_t w3 = c.RegisterWork("c", {{"alice", 10000}});
+    c.Ok("dan", ReportPoolTx{"USD", 1, {{w1, 5}, {w2, 5}, {w3, 5}}, Address{}, 0, "US", ""});
+    CHECK(c.Bal("alice", "USD") == 3001);
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("licences: an overlapping exclusive grant is rejected naming the first; licence_check") {
+    Chain c;
+    uint64_t work = c.RegisterWork("film", {{"alice", 10000}});
+    uint64_t from = T0, until = T0 + 365ull * 24 * 3600 * 1000;
+    c.Ok("alice", GrantLicenceTx{work, AddrFor("dan"), Terms({"BR"}, RIGHT_STREAM | RIGHT_DISTRIBUTE, true, from, until)});
+    std::string before = c.state.Dump();
+    auto r = c.Send("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"WW"}, RIGHT_STREAM, false, from, until)});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().find("licence_conflict") == 0);
+    CHECK(r.error().find("licence 1") != std::string::npos);
+    CHECK(c.state.Dump() == before);
+    // Worldwide except BR does not overlap; nor does another right, or a later term.
+    LicenceTerms ww = Terms({"WW"}, RIGHT_STREAM, false, from, until);
+    ww.excluded = {"BR"};
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), ww}) == "ok");
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"BR"}, RIGHT_BROADCAST, false, from, until)}) == "ok");
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"BR"}, RIGHT_STREAM, true, until, until + 1000)}) == "ok");
+    // Only an owner may grant; bad terms are refused.
+    CHECK(c.Code("bob", GrantLicenceTx{work, AddrFor("eve"), Terms({"AR"}, RIGHT_STREAM, false, from, until)}) == "missing_permission");
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"XX"}, RIGHT_STREAM, false, from, until)}) == "invalid_field");
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"US", "AR"}, RIGHT_STREAM, false, from, until)}) == "invalid_field");
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"AR"}, RIGHT_STREAM, false, until, from)}) == "invalid_field");
+
+    auto check = [&](const char* who, const char* cc, uint32_t right, uint64_t at) {
+        auto a = CheckLicence(c.state, work, AddrFor(who), cc, right, at);
+        return a.allowed ? "allowed:" + std::to_string(a.licence->id) : std::string("denied");
+    };
+    CHECK(check("dan", "BR", RIGHT_STREAM, from + 1000) == "allowed:1");
+    CHECK(check("dan", "MX", RIGHT_STREAM, from + 1000) == "denied");
+    CHECK(check("dan", "BR", RIGHT_STREAM, until) == "denied");  // end is exclusive
+    CHECK(check("dan", "BR", RIGHT_STREAM, from - 1) == "denied");
+    CHECK(check("dan", "BR", RIGHT_SYNC, from + 1000) == "denied");
+    CHECK(check("eve", "MX", RIGHT_STREAM, from + 1000) == "allowed:2");
+    CHECK(check("eve", "BR", RIGHT_STREAM, from + 1000) == "denied");  // excluded
+    CHECK(check("fay", "BR", RIGHT_STREAM, from + 1000) == "denied");
+}
+
+TEST_CASE("a fee licence is an offer the licensee accepts and pays at once; revocation follows the terms") {
+    Chain c;
+    uint64_t work = c.RegisterWork("song", {{"alice", 5000}, {"bob", 5000}});
+    LicenceTerms t = Terms({"AR"}, RIGHT_SYNC, false, T0, T0 + 1'000'000'000);
+    t.fee_currency = "BRL";
+    t.fee_amount = 50001;
+    t.revocable = true;
+    c.Ok("alice", GrantLicenceTx{work, AddrFor("fay"), t});
+    CHECK(LoadLicence(c.state, 1)->status == LicenceStatus::OFFERED);
+    CHECK_FALSE(CheckLicence(c.state, work, AddrFor("fay"), "AR", RIGHT_SYNC, T0 + 10).allowed);
+    CHECK(c.Code("dan", AcceptLicenceTx{1}) == "missing_permission");
+    c.Ok("fay", AcceptLicenceTx{1});
+    CHECK(LoadLicence(c.state, 1)->status == LicenceStatus::ACTIVE);
+    CHECK(c.Bal("fay", "BRL") == 10'000'000 - 50001);
+    CHECK(c.Bal("alice", "BRL") + c.Bal("bob", "BRL") == 50001);  // no AR withholding table
+    CHECK(c.Code("fay", AcceptLicenceTx{1}) == "invalid_field");
+    CHECK(CheckLicence(c.state, work, AddrFor("fay"), "AR", RIGHT_SYNC, c.time).allowed);
+    c.Ok("bob", RevokeLicenceTx{1});
+    CHECK_FALSE(CheckLicence(c.state, work, AddrFor("fay"), "AR", RIGHT_SYNC, c.time).allowed);
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("transfer_shares needs every current owner's consent, and the split follows") {
+    Chain c;
+    uint64_t work = c.RegisterWork("track", {{"alice", 5000}, {"bob", 5000}});
+    std::vector<Share> owners = {{AddrFor("alice"), 2000}, {AddrFor("bob"), 8000}};
+    std::sort(owners.begin(), owners.end(), [](const Share& a, const Share& b) { return a.owner < b.owner; });
+    TransferSharesTx tx{work, owners, {}};
+    CHECK(c.Code("alice", tx) == "missing_permission");
+    Hash256 digest = TransferSharesDigest("test-chain", work, 0, owners);
+    tx.consents.push_back({AddrFor("bob"), *SignSchnorr(test::KeyFor("bob"), digest, Hash256{})});
+    c.Ok("alice", tx);
+    CHECK(LoadWork(c.state, work)->owners == owners);
+    // The same consent cannot be replayed: the shares version moved on.
+    CHECK(c.Code("alice", tx) == "missing_permission");
+    c.Ok("dan", ReportRevenueTx{work, "USD", 1000, 0, 0, "US", ""});
+    CHECK(c.Bal("alice", "USD") == 200);
+    CHECK(c.Bal("bob", "USD") == 800);
+}
+
+TEST_CASE("an English auction on the ledger: escrowed bids, the licence to the winner, proceeds through the split") {
+    Chain c;
+    c.SetupTax();
+    uint64_t work = c.RegisterWork("doc", {{"alice", 10000}});
+    LicenceTerms terms = Terms({"BR"}, RIGHT_DISTRIBUTE | RIGHT_STREAM, true, T0, T0 + 100'000'000);
+    CreateAuctionTx a{work, AuctionKind::ENGLISH, "BRL", 100000, 1000, 5000, 10000, c.time, c.time + 60'000, "BR", terms};
+    Receipt r = c.Ok("alice", a);
+    uint64_t auction = 0;
+    for (const Event& e : r.events)
+        if (auto* ac = std::get_if<EvAuctionCreated>(&e)) auction = ac->auction;
+    REQUIRE(auction == 1);
+    Address contract = AuctionAddress(auction);
+    // The territory is reserved: a conflicting grant is refused while the auction runs.
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"BR"}, RIGHT_STREAM, false, T0, T0 + 1000)}) == "licence_conflict");
+    auto bid = [&](const char* who, int64_t amount) {
+        return c.Code(who, ContractCallTx{contract, *vm::EncodeCallChecked("bid(int)", {amount}), 2'000'000});
+    };
+    CHECK(bid("dan", 99999) == "contract_failed");  // below the reserve
+    CHECK(bid("dan", 100000) == "ok");
+    CHECK(bid("eve", 100500) == "contract_failed");  // below the minimum increment
+    CHECK(bid("eve", 101000) == "ok");
+    CHECK(c.Bal("dan", "BRL") == 10'000'000);  // refunded when outbid
+    CHECK(c.Bal("eve", "BRL") == 10'000'000 - 101000);
+    CHECK(LoadBalance(c.state, contract, "BRL") == 101000);
+    CHECK(c.Conservation() == "ok");
+    c.time += 70'000;
+    c.Ok("fay", ContractCallTx{contract, *vm::EncodeCallChecked("close()", {}), 2'000'000});
+    auto l = LoadLicence(c.state, 1).value();
+    CHECK(l.status == LicenceStatus::ACTIVE);
+    CHECK(l.licensee == AddrFor("eve"));
+    CHECK_FALSE(l.terms.revocable);
+    CHECK(CheckLicence(c.state, work, AddrFor("eve"), "BR", RIGHT_DISTRIBUTE, T0 + 1000).allowed);
+    // 1010.00 BRL to alice (BR resident, licence fee income: no table entry -> no withholding).
+    CHECK(c.Bal("alice", "BRL") == 101000);
+    CHECK(LoadBalance(c.state, contract, "BRL") == 0);
+    CHECK(c.Code("fay", ContractCallTx{contract, *vm::EncodeCallChecked("close()", {}), 2'000'000}) == "contract_failed");
+    CHECK(c.Code("eve", RevokeLicenceTx{1}) == "missing_permission");
+    CHECK(c.Code("alice", RevokeLicenceTx{1}) == "invalid_field");  // irrevocable
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("automatic payout when a balance reaches the payee's threshold") {
+    Chain c;
+    uint64_t work = c.RegisterWork("x", {{"alice", 10000}});
+    c.Ok("alice", SetPayoutPrefsTx{AddrFor("gw"), "USD", 5000});
+    Receipt r1 = c.Ok("dan", ReportRevenueTx{work, "USD", 4000, 0, 0, "US", ""});
+    CHECK(PayoutIdOf(r1) == 0);
+    Receipt r2 = c.Ok("dan", ReportRevenueTx{work, "USD", 1500, 0, 0, "US", ""});
+    uint64_t id = PayoutIdOf(r2);
+    REQUIRE(id != 0);
+    CHECK(LoadPayout(c.state, id)->amount == 5500);
+    CHECK(c.Bal("alice", "USD") == 0);
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("conservation holds after random sequences of deposits, reports, withdrawals, confirms, fails and expiries; a replica replaying the blocks gets the same state roots") {
+    const char* payees[] = {"alice", "bob", "dan", "eve", "fay"};
+    for (uint32_t seed = 1; seed <= 6; ++seed) {
+        CAPTURE(seed);
+        Chain c;
+        c.SetupTax();
+        std::mt19937_64 rng(seed);
+        uint64_t w1 = c.RegisterWork("a" + std::to_string(seed), {{"alice", 3333}, {"bob", 6667}});
+        uint64_t w2 = c.RegisterWork("b" + std::to_string(seed), {{"bob", 10000}});
+        for (const char* p : payees) c.Ok(p, SetPayoutPrefsTx{AddrFor(rng() % 2 ? "gw" : "gw2"), "BRL", 0});
+        std::vector<uint64_t> pending;
+        int refs = 0;
+        for (int step = 0; step < 60; ++step) {
+            const char* who = payees[rng() % 5];
+            switch (rng() % 6) {
+                case 0:
+                    c.Try("gw", DepositTx{AddrFor(who), "BRL", static_cast<int64_t>(rng() % 1'000'000 + 1), "r" + std::to_string(refs++)});
+                    break;
+                case 1:
+                    c.Try(who, ReportRevenueTx{rng() % 2 ? w1 : w2, "BRL", static_cast<int64_t>(rng() % 300'000 + 1), 0, 0,
+                                                rng() % 2 ? "BR" : "US", ""});
+                    break;
+                case 2: {
+                    int64_t bal = c.Bal(who, "BRL");
+                    if (bal == 0) break;
+                    auto r = c.Send(who, WithdrawTx{"BRL", static_cast<int64_t>(rng() % static_cast<uint64_t>(bal)) + 1});
+                    if (r && r->success) pending.push_back(PayoutIdOf(*r));
+                    break;
+                }
+                case 3:
+                case 4:
+                    if (!pending.empty()) {
+                        uint64_t id = pending[rng() % pending.size()];
+                        auto p = LoadPayout(c.state, id).value();
+                        std::string gw = p.gateway == AddrFor("gw") ? "gw" : "gw2";
+                        if (rng() % 2) c.Try(gw, PayoutConfirmTx{id, "ok" + std::to_string(id)});
+                        else c.Try(gw, PayoutFailTx{id, "bounced"});
+                    }
+                    break;
+                case 5:
+                    c.time += TTL / 3;
+                    for (uint64_t id : pending) c.Try("fay", PayoutExpireTx{id});
+                    break;
+            }
+            REQUIRE(c.Conservation() == "ok");
+        }
+        // Replay every block on a fresh replica: identical writes and state roots at every height.
+        MapState replica;
+        replica.Apply(BuildGenesisState(Genesis()).value());
+        MemoryNodeStore n1;
+        auto g = UpdateStateRoot(n1, Hash256{}, BuildGenesisState(Genesis()).value());
+        n1.Apply(g.value());
+        Hash256 root = g->new_root;
+        MapState origin;
+        origin.Apply(BuildGenesisState(Genesis()).value());
+        for (const auto& [ctx, txs] : c.blocks) {
+            auto a = ApplyBlock(origin, PARAMS, ctx, txs);
+            auto b = ApplyBlock(replica, PARAMS, ctx, txs);
+            REQUIRE(a);
+            REQUIRE(b);
+            REQUIRE(a->writes == b->writes);
+            REQUIRE(a->receipts == b->receipts);
+            origin.Apply(a->writes);
+            replica.Apply(b->writes);
+            auto u = UpdateStateRoot(n1, root, b->writes);
+            REQUIRE(u);
+            n1.Apply(u.value());
+            root = u->new_root;
+        }
+        CHECK(replica.Dump() == c.state.Dump());
+        CHECK_FALSE(root.IsZero());
+    }
+}
