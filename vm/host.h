@@ -42,6 +42,11 @@ enum class HostFn : uint8_t {
     LICENCE_GET = 2,    // args: u64 LE id; out: issuer (32 bytes) || terms
     NFT_OWNER = 3,      // args: u64 LE token id; out: owner address (32 bytes)
     NFT_TRANSFER = 4,   // args: u64 LE token id || to (32 bytes); out: empty
+    ACCOUNT_INFO = 5,   // args: address (32 bytes); out: KYC status (1 byte: 0 none, 1 verified,
+                        // 2 revoked) || residency (2 ASCII bytes, ISO 3166-1 alpha-2; two zero
+                        // bytes if none). An unknown account is {0, 0, 0}.
+    LICENCE_RELEASE = 6,  // args: empty; out: empty. Releases the licence reserved for the calling
+                          // contract (an auction that closed without a winner).
 };
 
 // Who is executing: passed with every state-changing call so the host can enforce its rules.

@@ -22,6 +22,8 @@ constexpr uint8_t K_CONTRACT = 'c';  // c || address -> code hash
 constexpr uint8_t K_LICENCE = 'l';   // l || id u64 BE -> issuer || terms
 constexpr uint8_t K_NFT = 'n';       // n || token u64 BE -> owner
 constexpr uint8_t K_COUNTER = 'z';   // z || 'l' -> next licence id u64 LE
+constexpr uint8_t K_ACCOUNT = 'a';   // a || account -> kyc (1) || residency (2)
+constexpr uint8_t K_RELEASED = 'r';  // r || contract -> 01 (LICENCE_RELEASE done)
 
 Bytes Key(uint8_t kind, ByteView a, ByteView b = {}) {
     Bytes k;
@@ -93,6 +95,15 @@ void MemoryHost::SetBalance(const Address& account, CurrencyCode currency, int64
 
 void MemoryHost::SetNftOwner(uint64_t token, const Address& owner) {
     Put(Key(K_NFT, Be64(token)), Bytes(owner.begin(), owner.end()));
+}
+
+void MemoryHost::SetAccountInfo(const Address& account, uint8_t kyc, std::string_view residency) {
+    Bytes v{kyc, 0, 0};
+    if (residency.size() == 2) {
+        v[1] = static_cast<uint8_t>(residency[0]);
+        v[2] = static_cast<uint8_t>(residency[1]);
+    }
+    Put(Key(K_ACCOUNT, account.view()), std::move(v));
 }
 
 Hash256 MemoryHost::InstallCode(CodePtr code) {
@@ -168,6 +179,19 @@ HostStatus MemoryHost::Invoke(const CallContext& ctx, HostFn fn, ByteView args, 
             bool signer_direct = ctx.caller == ctx.origin && owner == ctx.origin;
             if (!(owner == ctx.self || signer_direct)) return HostStatus::REFUSED;
             Put(k, Bytes(args.begin() + 8, args.end()));
+            return HostStatus::OK;
+        }
+        case HostFn::ACCOUNT_INFO: {
+            if (args.size() != 32) return HostStatus::BAD_ARGS;
+            auto info = Get(Key(K_ACCOUNT, args));
+            out = info ? std::move(*info) : Bytes{0, 0, 0};
+            return HostStatus::OK;
+        }
+        case HostFn::LICENCE_RELEASE: {
+            if (!args.empty()) return HostStatus::BAD_ARGS;
+            Bytes k = Key(K_RELEASED, ctx.self.view());
+            if (m_state.count(k)) return HostStatus::REFUSED;
+            Put(std::move(k), Bytes{1});
             return HostStatus::OK;
         }
     }

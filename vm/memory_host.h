@@ -9,10 +9,13 @@
 //   from's balance >= amount (else INSUFFICIENT_FUNDS); to's balance stays <= MAX_AMOUNT.
 // - LICENCE_ISSUE stores (issuer = running contract, terms) under the next id (1, 2, ...).
 // - NFT_TRANSFER: the token's owner must be the running contract, or the signer calling directly.
+// - ACCOUNT_INFO returns what SetAccountInfo stored ({0, 0, 0} for an unknown account).
+// - LICENCE_RELEASE records "released" for the running contract; a second release is REFUSED.
 // Not thread-safe.
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <vm/host.h>
@@ -40,6 +43,9 @@ public:
     void SetBalance(const Address& account, CurrencyCode currency, int64_t amount);
     // Creates token `id` owned by `owner`.
     void SetNftOwner(uint64_t token, const Address& owner);
+    // What HOSTCALL ACCOUNT_INFO answers for `account`: kyc (0 none, 1 verified, 2 revoked) and
+    // residency ("BR"; anything but two characters means none).
+    void SetAccountInfo(const Address& account, uint8_t kyc, std::string_view residency);
     void SetBlock(BlockInfo block) { m_block = block; }
     // Stores validated code under its hash (content-addressed, idempotent, not journaled).
     Hash256 InstallCode(CodePtr code);

@@ -229,6 +229,8 @@ json PayoutJson(const Payout& p) { return FieldsToJson(p); }
 json FxRateJson(const FxRate& r) { return FieldsToJson(r); }
 json PayoutPrefsJson(const PayoutPrefs& p) { return FieldsToJson(p); }
 json AuctionJson(const Auction& a) { return FieldsToJson(a); }
+json NftJson(const Nft& n) { return FieldsToJson(n); }
+json CollectionJson(const NftCollection& c) { return FieldsToJson(c); }
 
 json WorkJson(const Work& w) {
     return {{"id", w.id},
@@ -267,6 +269,7 @@ GenesisDoc ParseGenesis(const json& j) {
     g.genesis_time_ms = j.at("genesis_time_ms").get<uint64_t>();
     g.gov_threshold = j.value("governance_threshold", 1u);
     g.payout_ttl_ms = j.value("payout_ttl_ms", DEFAULT_PAYOUT_TTL_MS);
+    if (j.contains("platform")) g.platform = ParseAddr(j.at("platform"), "platform");
     for (const json& v : j.at("validators")) g.validators.push_back({v.at("name").get<std::string>(), ParseAddr(v.at("key"), "validator key")});
     for (const json& a : j.value("accounts", json::array())) {
         GenesisAccount acct;
@@ -307,8 +310,10 @@ json GenesisJson(const GenesisDoc& g) {
                          {"residency", a.residency},
                          {"balances", bal}});
     }
-    return {{"chain_id", g.chain_id}, {"genesis_time_ms", g.genesis_time_ms}, {"governance_threshold", g.gov_threshold},
-            {"payout_ttl_ms", g.payout_ttl_ms}, {"validators", vals}, {"accounts", accts}};
+    json out = {{"chain_id", g.chain_id}, {"genesis_time_ms", g.genesis_time_ms}, {"governance_threshold", g.gov_threshold},
+                {"payout_ttl_ms", g.payout_ttl_ms}, {"validators", vals}, {"accounts", accts}};
+    if (!g.platform.IsZero()) out["platform"] = g.platform.hex();
+    return out;
 }
 
 }  // namespace folio::app

@@ -22,6 +22,8 @@ nlohmann::json PayoutJson(const state::Payout& p);
 nlohmann::json FxRateJson(const state::FxRate& r);
 nlohmann::json PayoutPrefsJson(const state::PayoutPrefs& p);
 nlohmann::json AuctionJson(const state::Auction& a);
+nlohmann::json NftJson(const state::Nft& n);
+nlohmann::json CollectionJson(const state::NftCollection& c);
 
 // Genesis documents (genesis/*.json) to and from the ledger's GenesisDoc. Parsing throws
 // std::runtime_error naming the bad field.

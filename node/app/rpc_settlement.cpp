@@ -190,6 +190,7 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             json out = {{"allowed", ans.allowed}, {"work", work}, {"licensee", licensee.hex()},
                         {"territory", territory}, {"right", right_name}, {"at", at}};
             if (ans.licence) out["licence"] = LicenceJson(*ans.licence);
+            if (ans.via_nft) out["via"] = "nft_viewing_right";
             if (!ans.allowed) out["reason"] = ans.reason;
             return out;
         },
@@ -349,6 +350,33 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             json aj = AuctionJson(*a);
             if (auto l = state::LoadLicence(node.store(), a->licence)) aj["licence_terms"] = LicenceJson(*l);
             return json{{"auction", aj}, {"state", st}};
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "nft_get",
+        [&node](const json& params, CallContext&) {
+            uint64_t token = UintParam(params, "token");
+            auto n = state::LoadNft(node.store(), token);
+            if (!n) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no token " + std::to_string(token));
+            json out = NftJson(*n);
+            if (auto c = state::LoadCollection(node.store(), n->work)) out["collection"] = CollectionJson(*c);
+            return out;
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "nft_collection",
+        [&node](const json& params, CallContext&) {
+            uint64_t work = UintParam(params, "work");
+            auto c = state::LoadCollection(node.store(), work);
+            if (!c) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "work " + std::to_string(work) + " has no collection");
+            json out = CollectionJson(*c);
+            json tokens = json::array();
+            for (uint64_t t = c->first_token; t < c->first_token + c->cap; ++t)
+                if (auto n = state::LoadNft(node.store(), t)) tokens.push_back(NftJson(*n));
+            out["tokens"] = tokens;
+            return out;
         },
         Access::PUBLIC);
 

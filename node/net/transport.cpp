@@ -76,6 +76,10 @@ struct Conn {
     bool writing = false;
     uint64_t batch_msgs = 0;   // DATA messages in out_writing
     uint64_t batch_bytes = 0;  // their payload bytes
+    bool batch_counted = false;  // the batch came from Peer::queue (counted in queued_bytes)
+    // A secondary connection's own copies of the messages sent while it is secondary (see Peer).
+    std::deque<Bytes> squeue;
+    size_t squeue_bytes = 0;
     Clock::time_point last_rx, last_tx;
     bool Open() const { return state != ConnState::CLOSED; }
 };
@@ -84,7 +88,12 @@ struct Peer {
     PublicKey key;
     std::optional<PeerAddr> dial;  // set if this node dials the peer
     bool configured = false;
-    std::shared_ptr<Conn> conn;     // established connection
+    // Established connections with this key. `conn` is the newest (primary): it drains `queue`.
+    // `extra` holds older ones still up (oldest first): several processes holding this key (a
+    // twin) or a restart the old socket has not noticed yet. Every connection's messages are
+    // delivered, and each secondary gets a copy of every message sent while it is up.
+    std::shared_ptr<Conn> conn;
+    std::vector<std::shared_ptr<Conn>> extra;
     std::shared_ptr<Conn> dialing;  // outbound attempt in progress
     std::deque<Bytes> queue;
     std::multimap<Clock::time_point, Bytes> delayed;
@@ -204,14 +213,30 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
         if (reason == CloseReason::FRAME) ++m_stats.frames_rejected;
         if (established) {
             Peer& p = GetPeer(c->peer);
-            p.stats.dropped_disconnect += c->batch_msgs;
-            p.stats.queued_bytes -= c->batch_bytes;
+            p.stats.dropped_disconnect += c->batch_msgs + c->squeue.size();
+            if (c->batch_counted) p.stats.queued_bytes -= c->batch_bytes;
             c->batch_msgs = c->batch_bytes = 0;
+            c->squeue.clear();
+            c->squeue_bytes = 0;
+            ++p.stats.disconnects;
             if (p.conn == c) {
                 p.conn.reset();
-                ++p.stats.disconnects;
-                ev.push_back({Event::Kind::DISCONNECTED, c->peer, {}});
-                if (p.dial) ScheduleRedial(p);
+                if (!p.extra.empty()) {
+                    // The newest remaining connection becomes primary; nothing to report. Its
+                    // copies are dropped: what it has not written yet is still in `queue` (then it
+                    // writes it now) or was written on the closed connection (lost, as documented).
+                    p.conn = p.extra.back();
+                    p.extra.pop_back();
+                    p.stats.dropped_disconnect += p.conn->squeue.size();
+                    p.conn->squeue.clear();
+                    p.conn->squeue_bytes = 0;
+                    StartWrite(p.conn, ev);
+                } else {
+                    ev.push_back({Event::Kind::DISCONNECTED, c->peer, {}});
+                    if (p.dial) ScheduleRedial(p);
+                }
+            } else {
+                p.extra.erase(std::remove(p.extra.begin(), p.extra.end(), c), p.extra.end());
             }
         } else if (!c->inbound && c->expected) {
             Peer& p = GetPeer(*c->expected);
@@ -463,7 +488,17 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
 
     void Establish(const std::shared_ptr<Conn>& c, Events& ev) {
         Peer& p = GetPeer(c->peer);
-        if (p.conn) Close(p.conn, ev, CloseReason::REPLACED);
+        const bool was_connected = p.conn != nullptr;
+        if (p.conn) {
+            // Keep the older connection: it may be another process with the same key (a twin,
+            // whose messages are exactly what equivocation evidence is made of) or a restarted
+            // peer's dead socket (it closes on its own by error or idle timeout). Beyond the bound
+            // the oldest is closed.
+            p.extra.push_back(p.conn);
+            p.conn.reset();
+            while (!p.extra.empty() && p.extra.size() + 1 > m_cfg.max_connections_per_peer)
+                Close(p.extra.front(), ev, CloseReason::REPLACED);
+        }
         if (p.dialing == c) p.dialing.reset();
         p.conn = c;
         c->state = ConnState::ESTABLISHED;
@@ -472,7 +507,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
         ++p.redial_gen;  // a pending redial is obsolete
         ++m_stats.handshakes_ok;
         c->last_rx = c->last_tx = Clock::now();
-        ev.push_back({Event::Kind::CONNECTED, c->peer, {}});
+        if (!was_connected) ev.push_back({Event::Kind::CONNECTED, c->peer, {}});
         ArmTimer(c, KeepaliveTick(), true);
         StartWrite(c, ev);
     }
@@ -482,19 +517,24 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
     void StartWrite(const std::shared_ptr<Conn>& c, Events& ev) {
         if (!c->Open() || c->writing) return;
         uint64_t msgs = 0, bytes = 0;
+        bool primary = false;
         if (c->state == ConnState::ESTABLISHED) {
             Peer& p = GetPeer(c->peer);
-            while (!p.queue.empty() && (c->out_pending.size() < WRITE_BATCH || msgs == 0)) {
-                Bytes& m = p.queue.front();
+            primary = p.conn == c;
+            std::deque<Bytes>& q = primary ? p.queue : c->squeue;
+            while (!q.empty() && (c->out_pending.size() < WRITE_BATCH || msgs == 0)) {
+                Bytes& m = q.front();
                 if (!c->tx.Seal(FrameType::DATA, m, m_cfg.max_frame_bytes, c->out_pending)) {
                     // Only NONCE_EXHAUSTED is possible (sizes are checked in Send): close.
                     c->batch_msgs = msgs;
                     c->batch_bytes = bytes;
+                    c->batch_counted = primary;
                     return Close(c, ev, CloseReason::NONCE);
                 }
                 ++msgs;
                 bytes += m.size();
-                p.queue.pop_front();
+                if (!primary) c->squeue_bytes -= m.size();
+                q.pop_front();
             }
         }
         if (c->out_pending.empty()) return;
@@ -503,6 +543,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
         c->wpos = 0;
         c->batch_msgs = msgs;
         c->batch_bytes = bytes;
+        c->batch_counted = primary;
         c->writing = true;
         c->last_tx = Clock::now();
         WriteSome(c);
@@ -533,7 +574,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
                         Peer& p = GetPeer(c->peer);
                         p.stats.messages_sent += c->batch_msgs;
                         p.stats.bytes_sent += c->batch_bytes;
-                        p.stats.queued_bytes -= c->batch_bytes;
+                        if (c->batch_counted) p.stats.queued_bytes -= c->batch_bytes;
                         c->batch_msgs = c->batch_bytes = 0;
                     }
                     StartWrite(c, ev);
@@ -578,12 +619,27 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
             ArmDelay(p);
             return;
         }
-        p.queue.push_back(std::move(msg));
-        if (p.conn) {
-            Events ev;  // StartWrite emits events only when it closes (nonce exhaustion): none to lose
-            StartWrite(p.conn, ev);
-            if (!ev.empty()) m_deferred.insert(m_deferred.end(), ev.begin(), ev.end());
+        Events ev;  // StartWrite emits events only when it closes (nonce exhaustion): none to lose
+        Enqueue(p, std::move(msg), ev);
+        if (!ev.empty()) m_deferred.insert(m_deferred.end(), ev.begin(), ev.end());
+    }
+
+    // Hands a message (already counted in queued_bytes) to the primary connection's queue and a
+    // copy to each secondary connection of the peer, and starts writing.
+    void Enqueue(Peer& p, Bytes msg, Events& ev) {
+        std::vector<std::shared_ptr<Conn>> extra = p.extra;  // StartWrite may close one
+        for (auto& x : extra) {
+            if (!x->Open()) continue;
+            if (x->squeue_bytes + msg.size() > m_cfg.send_queue_bytes) {
+                ++p.stats.dropped_queue_full;
+                continue;
+            }
+            x->squeue.push_back(msg);
+            x->squeue_bytes += msg.size();
+            StartWrite(x, ev);
         }
+        p.queue.push_back(std::move(msg));
+        if (p.conn) StartWrite(p.conn, ev);
     }
 
     void ArmDelay(Peer& p) {
@@ -601,10 +657,10 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
                 if (peer.delay_gen != gen) return;
                 auto now = Clock::now();
                 while (!peer.delayed.empty() && peer.delayed.begin()->first <= now) {
-                    peer.queue.push_back(std::move(peer.delayed.begin()->second));
+                    Bytes m = std::move(peer.delayed.begin()->second);
                     peer.delayed.erase(peer.delayed.begin());
+                    self->Enqueue(peer, std::move(m), ev);
                 }
-                if (peer.conn) self->StartWrite(peer.conn, ev);
                 self->ArmDelay(peer);
             }
             self->Deliver(ev);
@@ -659,6 +715,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
         m_conns.clear();
         for (auto& [key, p] : m_peers) {
             p.conn.reset();
+            p.extra.clear();
             p.dialing.reset();
             p.delay_timer->cancel();
             p.redial_timer->cancel();
@@ -679,6 +736,8 @@ Transport::Transport(asio::io_context& io, TransportConfig config)
     s.m_self = *self;
     if (s.m_cfg.max_frame_bytes < MIN_FRAME_LEN || s.m_cfg.max_frame_bytes > 0xffffffffu)
         throw std::invalid_argument("transport: max_frame_bytes out of range");
+    if (s.m_cfg.max_connections_per_peer == 0)
+        throw std::invalid_argument("transport: max_connections_per_peer must be at least 1");
     for (const auto& pa : s.m_cfg.peers) {
         if (!IsValidPublicKey(pa.key)) throw std::invalid_argument("transport: invalid peer key " + pa.key.hex());
         if (pa.key == s.m_self) continue;
@@ -769,6 +828,7 @@ TransportStats Transport::Stats() const {
     for (auto& [key, p] : m_impl->m_peers) {
         PeerStats ps = p.stats;
         ps.connected = p.conn != nullptr;
+        ps.connections = p.conn ? 1 + p.extra.size() : 0;
         st.peers[key] = ps;
     }
     return st;

@@ -3,11 +3,13 @@
 // mutually authenticated, encrypted TCP channels (Boost.Asio + libsodium). The wire format, the
 // handshake and the threat model are specified in docs/transport.md; the codec is node/net/wire.h.
 //
-// Connection policy: exactly one connection per peer pair. For a peer listed in
-// TransportConfig::peers, the node with the lexicographically smaller public key dials and the
-// other accepts; an inbound connection from a peer this node is responsible for dialling is
-// refused. Inbound connections are accepted from any key that `is_allowed_peer` accepts; a new
-// authenticated connection from a key replaces an older one (the peer restarted).
+// Connection policy: one connection per peer pair. For a peer listed in TransportConfig::peers,
+// the node with the lexicographically smaller public key dials and the other accepts; an inbound
+// connection from a peer this node is responsible for dialling is refused. Inbound connections are
+// accepted from any key that `is_allowed_peer` accepts. Several authenticated connections with one
+// key (a restarted peer whose old socket is not yet noticed, or two processes holding the same key)
+// are all kept, up to `max_connections_per_peer` (then the oldest is closed): messages from every
+// one of them are delivered, and every message sent to that key is written on each of them.
 //
 // Thread-safety: every public member function may be called from any thread, including from
 // inside a callback. The io_context may be run by one or several threads. Callbacks are never
@@ -66,6 +68,8 @@ struct TransportConfig {
     uint32_t ping_interval_ms = 2000;      // a PING is sent after this long without sending
     uint32_t idle_timeout_ms = 10000;      // the connection closes after this long without receiving
     size_t max_inbound = 64;               // inbound connections (handshaking or established)
+    size_t max_connections_per_peer = 4;   // established connections kept per key (>= 1); 1 = a new
+                                           // connection replaces the old one
     // Which keys may connect (the validator set or registered node list). Called on an io thread
     // with an internal lock held: must be fast and must not call this Transport. Empty = exactly
     // the keys listed in `peers`.
@@ -76,7 +80,8 @@ struct TransportConfig {
 // Counters for one peer. Messages are counted once each; bytes are message (payload) bytes.
 struct PeerStats {
     bool connected = false;
-    uint64_t messages_sent = 0;          // written to the socket
+    size_t connections = 0;              // established connections with this key (> 1: see above)
+    uint64_t messages_sent = 0;          // written to a socket (a copy on each connection counts)
     uint64_t bytes_sent = 0;
     uint64_t messages_received = 0;      // delivered to OnMessage
     uint64_t bytes_received = 0;
@@ -85,7 +90,8 @@ struct PeerStats {
     uint64_t dropped_disconnect = 0;     // being written when the connection broke
     uint64_t connects = 0;               // connections established
     uint64_t disconnects = 0;            // established connections lost
-    size_t queued_bytes = 0;             // now queued, delayed or being written
+    size_t queued_bytes = 0;             // now queued, delayed or being written (the newest
+                                         // connection's queue; copies for older ones not counted)
 };
 
 struct TransportStats {
@@ -135,7 +141,9 @@ public:
     // Send() to every peer connected now (disconnected peers do not get it).
     void Broadcast(const Bytes& msg);
 
-    // Handlers; set them before Start(). Called on an io thread (see the class comment).
+    // Handlers; set them before Start(). Called on an io thread (see the class comment). Connected
+    // fires when a key goes from no established connection to one, disconnected when its last
+    // established connection is lost (extra connections with the same key come and go silently).
     void OnMessage(MessageHandler handler);
     void OnPeerConnected(PeerHandler handler);
     void OnPeerDisconnected(PeerHandler handler);

@@ -205,6 +205,7 @@ struct GenesisDoc {
     std::vector<GenesisValidator> validators;
     std::vector<GenesisAccount> accounts;
     uint64_t payout_ttl_ms = DEFAULT_PAYOUT_TTL_MS;
+    Address platform;  // receives NFT platform fees; zero = none (then fees must be 0)
 };
 enum class GenesisError : uint8_t {
     BAD_CHAIN_ID,

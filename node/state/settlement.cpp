@@ -172,6 +172,11 @@ Bytes NextAuctionId() { return Key("m/next_auction_id"); }
 Bytes ContractInstance(const Address& contract) { return Key("ci/", contract.view()); }
 Bytes ContractStorage(const Address& contract, ByteView key) { return Key("cs/", Cat(contract.view(), key)); }
 Bytes SharesVersion(uint64_t work) { return Key("wsv/", BigEndian(work)); }
+Bytes NftCollection(uint64_t work) { return Key("nc/", BigEndian(work)); }
+Bytes Nft(uint64_t token) { return Key("nt/", BigEndian(token)); }
+Bytes NftHoldings(const Address& owner, uint64_t work) { return Key("nh/", Cat(owner.view(), BigEndian(work))); }
+Bytes NextTokenId() { return Key("m/next_token_id"); }
+Bytes Platform() { return Key("m/platform"); }
 }  // namespace keys
 
 // ---------------------------------------------------------------- typed reads
@@ -203,6 +208,18 @@ std::optional<Supply> LoadSupply(const StateReader& s, std::string_view currency
 }
 bool IsContract(const StateReader& s, const Address& a) { return s.Get(keys::ContractInstance(a)).has_value(); }
 uint64_t LoadSharesVersion(const StateReader& s, uint64_t work) { return LoadCounter(s, keys::SharesVersion(work)); }
+std::optional<NftCollection> LoadCollection(const StateReader& s, uint64_t work) {
+    return LoadRecord<NftCollection>(s, keys::NftCollection(work));
+}
+std::optional<Nft> LoadNft(const StateReader& s, uint64_t token) { return LoadRecord<Nft>(s, keys::Nft(token)); }
+uint64_t LoadNftHoldings(const StateReader& s, const Address& owner, uint64_t work) {
+    return LoadCounter(s, keys::NftHoldings(owner, work));
+}
+std::optional<Address> LoadPlatform(const StateReader& s) {
+    auto raw = s.Get(keys::Platform());
+    if (!raw || raw->size() != 32) return std::nullopt;
+    return Address::FromView(*raw);
+}
 
 namespace {
 
@@ -250,6 +267,14 @@ LicenceAnswer CheckLicence(const StateReader& s, uint64_t work, const Address& l
         a.allowed = true;
         a.licence = std::move(*l);
         return a;
+    }
+    if (right == RIGHT_VIEW && LoadNftHoldings(s, licensee, work) > 0) {
+        auto col = LoadCollection(s, work);
+        if (col && col->viewing_right) {
+            a.allowed = true;
+            a.via_nft = true;
+            return a;
+        }
     }
     a.reason = any_for_licensee ? "no licence of work " + Dec(work) + " held by this licensee covers that territory, right and time"
                                 : "the licensee holds no active licence of work " + Dec(work);
@@ -346,7 +371,7 @@ vm::HostStatus LedgerHost::Transfer(const vm::CallContext& ctx, const Address& f
 
 vm::HostStatus LedgerHost::Invoke(const vm::CallContext& ctx, vm::HostFn fn, ByteView args, Bytes& out) {
     switch (static_cast<uint8_t>(fn)) {
-        case 5: {  // ACCOUNT_INFO
+        case static_cast<uint8_t>(vm::HostFn::ACCOUNT_INFO): {
             if (args.size() != 32) return vm::HostStatus::BAD_ARGS;
             Account a = LoadAccount(m_o, Address::FromView(args));
             out.clear();
@@ -370,7 +395,7 @@ vm::HostStatus LedgerHost::Invoke(const vm::CallContext& ctx, vm::HostFn fn, Byt
             return vm::HostStatus::OK;
         }
         case static_cast<uint8_t>(vm::HostFn::LICENCE_ISSUE):
-        case 6: {  // LICENCE_RELEASE
+        case static_cast<uint8_t>(vm::HostFn::LICENCE_RELEASE): {
             // Only an auction instance may issue or release, and only the licence reserved for it.
             auto raw = m_o.Get(keys::AuctionByContract(ctx.self));
             if (!raw) return vm::HostStatus::REFUSED;
@@ -397,7 +422,16 @@ vm::HostStatus LedgerHost::Invoke(const vm::CallContext& ctx, vm::HostFn fn, Byt
             m_events.push_back(EvLicence{l->id, l->work, l->licensee, l->status});
             return vm::HostStatus::OK;
         }
-        default: return vm::HostStatus::NOT_FOUND;
+        case static_cast<uint8_t>(vm::HostFn::NFT_OWNER): {
+            if (args.size() != 8) return vm::HostStatus::BAD_ARGS;
+            uint64_t id = 0;
+            for (size_t i = 0; i < 8; ++i) id |= static_cast<uint64_t>(args[i]) << (8 * i);
+            auto n = LoadNft(m_o, id);
+            if (!n || n->burned) return vm::HostStatus::NOT_FOUND;
+            out.assign(n->owner.view().begin(), n->owner.view().end());
+            return vm::HostStatus::OK;
+        }
+        default: return vm::HostStatus::NOT_FOUND;  // NFT_TRANSFER by contracts is not offered yet
     }
 }
 
@@ -579,6 +613,17 @@ Status<Rejection> CheckSettlementStateless(const Transaction& tx) {
                 if (b.terms.fee_amount != 0 || b.terms.revocable)
                     return Rej(Reject::INVALID_FIELD, "an auctioned licence has no fee and is irrevocable");
                 return CheckTerms(b.terms);
+            } else if constexpr (std::is_same_v<T, NftMintTx>) {
+                if (b.editions == 0 || b.editions > MAX_EDITIONS)
+                    return Rej(Reject::INVALID_FIELD, "editions must be 1.." + std::to_string(MAX_EDITIONS));
+                if (static_cast<uint32_t>(b.royalty_bps) + b.fee_bps > BPS_TOTAL)
+                    return Rej(Reject::INVALID_FIELD, "royalty and fee exceed 10000 bps together");
+            } else if constexpr (std::is_same_v<T, NftTransferTx>) {
+                if (!IsValidPublicKey(b.to)) return Rej(Reject::INVALID_FIELD, "'to' is not a valid address");
+            } else if constexpr (std::is_same_v<T, NftListTx>) {
+                if (auto st = CheckMoney(b.currency, b.price); !st) return st;
+            } else if constexpr (std::is_same_v<T, NftBuyTx>) {
+                if (b.max_price <= 0 || b.max_price > MAX_AMOUNT) return Rej(Reject::INVALID_FIELD, "max_price out of range");
             } else if constexpr (std::is_same_v<T, ContractCallTx>) {
                 if (b.gas == 0 || b.gas > MAX_TX_GAS) return Rej(Reject::INVALID_FIELD, "gas must be 1.." + std::to_string(MAX_TX_GAS));
                 if (b.input.size() > vm::MAX_ABI_BYTES + 4) return Rej(Reject::INVALID_FIELD, "input too long");
@@ -651,6 +696,27 @@ Status<Rejection> CheckSettlementAgainstState(const StateReader& s, const Transa
                     auto c = std::find_if(b.consents.begin(), b.consents.end(), [&](const Consent& x) { return x.owner == owner.owner; });
                     if (c == b.consents.end() || !VerifySchnorr(owner.owner, digest, c->signature))
                         return Rej(Reject::MISSING_PERMISSION, "missing permission: owner " + owner.owner.hex() + " has not consented (valid signature required)");
+                }
+            } else if constexpr (std::is_same_v<T, NftMintTx>) {
+                auto w = LoadWork(s, b.work);
+                if (!w) return Rej(Reject::NOT_FOUND, "no work " + Dec(b.work));
+                if (!IsOwner(*w, tx.sender)) return Rej(Reject::MISSING_PERMISSION, "missing permission: only an owner of work " + Dec(b.work) + " may mint its editions");
+                if (auto col = LoadCollection(s, b.work))
+                    return Rej(Reject::INVALID_FIELD, "work " + Dec(b.work) + " already has its collection of " + std::to_string(col->cap) +
+                                                          " editions; the cap is reached and no edition is minted beyond it");
+                if (b.fee_bps > 0 && !LoadPlatform(s)) return Rej(Reject::INVALID_FIELD, "this chain has no platform account; fee_bps must be 0");
+            } else if constexpr (std::is_same_v<T, NftTransferTx> || std::is_same_v<T, NftListTx> ||
+                                 std::is_same_v<T, NftDelistTx> || std::is_same_v<T, NftBurnTx> || std::is_same_v<T, NftBuyTx>) {
+                auto n = LoadNft(s, b.token);
+                if (!n || n->burned) return Rej(Reject::NOT_FOUND, "no token " + Dec(b.token));
+                if constexpr (std::is_same_v<T, NftBuyTx>) {
+                    if (!n->listed) return Rej(Reject::INVALID_FIELD, "token " + Dec(b.token) + " is not for sale");
+                    if (n->owner == tx.sender) return Rej(Reject::INVALID_FIELD, "the owner cannot buy its own token");
+                    if (n->price > b.max_price) return Rej(Reject::INVALID_FIELD, "token " + Dec(b.token) + " costs more than max_price");
+                } else {
+                    if (n->owner != tx.sender) return Rej(Reject::MISSING_PERMISSION, "missing permission: only the holder of token " + Dec(b.token) + " may do that");
+                    if constexpr (std::is_same_v<T, NftDelistTx>)
+                        if (!n->listed) return Rej(Reject::INVALID_FIELD, "token " + Dec(b.token) + " is not listed");
                 }
             } else if constexpr (std::is_same_v<T, ContractCallTx>) {
                 if (!IsContract(s, b.contract)) return Rej(Reject::NOT_FOUND, "no contract at " + b.contract.hex());
@@ -856,6 +922,23 @@ Exec NewLicence(X& x, uint64_t work, const Address& licensee, const LicenceTerms
     return Ok{};
 }
 
+// Moves a token to `to` (zero = burn), delisting it and keeping the holdings counts.
+void MoveNft(X& x, Nft& n, const Address& to) {
+    uint64_t held = LoadNftHoldings(x.o, n.owner, n.work);
+    if (held <= 1) x.o.Delete(keys::NftHoldings(n.owner, n.work));
+    else x.o.Put(keys::NftHoldings(n.owner, n.work), U64Bytes(held - 1));
+    n.listed = false;
+    n.currency.clear();
+    n.price = 0;
+    if (to.IsZero()) {
+        n.burned = true;
+    } else {
+        n.owner = to;
+        x.o.Put(keys::NftHoldings(to, n.work), U64Bytes(LoadNftHoldings(x.o, to, n.work) + 1));
+    }
+    x.o.Put(keys::Nft(n.id), EncodeFields(n));
+}
+
 Exec ExecBodyImpl(X& x) {
     const Transaction& tx = x.tx;
     return std::visit(
@@ -986,6 +1069,72 @@ Exec ExecBodyImpl(X& x) {
                 if (!r.ok()) return CallFailure(r, a.contract);
                 x.events.push_back(EvAuctionCreated{a.id, b.work, a.contract, a.licence});
                 return Ok{};
+            } else if constexpr (std::is_same_v<T, NftMintTx>) {
+                if (LoadCollection(x.o, b.work)) return TxFail("collection_exists", "the collection already exists");
+                NftCollection col{b.work, b.editions, b.royalty_bps, b.fee_bps, b.viewing_right, 0, tx.sender};
+                uint64_t next = LoadCounter(x.o, keys::NextTokenId());
+                col.first_token = next == 0 ? 1 : next;
+                x.o.Put(keys::NextTokenId(), U64Bytes(col.first_token + b.editions));
+                x.o.Put(keys::NftCollection(b.work), EncodeFields(col));
+                for (uint32_t e = 1; e <= b.editions; ++e) {
+                    Nft n{col.first_token + e - 1, b.work, e, tx.sender, false, "", 0, false};
+                    x.o.Put(keys::Nft(n.id), EncodeFields(n));
+                }
+                x.o.Put(keys::NftHoldings(tx.sender, b.work), U64Bytes(LoadNftHoldings(x.o, tx.sender, b.work) + b.editions));
+                x.events.push_back(EvNft{col.first_token, b.work, NftAction::MINTED, Address{}, tx.sender, "", b.editions, 0, 0});
+                return Ok{};
+            } else if constexpr (std::is_same_v<T, NftTransferTx> || std::is_same_v<T, NftBurnTx>) {
+                auto n = LoadNft(x.o, b.token).value();
+                Address to;
+                if constexpr (std::is_same_v<T, NftTransferTx>) to = b.to;
+                MoveNft(x, n, to);
+                x.events.push_back(EvNft{n.id, n.work, std::is_same_v<T, NftBurnTx> ? NftAction::BURNED : NftAction::TRANSFERRED,
+                                         tx.sender, to, "", 0, 0, 0});
+                return Ok{};
+            } else if constexpr (std::is_same_v<T, NftListTx>) {
+                auto n = LoadNft(x.o, b.token).value();
+                n.listed = true;
+                n.currency = b.currency;
+                n.price = b.price;
+                x.o.Put(keys::Nft(n.id), EncodeFields(n));
+                x.events.push_back(EvNft{n.id, n.work, NftAction::LISTED, tx.sender, Address{}, b.currency, b.price, 0, 0});
+                return Ok{};
+            } else if constexpr (std::is_same_v<T, NftDelistTx>) {
+                auto n = LoadNft(x.o, b.token).value();
+                n.listed = false;
+                n.currency.clear();
+                n.price = 0;
+                x.o.Put(keys::Nft(n.id), EncodeFields(n));
+                x.events.push_back(EvNft{n.id, n.work, NftAction::DELISTED, tx.sender, Address{}, "", 0, 0, 0});
+                return Ok{};
+            } else if constexpr (std::is_same_v<T, NftBuyTx>) {
+                auto n = LoadNft(x.o, b.token).value();
+                auto col = LoadCollection(x.o, n.work).value();
+                // Exact: royalty and fee rounded down, the seller gets the rest.
+                int64_t royalty = *MulDivFloor(n.price, col.royalty_bps, BPS_TOTAL);
+                int64_t fee = *MulDivFloor(n.price, col.fee_bps, BPS_TOTAL);
+                int64_t seller = n.price - royalty - fee;
+                if (LoadBalance(x.o, tx.sender, n.currency) < n.price)
+                    return TxFail("insufficient_funds", "the buyer's balance is below the price");
+                Address from = n.owner;
+                if (royalty > 0)
+                    if (auto e = PayWork(x, tx.sender, n.work, n.currency, royalty, IncomeType::NFT_SALE,
+                                         PackCountry(LoadAccount(x.o, tx.sender).residency), "token " + Dec(n.id));
+                        !e)
+                        return e;
+                if (fee > 0) {
+                    if (auto e = Debit(x, tx.sender, n.currency, fee); !e) return e;
+                    if (auto e = Credit(x, *LoadPlatform(x.o), n.currency, fee); !e) return e;
+                }
+                if (seller > 0) {
+                    if (auto e = Debit(x, tx.sender, n.currency, seller); !e) return e;
+                    if (auto e = Credit(x, from, n.currency, seller); !e) return e;
+                }
+                std::string cur = n.currency;
+                int64_t price = n.price;
+                MoveNft(x, n, tx.sender);
+                x.events.push_back(EvNft{n.id, n.work, NftAction::SOLD, from, tx.sender, cur, price, royalty, fee});
+                return Ok{};
             } else if constexpr (std::is_same_v<T, ContractCallTx>) {
                 auto r = Call(x, tx.sender, b.contract, b.input, static_cast<int64_t>(b.gas));
                 if (!r) return Fail(r.error());
@@ -1048,6 +1197,7 @@ bool GenesisSettlement(Overlay& o, const GenesisDoc& doc) {
         o.Put(keys::Template(StandardCodeHash(c)), StandardCode(c));
     }
     o.Put(keys::PayoutTtl(), U64Bytes(doc.payout_ttl_ms ? doc.payout_ttl_ms : DEFAULT_PAYOUT_TTL_MS));
+    if (!doc.platform.IsZero()) o.Put(keys::Platform(), Bytes(doc.platform.view().begin(), doc.platform.view().end()));
     std::map<std::string, int64_t> totals;
     for (const GenesisAccount& a : doc.accounts) {
         for (const auto& [cur, amount] : a.balances) {

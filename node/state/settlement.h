@@ -51,6 +51,11 @@ Bytes NextAuctionId();
 Bytes ContractInstance(const Address& contract);
 Bytes ContractStorage(const Address& contract, ByteView key);
 Bytes SharesVersion(uint64_t work);
+Bytes NftCollection(uint64_t work);
+Bytes Nft(uint64_t token);
+Bytes NftHoldings(const Address& owner, uint64_t work);
+Bytes NextTokenId();
+Bytes Platform();
 }  // namespace keys
 
 // ---- typed reads ----
@@ -64,11 +69,16 @@ std::optional<Auction> LoadAuction(const StateReader& s, uint64_t id);
 std::optional<Supply> LoadSupply(const StateReader& s, std::string_view currency);
 bool IsContract(const StateReader& s, const Address& a);
 uint64_t LoadSharesVersion(const StateReader& s, uint64_t work);
+std::optional<NftCollection> LoadCollection(const StateReader& s, uint64_t work);
+std::optional<Nft> LoadNft(const StateReader& s, uint64_t token);
+uint64_t LoadNftHoldings(const StateReader& s, const Address& owner, uint64_t work);
+std::optional<Address> LoadPlatform(const StateReader& s);
 
 // ---- queries ----
 struct LicenceAnswer {
     bool allowed = false;
     std::optional<Licence> licence;  // the licence that allows it
+    bool via_nft = false;            // allowed because the licensee holds an edition with a viewing right
     std::string reason;              // why not, when denied
 };
 // May `licensee` exercise `right` (one Right bit) of `work` in `territory` at `at_ms`?

@@ -252,7 +252,9 @@ const char* TxKindName(TxKind k) {
         "propose",        "approve",        "register_work",  "deposit",        "set_payout_prefs",
         "withdraw",       "payout_confirm", "payout_fail",    "payout_expire",  "set_kyc",
         "post_fx_rate",   "grant_licence",  "accept_licence", "revoke_licence", "report_revenue",
-        "report_pool",    "transfer_shares", "create_auction", "contract_call", "transfer"};
+        "report_pool",    "transfer_shares", "create_auction", "contract_call", "transfer",
+        "nft_mint",       "nft_transfer",   "nft_list",       "nft_delist",     "nft_buy",
+        "nft_burn"};
     static_assert(std::size(NAMES) == TX_KIND_MAX);
     auto i = static_cast<size_t>(k);
     return i >= 1 && i <= TX_KIND_MAX ? NAMES[i - 1] : "unknown";
@@ -263,7 +265,7 @@ const char* EventName(const Event& e) {
         "work_registered", "proposal_created", "proposal_approved", "proposal_executed", "role_granted",
         "role_revoked",    "threshold_set",    "template_deployed", "deposit",           "payout",
         "account_updated", "fx_rate",          "licence",           "revenue",           "shares_transferred",
-        "auction_created", "contract_event",   "transfer"};
+        "auction_created", "contract_event",   "transfer",          "nft"};
     static_assert(std::size(NAMES) == std::variant_size_v<Event>);
     return NAMES[e.index()];
 }
@@ -276,6 +278,12 @@ const char* PayoutStatusName(PayoutStatus s) {
         case PayoutStatus::EXPIRED: return "expired";
     }
     return "unknown";
+}
+
+const char* NftActionName(NftAction a) {
+    static constexpr const char* NAMES[] = {"minted", "transferred", "listed", "delisted", "sold", "burned"};
+    auto i = static_cast<size_t>(a);
+    return i < std::size(NAMES) ? NAMES[i] : "unknown";
 }
 
 const char* LicenceStatusName(LicenceStatus s) {

@@ -164,8 +164,14 @@ enum class TxKind : uint8_t {
     CREATE_AUCTION = 18,
     CONTRACT_CALL = 19,
     TRANSFER = 20,
+    NFT_MINT = 21,
+    NFT_TRANSFER = 22,
+    NFT_LIST = 23,
+    NFT_DELIST = 24,
+    NFT_BUY = 25,
+    NFT_BURN = 26,
 };
-inline constexpr uint8_t TX_KIND_MAX = 20;
+inline constexpr uint8_t TX_KIND_MAX = 26;
 
 struct ProposeTx {
     GovAction action;
@@ -371,10 +377,56 @@ struct ContractCallTx {
 };
 inline constexpr uint64_t MAX_TX_GAS = 20'000'000;
 
+// ---- NFTs (docs/settlement.md, "NFTs") ----
+inline constexpr uint32_t MAX_EDITIONS = 10000;
+// Creates the work's collection and mints its `editions` to the sender (an owner); the cap is
+// `editions`: no edition is ever minted beyond it.
+struct NftMintTx {
+    uint64_t work = 0;
+    uint32_t editions = 0;
+    uint16_t royalty_bps = 0;  // of every sale, through the work's revenue split
+    uint16_t fee_bps = 0;      // platform fee of every sale
+    bool viewing_right = true; // holders may view the work (licence_check right "view")
+    bool operator==(const NftMintTx&) const = default;
+    FOLIO_FIELDS(work, editions, royalty_bps, fee_bps, viewing_right)
+};
+struct NftTransferTx {
+    uint64_t token = 0;
+    Address to;
+    bool operator==(const NftTransferTx&) const = default;
+    FOLIO_FIELDS(token, to)
+};
+struct NftListTx {
+    uint64_t token = 0;
+    std::string currency;
+    int64_t price = 0;
+    bool operator==(const NftListTx&) const = default;
+    FOLIO_FIELDS(token, currency, price)
+};
+struct NftDelistTx {
+    uint64_t token = 0;
+    bool operator==(const NftDelistTx&) const = default;
+    FOLIO_FIELDS(token)
+};
+// Buys a listed token at its listed price; `max_price` (in the listing's currency) protects the
+// buyer against a price raised after it looked.
+struct NftBuyTx {
+    uint64_t token = 0;
+    int64_t max_price = 0;
+    bool operator==(const NftBuyTx&) const = default;
+    FOLIO_FIELDS(token, max_price)
+};
+struct NftBurnTx {
+    uint64_t token = 0;
+    bool operator==(const NftBurnTx&) const = default;
+    FOLIO_FIELDS(token)
+};
+
 using TxBody = std::variant<ProposeTx, ApproveTx, RegisterWorkTx, DepositTx, SetPayoutPrefsTx, WithdrawTx,
                             PayoutConfirmTx, PayoutFailTx, PayoutExpireTx, SetKycTx, PostFxRateTx, GrantLicenceTx,
                             AcceptLicenceTx, RevokeLicenceTx, ReportRevenueTx, ReportPoolTx, TransferSharesTx,
-                            CreateAuctionTx, ContractCallTx, TransferTx>;
+                            CreateAuctionTx, ContractCallTx, TransferTx, NftMintTx, NftTransferTx, NftListTx,
+                            NftDelistTx, NftBuyTx, NftBurnTx>;
 TxKind KindOf(const TxBody& b);
 const char* TxKindName(TxKind k);
 
@@ -506,10 +558,24 @@ struct EvTransfer {
     bool operator==(const EvTransfer&) const = default;
     FOLIO_FIELDS(from, to, currency, amount)
 };
+enum class NftAction : uint8_t { MINTED = 0, TRANSFERRED = 1, LISTED = 2, DELISTED = 3, SOLD = 4, BURNED = 5 };
+const char* NftActionName(NftAction a);
+struct EvNft {
+    uint64_t token = 0;
+    uint64_t work = 0;
+    NftAction action = NftAction::MINTED;
+    Address from, to;
+    std::string currency;
+    int64_t amount = 0;   // price (listed, sold)
+    int64_t royalty = 0;  // sold: to the work's split
+    int64_t fee = 0;      // sold: to the platform
+    bool operator==(const EvNft&) const = default;
+    FOLIO_FIELDS(token, work, action, from, to, currency, amount, royalty, fee)
+};
 using Event = std::variant<EvWorkRegistered, EvProposalCreated, EvProposalApproved, EvProposalExecuted, EvRoleGranted,
                            EvRoleRevoked, EvThresholdSet, EvTemplateDeployed, EvDeposit, EvPayout, EvAccountUpdated,
                            EvFxRate, EvLicence, EvRevenue, EvSharesTransferred, EvAuctionCreated, EvContract,
-                           EvTransfer>;
+                           EvTransfer, EvNft>;
 const char* EventName(const Event& e);
 
 struct Receipt {
@@ -593,6 +659,28 @@ struct Supply {  // per currency: what entered and left the ledger
     int64_t paid_out = 0;  // confirmed payouts
     bool operator==(const Supply&) const = default;
     FOLIO_FIELDS(deposited, paid_out)
+};
+struct NftCollection {
+    uint64_t work = 0;
+    uint32_t cap = 0;
+    uint16_t royalty_bps = 0, fee_bps = 0;
+    bool viewing_right = true;
+    uint64_t first_token = 0;  // tokens first_token .. first_token + cap - 1, edition = index + 1
+    Address creator;
+    bool operator==(const NftCollection&) const = default;
+    FOLIO_FIELDS(work, cap, royalty_bps, fee_bps, viewing_right, first_token, creator)
+};
+struct Nft {
+    uint64_t id = 0;
+    uint64_t work = 0;
+    uint32_t edition = 0;
+    Address owner;
+    bool listed = false;
+    std::string currency;
+    int64_t price = 0;
+    bool burned = false;
+    bool operator==(const Nft&) const = default;
+    FOLIO_FIELDS(id, work, edition, owner, listed, currency, price, burned)
 };
 struct Auction {
     uint64_t id = 0;

@@ -477,3 +477,52 @@ TEST_CASE("conservation holds after random sequences of deposits, reports, withd
         CHECK_FALSE(root.IsZero());
     }
 }
+
+TEST_CASE("NFT editions: capped mint, list and buy with exact royalty and fee, viewing right, transfer, burn") {
+    GenesisDoc g = Genesis();
+    g.platform = AddrFor("platform");
+    Chain c;
+    c.state = MapState{};
+    c.state.Apply(BuildGenesisState(g).value());
+    uint64_t work = c.RegisterWork("art", {{"alice", 6000}, {"bob", 4000}});
+    CHECK(c.Code("dan", NftMintTx{work, 3, 1000, 250, true}) == "missing_permission");
+    CHECK(c.Code("alice", NftMintTx{work, 0, 1000, 250, true}) == "invalid_field");
+    CHECK(c.Code("alice", NftMintTx{work, 3, 9000, 1001, true}) == "invalid_field");
+    c.Ok("alice", NftMintTx{work, 3, 1000, 250, true});
+    auto col = LoadCollection(c.state, work).value();
+    CHECK(col.cap == 3);
+    CHECK(LoadNftHoldings(c.state, AddrFor("alice"), work) == 3);
+    // The cap is reached: no further mint, ever.
+    std::string before = c.state.Dump();
+    CHECK(c.Code("alice", NftMintTx{work, 1, 1000, 250, true}) == "invalid_field");
+    CHECK(c.state.Dump() == before);
+
+    uint64_t t1 = col.first_token;
+    CHECK(c.Code("bob", NftListTx{t1, "BRL", 100}) == "missing_permission");
+    c.Ok("alice", NftListTx{t1, "BRL", 100003});
+    CHECK(c.Code("dan", NftBuyTx{t1, 100002}) == "invalid_field");  // price above the buyer's limit
+    c.Ok("dan", NftBuyTx{t1, 100003});
+    // 1000.03 BRL: royalty 10% = 10000 (floor of 10000.3) through the split (60/40), fee 2.5% = 2500
+    // (floor of 2500.075), seller 87503.
+    CHECK(c.Bal("dan", "BRL") == 10'000'000 - 100003);
+    CHECK(c.Bal("platform", "BRL") == 2500);
+    CHECK(c.Bal("alice", "BRL") == 87503 + 6000);
+    CHECK(c.Bal("bob", "BRL") == 4000);
+    CHECK(LoadNft(c.state, t1)->owner == AddrFor("dan"));
+    CHECK_FALSE(LoadNft(c.state, t1)->listed);
+    CHECK(c.Code("eve", NftBuyTx{t1, 100003}) == "invalid_field");  // no longer for sale
+    CHECK(c.Conservation() == "ok");
+
+    auto view = [&](const char* who) { return CheckLicence(c.state, work, AddrFor(who), "JP", RIGHT_VIEW, c.time); };
+    CHECK(view("dan").allowed);
+    CHECK(view("dan").via_nft);
+    CHECK_FALSE(view("eve").allowed);
+    CHECK_FALSE(CheckLicence(c.state, work, AddrFor("dan"), "JP", RIGHT_STREAM, c.time).allowed);
+    c.Ok("dan", NftTransferTx{t1, AddrFor("eve")});
+    CHECK_FALSE(view("dan").allowed);
+    CHECK(view("eve").allowed);
+    c.Ok("eve", NftBurnTx{t1});
+    CHECK_FALSE(view("eve").allowed);
+    CHECK(c.Code("eve", NftTransferTx{t1, AddrFor("dan")}) == "not_found");
+    CHECK(c.Code("alice", NftDelistTx{t1 + 1}) == "invalid_field");
+}
