@@ -17,41 +17,6 @@ static uint64_t NowMs() {
                                      .count());
 }
 
-Hash256 CommitMessage(const std::string& chain_id, uint64_t height, const Hash256& block_hash) {
-    Writer w;
-    w.Raw(AsBytes(chain_id));
-    w.U8(0);
-    w.U64(height);
-    w.Fixed(block_hash);
-    return TaggedHash("folio/commit", w.bytes());
-}
-
-Bytes EncodeCommitCert(const CommitCert& c) {
-    Writer w;
-    w.U8(1);  // kind 1: a list of validator signatures over CommitMessage
-    w.Varint(c.signatures.size());
-    for (const auto& [pk, sig] : c.signatures) {
-        w.Fixed(pk);
-        w.Fixed(sig);
-    }
-    return w.Take();
-}
-
-Result<CommitCert, DecodeError> DecodeCommitCert(ByteView b) {
-    Reader r(b);
-    CommitCert c;
-    if (r.U8() != 1) r.Fail(DecodeError::BAD_VALUE);
-    size_t n = r.Length(1024);
-    for (size_t i = 0; i < n && r.ok(); ++i) {
-        PublicKey pk = r.Fixed<32>();
-        Signature sig = r.Fixed<64>();
-        if (!c.signatures.empty() && !(c.signatures.back().first < pk)) r.Fail(DecodeError::NON_CANONICAL);
-        c.signatures.emplace_back(pk, sig);
-    }
-    if (!r.Finish()) return Fail(r.error());
-    return c;
-}
-
 Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
     std::unique_ptr<Node> node(new Node(std::move(cfg)));
     node->m_params.chain_id = node->m_cfg.genesis.chain_id;

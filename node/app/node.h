@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <node/app/mempool.h>
+#include <node/state/certificate.h>
 #include <node/state/ledger.h>
 #include <node/storage/chain_store.h>
 
@@ -34,14 +35,11 @@ struct BuiltBlock {
     Hash256 hash;
 };
 
-// The commit certificate of a block: signatures of validators over CommitMessage (docs/formats.md).
-struct CommitCert {
-    std::vector<std::pair<PublicKey, Signature>> signatures;  // sorted by key
-};
-Bytes EncodeCommitCert(const CommitCert& c);
-Result<CommitCert, DecodeError> DecodeCommitCert(ByteView b);
-// What a validator signs to commit a block: TaggedHash("folio/commit", chain_id || 0x00 || height u64 LE || block hash).
-Hash256 CommitMessage(const std::string& chain_id, uint64_t height, const Hash256& block_hash);
+// Commit certificates (node/state/certificate.h, docs/formats.md).
+using state::CommitCert;
+using state::CommitMessage;
+using state::DecodeCommitCert;
+using state::EncodeCommitCert;
 
 struct AdmitError {
     state::Reject code;

@@ -7,6 +7,7 @@
 #include <node/app/json_render.h>
 #include <node/app/rpc_params.h>
 #include <node/core/amount.h>
+#include <node/core/smt.h>
 #include <node/state/settlement.h>
 #include <node/state/territory.h>
 #include <vm/abi.h>
@@ -377,6 +378,48 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
                 if (auto n = state::LoadNft(node.store(), t)) tokens.push_back(NftJson(*n));
             out["tokens"] = tokens;
             return out;
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "work_certificate",
+        [&node](const json& params, CallContext&) {
+            uint64_t id = UintParam(params, "id");
+            if (!state::LoadWork(node.store(), id)) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work " + std::to_string(id));
+            // The newest block with a commit certificate (in BFT mode certificates follow
+            // execution by a few blocks).
+            uint64_t h = node.Head().height;
+            std::optional<Bytes> cert;
+            for (uint64_t back = 0; back < 64 && back <= h; ++back)
+                if ((cert = node.store().GetCommitCert(h - back))) {
+                    h -= back;
+                    break;
+                }
+            if (!cert) throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "no recent block has a commit certificate yet; retry");
+            auto block = node.store().GetBlock(h);
+            if (!block) throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "block " + std::to_string(h) + " is not stored");
+            Bytes key = state::keys::Work(id);
+            auto proof = SmtProve(node.store(), block->header.state_root, Sha256Of(key));
+            if (!proof) throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "state proof unavailable at height " + std::to_string(h));
+            // The record as of that height: the proof's leaf must match it (works change only by
+            // transfer_shares; a newer record would not verify against this root).
+            auto raw = node.store().Get(key);
+            if (!raw || !proof->leaf || proof->leaf->value_hash != Sha256Of(*raw))
+                throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "the work changed after the last certified block; retry");
+            auto w = state::LoadWork(node.store(), id);
+            json validators = json::array();
+            for (const auto& v : node.genesis().validators) validators.push_back(v.key.hex());
+            return json{{"format", "folio-work-certificate/1"},
+                        {"chain_id", node.chain_id()},
+                        {"genesis_hash", node.genesis_hash().hex()},
+                        {"work", WorkJson(*w)},
+                        {"height", h},
+                        {"work_record", ToHex(*raw)},
+                        {"proof", ToHex(EncodeSmtProof(*proof))},
+                        {"header", ToHex(state::EncodeHeader(block->header))},
+                        {"commit", ToHex(*cert)},
+                        {"genesis_validators", validators},
+                        {"validator_handoffs", json::array()}};
         },
         Access::PUBLIC);
 
