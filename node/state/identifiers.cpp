@@ -38,7 +38,7 @@ std::string_view Describe(char p) {
 }
 
 std::string Show(char c) {
-    if (c >= 0x21 && c <= 0x7e) return std::string("'") + c + "'";
+    if (c >= 0x20 && c <= 0x7e) return std::string("'") + c + "'";
     static constexpr char HEX[] = "0123456789ABCDEF";
     auto u = static_cast<unsigned char>(c);
     return std::string("byte 0x") + HEX[u >> 4] + HEX[u & 15];

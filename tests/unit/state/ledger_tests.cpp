@@ -229,3 +229,22 @@ TEST_CASE("contract templates: validated at deployment, stored by code hash") {
     CHECK(Outcome(c.One(MakeTx("gov1", 1, ProposeTx{DeployTemplate{code}}))) == "template_exists");
     CHECK(Outcome(c.One(MakeTx("gov1", 2, ProposeTx{GrantRole{AddrFor("x"), Role::AUDITOR}}))) == "ok");
 }
+
+TEST_CASE("register_work validates industry identifiers by their own rules") {
+    Chain c;
+    auto with_ids = [](const char* content, IndustryIds ids) {
+        auto w = test::Work(content, {{"alice", 10000}});
+        w.ids = std::move(ids);
+        return w;
+    };
+    auto code = [&](const Transaction& tx) {
+        auto r = c.Block({tx});
+        return r ? std::string("accepted") : r.error();
+    };
+    CHECK(code(MakeTx("alice", 0, with_ids("a", {"US-PR3-73-00012", "T-034.524.680-1", "", "10.5240/1C80-DD87-F0C8-5488-60C2-5"}))) == "accepted");
+    CHECK(code(MakeTx("alice", 1, with_ids("b", {"", "T-034.524.680-2", "", ""}))) == "invalid_field@0");
+    CHECK(code(MakeTx("alice", 1, with_ids("b", {"", "", "", "10.5240/1C80-DD87-F0C8-5488-60C2-6"}))) == "invalid_field@0");
+    CHECK(code(MakeTx("alice", 1, with_ids("b", {"", "", "0000-0000-D07A-0090-R-0000-0000-X", ""}))) == "invalid_field@0");
+    CHECK(code(MakeTx("alice", 1, with_ids("b", {"USPR3730001", "", "", ""}))) == "invalid_field@0");
+    CHECK(code(MakeTx("alice", 1, with_ids("b", {"", "", "0000-0000-D07A-0090-Q-0000-0000-X", ""}))) == "accepted");
+}
