@@ -15,6 +15,7 @@
 #include <node/app/json_render.h>
 #include <node/app/node.h>
 #include <node/app/rpc_methods.h>
+#include <node/app/settlement_stream.h>
 #include <node/rpc/server.h>
 
 namespace po = boost::program_options;
@@ -149,6 +150,9 @@ int main(int argc, char** argv) {
         rpc::RpcServer server(rcfg);
         app::RegisterLedgerMethods(server, n);
         app::RegisterSettlementMethods(server, n);
+        app::SettlementStream stream(n);
+        stream.Register(server);
+        n.OnCommit([&stream](uint64_t) { stream.Wake(); });
         server.Start();
 
         std::unique_ptr<app::ConsensusEngine> engine_ptr;
@@ -174,6 +178,7 @@ int main(int argc, char** argv) {
         std::signal(SIGTERM, OnSignal);
         while (!g_stop && engine.Healthy()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         engine.Stop();
+        stream.Stop();
         server.Stop();
         if (!engine.Healthy()) {
             std::fprintf(stderr, "foliod: stopped after a fatal local error\n");

@@ -193,7 +193,38 @@ bool Node::StoreCommitCert(uint64_t height, const CommitCert& cert) {
     return true;
 }
 
+std::string SettlementEventKey(uint64_t seq) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "sev/%020llu", static_cast<unsigned long long>(seq));
+    return buf;
+}
+
+uint64_t Node::NextSettlementSeq() const {
+    auto raw = m_store->GetMeta("sev/next");
+    if (!raw || raw->size() != 8) return 1;
+    Reader r(*raw);
+    return r.U64();
+}
+
+std::optional<state::SettlementEvent> Node::SettlementEventAt(uint64_t seq) const {
+    auto raw = m_store->GetMeta(SettlementEventKey(seq));
+    if (!raw) return std::nullopt;
+    auto e = state::DecodeFields<state::SettlementEvent>(*raw);
+    if (!e) return std::nullopt;
+    return e.value();
+}
+
 bool Node::CommitBlock(BuiltBlock b) {
+    // Settlement events get their global sequence numbers in the block's own write batch, so the
+    // numbering is exactly as durable as the block (docs/settlement-events.md).
+    uint64_t next = NextSettlementSeq();
+    auto events = state::ExtractSettlementEvents(m_params.chain_id, b.committed.block, b.committed.receipts, next);
+    for (const auto& e : events) b.committed.meta.emplace_back(SettlementEventKey(e.seq), state::EncodeFields(e));
+    if (!events.empty()) {
+        Writer w;
+        w.U64(next + events.size());
+        b.committed.meta.emplace_back("sev/next", w.Take());
+    }
     std::vector<Hash256> ids;
     ids.reserve(b.committed.receipts.size());
     for (const auto& rc : b.committed.receipts) ids.push_back(rc.tx_id);

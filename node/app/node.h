@@ -16,6 +16,7 @@
 #include <node/app/mempool.h>
 #include <node/state/certificate.h>
 #include <node/state/ledger.h>
+#include <node/state/settlement_events.h>
 #include <node/storage/chain_store.h>
 
 namespace folio::app {
@@ -96,6 +97,10 @@ public:
     // The same without a certificate (it is added later with StoreCommitCert).
     bool CommitBlock(BuiltBlock b);
     bool StoreCommitCert(uint64_t height, const CommitCert& cert);
+
+    // Settlement events by global sequence number (1, 2, ...); the next number to be assigned.
+    std::optional<state::SettlementEvent> SettlementEventAt(uint64_t seq) const;
+    uint64_t NextSettlementSeq() const;
 
     // Called after each commit (on the committing thread) with the committed height.
     void OnCommit(std::function<void(uint64_t)> cb) { m_on_commit = std::move(cb); }

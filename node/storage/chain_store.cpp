@@ -176,6 +176,7 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
     }
     for (const auto& [hash, node] : cb.smt_nodes) batch.Put(S(NodeKey(hash)), S(node));
     if (!cb.commit_cert.empty()) batch.Put(S(CertKey(h)), S(cb.commit_cert));
+    for (const auto& [name, value] : cb.meta) batch.Put(S(Key("X/" + name)), S(value));
     batch.Put(S(Key(META_HEIGHT)), S(Be64(h)));
     leveldb::WriteOptions wo;
     wo.sync = m_sync;

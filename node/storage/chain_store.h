@@ -48,6 +48,7 @@ struct CommittedBlock {
     state::WriteSet writes;
     std::vector<std::pair<Hash256, Bytes>> smt_nodes;
     Bytes commit_cert;  // the consensus's proof that the block committed (docs/formats.md)
+    std::vector<std::pair<std::string, Bytes>> meta;  // node-local metadata written in the same batch (indexes)
 };
 
 struct TxLocation {

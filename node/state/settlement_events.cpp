@@ -1,0 +1,94 @@
+#include <node/state/settlement_events.h>
+
+#include <node/state/settlement.h>
+
+namespace folio::state {
+
+namespace {
+int64_t Le64(const Bytes& b, size_t off) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v |= static_cast<uint64_t>(b[off + i]) << (8 * i);
+    return static_cast<int64_t>(v);
+}
+std::string Unpack(int64_t v, size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i)
+        if (char c = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff)) s += c;
+    return s;
+}
+}  // namespace
+
+std::vector<SettlementEvent> ExtractSettlementEvents(const std::string& chain_id, const Block& block,
+                                                     const std::vector<Receipt>& receipts, uint64_t first_seq) {
+    std::vector<SettlementEvent> out;
+    Hash256 block_hash = BlockHash(block.header);
+    const Address tax = TaxContractAddress();
+    for (size_t t = 0; t < receipts.size(); ++t) {
+        const Receipt& rc = receipts[t];
+        if (!rc.success) continue;
+        for (size_t i = 0; i < rc.events.size(); ++i) {
+            SettlementEvent e;
+            const Event& ev = rc.events[i];
+            if (const auto* p = std::get_if<EvPayout>(&ev)) {
+                const Payout& po = p->payout;
+                static constexpr const char* KINDS[] = {"payout_instruction", "payout_confirmed", "payout_failed",
+                                                        "payout_expired"};
+                e.kind = KINDS[static_cast<size_t>(po.status) % 4];
+                e.payout_id = po.id;
+                e.payee = po.payee;
+                e.gateway = po.gateway;
+                e.currency = po.currency;
+                e.amount = po.amount;
+                if (po.rate_id != 0) {
+                    e.target_currency = po.target_currency;
+                    e.target_amount = po.target_amount;
+                    e.rate_id = po.rate_id;
+                    e.rate_num = po.rate_num;
+                    e.rate_den = po.rate_den;
+                }
+                e.expires_ms = po.expires_ms;
+                if (po.status == PayoutStatus::CONFIRMED) e.reference = po.note;
+                if (po.status == PayoutStatus::FAILED) e.reason = po.note;
+            } else if (const auto* d = std::get_if<EvDeposit>(&ev)) {
+                e.kind = "deposit_credited";
+                e.payee = d->account;
+                e.gateway = d->gateway;
+                e.currency = d->currency;
+                e.amount = d->amount;
+                e.reference = d->reference;
+            } else if (const auto* c = std::get_if<EvContract>(&ev)) {
+                // tax_withholding's event: payee(32) currency gross tax income source residency bps (8 each) account(32)
+                if (c->contract != tax || std::string(c->topic.begin(), c->topic.end()) != "tax_withheld" || c->data.size() != 32 + 8 * 7 + 32)
+                    continue;
+                int64_t tax_amount = Le64(c->data, 48);
+                if (tax_amount == 0) continue;
+                e.kind = "tax_withheld";
+                e.payee = Address::FromView(ByteView(c->data).subspan(0, 32));
+                e.currency = Unpack(Le64(c->data, 32), 3);
+                e.gross = Le64(c->data, 40);
+                e.amount = tax_amount;
+                e.jurisdiction = Unpack(Le64(c->data, 64), 2);
+                e.tax_account = Address::FromView(ByteView(c->data).subspan(88, 32));
+            } else {
+                continue;
+            }
+            e.seq = first_seq + out.size();
+            e.height = block.header.height;
+            e.block_hash = block_hash;
+            e.tx = rc.tx_id;
+            e.tx_index = static_cast<uint32_t>(t);
+            e.event_index = static_cast<uint32_t>(i);
+            Writer w;
+            w.Raw(AsBytes(chain_id));
+            w.U8(0);
+            w.U64(e.height);
+            w.Fixed(e.tx);
+            w.U32(e.event_index);
+            e.id = TaggedHash("folio/settlement_event", w.bytes());
+            out.push_back(std::move(e));
+        }
+    }
+    return out;
+}
+
+}  // namespace folio::state
