@@ -325,6 +325,50 @@ TEST_CASE("transport: reconnects after the dialling side restarts") {
     CHECK(p.b->t().ConnectedPeers().size() == 1);
 }
 
+TEST_CASE("transport: two processes with one key (a twin) are both heard and both receive") {
+    // t1 and t2 hold key a (< b), so both dial b. b keeps both connections: their messages are
+    // delivered, and what b sends to a is written on both (docs/transport.md, connection policy).
+    auto keys = SortedKeys("twin", 2);
+    const PublicKey a = keys[0].pk, b = keys[1].pk;
+    TransportConfig cb = BaseConfig("chain", keys[1]);
+    cb.peers.push_back(PeerAddr{a, "127.0.0.1", 0});
+    cb.max_connections_per_peer = 2;
+    Node nb(std::move(cb));
+    auto twin = [&] {
+        TransportConfig c = BaseConfig("chain", keys[0]);
+        c.peers.push_back(PeerAddr{b, "127.0.0.1", nb.port()});
+        return std::make_unique<Node>(std::move(c));
+    };
+    auto t1 = twin();
+    REQUIRE(WaitFor([&] { return t1->IsConnectedTo(b) && nb.IsConnectedTo(a); }));
+    auto t2 = twin();
+    REQUIRE(WaitFor([&] { return t2->IsConnectedTo(b) && nb.t().Stats().peers[a].connections == 2; }));
+    t1->t().Send(b, B("one"));
+    t2->t().Send(b, B("two"));
+    REQUIRE(WaitFor([&] { return nb.GotCount() == 2; }));
+    CHECK(Join(Sorted(nb.Got())) == Short(a) + ":one " + Short(a) + ":two");
+    nb.t().Send(a, B("to-a"));
+    REQUIRE(WaitFor([&] { return t1->GotCount() == 1 && t2->GotCount() == 1; }));
+    CHECK(Join(t1->Got()) == Short(b) + ":to-a");
+    CHECK(Join(t2->Got()) == Short(b) + ":to-a");
+    CHECK(nb.connects.load() == 1);  // one key, one "connected" event
+    CHECK(t1->disconnects.load() == 0);
+
+    // A third process with the key: over the bound, b closes the oldest (t1's) connection.
+    auto t3 = twin();
+    REQUIRE(WaitFor([&] { return t1->disconnects.load() >= 1; }));
+    REQUIRE(WaitFor([&] { return nb.t().Stats().peers[a].connections == 2; }));
+    // t1 redials and in turn displaces the oldest; b always keeps two and stays connected.
+    CHECK(nb.disconnects.load() == 0);
+
+    // When every twin is gone, b reports the peer disconnected once.
+    t1.reset();
+    t2.reset();
+    t3.reset();
+    REQUIRE(WaitFor([&] { return nb.disconnects.load() == 1; }));
+    CHECK(nb.t().ConnectedPeers().empty());
+}
+
 TEST_CASE("transport: a full send queue drops the newest messages and counts them") {
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();
