@@ -27,8 +27,11 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <cli/common.h>
 #include <cli/keystore.h>
 #include <cli/rpc_client.h>
+#include <cli/settlement.h>
+#include <cli/settlement_cmds.h>
 #include <vm/asm/assembler.h>
 #include <vm/code.h>
 #include <node/core/hash.h>
@@ -37,125 +40,9 @@
 using nlohmann::json;
 using namespace folio;
 using namespace folio::state;
+using namespace folio::cli;
 
 namespace {
-
-// A usage or input problem: printed as one line, exit status 2.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-// A failure the user should read: one line, exit status 1.
-struct CliError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-struct Args {
-    std::vector<std::string> pos;                        // positional words
-    std::map<std::string, std::vector<std::string>> opt;  // --name value (repeatable)
-    std::map<std::string, bool> flags;                   // --name
-
-    bool Flag(const std::string& n) const { return flags.count(n) != 0; }
-    std::optional<std::string> Opt(const std::string& n) const {
-        auto it = opt.find(n);
-        if (it == opt.end() || it->second.empty()) return std::nullopt;
-        return it->second.back();
-    }
-    std::string Need(const std::string& n) const {
-        auto v = Opt(n);
-        if (!v) throw UsageError("missing --" + n);
-        return *v;
-    }
-    std::vector<std::string> All(const std::string& n) const {
-        auto it = opt.find(n);
-        return it == opt.end() ? std::vector<std::string>{} : it->second;
-    }
-};
-
-// Options that take a value; everything else starting with -- is a flag.
-const char* VALUE_OPTS[] = {"node", "home", "key", "password-file", "title", "kind", "owner", "isrc", "iswc", "isan", "eidr",
-                            "metadata-uri", "metadata-hash", "nonce", "expires", "o", "output", "secret-hex", "timeout",
-                            "certificate", "genesis", "role", "threshold"};
-
-Args Parse(int argc, char** argv) {
-    Args a;
-    for (int i = 1; i < argc; ++i) {
-        std::string s = argv[i];
-        if (s.rfind("--", 0) == 0 || s == "-o") {
-            std::string name = s == "-o" ? "o" : s.substr(2);
-            std::string value;
-            bool has_value = false;
-            if (auto eq = name.find('='); eq != std::string::npos) {
-                value = name.substr(eq + 1);
-                name = name.substr(0, eq);
-                has_value = true;
-            }
-            bool takes = false;
-            for (const char* v : VALUE_OPTS) takes = takes || name == v;
-            if (takes) {
-                if (!has_value) {
-                    if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
-                    value = argv[++i];
-                }
-                a.opt[name].push_back(value);
-            } else {
-                if (has_value) throw UsageError("--" + name + " takes no value");
-                a.flags[name] = true;
-            }
-        } else {
-            a.pos.push_back(s);
-        }
-    }
-    return a;
-}
-
-struct Ctx {
-    Args args;
-    bool json_out = false;
-    std::string home;
-    std::string node_url;
-
-    cli::Keystore Keys() const { return cli::Keystore(home); }
-};
-
-std::string DefaultHome() {
-    if (const char* h = std::getenv("FOLIO_HOME")) return h;
-    const char* home = std::getenv("HOME");
-    return std::string(home ? home : ".") + "/.folio";
-}
-
-// Reads a password: --password-file, FOLIO_PASSWORD, or a no-echo prompt on the terminal.
-std::string ReadPassword(const Ctx& c, const std::string& prompt, bool confirm) {
-    if (auto f = c.args.Opt("password-file")) {
-        std::ifstream in(*f);
-        if (!in) throw CliError("cannot read password file " + *f);
-        std::string p;
-        std::getline(in, p);
-        return p;
-    }
-    if (const char* p = std::getenv("FOLIO_PASSWORD")) return p;
-    if (!isatty(STDIN_FILENO)) throw CliError("no password: use --password-file or FOLIO_PASSWORD, or run on a terminal");
-    auto ask = [&](const std::string& pr) {
-        std::fprintf(stderr, "%s", pr.c_str());
-        termios old{};
-        tcgetattr(STDIN_FILENO, &old);
-        termios quiet = old;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-        std::string p;
-        std::getline(std::cin, p);
-        tcsetattr(STDIN_FILENO, TCSANOW, &old);
-        std::fprintf(stderr, "\n");
-        return p;
-    };
-    std::string p = ask(prompt);
-    if (confirm && ask("Repeat password: ") != p) throw CliError("passwords do not match");
-    return p;
-}
-
-void Print(const Ctx& c, const json& j, const std::string& human) {
-    if (c.json_out) std::cout << j.dump() << "\n";
-    else std::cout << human << (human.empty() || human.back() == '\n' ? "" : "\n");
-}
 
 // ---------------------------------------------------------------- keys
 
@@ -220,124 +107,6 @@ int CmdKeys(Ctx& c) {
     throw UsageError("unknown command: folio keys " + sub);
 }
 
-// ---------------------------------------------------------------- signing helpers
-
-struct Signer {
-    SecretKey sk;
-    Address address;
-    ~Signer() { sodium_memzero(sk.data.data(), sk.data.size()); }
-};
-
-std::unique_ptr<Signer> Unlock(const Ctx& c) {
-    std::string name = c.args.Opt("key").value_or(std::getenv("FOLIO_KEY") ? std::getenv("FOLIO_KEY") : "");
-    cli::Keystore ks = c.Keys();
-    if (name.empty()) {
-        auto list = ks.List();
-        if (!list || list->size() != 1) throw UsageError("choose a signing key with --key NAME");
-        name = list->front().name;
-    }
-    std::string pw = ReadPassword(c, "Password for key '" + name + "': ", false);
-    auto sk = ks.Unlock(name, pw);
-    sodium_memzero(pw.data(), pw.size());
-    if (!sk) throw CliError(sk.error().message);
-    auto s = std::make_unique<Signer>();
-    s->sk = sk.value().get();
-    s->address = *DerivePublicKey(s->sk);
-    return s;
-}
-
-Hash256 RandomAux() {
-    Hash256 h;
-    randombytes_buf(h.data.data(), h.data.size());
-    return h;
-}
-
-uint64_t ParseTimeMs(const std::string& s) {
-    if (!s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-        return std::stoull(s) * 1000;
-    std::tm tm{};
-    std::istringstream in(s);
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-    if (in.fail()) throw UsageError("time must be RFC 3339 (2026-12-01T00:00:00Z) or unix seconds: " + s);
-    return static_cast<uint64_t>(timegm(&tm)) * 1000;
-}
-
-std::string NodeUrl(const Ctx& c) { return c.node_url; }
-
-// Signs `body` as the signer, submits it, and waits for its outcome unless --no-wait or --offline.
-// With --offline (and --nonce) the signed transaction is written as hex to -o FILE or stdout.
-json SignAndSend(Ctx& c, TxBody body) {
-    auto signer = Unlock(c);
-    Transaction tx;
-    tx.sender = signer->address;
-    tx.body = std::move(body);
-    if (auto e = c.args.Opt("expires")) tx.expires_at_ms = ParseTimeMs(*e);
-    bool offline = c.args.Flag("offline");
-    std::optional<cli::RpcClient> rpc;
-    if (offline) {
-        tx.chain_id = c.args.Opt("chain-id").value_or("");
-        if (auto n = c.args.Opt("nonce")) tx.nonce = std::stoull(*n);
-        else throw UsageError("--offline needs --nonce N");
-        if (const char* cid = std::getenv("FOLIO_CHAIN_ID")) tx.chain_id = cid;
-        if (tx.chain_id.empty()) throw UsageError("--offline needs the chain id in FOLIO_CHAIN_ID");
-    } else {
-        rpc.emplace(NodeUrl(c));
-        json info = rpc->Call("chain_info", json::object());
-        tx.chain_id = info.at("chain_id").get<std::string>();
-        if (auto n = c.args.Opt("nonce")) {
-            tx.nonce = std::stoull(*n);
-        } else {
-            rpc->Login(signer->sk, tx.chain_id);
-            json acct = rpc->Call("account_get", {{"address", signer->address.hex()}});
-            tx.nonce = acct.at("pending_nonce").get<uint64_t>();
-        }
-    }
-    if (!SignTx(tx, signer->sk, RandomAux())) throw CliError("signing failed");
-    std::string hex = ToHex(EncodeTx(tx));
-    std::string hash = TxId(tx).hex();
-    if (offline) {
-        if (auto o = c.args.Opt("o")) {
-            std::ofstream(*o) << hex << "\n";
-            Print(c, {{"hash", hash}, {"file", *o}}, "signed transaction " + hash + " written to " + *o);
-        } else {
-            Print(c, {{"hash", hash}, {"tx", hex}}, hex);
-        }
-        return nullptr;
-    }
-    rpc->Call("tx_submit", {{"tx", hex}});
-    if (c.args.Flag("no-wait")) return {{"hash", hash}, {"status", "pending"}};
-    // Wait for the outcome.
-    uint64_t timeout_ms = std::stoull(c.args.Opt("timeout").value_or("60")) * 1000;
-    auto start = std::chrono::steady_clock::now();
-    bool tty = isatty(STDERR_FILENO) && !c.json_out;
-    while (true) {
-        json st = rpc->Call("tx_get", {{"hash", hash}});
-        std::string status = st.value("status", "");
-        if (status == "committed" || status == "rejected") {
-            if (tty) std::fprintf(stderr, "\r                                   \r");
-            return st;
-        }
-        auto elapsed = std::chrono::steady_clock::now() - start;
-        if (elapsed > std::chrono::milliseconds(timeout_ms))
-            throw CliError("transaction " + hash + " still pending after " + std::to_string(timeout_ms / 1000) + " s");
-        if (tty) std::fprintf(stderr, "\rwaiting for commit... %lds", static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count()));
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-}
-
-// Fails with the receipt's reason unless the transaction committed successfully.
-void RequireSuccess(const json& st) {
-    if (st.is_null()) return;
-    if (st.value("status", "") == "rejected") {
-        const json& e = st.value("error", json::object());
-        throw CliError("rejected: " + e.value("message", std::string("unknown reason")) + " (" + e.value("code", std::string("")) + ")");
-    }
-    if (st.contains("success") && !st["success"].get<bool>()) {
-        const json& e = st.value("error", json::object());
-        throw CliError("failed in block " + std::to_string(st.value("height", 0)) + ": " +
-                       e.value("message", std::string("")) + " (" + e.value("code", std::string("")) + ")");
-    }
-}
 
 // ---------------------------------------------------------------- work
 
@@ -390,6 +159,7 @@ std::string WorkHuman(const json& w) {
 }
 
 int CmdWork(Ctx& c) {
+    if (auto r = RunWorkSharesCommand(c)) return *r;
     if (c.args.pos.size() < 3) throw UsageError("usage: folio work register|show|find ...");
     const std::string& sub = c.args.pos[1];
     if (sub == "register") {
@@ -568,10 +338,15 @@ int CmdChain(Ctx& c) {
 }
 
 int CmdGov(Ctx& c) {
-    if (c.args.pos.size() < 3) throw UsageError("usage: folio gov grant-role|revoke-role ADDR --role R | folio gov set-threshold N | folio gov approve ID");
-    const std::string& sub = c.args.pos[1];
     TxBody body;
-    if (sub == "grant-role" || sub == "revoke-role") {
+    std::optional<TxBody> settlement = SettlementGovBody(c);
+    if (!settlement && c.args.pos.size() < 3)
+        throw UsageError("usage: folio gov grant-role|revoke-role ADDR --role R | folio gov set-threshold N | folio gov approve ID | "
+                         "folio gov freeze|unfreeze ADDR | folio gov tax-rate|tax-treaty|tax-account ...");
+    const std::string& sub = c.args.pos[1];
+    if (settlement) {
+        body = std::move(*settlement);
+    } else if (sub == "grant-role" || sub == "revoke-role") {
         auto addr = ParseAddress(c.args.pos[2]);
         if (!addr) throw UsageError("not a valid address: " + c.args.pos[2]);
         auto role = ParseRole(c.args.Need("role"));
@@ -604,7 +379,25 @@ const char* USAGE =
     "  tx show HASH | tx send FILE\n"
     "  chain info | auth login | fingerprint FILE\n"
     "  contract build SRC -o OUT | contract deploy CODE (governance)\n"
-    "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n";
+    "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n"
+    "  gov freeze|unfreeze ADDR | gov tax-rate --source CC --income T --residency CC|any --bps N [--from T] [--until T]\n"
+    "  gov tax-treaty --source CC --residency CC --income T --bps N [--from T] [--until T] | gov tax-account --jurisdiction CC --account ADDR\n"
+    "  work transfer-shares WORK_ID --owner ADDR:BPS ... [--consent-key NAME ...] [--consent ADDR:SIG ...]\n"
+    "  work consent WORK_ID --owner ADDR:BPS ...\n"
+    "  balance [ADDR] | deposit ADDR AMOUNT CUR --reference REF | withdraw AMOUNT CUR | transfer ADDR AMOUNT CUR\n"
+    "  payout prefs --gateway ADDR --currency CUR [--threshold AMOUNT] | payout confirm ID --reference REF\n"
+    "  payout fail ID --reason TEXT | payout expire ID | payout show ID | payout list [--gateway A|--payee A] [--status S]\n"
+    "  kyc set ADDR --status verified|revoked|none --residency CC | fx post BASE QUOTE RATE | fx show BASE QUOTE\n"
+    "  licence grant WORK_ID --to ADDR --territory CC[,CC] [--exclude CC,..] --rights R[,R] [--exclusive] --from T --until T\n"
+    "          [--fee AMOUNT CUR] [--royalty-bps N] [--sublicensable] [--revocable]\n"
+    "  licence accept|revoke|show ID | licence list WORK_ID | licence check WORK_ID --licensee ADDR --territory CC --right R [--at T]\n"
+    "  revenue report WORK_ID AMOUNT CUR [--period P] [--territory CC] [--licence ID]\n"
+    "  revenue report WORK_ID --gross AMOUNT CUR --licence ID [--period P] [--territory CC]\n"
+    "  revenue pool AMOUNT CUR --work ID:SECONDS ... [--promoter ADDR --promoter-bps N] [--period P] [--territory CC]\n"
+    "  tax report --payee ADDR --year YYYY [--format csv|json] | audit | reconcile --gateway ADDR [--from T] [--until T]\n"
+    "  auction create WORK_ID --type english|dutch|sealed --currency CUR --territory CC --rights R --licence-from T\n"
+    "          --licence-until T --start T --end T [kind parameters: docs/cli.md]\n"
+    "  auction bid ID AMOUNT CUR | auction reveal ID | auction close ID | auction show ID\n";
 
 }  // namespace
 
@@ -633,6 +426,7 @@ int main(int argc, char** argv) {
         if (cmd == "fingerprint") return CmdFingerprint(c);
         if (cmd == "contract") return CmdContract(c);
         if (cmd == "gov") return CmdGov(c);
+        if (auto r = RunSettlementCommand(c)) return *r;
         throw UsageError("unknown command '" + cmd + "' (folio --help lists them)");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "folio: %s\n", e.what());

@@ -1,0 +1,240 @@
+// Shared plumbing of the `folio` commands (cli/common.h).
+#include <cli/common.h>
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <sodium.h>
+
+#include <cli/settlement.h>
+#include <node/core/hash.h>
+
+namespace folio::cli {
+
+using namespace folio::state;
+
+namespace {
+
+// Options that take a value; everything else starting with -- is a flag.
+const char* VALUE_OPTS[] = {
+    "node", "home", "key", "password-file", "title", "kind", "owner", "isrc", "iswc", "isan", "eidr", "metadata-uri",
+    "metadata-hash", "nonce", "expires", "o", "output", "secret-hex", "timeout", "certificate", "genesis", "role",
+    "threshold",
+    // settlement commands (cli/settlement_cmds.cpp)
+    "reference", "gateway", "currency", "reason", "status", "residency", "payee", "year", "format", "to", "territory",
+    "exclude", "rights", "right", "from", "until", "royalty-bps", "licensee", "at", "period", "licence", "work",
+    "promoter", "promoter-bps", "source", "income", "bps", "jurisdiction", "account", "consent-key", "consent",
+    "shares-version", "type", "licence-from", "licence-until", "start", "end", "reserve", "increment", "window",
+    "extension", "start-price", "decrement", "interval", "floor", "deposit", "reveal-end", "chain-id"};
+// Options that take two values: AMOUNT CUR.
+const char* PAIR_OPTS[] = {"fee", "gross"};
+
+}  // namespace
+
+Args Parse(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) == 0 || s == "-o") {
+            std::string name = s == "-o" ? "o" : s.substr(2);
+            std::string value;
+            bool has_value = false;
+            if (auto eq = name.find('='); eq != std::string::npos) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+                has_value = true;
+            }
+            bool takes = false, pair = false;
+            for (const char* v : VALUE_OPTS) takes = takes || name == v;
+            for (const char* v : PAIR_OPTS) pair = pair || name == v;
+            if (pair) {
+                // --fee 10.00 USD, --fee "10.00 USD" or --fee=10.00 USD
+                if (!has_value) {
+                    if (i + 1 >= argc) throw UsageError("--" + name + " needs AMOUNT CUR");
+                    value = argv[++i];
+                }
+                if (value.find(' ') == std::string::npos) {
+                    if (i + 1 >= argc) throw UsageError("--" + name + " needs AMOUNT CUR");
+                    value += " " + std::string(argv[++i]);
+                }
+                a.opt[name].push_back(value);
+            } else if (takes) {
+                if (!has_value) {
+                    if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+                    value = argv[++i];
+                }
+                a.opt[name].push_back(value);
+            } else {
+                if (has_value) throw UsageError("--" + name + " takes no value");
+                a.flags[name] = true;
+            }
+        } else {
+            a.pos.push_back(s);
+        }
+    }
+    return a;
+}
+
+std::string DefaultHome() {
+    if (const char* h = std::getenv("FOLIO_HOME")) return h;
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.folio";
+}
+
+// Reads a password: --password-file, FOLIO_PASSWORD, or a no-echo prompt on the terminal.
+std::string ReadPassword(const Ctx& c, const std::string& prompt, bool confirm) {
+    if (auto f = c.args.Opt("password-file")) {
+        std::ifstream in(*f);
+        if (!in) throw CliError("cannot read password file " + *f);
+        std::string p;
+        std::getline(in, p);
+        return p;
+    }
+    if (const char* p = std::getenv("FOLIO_PASSWORD")) return p;
+    if (!isatty(STDIN_FILENO)) throw CliError("no password: use --password-file or FOLIO_PASSWORD, or run on a terminal");
+    auto ask = [&](const std::string& pr) {
+        std::fprintf(stderr, "%s", pr.c_str());
+        termios old{};
+        tcgetattr(STDIN_FILENO, &old);
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        std::string p;
+        std::getline(std::cin, p);
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        std::fprintf(stderr, "\n");
+        return p;
+    };
+    std::string p = ask(prompt);
+    if (confirm && ask("Repeat password: ") != p) throw CliError("passwords do not match");
+    return p;
+}
+
+void Print(const Ctx& c, const json& j, const std::string& human) {
+    if (c.json_out) std::cout << j.dump() << "\n";
+    else std::cout << human << (human.empty() || human.back() == '\n' ? "" : "\n");
+}
+Signer::~Signer() { sodium_memzero(sk.data.data(), sk.data.size()); }
+
+std::string SignerName(const Ctx& c) {
+    std::string name = c.args.Opt("key").value_or(std::getenv("FOLIO_KEY") ? std::getenv("FOLIO_KEY") : "");
+    if (name.empty()) {
+        auto list = c.Keys().List();
+        if (!list || list->size() != 1) throw UsageError("choose a signing key with --key NAME");
+        name = list->front().name;
+    }
+    return name;
+}
+
+std::unique_ptr<Signer> Unlock(const Ctx& c) { return UnlockNamed(c, SignerName(c)); }
+
+std::unique_ptr<Signer> UnlockNamed(const Ctx& c, const std::string& name) {
+    Keystore ks = c.Keys();
+    std::string pw = ReadPassword(c, "Password for key '" + name + "': ", false);
+    auto sk = ks.Unlock(name, pw);
+    sodium_memzero(pw.data(), pw.size());
+    if (!sk) throw CliError(sk.error().message);
+    auto s = std::make_unique<Signer>();
+    s->sk = sk.value().get();
+    s->address = *DerivePublicKey(s->sk);
+    s->name = name;
+    return s;
+}
+
+Address SignerAddress(const Ctx& c) {
+    auto info = c.Keys().Show(SignerName(c));
+    if (!info) throw CliError(info.error().message);
+    return info->address;
+}
+
+Hash256 RandomAux() {
+    Hash256 h;
+    randombytes_buf(h.data.data(), h.data.size());
+    return h;
+}
+
+std::string NodeUrl(const Ctx& c) { return c.node_url; }
+
+// Signs `body` as the signer, submits it, and waits for its outcome unless --no-wait or --offline.
+// With --offline (and --nonce) the signed transaction is written as hex to -o FILE or stdout.
+json SignAndSend(Ctx& c, TxBody body) {
+    auto signer = Unlock(c);
+    Transaction tx;
+    tx.sender = signer->address;
+    tx.body = std::move(body);
+    if (auto e = c.args.Opt("expires")) tx.expires_at_ms = ParseTimeMs(*e);
+    bool offline = c.args.Flag("offline");
+    std::optional<cli::RpcClient> rpc;
+    if (offline) {
+        tx.chain_id = c.args.Opt("chain-id").value_or("");
+        if (auto n = c.args.Opt("nonce")) tx.nonce = std::stoull(*n);
+        else throw UsageError("--offline needs --nonce N");
+        if (const char* cid = std::getenv("FOLIO_CHAIN_ID")) tx.chain_id = cid;
+        if (tx.chain_id.empty()) throw UsageError("--offline needs the chain id in FOLIO_CHAIN_ID");
+    } else {
+        rpc.emplace(NodeUrl(c));
+        json info = rpc->Call("chain_info", json::object());
+        tx.chain_id = info.at("chain_id").get<std::string>();
+        if (auto n = c.args.Opt("nonce")) {
+            tx.nonce = std::stoull(*n);
+        } else {
+            rpc->Login(signer->sk, tx.chain_id);
+            json acct = rpc->Call("account_get", {{"address", signer->address.hex()}});
+            tx.nonce = acct.at("pending_nonce").get<uint64_t>();
+        }
+    }
+    if (!SignTx(tx, signer->sk, RandomAux())) throw CliError("signing failed");
+    std::string hex = ToHex(EncodeTx(tx));
+    std::string hash = TxId(tx).hex();
+    if (offline) {
+        if (auto o = c.args.Opt("o")) {
+            std::ofstream(*o) << hex << "\n";
+            Print(c, {{"hash", hash}, {"file", *o}}, "signed transaction " + hash + " written to " + *o);
+        } else {
+            Print(c, {{"hash", hash}, {"tx", hex}}, hex);
+        }
+        return nullptr;
+    }
+    rpc->Call("tx_submit", {{"tx", hex}});
+    if (c.args.Flag("no-wait")) return {{"hash", hash}, {"status", "pending"}};
+    // Wait for the outcome.
+    uint64_t timeout_ms = std::stoull(c.args.Opt("timeout").value_or("60")) * 1000;
+    auto start = std::chrono::steady_clock::now();
+    bool tty = isatty(STDERR_FILENO) && !c.json_out;
+    while (true) {
+        json st = rpc->Call("tx_get", {{"hash", hash}});
+        std::string status = st.value("status", "");
+        if (status == "committed" || status == "rejected") {
+            if (tty) std::fprintf(stderr, "\r                                   \r");
+            return st;
+        }
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        if (elapsed > std::chrono::milliseconds(timeout_ms))
+            throw CliError("transaction " + hash + " still pending after " + std::to_string(timeout_ms / 1000) + " s");
+        if (tty) std::fprintf(stderr, "\rwaiting for commit... %lds", static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+// Fails with the receipt's reason unless the transaction committed successfully.
+void RequireSuccess(const json& st) {
+    if (st.is_null()) return;
+    if (st.value("status", "") == "rejected") {
+        const json& e = st.value("error", json::object());
+        throw CliError("rejected: " + e.value("message", std::string("unknown reason")) + " (" + e.value("code", std::string("")) + ")");
+    }
+    if (st.contains("success") && !st["success"].get<bool>()) {
+        const json& e = st.value("error", json::object());
+        throw CliError("failed in block " + std::to_string(st.value("height", 0)) + ": " +
+                       e.value("message", std::string("")) + " (" + e.value("code", std::string("")) + ")");
+    }
+}
+
+}  // namespace folio::cli
