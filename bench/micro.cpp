@@ -60,7 +60,8 @@ double SettlementRate(state::GenesisDoc g, const std::vector<SecretKey>& keys) {
     std::sort(owners.begin(), owners.end());
     EmptyState empty;
     Overlay st(empty);
-    for (auto& [k, v] : BuildGenesisState(g).value()) st.Put(k, *v);
+    WriteSet genesis = BuildGenesisState(g).value();
+    for (auto& [k, v] : genesis) st.Put(k, *v);
     auto apply = [&](std::vector<Transaction> txs, uint64_t h) {
         auto r = ApplyBlock(st, {"bench"}, {h, 1'800'000'000'000 + h, PublicKey{}}, txs);
         for (auto& [k, v] : r.value().writes) {

@@ -32,9 +32,13 @@ const char* VALUE_OPTS[] = {
     "exclude", "rights", "right", "from", "until", "royalty-bps", "licensee", "at", "period", "licence", "work",
     "promoter", "promoter-bps", "source", "income", "bps", "jurisdiction", "account", "consent-key", "consent",
     "shares-version", "type", "licence-from", "licence-until", "start", "end", "reserve", "increment", "window",
-    "extension", "start-price", "decrement", "interval", "floor", "deposit", "reveal-end", "chain-id"};
+    "extension", "start-price", "decrement", "interval", "floor", "deposit", "reveal-end", "chain-id",
+    // NFTs
+    "editions", "fee-bps", "max-price",
+    // settlement events
+    "from-seq", "limit"};
 // Options that take two values: AMOUNT CUR.
-const char* PAIR_OPTS[] = {"fee", "gross"};
+const char* PAIR_OPTS[] = {"fee", "gross", "price"};
 
 }  // namespace
 

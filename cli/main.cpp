@@ -160,6 +160,7 @@ std::string WorkHuman(const json& w) {
 
 int CmdWork(Ctx& c) {
     if (auto r = RunWorkSharesCommand(c)) return *r;
+    if (auto r = RunWorkCertificateCommand(c, [&](const std::string& f) { return Fingerprint(f, !c.json_out); })) return *r;
     if (c.args.pos.size() < 3) throw UsageError("usage: folio work register|show|find ...");
     const std::string& sub = c.args.pos[1];
     if (sub == "register") {
@@ -397,7 +398,11 @@ const char* USAGE =
     "  tax report --payee ADDR --year YYYY [--format csv|json] | audit | reconcile --gateway ADDR [--from T] [--until T]\n"
     "  auction create WORK_ID --type english|dutch|sealed --currency CUR --territory CC --rights R --licence-from T\n"
     "          --licence-until T --start T --end T [kind parameters: docs/cli.md]\n"
-    "  auction bid ID AMOUNT CUR | auction reveal ID | auction close ID | auction show ID\n";
+    "  auction bid ID AMOUNT CUR | auction reveal ID | auction close ID | auction show ID\n"
+    "  nft mint WORK_ID --editions N --royalty-bps B [--fee-bps F] | nft list TOKEN --price AMOUNT CUR | nft buy TOKEN\n"
+    "  nft delist|burn|show TOKEN | nft transfer TOKEN ADDR | nft collection WORK_ID\n"
+    "  work certificate WORK_ID -o FILE | work verify FILE --certificate FILE --genesis FILE (offline)\n"
+    "  events [--from-seq N] [--limit L] [--follow]   settlement events as JSON lines\n";
 
 }  // namespace
 

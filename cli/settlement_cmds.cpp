@@ -9,6 +9,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <chrono>
+#include <functional>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,6 +20,7 @@
 
 #include <cli/settlement.h>
 #include <node/core/amount.h>
+#include <node/state/certificate.h>
 #include <node/state/territory.h>
 
 namespace folio::cli {
@@ -849,6 +853,207 @@ std::optional<TxBody> SettlementGovBody(const Ctx& c) {
     return std::nullopt;
 }
 
+namespace {
+
+// ---------------------------------------------------------------- NFTs
+
+std::string NftHuman(const json& n) {
+    std::string h = "token " + Txt(n, "id") + ": edition " + Txt(n, "edition") + " of work " + Txt(n, "work") +
+                    (n.value("burned", false) ? " [burned]" : "") + "\n  holder " + Txt(n, "owner");
+    if (n.value("listed", false)) h += "\n  listed at " + Txt(n, "price") + " " + Txt(n, "currency");
+    if (n.contains("collection")) {
+        const json& col = n["collection"];
+        h += "\n  collection: cap " + Txt(col, "cap") + ", royalty " + Txt(col, "royalty_bps") + " bps, platform fee " +
+             Txt(col, "fee_bps") + " bps" + (col.value("viewing_right", false) ? ", holders may view the work" : "");
+    }
+    return h;
+}
+
+int CmdNft(Ctx& c) {
+    const char* usage =
+        "folio nft mint WORK_ID --editions N --royalty-bps B [--fee-bps F] [--no-viewing-right] | nft list TOKEN --price AMOUNT CUR |"
+        " nft delist TOKEN | nft buy TOKEN [--max-price AMOUNT] | nft transfer TOKEN ADDR | nft burn TOKEN | nft show TOKEN |"
+        " nft collection WORK_ID";
+    const std::string& sub = Pos(c, 1, usage);
+    if (sub == "mint") {
+        NftMintTx m;
+        m.work = ParseU64(Pos(c, 2, usage), "WORK_ID");
+        m.editions = static_cast<uint32_t>(ParseU64(c.args.Need("editions"), "--editions"));
+        m.royalty_bps = static_cast<uint16_t>(ParseU64(c.args.Need("royalty-bps"), "--royalty-bps"));
+        m.fee_bps = static_cast<uint16_t>(ParseU64(c.args.Opt("fee-bps").value_or("0"), "--fee-bps"));
+        m.viewing_right = !c.args.Flag("no-viewing-right");
+        auto st = Send(c, m);
+        if (!st) return 0;
+        json e = FindEvent(*st, "nft");
+        uint64_t first = U64Of(e, "token");
+        (*st)["first_token"] = first;
+        (*st)["last_token"] = first + m.editions - 1;
+        Print(c, *st, "minted " + std::to_string(m.editions) + " editions of work " + std::to_string(m.work) + ": tokens " +
+                          std::to_string(first) + ".." + std::to_string(first + m.editions - 1) + " (the cap is " +
+                          std::to_string(m.editions) + ")\n" + TxLine(*st));
+        return 0;
+    }
+    if (sub == "show" || sub == "collection") {
+        RpcClient rpc(NodeUrl(c));
+        uint64_t id = ParseU64(Pos(c, 2, usage), sub == "show" ? "TOKEN" : "WORK_ID");
+        if (sub == "show") {
+            json n = rpc.Call("nft_get", {{"token", id}});
+            Print(c, n, NftHuman(n));
+        } else {
+            json col = rpc.Call("nft_collection", {{"work", id}});
+            std::string h = "collection of work " + std::to_string(id) + ": cap " + Txt(col, "cap");
+            for (const auto& n : col.value("tokens", json::array()))
+                h += "\n  token " + Txt(n, "id") + " edition " + Txt(n, "edition") + " held by " + Txt(n, "owner") +
+                     (n.value("listed", false) ? " (for sale at " + Txt(n, "price") + " " + Txt(n, "currency") + ")" : "") +
+                     (n.value("burned", false) ? " (burned)" : "");
+            Print(c, col, h);
+        }
+        return 0;
+    }
+    uint64_t token = ParseU64(Pos(c, 2, usage), "TOKEN");
+    if (sub == "list") {
+        Money m = ParseMoneyPair(c.args.Need("price"));
+        return SendSimple(c, NftListTx{token, m.currency, m.amount},
+                          "listed token " + std::to_string(token) + " at " + FormatMoney(m.amount, m.currency) + " " + m.currency);
+    }
+    if (sub == "delist") return SendSimple(c, NftDelistTx{token}, "delisted token " + std::to_string(token));
+    if (sub == "burn") return SendSimple(c, NftBurnTx{token}, "burned token " + std::to_string(token));
+    if (sub == "transfer") {
+        Address to = ParseAddr(Pos(c, 3, usage), "ADDR");
+        return SendSimple(c, NftTransferTx{token, to}, "transferred token " + std::to_string(token) + " to " + to.hex());
+    }
+    if (sub == "buy") {
+        RpcClient rpc(NodeUrl(c));
+        json n = rpc.Call("nft_get", {{"token", token}});
+        if (!n.value("listed", false)) throw CliError("token " + std::to_string(token) + " is not for sale");
+        std::string cur = Txt(n, "currency");
+        Money price = ParseMoney(Txt(n, "price"), cur);
+        int64_t max = price.amount;
+        if (auto mp = c.args.Opt("max-price")) max = ParseMoney(*mp, cur).amount;
+        auto st = Send(c, NftBuyTx{token, max});
+        if (!st) return 0;
+        json e = FindEvent(*st, "nft");
+        std::string h = "bought token " + std::to_string(token) + " for " + Txt(e, "amount") + " " + cur + ": royalty " +
+                        Txt(e, "royalty") + " through the work's split, platform fee " + Txt(e, "fee") + ", seller " +
+                        Txt(e, "from");
+        Print(c, *st, h + "\n" + TxLine(*st));
+        return 0;
+    }
+    throw UsageError(std::string("usage: ") + usage);
+}
+
+// ---------------------------------------------------------------- settlement events
+
+// `folio events --from-seq N [--limit L] [--follow]`: settlement events as JSON lines (with --json
+// and without --follow: one page object {events, next_seq}). --follow polls for new events.
+int CmdEvents(Ctx& c) {
+    Session s = Login(c);
+    uint64_t from = ParseU64(c.args.Opt("from-seq").value_or("1"), "--from-seq");
+    uint64_t limit = ParseU64(c.args.Opt("limit").value_or("100"), "--limit");
+    bool follow = c.args.Flag("follow");
+    for (;;) {
+        json page = s.rpc->Call("settlement_events", {{"from_seq", from}, {"limit", limit}});
+        if (c.json_out && !follow) {
+            std::cout << page.dump() << "\n";
+            return 0;
+        }
+        for (const auto& e : page.value("events", json::array())) std::cout << e.dump() << "\n";
+        std::cout.flush();
+        uint64_t next = page.value("next_seq", from);
+        bool caught_up = next > page.value("latest_seq", uint64_t{0});
+        from = next;
+        if (!follow) return 0;
+        if (caught_up) std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    }
+}
+
+// ---------------------------------------------------------------- certificates
+
+Bytes HexField(const json& j, const char* name) {
+    if (!j.contains(name) || !j.at(name).is_string()) throw CliError(std::string("certificate: missing field '") + name + "'");
+    auto b = FromHex(j.at(name).get<std::string>());
+    if (!b) throw CliError(std::string("certificate: field '") + name + "' is not hex");
+    return *b;
+}
+
+json ReadJsonFile(const std::string& path, const char* what) {
+    std::ifstream f(path);
+    if (!f) throw CliError(std::string("cannot read the ") + what + " " + path);
+    try {
+        return json::parse(f);
+    } catch (const std::exception& e) {
+        throw CliError(std::string("the ") + what + " " + path + " is not JSON: " + e.what());
+    }
+}
+
+}  // namespace
+
+std::optional<int> RunWorkCertificateCommand(Ctx& c, const std::function<Hash256(const std::string&)>& fingerprint) {
+    if (c.args.pos.size() < 2) return std::nullopt;
+    const std::string& sub = c.args.pos[1];
+    if (sub == "certificate") {
+        const char* usage = "folio work certificate WORK_ID -o FILE";
+        uint64_t id = ParseU64(Pos(c, 2, usage), "WORK_ID");
+        std::string out = c.args.Opt("o").value_or(c.args.Opt("output").value_or(""));
+        if (out.empty()) throw UsageError(std::string("usage: ") + usage);
+        RpcClient rpc(NodeUrl(c));
+        json cert = rpc.Call("work_certificate", {{"id", id}});
+        std::ofstream f(out);
+        f << cert.dump(2) << "\n";
+        if (!f) throw CliError("cannot write " + out);
+        Print(c, {{"file", out}, {"work", id}, {"height", cert.value("height", 0)}},
+              "certificate of work " + std::to_string(id) + " (certified at height " + Txt(cert, "height") + ") written to " + out);
+        return 0;
+    }
+    if (sub == "verify") {
+        const char* usage = "folio work verify FILE --certificate FILE --genesis FILE";
+        const std::string& file = Pos(c, 2, usage);
+        json cert = ReadJsonFile(c.args.Need("certificate"), "certificate");
+        json genesis = ReadJsonFile(c.args.Need("genesis"), "genesis");
+        std::vector<PublicKey> validators;
+        std::string chain_id;
+        try {
+            chain_id = genesis.at("chain_id").get<std::string>();
+            for (const auto& v : genesis.at("validators")) {
+                auto k = ParseAddress(v.at("key").get<std::string>());
+                if (!k) throw CliError("genesis: bad validator key");
+                validators.push_back(*k);
+            }
+        } catch (const json::exception& e) {
+            throw CliError(std::string("genesis: ") + e.what());
+        }
+        WorkCertificate wc;
+        wc.chain_id = cert.value("chain_id", "");
+        wc.work_record = HexField(cert, "work_record");
+        wc.proof = HexField(cert, "proof");
+        wc.header = HexField(cert, "header");
+        wc.commit = HexField(cert, "commit");
+        for (const auto& h : cert.value("validator_handoffs", json::array()))
+            wc.handoffs.push_back(FromHex(h.is_string() ? h.get<std::string>() : "").value_or(Bytes{}));
+        Hash256 fp = fingerprint(file);
+        std::string why = VerifyWorkCertificate(fp, wc, chain_id, validators);
+        auto work = DecodeWork(wc.work_record);
+        json out = {{"valid", why.empty()}, {"file", file}, {"fingerprint", fp.hex()}};
+        if (!why.empty()) {
+            out["reason"] = why;
+            if (c.json_out) std::cout << out.dump() << "\n";
+            throw CliError("certificate does NOT verify: " + why);
+        }
+        auto header = DecodeHeader(wc.header);
+        out["work"] = work->id;
+        out["title"] = work->title;
+        out["height"] = header->height;
+        std::string owners;
+        for (const auto& s : work->owners) owners += "\n    " + s.owner.hex() + " " + std::to_string(s.bps) + " bps";
+        Print(c, out,
+              "certificate verifies: " + file + " is work " + std::to_string(work->id) + " \"" + work->title +
+                  "\", registered on chain " + chain_id + ", in the state certified at height " +
+                  std::to_string(header->height) + " by a quorum of the genesis validators\n  owners:" + owners);
+        return 0;
+    }
+    return std::nullopt;
+}
+
 std::optional<int> RunSettlementCommand(Ctx& c) {
     const std::string& cmd = c.args.pos.at(0);
     if (cmd == "balance") return CmdBalance(c);
@@ -864,6 +1069,8 @@ std::optional<int> RunSettlementCommand(Ctx& c) {
     if (cmd == "audit") return CmdAudit(c);
     if (cmd == "reconcile") return CmdReconcile(c);
     if (cmd == "auction") return CmdAuction(c);
+    if (cmd == "nft") return CmdNft(c);
+    if (cmd == "events") return CmdEvents(c);
     return std::nullopt;
 }
 

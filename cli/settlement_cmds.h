@@ -1,6 +1,8 @@
 #pragma once
 // The money, licence, revenue, tax and auction commands of `folio` (docs/cli.md).
+#include <functional>
 #include <optional>
+#include <string>
 
 #include <cli/common.h>
 
@@ -14,5 +16,8 @@ std::optional<int> RunSettlementCommand(Ctx& c);
 std::optional<state::TxBody> SettlementGovBody(const Ctx& c);
 // `folio work transfer-shares|consent ...`; nullopt for another work subcommand.
 std::optional<int> RunWorkSharesCommand(Ctx& c);
+// `folio work certificate WORK_ID -o FILE` and `folio work verify FILE --certificate C --genesis G`
+// (offline); `fingerprint` hashes a file (with progress). nullopt for another work subcommand.
+std::optional<int> RunWorkCertificateCommand(Ctx& c, const std::function<Hash256(const std::string&)>& fingerprint);
 
 }  // namespace folio::cli

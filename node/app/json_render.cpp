@@ -99,7 +99,8 @@ struct FieldJson {
     void FormatAmounts() {
         static const std::pair<const char*, const char*> AMOUNTS[] = {
             {"amount", "currency"}, {"threshold", "currency"},       {"gross", "currency"},
-            {"pool", "currency"},   {"target_amount", "target_currency"}, {"fee_amount", "fee_currency"}};
+            {"pool", "currency"},   {"target_amount", "target_currency"}, {"fee_amount", "fee_currency"},
+            {"price", "currency"},  {"royalty", "currency"}, {"fee", "currency"}};
         for (const auto& [field, cur_field] : AMOUNTS) {
             if (!out.contains(field) || !out[field].is_number_integer()) continue;
             auto it = currencies.find(cur_field);
@@ -284,7 +285,8 @@ GenesisDoc ParseGenesis(const json& j) {
         if (kyc == "verified") acct.kyc = KycStatus::VERIFIED;
         else if (kyc != "none") throw std::runtime_error("kyc must be 'none' or 'verified'");
         acct.residency = a.value("residency", "");
-        for (const auto& [cur, amount] : a.value("balances", json::object()).items()) {
+        const json balances = a.value("balances", json::object());
+        for (const auto& [cur, amount] : balances.items()) {
             auto c = FindCurrency(cur);
             if (!c) throw std::runtime_error("unknown currency '" + cur + "' in balances");
             auto v = ParseAmount(amount.get<std::string>(), *c);

@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
         app::RegisterSettlementMethods(server, n);
         app::SettlementStream stream(n);
         stream.Register(server);
+        app::RegisterDiscover(server);
         n.OnCommit([&stream](uint64_t) { stream.Wake(); });
         server.Start();
 
