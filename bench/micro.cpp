@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -105,7 +106,20 @@ double SettlementRate(state::GenesisDoc g, const std::vector<SecretKey>& keys) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    // `folio-bench-micro settlement`: only the settlement figure (for profiling).
+    if (argc > 1 && std::string_view(argv[1]) == "settlement") {
+        state::GenesisDoc g;
+        g.chain_id = "bench";
+        g.validators.push_back({"v", *DerivePublicKey(Key(999999))});
+        std::vector<SecretKey> keys;
+        for (uint64_t i = 0; i < 64; ++i) {
+            keys.push_back(Key(1000 + i));
+            g.accounts.push_back({"a", *DerivePublicKey(keys.back()), state::WithRole(0, state::Role::CREATOR), state::KycStatus::VERIFIED, "US", {}});
+        }
+        std::printf("{\"settlement_per_s\": %.0f}\n", SettlementRate(g, keys));
+        return 0;
+    }
     // Signatures.
     std::vector<Hash256> msgs;
     std::vector<Signature> sigs;

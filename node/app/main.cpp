@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
             ("rpc-max-batch", po::value(&rcfg.dispatch.max_batch)->default_value(100), "longest JSON-RPC batch")
             ("rpc-max-connections", po::value(&rcfg.max_connections)->default_value(1024), "concurrent RPC connections")
             ("rpc-rate", po::value(&rate_per_s)->default_value(2000), "requests per second per account (or IP when unauthenticated); burst is twice that; 0 disables")
+            ("ws-queue-bytes", po::value(&rcfg.ws_queue.max_queue_bytes)->default_value(4u << 20), "WebSocket outgoing queue per connection (bytes); a subscriber past it gets a stop notice")
             ("tls-cert", po::value(&rcfg.tls_cert_file), "serve RPC over TLS 1.3 with this certificate (PEM)")
             ("tls-key", po::value(&rcfg.tls_key_file), "TLS private key (PEM)")
             ("block-interval-ms", po::value(&solo.block_interval_ms)->default_value(20), "how long transactions gather before a block")

@@ -16,7 +16,7 @@ namespace folio::state {
 // ---------------------------------------------------------------- Overlay
 
 std::optional<Bytes> Overlay::Get(ByteView key) const {
-    auto it = m_writes.find(Bytes(key.begin(), key.end()));
+    auto it = m_writes.find(key);
     if (it != m_writes.end()) return it->second;
     return m_base.Get(key);
 }

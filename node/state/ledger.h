@@ -21,8 +21,17 @@ public:
     virtual std::optional<Bytes> Get(ByteView key) const = 0;
 };
 
+// Byte-wise lexicographic order that also compares against views (lookups without copying the key).
+struct KeyLess {
+    using is_transparent = void;
+    bool operator()(ByteView a, ByteView b) const {
+        size_t n = a.size() < b.size() ? a.size() : b.size();
+        int c = n == 0 ? 0 : __builtin_memcmp(a.data(), b.data(), n);
+        return c < 0 || (c == 0 && a.size() < b.size());
+    }
+};
 // Writes sorted by key; nullopt deletes. Sorting by content keeps every consumer deterministic.
-using WriteSet = std::map<Bytes, std::optional<Bytes>>;
+using WriteSet = std::map<Bytes, std::optional<Bytes>, KeyLess>;
 
 // A StateReader with pending writes layered on a base reader. Not thread-safe.
 class Overlay final : public StateReader {

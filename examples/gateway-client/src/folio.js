@@ -1,0 +1,298 @@
+// Folio's canonical encodings and hashes in JavaScript (docs/formats.md, docs/formats-merkle.md,
+// docs/rpc-protocol.md "Authentication"): just what a payment gateway needs — decode block headers,
+// commit certificates and receipts, verify Merkle paths and commit signatures, encode and sign a
+// payout_confirm transaction, compute the login message. Pure functions, no I/O.
+import { schnorr } from '@noble/curves/secp256k1';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, hexToBytes as nobleHexToBytes, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
+
+export { bytesToHex, concatBytes, utf8ToBytes };
+
+export class DecodeError extends Error {}
+
+export function hexToBytes(hex, what = 'hex') {
+  if (typeof hex !== 'string' || hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex))
+    throw new DecodeError(`${what} is not lowercase hex`);
+  return nobleHexToBytes(hex);
+}
+
+// ---- codec (node/core/codec.h) ----
+export class Reader {
+  constructor(bytes) {
+    this.b = bytes;
+    this.p = 0;
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  need(n) {
+    if (this.p + n > this.b.length) throw new DecodeError('truncated');
+  }
+  u8() { this.need(1); return this.b[this.p++]; }
+  u16() { this.need(2); const v = this.dv.getUint16(this.p, true); this.p += 2; return v; }
+  u32() { this.need(4); const v = this.dv.getUint32(this.p, true); this.p += 4; return v; }
+  u64() { this.need(8); const v = this.dv.getBigUint64(this.p, true); this.p += 8; return v; }
+  i64() { this.need(8); const v = this.dv.getBigInt64(this.p, true); this.p += 8; return v; }
+  bool() {
+    const v = this.u8();
+    if (v > 1) throw new DecodeError('non_canonical bool');
+    return v === 1;
+  }
+  varint() {
+    let v = 0n;
+    for (let i = 0; i < 10; i++) {
+      const byte = this.u8();
+      if (i === 9 && byte > 1) throw new DecodeError('non_canonical varint');
+      v |= BigInt(byte & 0x7f) << BigInt(7 * i);
+      if (!(byte & 0x80)) {
+        if (i > 0 && byte === 0) throw new DecodeError('non_canonical varint');
+        return v;
+      }
+    }
+    throw new DecodeError('non_canonical varint');
+  }
+  length(max) {
+    const n = this.varint();
+    if (n > BigInt(max)) throw new DecodeError('too_long');
+    return Number(n);
+  }
+  fixed(n) { this.need(n); const v = this.b.slice(this.p, this.p + n); this.p += n; return v; }
+  hex(n) { return bytesToHex(this.fixed(n)); }
+  blob(max) { return this.fixed(this.length(max)); }
+  str(max) {
+    const raw = this.blob(max);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    } catch {
+      throw new DecodeError('bad_value: invalid UTF-8');
+    }
+  }
+  finish() {
+    if (this.p !== this.b.length) throw new DecodeError('trailing_bytes');
+  }
+}
+
+export class Writer {
+  constructor() { this.parts = []; }
+  raw(b) { this.parts.push(b); return this; }
+  u8(v) { return this.raw(Uint8Array.of(v)); }
+  u64(v) {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt(v), true);
+    return this.raw(b);
+  }
+  varint(v) {
+    v = BigInt(v);
+    const out = [];
+    do {
+      let byte = Number(v & 0x7fn);
+      v >>= 7n;
+      if (v) byte |= 0x80;
+      out.push(byte);
+    } while (v);
+    return this.raw(Uint8Array.from(out));
+  }
+  str(s) { const b = utf8ToBytes(s); return this.varint(b.length).raw(b); }
+  bytes() { return concatBytes(...this.parts); }
+}
+
+// ---- hashes ----
+export function taggedHash(tag, ...parts) {
+  const t = sha256(utf8ToBytes(tag));
+  return sha256(concatBytes(t, t, ...parts));
+}
+const u64le = (v) => new Writer().u64(v).bytes();
+
+// AuthMessage(chain_id, nonce) = TaggedHash("folio/auth", utf8(chain_id) || 0x00 || nonce)
+export function authMessage(chainId, nonceHex) {
+  return taggedHash('folio/auth', utf8ToBytes(chainId), Uint8Array.of(0), hexToBytes(nonceHex, 'nonce'));
+}
+export function signAuth(secretKey, chainId, nonceHex) {
+  return bytesToHex(schnorr.sign(authMessage(chainId, nonceHex), secretKey));
+}
+export const publicKeyOf = (secretKey) => bytesToHex(schnorr.getPublicKey(secretKey));
+
+// ---- block header (docs/formats.md "Block") ----
+export function decodeHeader(bytes) {
+  const r = new Reader(bytes);
+  const h = {};
+  h.version = r.u32();
+  if (h.version !== 1) throw new DecodeError('bad_value: header version');
+  h.chain_id = r.str(64);
+  h.height = r.u64();
+  h.parent = r.hex(32);
+  h.time_ms = r.u64();
+  h.proposer = r.hex(32);
+  h.tx_count = r.u32();
+  h.tx_root = r.hex(32);
+  h.receipts_root = r.hex(32);
+  h.state_root = r.hex(32);
+  r.finish();
+  return h;
+}
+export const blockHash = (headerBytes) => taggedHash('folio/block', headerBytes);
+
+// CommitMessage = TaggedHash("folio/commit", chain_id || 0x00 || u64 height || block hash)
+export function commitMessage(chainId, height, blockHashBytes) {
+  return taggedHash('folio/commit', utf8ToBytes(chainId), Uint8Array.of(0), u64le(height), blockHashBytes);
+}
+
+// Commit certificate kind 1: u8 1, list of (address, signature) sorted by address, unique.
+export function decodeCommitCert(bytes) {
+  const r = new Reader(bytes);
+  if (r.u8() !== 1) throw new DecodeError('bad_value: commit certificate kind');
+  const n = r.length(1024);
+  const sigs = [];
+  for (let i = 0; i < n; i++) {
+    const validator = r.hex(32);
+    const signature = r.fixed(64);
+    if (sigs.length && !(sigs[sigs.length - 1].validator < validator))
+      throw new DecodeError('non_canonical: commit signatures not sorted by validator');
+    sigs.push({ validator, signature });
+  }
+  r.finish();
+  return sigs;
+}
+
+export const commitQuorum = (n) => (n === 0 ? 1 : 2 * Math.floor((n - 1) / 3) + 1);
+
+// Returns '' when the certificate holds >= 2f+1 valid signatures of distinct validators of the
+// set over CommitMessage(chainId, height, hash); else the reason.
+export function verifyCommit(chainId, height, blockHashBytes, sigs, validators) {
+  const msg = commitMessage(chainId, height, blockHashBytes);
+  const set = new Set(validators);
+  let good = 0;
+  for (const { validator, signature } of sigs) {
+    if (!set.has(validator)) return `commit signature by ${validator}, which is not in the genesis validator set`;
+    let ok = false;
+    try {
+      ok = schnorr.verify(signature, msg, hexToBytes(validator));
+    } catch {
+      ok = false;
+    }
+    if (!ok) return `commit signature by validator ${validator} is invalid for this header`;
+    good++;
+  }
+  const need = commitQuorum(validators.length);
+  if (good < need)
+    return `the commit certificate has ${good} validator signatures, ${need} of ${validators.length} are needed`;
+  return '';
+}
+
+// ---- Merkle path (docs/formats-merkle.md 1.4, RFC 9162 2.1.3.2) ----
+const merkleNode = (l, r) => taggedHash('folio/merkle/node', l, r);
+export function merkleVerify(rootHex, leaf, index, count, pathHex) {
+  if (!(index >= 0 && index < count)) return false;
+  let fn = BigInt(index), sn = BigInt(count - 1), r = leaf;
+  for (const ph of pathHex) {
+    const p = hexToBytes(ph, 'proof hash');
+    if (p.length !== 32) return false;
+    if (sn === 0n) return false;
+    if (fn % 2n === 1n || fn === sn) {
+      r = merkleNode(p, r);
+      while (fn % 2n === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
+    } else {
+      r = merkleNode(r, p);
+    }
+    fn >>= 1n; sn >>= 1n;
+  }
+  return sn === 0n && bytesToHex(r) === rootHex;
+}
+
+// ---- receipts and events (node/state/types.{h,cpp}; field-list encoding of node/state/fields.h) ----
+const F = {
+  u8: (r) => r.u8(), u16: (r) => r.u16(), u32: (r) => r.u32(), u64: (r) => r.u64(), i64: (r) => r.i64(),
+  addr: (r) => r.hex(32), hash: (r) => r.hex(32), str: (r) => r.str(1024), bytes: (r) => bytesToHex(r.blob(32 * 1024)),
+};
+const shares = (r, max) => {
+  const n = r.length(max);
+  const out = [];
+  for (let i = 0; i < n; i++) out.push({ owner: r.hex(32), bps: r.u16() });
+  return out;
+};
+const fields = (...spec) => (r) => {
+  const o = {};
+  for (const [name, f] of spec) o[name] = f(r);
+  return o;
+};
+const PAYOUT_FIELDS = [
+  ['id', F.u64], ['payee', F.addr], ['gateway', F.addr], ['currency', F.str], ['amount', F.i64],
+  ['target_currency', F.str], ['target_amount', F.i64], ['rate_id', F.u64], ['rate_num', F.u64], ['rate_den', F.u64],
+  ['status', F.u8], ['created_ms', F.u64], ['expires_ms', F.u64], ['ended_ms', F.u64], ['note', F.str], ['tx', F.hash],
+];
+// Event tag = index in the Event variant (types.h).
+const EVENTS = [
+  ['work_registered', (r) => ({ work: r.u64(), fingerprint: r.hex(32), owners: shares(r, 32) })],
+  ['proposal_created', fields(['proposal', F.hash])],
+  ['proposal_approved', fields(['proposal', F.hash], ['approver', F.addr], ['approvals', F.u32], ['threshold', F.u32])],
+  ['proposal_executed', fields(['proposal', F.hash])],
+  ['role_granted', fields(['account', F.addr], ['role', F.u8])],
+  ['role_revoked', fields(['account', F.addr], ['role', F.u8])],
+  ['threshold_set', fields(['threshold', F.u32])],
+  ['template_deployed', fields(['code_hash', F.hash], ['size', F.u32])],
+  ['deposit', fields(['account', F.addr], ['gateway', F.addr], ['currency', F.str], ['amount', F.i64], ['reference', F.str])],
+  ['payout', fields(...PAYOUT_FIELDS)],
+  ['account_updated', fields(['account', F.addr], ['what', F.str])],
+  ['fx_rate', fields(['rate_id', F.u64], ['base', F.str], ['quote', F.str], ['num', F.u64], ['den', F.u64])],
+  ['licence', fields(['licence', F.u64], ['work', F.u64], ['licensee', F.addr], ['status', F.u8])],
+  ['revenue', fields(['work', F.u64], ['payer', F.addr], ['currency', F.str], ['amount', F.i64], ['income', F.u8], ['period', F.str])],
+  ['shares_transferred', (r) => ({ work: r.u64(), owners: shares(r, 1024) })],
+  ['auction_created', fields(['auction', F.u64], ['work', F.u64], ['contract', F.addr], ['licence', F.u64])],
+  ['contract', fields(['contract', F.addr], ['topic', F.bytes], ['data', F.bytes])],
+  ['transfer', fields(['from', F.addr], ['to', F.addr], ['currency', F.str], ['amount', F.i64])],
+  ['nft', fields(['token', F.u64], ['work', F.u64], ['action', F.u8], ['from', F.addr], ['to', F.addr], ['currency', F.str],
+    ['amount', F.i64], ['royalty', F.i64], ['fee', F.i64])],
+];
+export const PAYOUT_STATUS = ['pending', 'confirmed', 'failed', 'expired'];
+
+// Decodes a receipt. Events are decoded in order up to `upTo` (inclusive; default all): a payment
+// service needs the events before the one it checks (there is no per-event length), not those after
+// it, so an event type added later to the ledger after the payout event does not break the check.
+export function decodeReceipt(bytes, upTo = Infinity) {
+  const r = new Reader(bytes);
+  const rc = { tx_id: r.hex(32), success: r.bool(), error_code: r.str(64), error_message: r.str(1024), events: [] };
+  if (rc.success !== (rc.error_code === '')) throw new DecodeError('bad_value: success and error_code disagree');
+  const n = r.length(4096);
+  rc.event_count = n;
+  for (let i = 0; i < n && i <= upTo; i++) {
+    const tag = r.u8();
+    if (tag >= EVENTS.length) throw new DecodeError(`bad_value: unknown event tag ${tag} at event ${i}`);
+    const [type, read] = EVENTS[tag];
+    rc.events.push({ type, ...read(r) });
+  }
+  if (upTo >= n) r.finish();
+  return rc;
+}
+
+// ---- amounts (node/core/amount.cpp: ISO 4217 minor-unit exponents) ----
+const EXP3 = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND']);
+const EXP0 = new Set(['CLP', 'ISK', 'JPY', 'KRW', 'UGX', 'VND', 'XAF', 'XOF']);
+export const currencyExponent = (c) => (EXP3.has(c) ? 3 : EXP0.has(c) ? 0 : 2);
+export function formatAmount(minor, currency) {
+  const e = currencyExponent(currency);
+  let v = BigInt(minor);
+  const neg = v < 0n;
+  if (neg) v = -v;
+  let d = v.toString().padStart(e + 1, '0');
+  if (e) d = d.slice(0, d.length - e) + '.' + d.slice(d.length - e);
+  return (neg ? '-' : '') + d;
+}
+
+// ---- settlement event id (docs/settlement-events.md) ----
+export function settlementEventId(chainId, height, txIdHex, eventIndex) {
+  const idx = new Uint8Array(4);
+  new DataView(idx.buffer).setUint32(0, eventIndex, true);
+  return bytesToHex(taggedHash('folio/settlement_event', utf8ToBytes(chainId), Uint8Array.of(0), u64le(height),
+    hexToBytes(txIdHex), idx));
+}
+
+// ---- transactions (docs/formats.md "Transactions") ----
+export const TX_KIND_PAYOUT_CONFIRM = 7;
+// Returns {hex, id}: a signed payout_confirm {u64 payout_id, string reference}.
+export function encodePayoutConfirm({ chainId, secretKey, nonce, payoutId, reference, expiresAtMs = 0 }) {
+  const w = new Writer();
+  w.u8(1).str(chainId).raw(schnorr.getPublicKey(secretKey)).u64(nonce).u64(expiresAtMs);
+  w.u8(TX_KIND_PAYOUT_CONFIRM).u64(payoutId).str(reference);
+  const unsigned = w.bytes();
+  const sig = schnorr.sign(taggedHash('folio/tx/sig', unsigned), secretKey);
+  const full = concatBytes(unsigned, sig);
+  return { hex: bytesToHex(full), id: bytesToHex(taggedHash('folio/tx/id', full)) };
+}
