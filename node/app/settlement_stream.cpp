@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <node/app/json_render.h>
 #include <node/app/rpc_params.h>
 #include <node/core/amount.h>
 #include <node/core/merkle.h>
@@ -121,10 +122,33 @@ void SettlementStream::Pump() {
         std::vector<std::pair<uint64_t, uint64_t>> advanced;  // id -> cursor
         std::vector<uint64_t> ended;
         bool more = false;
+        uint64_t head = m_node.height();
         for (Sub& s : subs) {
             auto session = s.session.lock();
             if (!session || session->IsClosed()) {
                 ended.push_back(s.id);
+                continue;
+            }
+            if (s.blocks) {
+                bool stop = false;
+                size_t budget = 2000;
+                while (s.cursor <= head && budget-- > 0) {
+                    auto h = m_node.store().Header(s.cursor);
+                    if (!h) break;
+                    auto r = session->Notify("chain_subscription", {{"subscription", std::to_string(s.id)}, {"result", HeaderJson(*h)}});
+                    if (r != rpc::Session::NotifyResult::QUEUED) {
+                        if (r == rpc::Session::NotifyResult::OVERFLOW)
+                            (void)session->NotifyFinal("chain_subscription",
+                                                       {{"subscription", std::to_string(s.id)},
+                                                        {"result", {{"stop", "slow_consumer"}, {"next_height", s.cursor}}}});
+                        stop = true;
+                        break;
+                    }
+                    ++s.cursor;
+                }
+                if (stop) ended.push_back(s.id);
+                else advanced.emplace_back(s.id, s.cursor);
+                if (!stop && s.cursor <= head) more = true;
                 continue;
             }
             size_t budget = 2000;  // per round, so one subscriber cannot starve the others
@@ -217,6 +241,49 @@ void SettlementStream::Register(rpc::RpcServer& server) {
         Access::AUTHENTICATED);
 
     server.Register(
+        "chain_subscribe",
+        [this](const json&, CallContext& ctx) {
+            if (!ctx.session) throw RpcError(ErrorCode::METHOD_NOT_SUPPORTED, "subscriptions need a WebSocket connection (/ws)");
+            Sub s;
+            s.session = ctx.session;
+            s.cursor = m_node.height() + 1;
+            s.blocks = true;
+            uint64_t id;
+            {
+                std::lock_guard lock(m_mu);
+                size_t mine = 0;
+                for (const auto& [sid, other] : m_subs)
+                    if (auto o = other.session.lock(); o && o.get() == ctx.session.get()) ++mine;
+                if (mine >= m_limits.subscriptions_per_session)
+                    throw RpcError(ErrorCode::LIMIT_EXCEEDED, "at most " + std::to_string(m_limits.subscriptions_per_session) +
+                                                                 " subscriptions per connection");
+                id = m_next_id++;
+                s.id = id;
+                m_subs[id] = std::move(s);
+            }
+            return json(std::to_string(id));
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "chain_unsubscribe",
+        [this](const json& params, CallContext& ctx) {
+            std::string sid = StringParam(params, "subscription");
+            uint64_t id = 0;
+            try {
+                id = std::stoull(sid);
+            } catch (...) {
+                return json(false);
+            }
+            std::lock_guard lock(m_mu);
+            auto it = m_subs.find(id);
+            if (it == m_subs.end() || !it->second.blocks || it->second.session.lock() != ctx.session) return json(false);
+            m_subs.erase(it);
+            return json(true);
+        },
+        Access::PUBLIC);
+
+    server.Register(
         "settlement_unsubscribe",
         [this](const json& params, CallContext& ctx) {
             std::string sid = StringParam(params, "subscription");
@@ -228,7 +295,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             }
             std::lock_guard lock(m_mu);
             auto it = m_subs.find(id);
-            if (it == m_subs.end() || it->second.session.lock() != ctx.session) return json(false);
+            if (it == m_subs.end() || it->second.blocks || it->second.session.lock() != ctx.session) return json(false);
             m_subs.erase(it);
             return json(true);
         },

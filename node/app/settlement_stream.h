@@ -1,7 +1,8 @@
 #pragma once
 // Settlement events for payment services (docs/settlement-events.md): `settlement_events`
 // (backfill / polling), `settlement_subscribe` / `settlement_unsubscribe` over WebSocket, and
-// `settlement_proof`. One pump thread delivers every subscription from its cursor: replay and live
+// `settlement_proof`, and the new-blocks subscription `chain_subscribe` / `chain_unsubscribe`.
+// One pump thread delivers every subscription from its cursor: replay and live
 // are the same loop, so there is no seam to lose or repeat an event at. A subscriber whose queue
 // is full gets a final {"stop", "next_seq"} notice and the subscription ends (memory stays
 // bounded by the session's queue limits).
@@ -58,6 +59,7 @@ private:
         SettlementFilter filter;
         std::optional<Address> account;
         bool overseer = false;
+        bool blocks = false;  // a new-blocks subscription (cursor = next height)
     };
     void Pump();
     bool Visible(const state::SettlementEvent& e, const std::optional<Address>& account, bool overseer) const;
