@@ -1,0 +1,1 @@
+folio_fuzz_target(records LIBS folio_state)
