@@ -719,7 +719,15 @@ Status<Rejection> CheckSettlementAgainstState(const StateReader& s, const Transa
                         if (!n->listed) return Rej(Reject::INVALID_FIELD, "token " + Dec(b.token) + " is not listed");
                 }
             } else if constexpr (std::is_same_v<T, ContractCallTx>) {
-                if (!IsContract(s, b.contract)) return Rej(Reject::NOT_FOUND, "no contract at " + b.contract.hex());
+                auto inst = s.Get(keys::ContractInstance(b.contract));
+                if (!inst) return Rej(Reject::NOT_FOUND, "no contract at " + b.contract.hex());
+                // Splits and the tax contract pay out whatever they hold, as told: only the ledger
+                // (with the money it moved in the same transaction) and governance call them.
+                Hash256 split = StandardCodeHash(StandardContract::REVENUE_SPLIT);
+                if (b.contract == TaxContractAddress() || (inst->size() == 32 && Hash256::FromView(*inst) == split))
+                    return Rej(Reject::MISSING_PERMISSION,
+                               "missing permission: revenue splits and the tax contract are called only by the ledger "
+                               "(report_revenue) and governance");
             }
             return Ok{};
         },
@@ -981,6 +989,8 @@ Exec ExecBodyImpl(X& x) {
                 x.events.push_back(EvFxRate{r.id, b.base, b.quote, b.num, b.den});
                 return Ok{};
             } else if constexpr (std::is_same_v<T, TransferTx>) {
+                if (IsContract(x.o, b.to))
+                    return TxFail("contract_recipient", "transfers go to accounts; contracts are paid through their own calls");
                 if (auto e = Debit(x, tx.sender, b.currency, b.amount); !e) return e;
                 if (auto e = Credit(x, b.to, b.currency, b.amount); !e) return e;
                 x.events.push_back(EvTransfer{tx.sender, b.to, b.currency, b.amount});

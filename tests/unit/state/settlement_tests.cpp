@@ -526,3 +526,15 @@ TEST_CASE("NFT editions: capped mint, list and buy with exact royalty and fee, v
     CHECK(c.Code("eve", NftTransferTx{t1, AddrFor("dan")}) == "not_found");
     CHECK(c.Code("alice", NftDelistTx{t1 + 1}) == "invalid_field");
 }
+
+TEST_CASE("splits and the tax contract cannot be called or paid directly (no bypassing withholding)") {
+    Chain c;
+    c.SetupTax();
+    uint64_t work = c.RegisterWork("w", {{"alice", 10000}});
+    Bytes call = *vm::EncodeCallChecked("distribute(int,int,int,int)", {int64_t{0x4c5242}, int64_t{100}, int64_t{1}, int64_t{0}});
+    CHECK(c.Code("dan", ContractCallTx{SplitAddress(work), call, 1'000'000}) == "missing_permission");
+    CHECK(c.Code("dan", ContractCallTx{TaxContractAddress(), call, 1'000'000}) == "missing_permission");
+    CHECK(c.Code("dan", TransferTx{SplitAddress(work), "BRL", 100}) == "contract_recipient");
+    CHECK(c.Bal("dan", "BRL") == 10'000'000);
+    CHECK(c.Conservation() == "ok");
+}
