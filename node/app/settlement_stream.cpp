@@ -123,6 +123,7 @@ void SettlementStream::Pump() {
         std::vector<uint64_t> ended;
         bool more = false;
         uint64_t head = m_node.height();
+        std::map<uint64_t, std::pair<state::SettlementEvent, json>> round;
         for (Sub& s : subs) {
             auto session = s.session.lock();
             if (!session || session->IsClosed()) {
@@ -154,11 +155,18 @@ void SettlementStream::Pump() {
             size_t budget = 2000;  // per round, so one subscriber cannot starve the others
             bool stop = false;
             while (s.cursor < next && budget-- > 0) {
-                auto e = m_node.SettlementEventAt(s.cursor);
-                if (!e) break;
+                // Each event is read and rendered once per round, however many subscribers get it.
+                auto cached = round.find(s.cursor);
+                if (cached == round.end()) {
+                    auto ev = m_node.SettlementEventAt(s.cursor);
+                    if (!ev) break;
+                    json rendered = SettlementEventJson(*ev);
+                    cached = round.emplace(s.cursor, std::make_pair(std::move(*ev), std::move(rendered))).first;
+                }
+                const state::SettlementEvent* e = &cached->second.first;
                 if (Visible(*e, s.account, s.overseer) && Matches(s.filter, *e)) {
                     auto r = session->Notify("settlement_subscription",
-                                             {{"subscription", std::to_string(s.id)}, {"result", SettlementEventJson(*e)}});
+                                             {{"subscription", std::to_string(s.id)}, {"result", cached->second.second}});
                     if (r != rpc::Session::NotifyResult::QUEUED) {
                         if (r == rpc::Session::NotifyResult::OVERFLOW)
                             (void)session->NotifyFinal("settlement_subscription",
