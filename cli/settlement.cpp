@@ -57,17 +57,6 @@ Bytes Call(std::string_view sig, const std::vector<vm::AbiValue>& args) {
     return std::move(b.value());
 }
 
-Bytes BigEndian(uint64_t v) {
-    Bytes b(8);
-    for (int i = 7; i >= 0; --i) {
-        b[static_cast<size_t>(i)] = static_cast<uint8_t>(v);
-        v >>= 8;
-    }
-    return b;
-}
-
-Address NamedAddress(std::string_view name) { return Address::FromView(TaggedHash("folio/address", AsBytes(name)).view()); }
-
 }  // namespace
 
 uint64_t ParseTimeMs(const std::string& s) {
@@ -331,22 +320,5 @@ Hash256 SealedCommitment(int64_t amount, const Hash256& salt, const Address& bid
     return Sha256Of(w.bytes());
 }
 
-namespace wire {
-
-Address TaxContractAddress() { return NamedAddress("tax_withholding"); }
-Address SplitAddress(uint64_t work) { return Address::FromView(TaggedHash("folio/split", BigEndian(work)).view()); }
-Address AuctionAddress(uint64_t auction) { return Address::FromView(TaggedHash("folio/auction", BigEndian(auction)).view()); }
-
-Hash256 TransferSharesDigest(const std::string& chain_id, uint64_t work, uint64_t version, const std::vector<Share>& owners) {
-    Writer w;
-    w.Str(chain_id);
-    w.U64(work);
-    w.U64(version);
-    FieldWriter fw{w};
-    fw(owners);
-    return TaggedHash("folio/transfer_shares", w.bytes());
-}
-
-}  // namespace wire
 
 }  // namespace folio::cli

@@ -12,6 +12,7 @@
 #include <node/core/bytes.h>
 #include <node/core/hash.h>
 #include <node/core/keys.h>
+#include <node/state/addresses.h>
 #include <node/state/types.h>
 
 namespace folio::cli {
@@ -94,14 +95,12 @@ Bytes AuctionCloseCall();
 // SHA-256(amount i64 LE || salt (32) || bidder (32)).
 Hash256 SealedCommitment(int64_t amount, const Hash256& salt, const Address& bidder);
 
-// The ledger's well-known addresses and consent digest, as node/state/settlement.cpp defines them
-// (the CLI does not link the node's internals; the unit tests check both agree).
+// The ledger's well-known addresses and consent digest (shared with the node, folio_types).
 namespace wire {
-Address TaxContractAddress();
-Address SplitAddress(uint64_t work);
-Address AuctionAddress(uint64_t auction);
-Hash256 TransferSharesDigest(const std::string& chain_id, uint64_t work, uint64_t version,
-                             const std::vector<state::Share>& owners);
+using state::AuctionAddress;
+using state::SplitAddress;
+using state::TaxContractAddress;
+using state::TransferSharesDigest;
 }  // namespace wire
 
 }  // namespace folio::cli

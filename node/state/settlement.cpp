@@ -75,7 +75,6 @@ Bytes Cat(ByteView a, ByteView b) {
     return out;
 }
 
-Address NamedAddress(std::string_view name) { return Address::FromView(TaggedHash("folio/address", AsBytes(name)).view()); }
 
 std::string CurrencyText(vm::CurrencyCode c) {
     std::string s(3, '\0');
@@ -104,14 +103,6 @@ Bytes Le64(int64_t v) {
 }  // namespace
 
 // ---------------------------------------------------------------- addresses and templates
-
-Address GovernanceAddress() { return NamedAddress("governance"); }
-Address LedgerAddress() { return NamedAddress("ledger"); }
-Address TaxContractAddress() { return NamedAddress("tax_withholding"); }
-Address SplitAddress(uint64_t work) { return Address::FromView(TaggedHash("folio/split", BigEndian(work)).view()); }
-Address AuctionAddress(uint64_t auction) {
-    return Address::FromView(TaggedHash("folio/auction", BigEndian(auction)).view());
-}
 
 const char* StandardContractName(StandardContract c) {
     switch (c) {
@@ -297,16 +288,6 @@ std::optional<uint64_t> FindConflict(const StateReader& s, uint64_t work, const 
     return std::nullopt;
 }
 
-Hash256 TransferSharesDigest(const std::string& chain_id, uint64_t work, uint64_t version,
-                             const std::vector<Share>& owners) {
-    Writer w;
-    w.Str(chain_id);
-    w.U64(work);
-    w.U64(version);
-    FieldWriter fw{w};
-    fw(owners);
-    return TaggedHash("folio/transfer_shares", w.bytes());
-}
 
 // ---------------------------------------------------------------- LedgerHost
 

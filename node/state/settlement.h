@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <node/state/addresses.h>
 #include <node/state/ledger.h>
 #include <node/state/territory.h>
 #include <node/state/types.h>
@@ -16,12 +17,7 @@
 
 namespace folio::state {
 
-// ---- well-known addresses (no one holds their keys) ----
-Address GovernanceAddress();           // the caller of governance contract calls
-Address LedgerAddress();               // the caller of calls the ledger makes itself
-Address TaxContractAddress();          // the tax_withholding instance, created at genesis
-Address SplitAddress(uint64_t work);   // the work's revenue_split instance
-Address AuctionAddress(uint64_t auction);
+// Well-known addresses and the consent digest: node/state/addresses.h.
 
 // ---- standard contract templates (contracts/*.fasm, assembled at start-up) ----
 enum class StandardContract : uint8_t { REVENUE_SPLIT, TAX_WITHHOLDING, AUCTION };
@@ -88,11 +84,6 @@ LicenceAnswer CheckLicence(const StateReader& s, uint64_t work, const Address& l
 // with: exclusive on either side and overlapping in territory, rights and time.
 std::optional<uint64_t> FindConflict(const StateReader& s, uint64_t work, const LicenceTerms& terms, uint64_t now_ms,
                                      uint64_t ignore_id = 0);
-
-// What each current owner signs to consent to TransferSharesTx: TaggedHash("folio/transfer_shares",
-// chain_id || work || shares version || new owners).
-Hash256 TransferSharesDigest(const std::string& chain_id, uint64_t work, uint64_t version,
-                             const std::vector<Share>& owners);
 
 // ---- rules (called by ledger.cpp) ----
 struct TxFailure {
