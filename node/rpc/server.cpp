@@ -576,6 +576,8 @@ private:
         const auto ep = socket.remote_endpoint(ec);
         if (ec) return;
         socket.set_option(tcp::no_delay(true), ec);
+        if (m_core->config.socket_send_buffer > 0)
+            socket.set_option(net::socket_base::send_buffer_size(static_cast<int>(m_core->config.socket_send_buffer)), ec);
         Slot slot;
         bool refusing = false;
         if (m_core->connections.fetch_add(1) >= m_core->config.max_connections) {

@@ -39,6 +39,10 @@ struct ServerConfig {
     size_t max_connections = 1024;            // HTTP 503 + LIMIT_EXCEEDED, then close
     size_t max_ws_message_bytes = 1u << 20;   // WebSocket close 1009 (message too big)
     SessionLimits ws_queue;                   // per WebSocket connection (session.h)
+    // Kernel send buffer per connection (SO_SNDBUF; 0 = the OS default with autotuning). Bounded so
+    // that a consumer that stops reading fills the session's queue — and is told so — instead of
+    // megabytes of kernel buffers, and so that kernel memory per connection is bounded too.
+    size_t socket_send_buffer = 256u << 10;
     std::chrono::milliseconds header_timeout{30'000};   // idle keep-alive + request header
     std::chrono::milliseconds body_timeout{30'000};     // request body; also each response write
     std::chrono::milliseconds ws_idle_timeout{120'000}; // no traffic (pings are sent at half)
