@@ -818,9 +818,13 @@ Exec CreatePayout(X& x, const Address& payee, const std::string& cur, int64_t am
         if (!rate) return TxFail("no_fx_rate", "no " + cur + "/" + prefs->currency + " rate has been posted");
         // target = floor(amount * num * 10^e_t / (den * 10^e_s)), exactly, in 128 bits.
         Currency cs = *FindCurrency(cur), ct = *FindCurrency(prefs->currency);
-        UInt128 num = static_cast<UInt128>(amount) * rate->num;
+        UInt128 num = static_cast<UInt128>(amount) * rate->num;  // < 10^36: no overflow
         UInt128 den = rate->den;
-        for (int i = 0; i < ct.exponent; ++i) num *= 10;
+        for (int i = 0; i < ct.exponent; ++i) {
+            if (num > ~static_cast<UInt128>(0) / 10)
+                return TxFail("fx_out_of_range", "the conversion overflows 128 bits");
+            num *= 10;
+        }
         for (int i = 0; i < cs.exponent; ++i) den *= 10;
         UInt128 t = num / den;
         if (t == 0 || t > static_cast<UInt128>(MAX_AMOUNT))

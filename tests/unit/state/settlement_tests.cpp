@@ -229,6 +229,14 @@ TEST_CASE("payouts go only to KYC-verified, unfrozen payees; FX conversion is ex
     CHECK(p.rate_den == 100);
     CHECK(p.rate_id == 1);
     CHECK(c.Conservation() == "ok");
+
+    // Extreme rates never overflow silently: 10^18 JPY at 10^18 BHD per JPY is refused.
+    c.Ok("gw", DepositTx{AddrFor("eve"), "JPY", MAX_AMOUNT, "d3"});
+    c.Ok("eve", SetPayoutPrefsTx{AddrFor("gw"), "BHD", 0});
+    c.Ok("fx", PostFxRateTx{"JPY", "BHD", static_cast<uint64_t>(MAX_AMOUNT), 1});
+    CHECK(c.Code("eve", WithdrawTx{"JPY", MAX_AMOUNT}) == "fx_out_of_range");
+    CHECK(c.Bal("eve", "JPY") == MAX_AMOUNT);
+    CHECK(c.Conservation() == "ok");
 }
 
 TEST_CASE("revenue flows through the work's split and the withholding table, exactly") {
