@@ -44,6 +44,19 @@ SecretKey Key(uint64_t i) {
     w.U64(i);
     return SecretKey::FromView(Sha256Of(w.bytes()).view());
 }
+// A chain with 64 creator accounts; their keys go to `keys`.
+state::GenesisDoc BenchGenesis(std::vector<SecretKey>& keys) {
+    state::GenesisDoc g;
+    g.chain_id = "bench";
+    g.validators.push_back({"v", *DerivePublicKey(Key(999999))});
+    for (uint64_t i = 0; i < 64; ++i) {
+        keys.push_back(Key(1000 + i));
+        g.accounts.push_back({"a", *DerivePublicKey(keys.back()), state::WithRole(0, state::Role::CREATOR),
+                              state::KycStatus::VERIFIED, "US", {}});
+    }
+    return g;
+}
+
 // Settlement execution: a work with 10 owners (5 BR, 5 US residents), BR withholding 15% with a
 // BR-US treaty at 10%; report_revenue transactions of varying amounts from 64 payers.
 double SettlementRate(state::GenesisDoc g, const std::vector<SecretKey>& keys) {
@@ -109,14 +122,8 @@ double SettlementRate(state::GenesisDoc g, const std::vector<SecretKey>& keys) {
 int main(int argc, char** argv) {
     // `folio-bench-micro settlement`: only the settlement figure (for profiling).
     if (argc > 1 && std::string_view(argv[1]) == "settlement") {
-        state::GenesisDoc g;
-        g.chain_id = "bench";
-        g.validators.push_back({"v", *DerivePublicKey(Key(999999))});
         std::vector<SecretKey> keys;
-        for (uint64_t i = 0; i < 64; ++i) {
-            keys.push_back(Key(1000 + i));
-            g.accounts.push_back({"a", *DerivePublicKey(keys.back()), state::WithRole(0, state::Role::CREATOR), state::KycStatus::VERIFIED, "US", {}});
-        }
+        state::GenesisDoc g = BenchGenesis(keys);
         std::printf("{\"settlement_per_s\": %.0f}\n", SettlementRate(g, keys));
         return 0;
     }
@@ -175,14 +182,8 @@ int main(int argc, char** argv) {
         root = u->new_root;
     });
     // Execution of register_work (no signature checks; ApplyBlock's contract).
-    state::GenesisDoc g;
-    g.chain_id = "bench";
-    g.validators.push_back({"v", *DerivePublicKey(Key(999999))});
     std::vector<SecretKey> keys;
-    for (uint64_t i = 0; i < 64; ++i) {
-        keys.push_back(Key(1000 + i));
-        g.accounts.push_back({"a", *DerivePublicKey(keys.back()), state::WithRole(0, state::Role::CREATOR), state::KycStatus::VERIFIED, "US", {}});
-    }
+    state::GenesisDoc g = BenchGenesis(keys);
     state::EmptyState empty;
     state::Overlay base_state(empty);
     state::WriteSet genesis = state::BuildGenesisState(g).value();

@@ -95,12 +95,5 @@ Bytes AuctionCloseCall();
 // SHA-256(amount i64 LE || salt (32) || bidder (32)).
 Hash256 SealedCommitment(int64_t amount, const Hash256& salt, const Address& bidder);
 
-// The ledger's well-known addresses and consent digest (shared with the node, folio_types).
-namespace wire {
-using state::AuctionAddress;
-using state::SplitAddress;
-using state::TaxContractAddress;
-using state::TransferSharesDigest;
-}  // namespace wire
 
 }  // namespace folio::cli

@@ -190,6 +190,38 @@ void SettlementStream::Pump() {
     }
 }
 
+std::string SettlementStream::AddSub(Sub s) {
+    auto session = s.session.lock();
+    std::lock_guard lock(m_mu);
+    size_t mine = 0;
+    for (const auto& [sid, other] : m_subs)
+        if (auto o = other.session.lock(); o && o == session) ++mine;
+    if (mine >= m_limits.subscriptions_per_session)
+        throw RpcError(ErrorCode::LIMIT_EXCEEDED,
+                       "at most " + std::to_string(m_limits.subscriptions_per_session) + " subscriptions per connection");
+    s.id = m_next_id++;
+    uint64_t id = s.id;
+    m_subs[id] = std::move(s);
+    m_dirty = true;
+    m_cv.notify_all();
+    return std::to_string(id);
+}
+
+bool SettlementStream::RemoveSub(const json& params, const rpc::CallContext& ctx, bool blocks) {
+    std::string sid = StringParam(params, "subscription");
+    uint64_t id = 0;
+    try {
+        id = std::stoull(sid);
+    } catch (...) {
+        throw RpcError(ErrorCode::INVALID_PARAMS, "unknown subscription");
+    }
+    std::lock_guard lock(m_mu);
+    auto it = m_subs.find(id);
+    if (it == m_subs.end() || it->second.blocks != blocks || it->second.session.lock() != ctx.session) return false;
+    m_subs.erase(it);
+    return true;
+}
+
 void SettlementStream::Register(rpc::RpcServer& server) {
     server.Register(
         "settlement_events",
@@ -229,22 +261,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             s.filter = std::move(f);
             s.account = account;
             s.overseer = IsOverseer(m_node, account);
-            uint64_t id;
-            {
-                std::lock_guard lock(m_mu);
-                size_t mine = 0;
-                for (const auto& [sid, other] : m_subs)
-                    if (auto o = other.session.lock(); o && o.get() == ctx.session.get()) ++mine;
-                if (mine >= m_limits.subscriptions_per_session)
-                    throw RpcError(ErrorCode::LIMIT_EXCEEDED, "at most " + std::to_string(m_limits.subscriptions_per_session) +
-                                                                 " subscriptions per connection");
-                id = m_next_id++;
-                s.id = id;
-                m_subs[id] = std::move(s);
-                m_dirty = true;
-            }
-            m_cv.notify_all();
-            return json(std::to_string(id));
+            return json(AddSub(std::move(s)));
         },
         Access::AUTHENTICATED);
 
@@ -256,57 +273,18 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             s.session = ctx.session;
             s.cursor = m_node.height() + 1;
             s.blocks = true;
-            uint64_t id;
-            {
-                std::lock_guard lock(m_mu);
-                size_t mine = 0;
-                for (const auto& [sid, other] : m_subs)
-                    if (auto o = other.session.lock(); o && o.get() == ctx.session.get()) ++mine;
-                if (mine >= m_limits.subscriptions_per_session)
-                    throw RpcError(ErrorCode::LIMIT_EXCEEDED, "at most " + std::to_string(m_limits.subscriptions_per_session) +
-                                                                 " subscriptions per connection");
-                id = m_next_id++;
-                s.id = id;
-                m_subs[id] = std::move(s);
-            }
-            return json(std::to_string(id));
+            return json(AddSub(std::move(s)));
         },
         Access::PUBLIC);
 
     server.Register(
         "chain_unsubscribe",
-        [this](const json& params, CallContext& ctx) {
-            std::string sid = StringParam(params, "subscription");
-            uint64_t id = 0;
-            try {
-                id = std::stoull(sid);
-            } catch (...) {
-                return json(false);
-            }
-            std::lock_guard lock(m_mu);
-            auto it = m_subs.find(id);
-            if (it == m_subs.end() || !it->second.blocks || it->second.session.lock() != ctx.session) return json(false);
-            m_subs.erase(it);
-            return json(true);
-        },
+        [this](const json& params, CallContext& ctx) { return json(RemoveSub(params, ctx, true)); },
         Access::PUBLIC);
 
     server.Register(
         "settlement_unsubscribe",
-        [this](const json& params, CallContext& ctx) {
-            std::string sid = StringParam(params, "subscription");
-            uint64_t id = 0;
-            try {
-                id = std::stoull(sid);
-            } catch (...) {
-                throw RpcError(ErrorCode::INVALID_PARAMS, "unknown subscription");
-            }
-            std::lock_guard lock(m_mu);
-            auto it = m_subs.find(id);
-            if (it == m_subs.end() || it->second.blocks || it->second.session.lock() != ctx.session) return json(false);
-            m_subs.erase(it);
-            return json(true);
-        },
+        [this](const json& params, CallContext& ctx) { return json(RemoveSub(params, ctx, false)); },
         Access::AUTHENTICATED);
 
     server.Register(

@@ -62,6 +62,10 @@ private:
         bool blocks = false;  // a new-blocks subscription (cursor = next height)
     };
     void Pump();
+    // Registers `s` (its session's subscription limit checked) and wakes the pump; the id as text.
+    std::string AddSub(Sub s);
+    // settlement_unsubscribe / chain_unsubscribe: ends the caller's own subscription of that kind.
+    bool RemoveSub(const nlohmann::json& params, const rpc::CallContext& ctx, bool blocks);
     bool Visible(const state::SettlementEvent& e, const std::optional<Address>& account, bool overseer) const;
 
     Node& m_node;

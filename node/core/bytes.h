@@ -10,6 +10,16 @@
 
 namespace folio {
 
+// v as 8 bytes, most significant first: keys that sort numerically (state and store keys).
+inline std::vector<uint8_t> BigEndian64(uint64_t v) {
+    std::vector<uint8_t> b(8);
+    for (int i = 7; i >= 0; --i) {
+        b[static_cast<size_t>(i)] = static_cast<uint8_t>(v);
+        v >>= 8;
+    }
+    return b;
+}
+
 using Bytes = std::vector<uint8_t>;
 using ByteView = std::span<const uint8_t>;
 

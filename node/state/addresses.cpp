@@ -6,23 +6,15 @@
 namespace folio::state {
 
 namespace {
-Bytes BigEndian(uint64_t v) {
-    Bytes b(8);
-    for (int i = 7; i >= 0; --i) {
-        b[static_cast<size_t>(i)] = static_cast<uint8_t>(v);
-        v >>= 8;
-    }
-    return b;
-}
 Address Named(std::string_view name) { return Address::FromView(TaggedHash("folio/address", AsBytes(name)).view()); }
 }  // namespace
 
 Address GovernanceAddress() { return Named("governance"); }
 Address LedgerAddress() { return Named("ledger"); }
 Address TaxContractAddress() { return Named("tax_withholding"); }
-Address SplitAddress(uint64_t work) { return Address::FromView(TaggedHash("folio/split", BigEndian(work)).view()); }
+Address SplitAddress(uint64_t work) { return Address::FromView(TaggedHash("folio/split", BigEndian64(work)).view()); }
 Address AuctionAddress(uint64_t auction) {
-    return Address::FromView(TaggedHash("folio/auction", BigEndian(auction)).view());
+    return Address::FromView(TaggedHash("folio/auction", BigEndian64(auction)).view());
 }
 
 Hash256 TransferSharesDigest(const std::string& chain_id, uint64_t work, uint64_t version,

@@ -45,16 +45,8 @@ static Bytes Prefixed(std::string_view prefix, ByteView rest) {
     k.insert(k.end(), rest.begin(), rest.end());
     return k;
 }
-static Bytes BigEndian(uint64_t v) {
-    Bytes b(8);
-    for (int i = 7; i >= 0; --i) {
-        b[static_cast<size_t>(i)] = static_cast<uint8_t>(v);
-        v >>= 8;
-    }
-    return b;
-}
 Bytes Account(const Address& a) { return Prefixed("a/", a.view()); }
-Bytes Work(uint64_t id) { return Prefixed("w/", BigEndian(id)); }
+Bytes Work(uint64_t id) { return Prefixed("w/", BigEndian64(id)); }
 Bytes WorkByFingerprint(const Hash256& fp) { return Prefixed("wf/", fp.view()); }
 Bytes Proposal(const Hash256& id) { return Prefixed("p/", id.view()); }
 Bytes GovMembers() { return Prefixed("g/members", {}); }

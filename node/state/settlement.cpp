@@ -61,14 +61,6 @@ Bytes Key(std::string_view prefix, ByteView rest = {}) {
     k.insert(k.end(), rest.begin(), rest.end());
     return k;
 }
-Bytes BigEndian(uint64_t v) {
-    Bytes b(8);
-    for (int i = 7; i >= 0; --i) {
-        b[static_cast<size_t>(i)] = static_cast<uint8_t>(v);
-        v >>= 8;
-    }
-    return b;
-}
 Bytes Cat(ByteView a, ByteView b) {
     Bytes out(a.begin(), a.end());
     out.insert(out.end(), b.begin(), b.end());
@@ -146,26 +138,26 @@ Bytes DepositRef(const Address& gateway, std::string_view reference) {
     return Key("dr/", Cat(gateway.view(), AsBytes(reference)));
 }
 Bytes PayoutPrefs(const Address& a) { return Key("pp/", a.view()); }
-Bytes Payout(uint64_t id) { return Key("po/", BigEndian(id)); }
+Bytes Payout(uint64_t id) { return Key("po/", BigEndian64(id)); }
 Bytes NextPayoutId() { return Key("m/next_payout_id"); }
 Bytes PayoutTtl() { return Key("m/payout_ttl"); }
 Bytes FxLatest(std::string_view base, std::string_view quote) {
     return Key("fx/", Cat(AsBytes(base), AsBytes(quote)));
 }
-Bytes FxRate(uint64_t id) { return Key("fxr/", BigEndian(id)); }
+Bytes FxRate(uint64_t id) { return Key("fxr/", BigEndian64(id)); }
 Bytes NextFxId() { return Key("m/next_fx_id"); }
-Bytes Licence(uint64_t id) { return Key("l/", BigEndian(id)); }
-Bytes WorkLicences(uint64_t work) { return Key("wl/", BigEndian(work)); }
+Bytes Licence(uint64_t id) { return Key("l/", BigEndian64(id)); }
+Bytes WorkLicences(uint64_t work) { return Key("wl/", BigEndian64(work)); }
 Bytes NextLicenceId() { return Key("m/next_licence_id"); }
-Bytes Auction(uint64_t id) { return Key("au/", BigEndian(id)); }
+Bytes Auction(uint64_t id) { return Key("au/", BigEndian64(id)); }
 Bytes AuctionByContract(const Address& contract) { return Key("auc/", contract.view()); }
 Bytes NextAuctionId() { return Key("m/next_auction_id"); }
 Bytes ContractInstance(const Address& contract) { return Key("ci/", contract.view()); }
 Bytes ContractStorage(const Address& contract, ByteView key) { return Key("cs/", Cat(contract.view(), key)); }
-Bytes SharesVersion(uint64_t work) { return Key("wsv/", BigEndian(work)); }
-Bytes NftCollection(uint64_t work) { return Key("nc/", BigEndian(work)); }
-Bytes Nft(uint64_t token) { return Key("nt/", BigEndian(token)); }
-Bytes NftHoldings(const Address& owner, uint64_t work) { return Key("nh/", Cat(owner.view(), BigEndian(work))); }
+Bytes SharesVersion(uint64_t work) { return Key("wsv/", BigEndian64(work)); }
+Bytes NftCollection(uint64_t work) { return Key("nc/", BigEndian64(work)); }
+Bytes Nft(uint64_t token) { return Key("nt/", BigEndian64(token)); }
+Bytes NftHoldings(const Address& owner, uint64_t work) { return Key("nh/", Cat(owner.view(), BigEndian64(work))); }
 Bytes NextTokenId() { return Key("m/next_token_id"); }
 Bytes Platform() { return Key("m/platform"); }
 }  // namespace keys

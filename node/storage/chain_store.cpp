@@ -21,14 +21,7 @@ Bytes Key(std::string_view prefix, ByteView rest = {}) {
     k.insert(k.end(), rest.begin(), rest.end());
     return k;
 }
-Bytes Be64(uint64_t v) {
-    Bytes b(8);
-    for (int i = 7; i >= 0; --i) {
-        b[static_cast<size_t>(i)] = static_cast<uint8_t>(v);
-        v >>= 8;
-    }
-    return b;
-}
+Bytes Be64(uint64_t v) { return BigEndian64(v); }
 uint64_t ReadBe64(ByteView b, size_t off = 0) {
     uint64_t v = 0;
     for (size_t i = 0; i < 8; ++i) v = v << 8 | b[off + i];

@@ -144,13 +144,3 @@ TEST_CASE("sealed-bid commitment is SHA-256(amount LE || salt || bidder)") {
     Bytes commit = AuctionCommitCall(SealedCommitment(amount, salt, bidder));
     CHECK(commit.size() == 4 + 4 + 32);
 }
-
-TEST_CASE("the wallet's well-known addresses and consent digest match the ledger's") {
-    CHECK(wire::TaxContractAddress() == TaxContractAddress());
-    CHECK(wire::AuctionAddress(1) == AuctionAddress(1));
-    CHECK(wire::AuctionAddress(123456789) == AuctionAddress(123456789));
-    CHECK(wire::SplitAddress(42) == SplitAddress(42));
-    std::vector<Share> owners{{Addr(1), 5000}, {Addr(2), 5000}};
-    std::sort(owners.begin(), owners.end(), [](const Share& x, const Share& y) { return x.owner < y.owner; });
-    CHECK(wire::TransferSharesDigest("folio-dev", 9, 3, owners) == TransferSharesDigest("folio-dev", 9, 3, owners));
-}
