@@ -31,6 +31,7 @@ const char* VALUE_OPTS[] = {
     "reference", "gateway", "currency", "reason", "status", "residency", "payee", "year", "format", "to", "territory",
     "exclude", "rights", "right", "from", "until", "royalty-bps", "licensee", "at", "period", "licence", "work",
     "promoter", "promoter-bps", "source", "income", "bps", "jurisdiction", "account", "consent-key", "consent",
+    "activation-height",
     "shares-version", "type", "licence-from", "licence-until", "start", "end", "reserve", "increment", "window",
     "extension", "start-price", "decrement", "interval", "floor", "deposit", "reveal-end", "chain-id",
     // NFTs

@@ -334,7 +334,16 @@ int CmdAuth(Ctx& c) {
 int CmdChain(Ctx& c) {
     cli::RpcClient rpc(NodeUrl(c));
     json info = rpc.Call("chain_info", json::object());
-    Print(c, info, "chain " + info.at("chain_id").get<std::string>() + " at height " + std::to_string(info.at("height").get<uint64_t>()));
+    std::string human = "chain " + info.at("chain_id").get<std::string>() + " at height " +
+                        std::to_string(info.at("height").get<uint64_t>()) + ", validator epoch " +
+                        std::to_string(info.value("validator_epoch", 0)) + " (" +
+                        std::to_string(info.value("validators", json::array()).size()) + " validators)";
+    if (info.contains("pending_validators") && info["pending_validators"].is_object())
+        human += "; epoch " + std::to_string(info["pending_validators"].value("epoch", 0)) + " (" +
+                 std::to_string(info["pending_validators"].value("members", json::array()).size()) +
+                 " validators) scheduled from height " +
+                 std::to_string(info["pending_validators"].value("activation_height", 0));
+    Print(c, info, human);
     return 0;
 }
 
@@ -343,7 +352,8 @@ int CmdGov(Ctx& c) {
     std::optional<TxBody> settlement = SettlementGovBody(c);
     if (!settlement && c.args.pos.size() < 3)
         throw UsageError("usage: folio gov grant-role|revoke-role ADDR --role R | folio gov set-threshold N | folio gov approve ID | "
-                         "folio gov freeze|unfreeze ADDR | folio gov tax-rate|tax-treaty|tax-account ...");
+                         "folio gov freeze|unfreeze ADDR | folio gov tax-rate|tax-treaty|tax-account ... | "
+                         "folio gov set-validators --activation-height H KEY...");
     const std::string& sub = c.args.pos[1];
     if (settlement) {
         body = std::move(*settlement);
@@ -381,6 +391,7 @@ const char* USAGE =
     "  chain info | auth login | fingerprint FILE\n"
     "  contract build SRC -o OUT | contract deploy CODE (governance)\n"
     "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n"
+    "  gov set-validators --activation-height H KEY [KEY ...] (validator-set change; keys in leader order)\n"
     "  gov freeze|unfreeze ADDR | gov tax-rate --source CC --income T --residency CC|any --bps N [--from T] [--until T]\n"
     "  gov tax-treaty --source CC --residency CC --income T --bps N [--from T] [--until T] | gov tax-account --jurisdiction CC --account ADDR\n"
     "  work transfer-shares WORK_ID --owner ADDR:BPS ... [--consent-key NAME ...] [--consent ADDR:SIG ...]\n"

@@ -845,6 +845,14 @@ std::optional<TxBody> SettlementGovBody(const Ctx& c) {
         from_until(from, until);
         return ProposeTx{GovContractCall{state::TaxContractAddress(), TaxSetTreatyCall(source, residency, income, bps(), from, until)}};
     }
+    if (sub == "set-validators") {
+        // folio gov set-validators --activation-height H KEY [KEY ...]  (leader-rotation order)
+        SetValidators v;
+        v.activation_height = ParseU64(c.args.Need("activation-height"), "--activation-height");
+        for (size_t i = 2; i < c.args.pos.size(); ++i) v.members.push_back(ParseAddr(c.args.pos[i], "validator KEY"));
+        if (v.members.empty()) throw UsageError("usage: folio gov set-validators --activation-height H KEY [KEY ...]");
+        return ProposeTx{std::move(v)};
+    }
     if (sub == "tax-account") {
         std::string j = ParseCountry(c.args.Need("jurisdiction"), "--jurisdiction");
         Address acct = ParseAddr(c.args.Need("account"), "--account");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include <boost/asio/executor_work_guard.hpp>
 
@@ -63,9 +65,13 @@ Hash256 BatchHash(ByteView encoded) { return TaggedHash("folio/batch", encoded);
 
 BftEngine::BftEngine(Node& node, const SecretKey& key, BftConfig cfg)
     : m_node(node), m_key(key), m_pub(*DerivePublicKey(key)), m_cfg(std::move(cfg)), m_signer(key) {
-    m_vset.epoch = 0;
-    for (const auto& v : node.genesis().validators) m_vset.members.push_back(v.key);
-    m_core = std::make_unique<consensus::Core>(m_cfg.core, m_vset, node.genesis_hash(), m_signer, m_verifier);
+    const char* trace = std::getenv("FOLIO_CONSENSUS_TRACE");
+    m_trace = trace && std::string_view(trace) == "1";
+    m_genesis_set.epoch = 0;
+    if (auto g = state::LoadValidatorSetOfEpoch(node.store(), 0)) m_genesis_set.members = g->members;
+    m_core = std::make_unique<consensus::Core>(m_cfg.core, m_genesis_set, node.genesis_hash(), m_signer, m_verifier);
+    AddValidatorSet(1, m_genesis_set);
+    LoadValidatorSets();
 
     net::TransportConfig tc;
     tc.chain_id = node.chain_id();
@@ -74,8 +80,9 @@ BftEngine::BftEngine(Node& node, const SecretKey& key, BftConfig cfg)
     tc.listen_port = m_cfg.p2p_port;
     tc.peers = m_cfg.peers;
     tc.faults = m_cfg.faults;
-    std::vector<PublicKey> members = m_vset.members;
-    tc.is_allowed_peer = [members](const PublicKey& k) { return std::find(members.begin(), members.end(), k) != members.end(); };
+    // Validators of every epoch (retired ones follow as observers) and of a scheduled set (so a
+    // joining validator can sync before its epoch starts).
+    tc.is_allowed_peer = [this](const PublicKey& k) { return IsAllowedPeer(k); };
     m_net = std::make_unique<net::Transport>(m_io, tc);
     m_net->OnMessage([this](const PublicKey& from, Bytes msg) { Post(Event{Event::NET, from, std::move(msg)}); });
 }
@@ -184,7 +191,13 @@ void BftEngine::ConsensusLoop() {
     } else {
         Run(m_core->Start(now), now);
     }
+    uint64_t last_trace = now;
     while (!m_stop && m_healthy) {
+        if (m_trace && SteadyMs() - last_trace >= 2000) {
+            last_trace = SteadyMs();
+            std::fprintf(stderr, "foliod: trace: %s executed %llu\n", m_core->DebugString().c_str(),
+                         static_cast<unsigned long long>(m_executed_height.load()));
+        }
         std::deque<Event> events;
         {
             std::unique_lock lock(m_mu);
@@ -250,7 +263,10 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
         case ShellMsg::LEDGER_SIG: OnLedgerSig(from, body); return;
         case ShellMsg::EVIDENCE: {
             auto ev = consensus::DecodeEvidence(body);
-            if (!ev || !consensus::VerifyEvidence(ev.value(), m_vset, m_verifier)) return;
+            if (!ev) return;
+            auto epoch = consensus::EvidenceEpoch(ev.value());
+            auto set = epoch ? SetOfEpoch(*epoch) : std::nullopt;
+            if (!set || !consensus::VerifyEvidence(ev.value(), *set, m_verifier)) return;
             AddEvidence(Bytes(body.begin(), body.end()), false);
             return;
         }
@@ -269,6 +285,11 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
 void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now) {
     if (auto* p = std::get_if<consensus::Proposal>(&msg)) {
         const consensus::Block& b = p->block;
+        if (b.next_validators && !ReconfigAgreed(b)) {
+            std::fprintf(stderr, "foliod: not voting for %s's validator-set change to epoch %llu: not scheduled and due on our ledger\n",
+                         Short(from).c_str(), static_cast<unsigned long long>(b.next_validators->epoch));
+            return;
+        }
         (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
         if (!b.payload.IsZero()) {
             std::optional<StoredBatch> batch = GetBatch(b.payload);
@@ -384,7 +405,11 @@ void BftEngine::AnswerPayload(uint64_t now) {
     BroadcastShell(ShellMsg::BATCH, raw);
     consensus::RequestPayloadAction req = *m_payload_request;
     m_payload_request.reset();
-    Run(m_core->OnPayloadReady(req.round, req.parent_id, hash, std::nullopt, now), now);
+    std::optional<consensus::ValidatorSet> next = DueChange(req.epoch, req.height);
+    if (next)
+        std::fprintf(stderr, "foliod: proposing the validator-set change to epoch %llu at height %llu\n",
+                     static_cast<unsigned long long>(next->epoch), static_cast<unsigned long long>(req.height));
+    Run(m_core->OnPayloadReady(req.round, req.parent_id, hash, next, now), now);
 }
 
 // Evidence we detected (gossip = true: tell the other validators, so whichever of them leads next
@@ -446,11 +471,15 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                                  Short(act.evidence.signer).c_str());
                     AddEvidence(consensus::EncodeEvidence(act.evidence), true);
                 } else if constexpr (std::is_same_v<T, consensus::EpochChangeAction>) {
-                    std::fprintf(stderr, "foliod: validator set epoch %llu from height %llu\n",
-                                 static_cast<unsigned long long>(act.next.epoch),
+                    std::fprintf(stderr, "foliod: validator set epoch %llu (%zu members) from height %llu\n",
+                                 static_cast<unsigned long long>(act.next.epoch), act.next.members.size(),
                                  static_cast<unsigned long long>(act.first_height));
-                } else {
-                    (void)act;  // RejectAction: the core already dropped the message
+                    AddValidatorSet(act.first_height, act.next);
+                } else if constexpr (std::is_same_v<T, consensus::RejectAction>) {
+                    // The core already dropped the message; with FOLIO_CONSENSUS_TRACE=1 say why.
+                    if (m_trace)
+                        std::fprintf(stderr, "foliod: trace: dropped a message from %s: %s [%s]\n", Short(act.from).c_str(),
+                                     consensus::ConsensusErrorName(act.error), m_core->DebugString().c_str());
                 }
             },
             a);
@@ -502,15 +531,23 @@ void BftEngine::ExecutorLoop() {
             if (!m_node.mempool().Contains(id) && !state::VerifyTxSignature(tx.value())) continue;
             entries.push_back(PoolEntry{std::move(tx.value()), id, raw.size(), 0});
         }
+        // Evidence is checked against the set of its epoch as this ledger records it (deterministic).
         std::vector<Node::EvidenceItem> evidence;
         for (const Bytes& raw : batch.evidence) {
             auto ev = consensus::DecodeEvidence(raw);
-            if (!ev || !consensus::VerifyEvidence(ev.value(), m_vset, m_verifier)) continue;
+            if (!ev) continue;
+            auto epoch = consensus::EvidenceEpoch(ev.value());
+            auto rec = epoch ? state::LoadValidatorSetOfEpoch(m_node.store(), *epoch) : std::nullopt;
+            if (!rec || !consensus::VerifyEvidence(ev.value(), consensus::ValidatorSet{*epoch, rec->members}, m_verifier))
+                continue;
             evidence.push_back(Node::EvidenceItem{Sha256Of(raw), ev->signer, raw});
         }
         std::vector<Hash256> ids;
         for (const PoolEntry& e : entries) ids.push_back(e.id);
-        BuiltBlock built = m_node.ExecuteBlock(batch.time_ms, next.block.proposer, std::move(entries), evidence);
+        // A committed block carrying a validator-set change ends its epoch (docs/consensus.md).
+        const std::vector<Address>* next_set = next.block.next_validators ? &next.block.next_validators->members : nullptr;
+        BuiltBlock built =
+            m_node.ExecuteBlock(batch.time_ms, next.block.proposer, std::move(entries), evidence, next_set);
         Hash256 hash = built.hash;
         uint64_t height = built.committed.block.header.height;
         if (height != next.height) {
@@ -524,6 +561,7 @@ void BftEngine::ExecutorLoop() {
             return;
         }
         m_executed_height = height;
+        LoadValidatorSets();
         {
             std::lock_guard lock(m_exec_mu);
             m_exec_queue.pop_front();
@@ -562,7 +600,7 @@ void BftEngine::OnLedgerSig(const PublicKey& from, ByteView body) {
         uint64_t height = r.U64();
         Hash256 hash = r.Fixed<32>();
         Signature sig = r.Fixed<64>();
-        if (!r.Finish() || !m_vset.IndexOf(from)) return;
+        if (!r.Finish() || !IsAllowedPeer(from)) return;  // counted below only if in the height's set
         uint64_t executed = m_executed_height.load();
         if (height + LEDGER_SIG_WINDOW < executed || height > executed + LEDGER_SIG_WINDOW) return;
         if (!VerifySchnorr(from, CommitMessage(m_node.chain_id(), height, hash), sig)) return;
@@ -571,12 +609,16 @@ void BftEngine::OnLedgerSig(const PublicKey& from, ByteView body) {
     // Complete every certificate that has a quorum of signatures on our own executed hash.
     for (auto it = m_own_hash.begin(); it != m_own_hash.end();) {
         auto& sigs = m_ledger_sigs[it->first][it->second];
-        if (sigs.size() < m_vset.Quorum()) {
+        consensus::ValidatorSet set = SetAtHeight(it->first);
+        size_t members = static_cast<size_t>(
+            std::count_if(sigs.begin(), sigs.end(), [&](const auto& kv) { return set.IndexOf(kv.first).has_value(); }));
+        if (members < set.Quorum()) {
             ++it;
             continue;
         }
         CommitCert cert;
-        for (const auto& [k, s] : sigs) cert.signatures.emplace_back(k, s);  // std::map: sorted by key
+        for (const auto& [k, s] : sigs)  // std::map: sorted by key
+            if (set.IndexOf(k)) cert.signatures.emplace_back(k, s);
         if (!m_node.StoreCommitCert(it->first, cert)) m_healthy = false;
         m_ledger_sigs.erase(it->first);
         it = m_own_hash.erase(it);
@@ -587,6 +629,65 @@ void BftEngine::OnLedgerSig(const PublicKey& from, ByteView body) {
         m_ledger_sigs.erase(m_ledger_sigs.begin());
     while (!m_own_hash.empty() && m_own_hash.begin()->first + LEDGER_SIG_WINDOW < executed)
         m_own_hash.erase(m_own_hash.begin());
+}
+
+// ------------------------------------------------------------------ validator sets
+
+void BftEngine::AddValidatorSet(uint64_t first_height, const consensus::ValidatorSet& set) {
+    std::lock_guard lock(m_sets_mu);
+    m_sets[first_height] = set;
+    m_allowed.insert(set.members.begin(), set.members.end());
+}
+
+void BftEngine::LoadValidatorSets() {
+    auto current = state::LoadValidatorSet(m_node.store());
+    if (!current) return;
+    uint64_t known = 0;
+    {
+        std::lock_guard lock(m_sets_mu);
+        for (const auto& [h, set] : m_sets) known = std::max(known, set.epoch);
+    }
+    for (uint64_t e = known + 1; e <= current->epoch; ++e)
+        if (auto rec = state::LoadValidatorSetOfEpoch(m_node.store(), e))
+            AddValidatorSet(rec->from_height, consensus::ValidatorSet{e, rec->members});
+    if (auto pending = state::LoadPendingValidatorSet(m_node.store())) {
+        std::lock_guard lock(m_sets_mu);
+        m_allowed.insert(pending->members.begin(), pending->members.end());
+    }
+}
+
+consensus::ValidatorSet BftEngine::SetAtHeight(uint64_t height) const {
+    std::lock_guard lock(m_sets_mu);
+    auto it = m_sets.upper_bound(height);
+    if (it != m_sets.begin()) --it;
+    return it->second;
+}
+
+std::optional<consensus::ValidatorSet> BftEngine::SetOfEpoch(uint64_t epoch) const {
+    std::lock_guard lock(m_sets_mu);
+    for (const auto& [h, set] : m_sets)
+        if (set.epoch == epoch) return set;
+    return std::nullopt;
+}
+
+bool BftEngine::IsAllowedPeer(const PublicKey& key) const {
+    std::lock_guard lock(m_sets_mu);
+    return m_allowed.count(key) != 0;
+}
+
+std::optional<consensus::ValidatorSet> BftEngine::DueChange(uint64_t epoch, uint64_t height) const {
+    auto current = state::LoadValidatorSet(m_node.store());
+    auto pending = state::LoadPendingValidatorSet(m_node.store());
+    if (!current || !pending || current->epoch != epoch || pending->epoch != epoch + 1) return std::nullopt;
+    if (height + 1 < pending->activation_height) return std::nullopt;
+    return consensus::ValidatorSet{pending->epoch, pending->members};
+}
+
+bool BftEngine::ReconfigAgreed(const consensus::Block& b) const {
+    auto parent_height = m_core->HeightOf(b.parent_id);
+    if (!parent_height) return false;
+    auto due = DueChange(b.epoch, *parent_height + 1);
+    return due && *due == *b.next_validators;
 }
 
 }  // namespace folio::app

@@ -114,12 +114,27 @@ private:
     void OnLedgerSig(const PublicKey& from, ByteView body);
     void FlushGossip();
     std::optional<StoredBatch> GetBatch(const Hash256& h);
+    // Validator sets (docs/consensus.md, "Validator-set changes"). The ledger is the source of
+    // truth for executed heights; the core's EpochChangeAction announces a change first.
+    void LoadValidatorSets();                           // from the ledger (start, after execution)
+    void AddValidatorSet(uint64_t first_height, const consensus::ValidatorSet& set);
+    consensus::ValidatorSet SetAtHeight(uint64_t height) const;
+    std::optional<consensus::ValidatorSet> SetOfEpoch(uint64_t epoch) const;
+    bool IsAllowedPeer(const PublicKey& key) const;
+    // A proposal carrying a validator-set change is voted on only if our ledger has that change
+    // scheduled and due at the block's height.
+    bool ReconfigAgreed(const consensus::Block& b) const;
+    // The change our ledger has scheduled and due for a block at `height` in `epoch`, if any.
+    std::optional<consensus::ValidatorSet> DueChange(uint64_t epoch, uint64_t height) const;
 
     Node& m_node;
     SecretKey m_key;
     PublicKey m_pub;
     BftConfig m_cfg;
-    consensus::ValidatorSet m_vset;
+    consensus::ValidatorSet m_genesis_set;
+    mutable std::mutex m_sets_mu;
+    std::map<uint64_t, consensus::ValidatorSet> m_sets;  // first height in force -> set
+    std::set<PublicKey> m_allowed;                      // every set's members + the scheduled set's
     consensus::SchnorrSigner m_signer;
     consensus::SchnorrVerifier m_verifier;
     std::unique_ptr<consensus::Core> m_core;
@@ -129,6 +144,7 @@ private:
     std::thread m_io_thread, m_consensus_thread, m_exec_thread;
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_healthy{true};
+    bool m_trace = false;  // FOLIO_CONSENSUS_TRACE=1: log dropped messages and the core's state
 
     // Consensus thread's inbox.
     std::mutex m_mu;

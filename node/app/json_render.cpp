@@ -142,6 +142,10 @@ static json ActionJson(const GovAction& a) {
                 json j = FieldsToJson(x);
                 j["type"] = "contract_call";
                 return j;
+            } else if constexpr (std::is_same_v<T, SetValidators>) {
+                json j = FieldsToJson(x);
+                j["type"] = "set_validators";
+                return j;
             } else
                 return {{"type", std::is_same_v<T, GrantRole> ? "grant_role" : "revoke_role"},
                         {"account", x.account.hex()},

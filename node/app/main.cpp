@@ -121,8 +121,15 @@ int main(int argc, char** argv) {
         if (!n.validator_key()) throw std::runtime_error("a validator key is required (--validator-key-file)");
         bool in_set = false;
         for (const auto& v : n.genesis().validators) in_set = in_set || v.key == *n.validator_key();
-        if (!in_set) throw std::runtime_error("this node's key is not in the genesis validator set");
         const bool solo_chain = n.genesis().validators.size() == 1;
+        // A key outside the genesis set joins a BFT chain as an observer: the validators accept
+        // its connections once governance schedules a set that includes it, and it signs from
+        // that set's epoch on (docs/consensus.md, "Validator-set changes"). A single-validator
+        // chain has no consensus to join.
+        if (!in_set && solo_chain) throw std::runtime_error("this node's key is not in the genesis validator set");
+        if (!in_set)
+            std::fprintf(stderr, "foliod: this node's key is not in the genesis validator set: following as an observer "
+                                 "until a validator-set change includes it\n");
         if (!solo_chain) {
             auto pc = p2p_listen.rfind(':');
             if (pc == std::string::npos) throw std::runtime_error("--p2p-listen must be HOST:PORT");

@@ -116,7 +116,7 @@ BuiltBlock Node::BuildBlock(uint64_t time_ms) {
 }
 
 BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
-                              const std::vector<EvidenceItem>& evidence) {
+                              const std::vector<EvidenceItem>& evidence, const std::vector<Address>* next_validators) {
     const state::BlockHeader parent_header = Head();
     const state::BlockHeader* parent = &parent_header;
     uint64_t parent_height = parent->height;
@@ -138,6 +138,7 @@ BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::
         m_mempool.Drop(e.id, state::RejectCode(r.error().code), r.error().message);
     }
     for (const EvidenceItem& ev : evidence) builder.AddEvidence(ev.id, ev.signer, ev.encoded);
+    if (next_validators) builder.ChangeValidators(*next_validators);
     state::BlockResult result = builder.Finish();
 
     std::vector<Hash256> tx_ids, receipt_hashes;

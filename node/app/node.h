@@ -87,8 +87,11 @@ public:
         Address signer;
         Bytes encoded;
     };
+    // `next_validators`: this block ends its epoch (consensus committed it carrying a validator-set
+    // change); the ledger records the new set as in force from the next height.
     BuiltBlock ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
-                            const std::vector<EvidenceItem>& evidence = {});
+                            const std::vector<EvidenceItem>& evidence = {},
+                            const std::vector<Address>* next_validators = nullptr);
     // Signs the block's commit message with this node's validator key (single-validator commit).
     CommitCert SignCommit(const BuiltBlock& b) const;
     // Stores the block atomically and updates the mempool. Returns false on a store failure

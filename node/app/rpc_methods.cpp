@@ -20,15 +20,36 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
             state::BlockHeader head = node.Head();
             uint64_t h = head.height;
             const state::BlockHeader* header = &head;
+            // The set in force after the head block (the ledger's record), names from genesis.
+            auto name_of = [&node](const Address& k) -> json {
+                for (const auto& v : node.genesis().validators)
+                    if (v.key == k) return v.name;
+                return nullptr;
+            };
             json validators = json::array();
-            for (const auto& v : node.genesis().validators) validators.push_back({{"name", v.name}, {"key", v.key.hex()}});
+            uint64_t epoch = 0, from_height = 1;
+            if (auto set = state::LoadValidatorSet(node.store())) {
+                epoch = set->epoch;
+                from_height = set->from_height;
+                for (const Address& k : set->members) validators.push_back({{"name", name_of(k)}, {"key", k.hex()}});
+            }
+            json pending = nullptr;
+            if (auto p = state::LoadPendingValidatorSet(node.store())) {
+                json members = json::array();
+                for (const Address& k : p->members) members.push_back(k.hex());
+                pending = {{"epoch", p->epoch}, {"activation_height", p->activation_height},
+                           {"scheduled_height", p->scheduled_height}, {"members", members}};
+            }
             return json{{"chain_id", node.chain_id()},
                         {"height", h},
                         {"hash", state::BlockHash(*header).hex()},
                         {"time_ms", header->time_ms},
                         {"state_root", header->state_root.hex()},
                         {"genesis_hash", node.genesis_hash().hex()},
-                        {"validators", validators}};
+                        {"validators", validators},
+                        {"validator_epoch", epoch},
+                        {"validators_from_height", from_height},
+                        {"pending_validators", pending}};
         },
         Access::PUBLIC);
 

@@ -409,6 +409,26 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             auto w = state::LoadWork(node.store(), id);
             json validators = json::array();
             for (const auto& v : node.genesis().validators) validators.push_back(v.key.hex());
+            // Hand-offs: for each validator-set change up to height h, the epoch's last block, its
+            // certificate by the old set and a proof that its state holds the new set.
+            json handoffs = json::array();
+            for (uint64_t e = 1;; ++e) {
+                auto rec = state::LoadValidatorSetOfEpoch(node.store(), e);
+                if (!rec || rec->from_height > h) break;
+                uint64_t last = rec->from_height - 1;
+                auto b = node.store().GetBlock(last);
+                auto c = node.store().GetCommitCert(last);
+                Bytes vkey = state::ValidatorSetKey(e);
+                auto vraw = node.store().Get(vkey);
+                std::optional<SmtProof> vproof;
+                if (b && vraw)
+                    if (auto pr = SmtProve(node.store(), b->header.state_root, Sha256Of(vkey))) vproof = std::move(pr.value());
+                if (!b || !c || !vraw || !vproof)
+                    throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
+                                   "the hand-off to validator epoch " + std::to_string(e) + " is not available yet; retry");
+                handoffs.push_back(ToHex(state::EncodeHandoff(
+                    state::ValidatorHandoff{state::EncodeHeader(b->header), *c, *vraw, EncodeSmtProof(*vproof)})));
+            }
             return json{{"format", "folio-work-certificate/1"},
                         {"chain_id", node.chain_id()},
                         {"genesis_hash", node.genesis_hash().hex()},
@@ -419,7 +439,7 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
                         {"header", ToHex(state::EncodeHeader(block->header))},
                         {"commit", ToHex(*cert)},
                         {"genesis_validators", validators},
-                        {"validator_handoffs", json::array()}};
+                        {"validator_handoffs", handoffs}};
         },
         Access::PUBLIC);
 

@@ -124,6 +124,11 @@ public:
     const BlockId& CommittedId() const { return m_committed; }
     const PublicKey& Key() const { return m_signer.Key(); }
     bool HasBlock(const BlockId& id) const { return m_blocks.count(id) != 0; }
+    // The height of a block in the tree (nullopt if unknown).
+    std::optional<uint64_t> HeightOf(const BlockId& id) const {
+        auto it = m_blocks.find(id);
+        return it == m_blocks.end() ? std::nullopt : std::optional<uint64_t>(it->second.height);
+    }
     // "e<epoch> r<round> hqc<round> c<height>"
     std::string DebugString() const;
 

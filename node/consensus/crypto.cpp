@@ -86,6 +86,13 @@ Status<ConsensusError> VerifyEvidence(const Evidence& e, const ValidatorSet& set
     return Ok{};
 }
 
+std::optional<Epoch> EvidenceEpoch(const Evidence& e) {
+    Epoch epoch = 0;
+    Round round = 0;
+    if (!StatementEpochRound(e.kind, e.body_a, epoch, round)) return std::nullopt;
+    return epoch;
+}
+
 Evidence MakeEvidence(StatementKind kind, const PublicKey& signer, Bytes body1, const Signature& sig1,
                       Bytes body2, const Signature& sig2) {
     Evidence e;

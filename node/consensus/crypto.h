@@ -4,6 +4,8 @@
 // set alone, without any node state).
 // Production and unit tests use BIP-340 Schnorr (SchnorrSigner / SchnorrVerifier). The simulator
 // may use a cheap deterministic fake; it must implement the same interfaces.
+#include <optional>
+
 #include <node/consensus/types.h>
 
 namespace folio::consensus {
@@ -57,6 +59,8 @@ Result<BlockId, ConsensusError> VerifyCommitCertificate(const QuorumCert& qc, co
 // Evidence is valid when both bodies decode as statements of its kind with equal (epoch, round),
 // they differ, the epoch is set.epoch, the signer is a member, and both signatures verify.
 Status<ConsensusError> VerifyEvidence(const Evidence& e, const ValidatorSet& set, const Verifier& v);
+// The epoch both of the evidence's statements were signed in (nullopt if a body is malformed).
+std::optional<Epoch> EvidenceEpoch(const Evidence& e);
 
 // Builds canonical evidence from two conflicting signed statements (orders the two bodies).
 Evidence MakeEvidence(StatementKind kind, const PublicKey& signer, Bytes body1, const Signature& sig1,

@@ -86,7 +86,8 @@ struct Conn {
 
 struct Peer {
     PublicKey key;
-    std::optional<PeerAddr> dial;  // set if this node dials the peer
+    std::optional<PeerAddr> dial;      // set if this node dials the peer
+    std::optional<PeerAddr> fallback;  // the peer dials us, but we dial it after fallback_dial_ms alone
     bool configured = false;
     // Established connections with this key. `conn` is the newest (primary): it drains `queue`.
     // `extra` holds older ones still up (oldest first): several processes holding this key (a
@@ -233,7 +234,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
                     StartWrite(p.conn, ev);
                 } else {
                     ev.push_back({Event::Kind::DISCONNECTED, c->peer, {}});
-                    if (p.dial) ScheduleRedial(p);
+                    if (p.dial || p.fallback) ScheduleRedial(p);
                 }
             } else {
                 p.extra.erase(std::remove(p.extra.begin(), p.extra.end(), c), p.extra.end());
@@ -248,9 +249,10 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
     }
 
     void ScheduleRedial(Peer& p) {
-        if (m_stopped || !p.dial) return;
+        if (m_stopped || (!p.dial && !p.fallback)) return;
         uint32_t b = std::max<uint32_t>(p.backoff_ms, 1);
         uint32_t delay = b + randombytes_uniform(b / 2 + 1);
+        if (!p.dial) delay += m_cfg.fallback_dial_ms;  // give the peer time to dial us first
         p.backoff_ms = std::min(std::max(b * 2, b), std::max(m_cfg.reconnect_max_ms, m_cfg.reconnect_min_ms));
         uint64_t gen = ++p.redial_gen;
         p.redial_timer->expires_after(Ms(delay));
@@ -266,20 +268,21 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
     }
 
     void Dial(Peer& p) {
-        if (m_stopped || !p.dial || p.conn || p.dialing) return;
+        if (m_stopped || (!p.dial && !p.fallback) || p.conn || p.dialing) return;
+        const PeerAddr& to = p.dial ? *p.dial : *p.fallback;
         auto c = NewConn(false);
         c->expected = p.key;
         p.dialing = c;
         ArmTimer(c, m_cfg.handshake_timeout_ms, false);
         error_code ec;
-        auto addr = asio::ip::make_address(p.dial->host, ec);
+        auto addr = asio::ip::make_address(to.host, ec);
         if (!ec) {
-            Connect(c, tcp::endpoint(addr, p.dial->port));
+            Connect(c, tcp::endpoint(addr, to.port));
             return;
         }
         // A host name: resolve it (the resolver runs on Asio's internal thread), then connect.
         auto resolver = std::make_shared<tcp::resolver>(m_io);
-        resolver->async_resolve(p.dial->host, std::to_string(p.dial->port),
+        resolver->async_resolve(to.host, std::to_string(to.port),
                                 [self = shared_from_this(), c, resolver](const error_code& rec,
                                                                          tcp::resolver::results_type results) {
                                     Events ev;
@@ -445,7 +448,9 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
                     return Close(c, ev, CloseReason::HANDSHAKE);
                 const PublicKey& key = auth->key;
                 auto known = m_peers.find(key);
-                const bool we_dial = known != m_peers.end() && known->second.dial.has_value();
+                // We dial this key ourselves: refuse while we have a connection with it (one per
+                // pair); accept if we have none (it is dialling us as a fallback).
+                const bool we_dial = known != m_peers.end() && known->second.dial.has_value() && known->second.conn;
                 if (key == m_self || we_dial || !Allowed(key)) return Close(c, ev, CloseReason::REFUSED);
                 auto keys = DeriveSessionKeys(m_cfg.chain_id, c->eph.sk, c->eph_i, c->eph_i, c->eph_r, key, m_self);
                 if (!keys) return Close(c, ev, CloseReason::HANDSHAKE);
@@ -744,6 +749,7 @@ Transport::Transport(asio::io_context& io, TransportConfig config)
         Peer& p = s.GetPeer(pa.key);
         p.configured = true;
         if (s.m_self < pa.key) p.dial = pa;
+        else p.fallback = pa;
     }
     s.m_faults = s.m_cfg.faults;
     s.m_rng = s.m_faults.seed;
@@ -766,8 +772,10 @@ void Transport::Start() {
         s.m_port = s.m_acceptor.local_endpoint().port();
         s.StartAccept();
     }
-    for (auto& [key, p] : s.m_peers)
+    for (auto& [key, p] : s.m_peers) {
         if (p.dial) s.Dial(p);
+        else if (p.fallback) s.ScheduleRedial(p);
+    }
 }
 
 void Transport::Stop() {

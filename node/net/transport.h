@@ -64,6 +64,10 @@ struct TransportConfig {
     size_t send_queue_bytes = 64u << 20;  // per peer: bytes queued, delayed or being written
     uint32_t reconnect_min_ms = 100;      // dial back-off: doubles per failure up to max, + jitter
     uint32_t reconnect_max_ms = 5000;
+    // A configured peer with the larger key normally dials us. If no connection with it is up for
+    // this long, we dial it ourselves: it may not know our address (a validator that joined by
+    // governance is not in the others' peer lists).
+    uint32_t fallback_dial_ms = 3000;
     uint32_t handshake_timeout_ms = 5000;  // connect + handshake must finish within this
     uint32_t ping_interval_ms = 2000;      // a PING is sent after this long without sending
     uint32_t idle_timeout_ms = 10000;      // the connection closes after this long without receiving

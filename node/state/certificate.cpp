@@ -40,9 +40,38 @@ Result<CommitCert, DecodeError> DecodeCommitCert(ByteView b) {
 }
 
 size_t CommitQuorum(size_t n) {
-    if (n == 0) return 1;
-    size_t f = (n - 1) / 3;
-    return 2 * f + 1;
+    // More than two thirds: any two quorums share an honest validator for every n, not only for
+    // n = 3f + 1 (the same rule as consensus::ValidatorSet::Quorum).
+    return n * 2 / 3 + 1;
+}
+
+Bytes EncodeHandoff(const ValidatorHandoff& h) {
+    Writer w;
+    w.U8(1);
+    w.Blob(h.header);
+    w.Blob(h.commit);
+    w.Blob(h.record);
+    w.Blob(h.proof);
+    return w.Take();
+}
+
+Result<ValidatorHandoff, DecodeError> DecodeHandoff(ByteView b) {
+    Reader r(b);
+    ValidatorHandoff h;
+    if (r.U8() != 1) r.Fail(DecodeError::BAD_VALUE);
+    h.header = r.Blob(4096);
+    h.commit = r.Blob(1024 * 100);
+    h.record = r.Blob(1024 * 40);
+    h.proof = r.Blob(1 << 16);
+    if (!r.Finish()) return Fail(r.error());
+    return h;
+}
+
+Bytes ValidatorSetKey(uint64_t epoch) {
+    Bytes k{'v', '/', 'e', '/'};
+    auto be = BigEndian64(epoch);
+    k.insert(k.end(), be.begin(), be.end());
+    return k;
 }
 
 std::string VerifyCommitCert(const std::string& chain_id, const BlockHeader& header, const CommitCert& cert,
@@ -75,16 +104,43 @@ std::string VerifyWorkCertificate(const Hash256& fingerprint, const WorkCertific
     if (header->chain_id != chain_id) return "the block header is for another chain";
     auto proof = DecodeSmtProof(cert.proof);
     if (!proof) return std::string("the state proof does not decode: ") + DecodeErrorName(proof.error());
+    // Walk the validator-set hand-offs from genesis to the set in force at the certified height.
+    std::vector<PublicKey> validators = genesis_validators;
+    uint64_t epoch = 0, from_height = 1;
+    for (size_t i = 0; i < cert.handoffs.size(); ++i) {
+        std::string at = "validator hand-off " + std::to_string(i + 1) + ": ";
+        auto h = DecodeHandoff(cert.handoffs[i]);
+        if (!h) return at + "does not decode: " + DecodeErrorName(h.error());
+        auto hh = DecodeHeader(h->header);
+        if (!hh) return at + "the block header does not decode: " + DecodeErrorName(hh.error());
+        if (hh->chain_id != chain_id) return at + "the block header is for another chain";
+        if (hh->height < from_height) return at + "out of order";
+        auto hc = DecodeCommitCert(h->commit);
+        if (!hc) return at + "the commit certificate does not decode: " + DecodeErrorName(hc.error());
+        if (std::string why = VerifyCommitCert(chain_id, *hh, *hc, validators); !why.empty()) return at + why;
+        auto rec = DecodeFields<ValidatorSetRecord>(h->record);
+        if (!rec) return at + "the validator set record does not decode: " + DecodeErrorName(rec.error());
+        if (rec->epoch != epoch + 1 || rec->from_height != hh->height + 1 || rec->members.empty())
+            return at + "the record is not the next epoch's set, in force from the next block";
+        auto hp = DecodeSmtProof(h->proof);
+        if (!hp) return at + "the state proof does not decode: " + DecodeErrorName(hp.error());
+        if (!SmtVerifyInclusion(hh->state_root, Sha256Of(ValidatorSetKey(rec->epoch)), Sha256Of(h->record), *hp))
+            return at + "the state proof does not show this validator set under the header's state root";
+        validators = rec->members;
+        epoch = rec->epoch;
+        from_height = rec->from_height;
+    }
+    if (header->height < from_height)
+        return "the certified block (height " + std::to_string(header->height) +
+               ") is older than the last validator hand-off (from height " + std::to_string(from_height) + ")";
     Writer key;
     key.Raw(AsBytes(std::string_view("w/")));
     for (int i = 7; i >= 0; --i) key.U8(static_cast<uint8_t>(work->id >> (8 * i)));
     if (!SmtVerifyInclusion(header->state_root, Sha256Of(key.bytes()), Sha256Of(cert.work_record), *proof))
         return "the state proof does not show this work record under the header's state root";
-    if (!cert.handoffs.empty())
-        return "the certificate lists validator-set hand-offs, but this chain has had no validator-set change";
     auto commit = DecodeCommitCert(cert.commit);
     if (!commit) return std::string("the commit certificate does not decode: ") + DecodeErrorName(commit.error());
-    return VerifyCommitCert(chain_id, *header, *commit, genesis_validators);
+    return VerifyCommitCert(chain_id, *header, *commit, validators);
 }
 
 }  // namespace folio::state

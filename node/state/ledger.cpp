@@ -1,5 +1,6 @@
 #include <node/state/ledger.h>
 
+#include <node/state/certificate.h>
 #include <node/state/identifiers.h>
 #include <node/state/settlement.h>
 
@@ -54,6 +55,9 @@ Bytes GovThreshold() { return Prefixed("g/threshold", {}); }
 Bytes NextWorkId() { return Prefixed("m/next_work_id", {}); }
 Bytes Evidence(const Hash256& id) { return Prefixed("ev/", id.view()); }
 Bytes Template(const Hash256& code_hash) { return Prefixed("ct/", code_hash.view()); }
+Bytes Validators() { return Prefixed("v/current", {}); }
+Bytes ValidatorsOfEpoch(uint64_t epoch) { return ValidatorSetKey(epoch); }
+Bytes PendingValidators() { return Prefixed("v/pending", {}); }
 }  // namespace keys
 
 Bytes EncodeEvidenceRecord(const EvidenceRecord& r) {
@@ -153,6 +157,30 @@ std::vector<Address> LoadGovMembers(const StateReader& s) {
     return out;
 }
 
+std::optional<ValidatorSetRecord> LoadValidatorSet(const StateReader& s) {
+    auto raw = s.Get(keys::Validators());
+    if (!raw) return std::nullopt;
+    auto v = DecodeFields<ValidatorSetRecord>(*raw);
+    if (!v) CorruptStore("validator set");
+    return v.value();
+}
+
+std::optional<ValidatorSetRecord> LoadValidatorSetOfEpoch(const StateReader& s, uint64_t epoch) {
+    auto raw = s.Get(keys::ValidatorsOfEpoch(epoch));
+    if (!raw) return std::nullopt;
+    auto v = DecodeFields<ValidatorSetRecord>(*raw);
+    if (!v) CorruptStore("validator set");
+    return v.value();
+}
+
+std::optional<PendingValidatorSet> LoadPendingValidatorSet(const StateReader& s) {
+    auto raw = s.Get(keys::PendingValidators());
+    if (!raw) return std::nullopt;
+    auto v = DecodeFields<PendingValidatorSet>(*raw);
+    if (!v) CorruptStore("pending validator set");
+    return v.value();
+}
+
 uint32_t LoadGovThreshold(const StateReader& s) {
     auto raw = s.Get(keys::GovThreshold());
     return raw ? static_cast<uint32_t>(DecodeU64(*raw)) : 1;
@@ -225,6 +253,16 @@ Status<Rejection> CheckGovAction(const GovAction& a) {
         return Rej(Reject::INVALID_FIELD, "account is not a valid address");
     if (auto* f = std::get_if<SetFrozen>(&a); f && !IsValidPublicKey(f->account))
         return Rej(Reject::INVALID_FIELD, "account is not a valid address");
+    if (auto* v = std::get_if<SetValidators>(&a)) {
+        if (v->members.empty() || v->members.size() > MAX_LEDGER_VALIDATORS)
+            return Rej(Reject::INVALID_FIELD, "a validator set has 1.." + std::to_string(MAX_LEDGER_VALIDATORS) + " members");
+        std::set<Address> seen;
+        for (const Address& m : v->members) {
+            if (!IsValidPublicKey(m)) return Rej(Reject::INVALID_FIELD, "validator " + m.hex() + " is not a valid key");
+            if (!seen.insert(m).second) return Rej(Reject::INVALID_FIELD, "validator " + m.hex() + " is listed twice");
+        }
+        if (v->activation_height == 0) return Rej(Reject::INVALID_FIELD, "activation_height must be >= 1");
+    }
     if (auto* c = std::get_if<GovContractCall>(&a); c && c->input.size() > vm::MAX_ABI_BYTES + 4)
         return Rej(Reject::INVALID_FIELD, "contract input too long");
     if (auto* d = std::get_if<DeployTemplate>(&a)) {
@@ -301,6 +339,22 @@ Exec ExecuteAction(Overlay& o, const GovAction& action, const Hash256& tx_id, co
             using T = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<T, SetFrozen> || std::is_same_v<T, GovContractCall>) {
                 return ExecGovSettlement(o, action, tx_id, ctx, events);
+            } else if constexpr (std::is_same_v<T, SetValidators>) {
+                if (auto pending = LoadPendingValidatorSet(o))
+                    return TxFail("validator_change_pending", "a validator-set change to epoch " +
+                                                                  std::to_string(pending->epoch) + " is already scheduled");
+                if (a.activation_height < ctx.height + VALIDATOR_CHANGE_MIN_LEAD)
+                    return TxFail("activation_too_soon",
+                                  "activation_height must be at least " + std::to_string(ctx.height + VALIDATOR_CHANGE_MIN_LEAD) +
+                                      " (" + std::to_string(VALIDATOR_CHANGE_MIN_LEAD) + " blocks after this one)");
+                auto current = LoadValidatorSet(o);
+                if (!current) CorruptStore("validator set");
+                if (current->members == a.members)
+                    return TxFail("validator_set_unchanged", "the proposed set is the set in force");
+                PendingValidatorSet p{current->epoch + 1, a.activation_height, ctx.height, a.members, tx_id};
+                o.Put(keys::PendingValidators(), EncodeFields(p));
+                events.push_back(EvValidatorSetScheduled{p.epoch, p.activation_height, p.members});
+                return Ok{};
             } else if constexpr (std::is_same_v<T, DeployTemplate>) {
                 Hash256 h = vm::CodeHash(a.code);
                 if (o.Get(keys::Template(h))) return TxFail("template_exists", "template " + h.hex() + " is already deployed");
@@ -454,6 +508,16 @@ bool BlockBuilder::AddEvidence(const Hash256& id, const Address& signer, ByteVie
     return true;
 }
 
+void BlockBuilder::ChangeValidators(const std::vector<Address>& members) {
+    auto current = LoadValidatorSet(m_overlay);
+    if (!current) CorruptStore("validator set");
+    auto pending = LoadPendingValidatorSet(m_overlay);
+    ValidatorSetRecord next{current->epoch + 1, m_ctx.height + 1, members, pending ? pending->scheduled_by : Hash256{}};
+    m_overlay.Put(keys::Validators(), EncodeFields(next));
+    m_overlay.Put(keys::ValidatorsOfEpoch(next.epoch), EncodeFields(next));
+    if (pending) m_overlay.Delete(keys::PendingValidators());
+}
+
 BlockResult BlockBuilder::Finish() {
     BlockResult out;
     out.writes = m_overlay.TakeWrites();
@@ -514,6 +578,11 @@ Result<WriteSet, GenesisError> BuildGenesisState(const GenesisDoc& doc) {
         return Fail(GenesisError::BAD_THRESHOLD);
     o.Put(keys::GovMembers(), EncodeAddressList(members));
     o.Put(keys::GovThreshold(), EncodeU64(doc.gov_threshold));
+    ValidatorSetRecord vset{0, 1, {}, Hash256{}};
+    for (const GenesisValidator& v : doc.validators)
+        if (std::find(vset.members.begin(), vset.members.end(), v.key) == vset.members.end()) vset.members.push_back(v.key);
+    o.Put(keys::Validators(), EncodeFields(vset));
+    o.Put(keys::ValidatorsOfEpoch(0), EncodeFields(vset));
     for (const GenesisAccount& a : doc.accounts)
         for (const auto& [cur, amount] : a.balances)
             if (!FindCurrency(cur) || amount <= 0 || amount > MAX_AMOUNT) return Fail(GenesisError::BAD_BALANCE);

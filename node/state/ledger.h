@@ -74,7 +74,11 @@ Bytes GovThreshold();
 Bytes NextWorkId();
 Bytes Evidence(const Hash256& id);
 Bytes Template(const Hash256& code_hash);
+Bytes Validators();                     // the set in force
+Bytes ValidatorsOfEpoch(uint64_t epoch);  // every set since genesis
+Bytes PendingValidators();              // a scheduled change
 }  // namespace keys
+
 
 // Equivocation evidence recorded on the ledger (key "ev/" + id).
 struct EvidenceRecord {
@@ -94,6 +98,10 @@ std::optional<uint64_t> LoadWorkIdByFingerprint(const StateReader& s, const Hash
 std::optional<Proposal> LoadProposal(const StateReader& s, const Hash256& id);
 std::vector<Address> LoadGovMembers(const StateReader& s);
 uint32_t LoadGovThreshold(const StateReader& s);
+// The validator set in force after the state's last block; nullopt only for a state without genesis.
+std::optional<ValidatorSetRecord> LoadValidatorSet(const StateReader& s);
+std::optional<ValidatorSetRecord> LoadValidatorSetOfEpoch(const StateReader& s, uint64_t epoch);
+std::optional<PendingValidatorSet> LoadPendingValidatorSet(const StateReader& s);
 
 struct ChainParams {
     std::string chain_id;
@@ -179,6 +187,10 @@ public:
     // Records verified equivocation evidence (the caller verified it against the validator set in
     // force — a deterministic check). Returns false if this evidence is already recorded.
     bool AddEvidence(const Hash256& id, const Address& signer, ByteView encoded);
+    // This block ends its epoch with `members` as the next validator set (consensus committed a
+    // block carrying the change): records the set as in force from the next height and clears
+    // the scheduled change. Call after the block's transactions.
+    void ChangeValidators(const std::vector<Address>& members);
     BlockResult Finish();
 
 private:

@@ -265,7 +265,7 @@ const char* EventName(const Event& e) {
         "work_registered", "proposal_created", "proposal_approved", "proposal_executed", "role_granted",
         "role_revoked",    "threshold_set",    "template_deployed", "deposit",           "payout",
         "account_updated", "fx_rate",          "licence",           "revenue",           "shares_transferred",
-        "auction_created", "contract_event",   "transfer",          "nft"};
+        "auction_created", "contract_event",   "transfer",          "nft",               "validator_set_scheduled"};
     static_assert(std::size(NAMES) == std::variant_size_v<Event>);
     return NAMES[e.index()];
 }
@@ -341,6 +341,11 @@ GovAction DecodeGovAction(Reader& r) {
             GovContractCall c;
             ReadFields(r, c);
             return c;
+        }
+        case 6: {
+            SetValidators v;
+            ReadFields(r, v);
+            return v;
         }
         default: r.Fail(DecodeError::BAD_VALUE); return SetThreshold{};
     }

@@ -129,7 +129,21 @@ struct GovContractCall {
     bool operator==(const GovContractCall&) const = default;
     FOLIO_FIELDS(contract, input)
 };
-using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold, DeployTemplate, SetFrozen, GovContractCall>;
+// Schedules a validator-set change (docs/consensus.md, "Validator-set changes"): `members`, in
+// leader-rotation order, are the validators from the first block at or after `activation_height`
+// that follows a committed block carrying the change. Executing the proposal only records it
+// (state "v/pending"); consensus makes it take effect.
+struct SetValidators {
+    std::vector<Address> members;
+    uint64_t activation_height = 0;
+    bool operator==(const SetValidators&) const = default;
+    FOLIO_FIELDS(members, activation_height)
+};
+inline constexpr size_t MAX_LEDGER_VALIDATORS = 100;
+// An executed SetValidators must activate at least this many blocks after the block executing it,
+// so that every validator has executed it before a leader proposes the change.
+inline constexpr uint64_t VALIDATOR_CHANGE_MIN_LEAD = 10;
+using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold, DeployTemplate, SetFrozen, GovContractCall, SetValidators>;
 
 enum class ProposalStatus : uint8_t { OPEN = 0, EXECUTED = 1 };
 struct Proposal {
@@ -572,10 +586,18 @@ struct EvNft {
     bool operator==(const EvNft&) const = default;
     FOLIO_FIELDS(token, work, action, from, to, currency, amount, royalty, fee)
 };
+// A validator-set change was scheduled by governance (it takes effect through consensus).
+struct EvValidatorSetScheduled {
+    uint64_t epoch = 0;  // the epoch the new set will have
+    uint64_t activation_height = 0;
+    std::vector<Address> members;
+    bool operator==(const EvValidatorSetScheduled&) const = default;
+    FOLIO_FIELDS(epoch, activation_height, members)
+};
 using Event = std::variant<EvWorkRegistered, EvProposalCreated, EvProposalApproved, EvProposalExecuted, EvRoleGranted,
                            EvRoleRevoked, EvThresholdSet, EvTemplateDeployed, EvDeposit, EvPayout, EvAccountUpdated,
                            EvFxRate, EvLicence, EvRevenue, EvSharesTransferred, EvAuctionCreated, EvContract,
-                           EvTransfer, EvNft>;
+                           EvTransfer, EvNft, EvValidatorSetScheduled>;
 const char* EventName(const Event& e);
 
 struct Receipt {
@@ -588,6 +610,27 @@ struct Receipt {
 };
 Bytes EncodeReceipt(const Receipt& r);
 Result<Receipt, DecodeError> DecodeReceipt(ByteView bytes);
+
+// ---- validator sets (state records "v/..."; docs/formats.md) ----
+// A validator set on the ledger: in force from block `from_height` (epoch 0: genesis, from 1).
+struct ValidatorSetRecord {
+    uint64_t epoch = 0;
+    uint64_t from_height = 1;
+    std::vector<Address> members;  // leader-rotation order
+    Hash256 scheduled_by;          // the transaction that executed the governance proposal (zero at genesis)
+    bool operator==(const ValidatorSetRecord&) const = default;
+    FOLIO_FIELDS(epoch, from_height, members, scheduled_by)
+};
+// A change that governance scheduled and consensus has not yet made (key "v/pending").
+struct PendingValidatorSet {
+    uint64_t epoch = 0;  // current + 1
+    uint64_t activation_height = 0;
+    uint64_t scheduled_height = 0;
+    std::vector<Address> members;
+    Hash256 scheduled_by;
+    bool operator==(const PendingValidatorSet&) const = default;
+    FOLIO_FIELDS(epoch, activation_height, scheduled_height, members, scheduled_by)
+};
 
 // ---- blocks ----
 struct BlockHeader {

@@ -1,4 +1,4 @@
-// Fuzz target: work certificates and commit certificates come from untrusted files and peers.
+// Fuzz target: work certificates, validator hand-offs and commit certificates come from untrusted files and peers.
 // The input is split into the certificate's parts; verification must never crash, and anything
 // that verifies must have a decodable record whose fingerprint is the one given.
 #include <cassert>
@@ -14,6 +14,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         Bytes again = EncodeCommitCert(cc.value());
         assert(again.size() == size && std::equal(again.begin(), again.end(), data));
     }
+    if (auto h = DecodeHandoff(in)) {
+        Bytes again = EncodeHandoff(h.value());
+        assert(again.size() == size && std::equal(again.begin(), again.end(), data));
+    }
     // Parts: 4 lengths (u16 LE each) then the bytes.
     if (size < 8) return 0;
     size_t len[4], off = 8;
@@ -26,6 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         parts[i]->assign(data + off, data + off + n);
         off += n;
     }
+    if (off < size) c.handoffs.emplace_back(data + off, data + size);  // the rest: one hand-off
     Hash256 fp;
     std::vector<PublicKey> validators(4);
     std::string why = VerifyWorkCertificate(fp, c, "fuzz", validators);

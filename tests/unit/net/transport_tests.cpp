@@ -109,6 +109,27 @@ TEST_CASE("transport: four nodes exchange messages both ways between all pairs")
     CHECK(st.dropped_oversize == 1);
 }
 
+TEST_CASE("transport: a peer that does not know our address is dialled as a fallback") {
+    // a < b: a would dial b, but a has no address for b (b joined later; a only allows its key).
+    // After fallback_dial_ms without a connection, b dials a, and messages flow both ways.
+    auto keys = SortedKeys("fallback", 2);
+    TransportConfig ca = BaseConfig("chain", keys[0]);
+    PublicKey bk = keys[1].pk;
+    ca.is_allowed_peer = [bk](const PublicKey& k) { return k == bk; };
+    Node a(std::move(ca));
+    TransportConfig cb = BaseConfig("chain", keys[1]);
+    cb.peers.push_back(PeerAddr{keys[0].pk, "127.0.0.1", a.port()});
+    cb.fallback_dial_ms = 100;
+    Node b(std::move(cb));
+    REQUIRE(WaitFor([&] { return a.t().ConnectedPeers().size() == 1 && b.t().ConnectedPeers().size() == 1; }));
+    a.t().Send(keys[1].pk, B("to-b"));
+    b.t().Send(keys[0].pk, B("to-a"));
+    REQUIRE(WaitFor([&] { return a.GotCount() == 1 && b.GotCount() == 1; }));
+    CHECK(a.Got().back() == Short(keys[1].pk) + ":to-a");
+    CHECK(b.Got().back() == Short(keys[0].pk) + ":to-b");
+    CHECK(a.connects.load() == 1);  // one connection for the pair
+}
+
 TEST_CASE("transport: a key outside the allowed set is refused and cannot send") {
     // x < a, so x dials a; a allows only itself and `good`.
     auto keys = SortedKeys("refuse", 3);

@@ -88,12 +88,110 @@ TEST_CASE("a work certificate verifies offline; any changed byte or another file
     CHECK(VerifyWorkCertificate(f.fingerprint, f.cert, "test-chain", others).find("not in the validator set") != std::string::npos);
     c = f.cert;
     c.handoffs.push_back(Bytes{1});
-    CHECK(f.Verify(c).find("hand-offs") != std::string::npos);
+    CHECK(f.Verify(c).find("validator hand-off 1: does not decode") != std::string::npos);
 }
 
-TEST_CASE("commit quorum is 2f+1") {
+TEST_CASE("commit quorum is more than two thirds: 2f+1 when n = 3f+1") {
     CHECK(CommitQuorum(1) == 1);
     CHECK(CommitQuorum(4) == 3);
+    CHECK(CommitQuorum(5) == 4);  // 3 of 5 could be two quorums sharing only a faulty validator
+    CHECK(CommitQuorum(6) == 5);
     CHECK(CommitQuorum(7) == 5);
     CHECK(CommitQuorum(10) == 7);
+}
+
+namespace {
+// Signs `h` with the named validators.
+Bytes Certify(const BlockHeader& h, const std::vector<std::string>& names) {
+    CommitCert cc;
+    Hash256 msg = CommitMessage("test-chain", h.height, BlockHash(h));
+    for (const auto& n : names) cc.signatures.emplace_back(AddrFor(n), *SignSchnorr(KeyFor(n), msg, Hash256{}));
+    std::sort(cc.signatures.begin(), cc.signatures.end());
+    return EncodeCommitCert(cc);
+}
+}  // namespace
+
+TEST_CASE("a certificate after a validator-set change verifies through its hand-off, and only so") {
+    GenesisDoc g;
+    g.chain_id = "test-chain";
+    for (int i = 0; i < 4; ++i) g.validators.push_back({"v" + std::to_string(i), AddrFor("val" + std::to_string(i))});
+    g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR", {}});
+    std::vector<PublicKey> genesis_set;
+    for (auto& v : g.validators) genesis_set.push_back(v.key);
+    MapState state;
+    MemoryNodeStore nodes;
+    WriteSet gw = BuildGenesisState(g).value();
+    state.Apply(gw);
+    auto r0 = UpdateStateRoot(nodes, Hash256{}, gw).value();
+    nodes.Apply(r0);
+    // Block 1 ends epoch 0: {val1, val2, val3, val4} from height 2.
+    std::vector<Address> next{AddrFor("val1"), AddrFor("val2"), AddrFor("val3"), AddrFor("val4")};
+    BlockBuilder b1(state, {"test-chain"}, {1, 1000, AddrFor("val0")});
+    b1.ChangeValidators(next);
+    auto w1 = b1.Finish().writes;
+    state.Apply(w1);
+    auto r1 = UpdateStateRoot(nodes, r0.new_root, w1).value();
+    nodes.Apply(r1);
+    BlockHeader h1;
+    h1.chain_id = "test-chain";
+    h1.height = 1;
+    h1.time_ms = 1000;
+    h1.state_root = r1.new_root;
+    // Block 2 registers the work.
+    auto reg = test::Work("after the change", {{"alice", 10000}});
+    auto b2 = ApplyBlock(state, {"test-chain"}, {2, 2000, AddrFor("val1")}, {MakeTx("alice", 0, reg)}).value();
+    state.Apply(b2.writes);
+    auto r2 = UpdateStateRoot(nodes, r1.new_root, b2.writes).value();
+    nodes.Apply(r2);
+    BlockHeader h2 = h1;
+    h2.height = 2;
+    h2.time_ms = 2000;
+    h2.parent = BlockHash(h1);
+    h2.state_root = r2.new_root;
+
+    WorkCertificate cert;
+    cert.chain_id = "test-chain";
+    cert.work_record = *state.Get(keys::Work(1));
+    cert.proof = EncodeSmtProof(SmtProve(nodes, h2.state_root, Sha256Of(keys::Work(1))).value());
+    cert.header = EncodeHeader(h2);
+    cert.commit = Certify(h2, {"val1", "val2", "val4"});
+    ValidatorHandoff ho;
+    ho.header = EncodeHeader(h1);
+    ho.commit = Certify(h1, {"val0", "val1", "val2"});
+    ho.record = *state.Get(ValidatorSetKey(1));
+    ho.proof = EncodeSmtProof(SmtProve(nodes, h1.state_root, Sha256Of(ValidatorSetKey(1))).value());
+    cert.handoffs.push_back(EncodeHandoff(ho));
+    auto verify = [&](const WorkCertificate& c) { return VerifyWorkCertificate(reg.fingerprint, c, "test-chain", genesis_set); };
+    CHECK(verify(cert) == "");
+
+    // Without the hand-off, val4 is unknown to the genesis set.
+    WorkCertificate c = cert;
+    c.handoffs.clear();
+    CHECK(verify(c).find("not in the validator set") != std::string::npos);
+    // The work's block signed by the old set (val0 is no longer a validator).
+    c = cert;
+    c.commit = Certify(h2, {"val0", "val1", "val2"});
+    CHECK(verify(c).find("not in the validator set") != std::string::npos);
+    // The hand-off signed by the new set instead of the old one.
+    ValidatorHandoff bad = ho;
+    bad.commit = Certify(h1, {"val1", "val2", "val4"});
+    c = cert;
+    c.handoffs = {EncodeHandoff(bad)};
+    CHECK(verify(c).find("validator hand-off 1: commit signature by") != std::string::npos);
+    // A forged record (the proof no longer matches), or a proof of another key.
+    bad = ho;
+    ValidatorSetRecord forged = DecodeFields<ValidatorSetRecord>(ho.record).value();
+    forged.members = {AddrFor("val4")};
+    bad.record = EncodeFields(forged);
+    c.handoffs = {EncodeHandoff(bad)};
+    CHECK(verify(c).find("state proof does not show this validator set") != std::string::npos);
+    // The same hand-off twice is out of order.
+    c = cert;
+    c.handoffs.push_back(EncodeHandoff(ho));
+    CHECK_FALSE(verify(c).empty());
+    // A certified block before the hand-off's height.
+    WorkCertificate early = cert;
+    early.header = EncodeHeader(h1);
+    early.commit = Certify(h1, {"val1", "val2", "val4"});
+    CHECK(verify(early).find("older than the last validator hand-off") != std::string::npos);
 }

@@ -248,3 +248,72 @@ TEST_CASE("register_work validates industry identifiers by their own rules") {
     CHECK(code(MakeTx("alice", 1, with_ids("b", {"USPR3730001", "", "", ""}))) == "invalid_field@0");
     CHECK(code(MakeTx("alice", 1, with_ids("b", {"", "", "0000-0000-D07A-0090-Q-0000-0000-X", ""}))) == "accepted");
 }
+
+TEST_CASE("validator-set change: scheduled by a governance proposal, made when consensus commits it") {
+    Chain c(2);
+    auto genesis_set = LoadValidatorSet(c.state);
+    REQUIRE(genesis_set);
+    CHECK(genesis_set->epoch == 0);
+    CHECK(genesis_set->from_height == 1);
+    CHECK(genesis_set->members == std::vector<Address>{AddrFor("validator")});
+    CHECK(LoadValidatorSetOfEpoch(c.state, 0) == genesis_set);
+    CHECK_FALSE(LoadPendingValidatorSet(c.state));
+
+    std::vector<Address> next{AddrFor("validator"), AddrFor("validator2")};
+    // Stateless checks (at submission): empty, duplicate, invalid key, height 0.
+    auto stateless = [&](SetValidators v) {
+        auto st = CheckStateless(MakeTx("gov1", 0, ProposeTx{std::move(v)}), PARAMS);
+        return st ? std::string("ok") : std::string(RejectCode(st.error().code));
+    };
+    CHECK(stateless(SetValidators{{}, 100}) == "invalid_field");
+    CHECK(stateless(SetValidators{{AddrFor("validator"), AddrFor("validator")}, 100}) == "invalid_field");
+    CHECK(stateless(SetValidators{{Address{}}, 100}) == "invalid_field");
+    CHECK(stateless(SetValidators{next, 0}) == "invalid_field");
+    CHECK(stateless(SetValidators{next, 100}) == "ok");
+
+    // Too soon: checked when the proposal executes (height 2 here, lead 10 -> at least 12).
+    Transaction soon = MakeTx("gov1", 0, ProposeTx{SetValidators{next, 5}});
+    c.One(soon);
+    CHECK(Outcome(c.One(MakeTx("gov2", 0, ApproveTx{TxId(soon)}))) == "activation_too_soon");
+    CHECK_FALSE(LoadPendingValidatorSet(c.state));
+    // The set in force is not a change.
+    Transaction same = MakeTx("gov1", 1, ProposeTx{SetValidators{{AddrFor("validator")}, 100}});
+    c.One(same);
+    CHECK(Outcome(c.One(MakeTx("gov2", 1, ApproveTx{TxId(same)}))) == "validator_set_unchanged");
+
+    // M of N approve: the change is scheduled, nothing else changes yet.
+    Transaction p = MakeTx("gov1", 2, ProposeTx{SetValidators{next, 100}});
+    c.One(p);
+    CHECK_FALSE(LoadPendingValidatorSet(c.state));  // 1 of 2 approvals
+    Receipt r = c.One(MakeTx("gov2", 2, ApproveTx{TxId(p)}));
+    REQUIRE(Outcome(r) == "ok");
+    auto pending = LoadPendingValidatorSet(c.state);
+    REQUIRE(pending);
+    CHECK(pending->epoch == 1);
+    CHECK(pending->activation_height == 100);
+    CHECK(pending->members == next);
+    bool scheduled_event = false;
+    for (const Event& e : r.events)
+        if (auto* s = std::get_if<EvValidatorSetScheduled>(&e)) scheduled_event = s->epoch == 1 && s->members == next;
+    CHECK(scheduled_event);
+    CHECK(LoadValidatorSet(c.state)->epoch == 0);
+
+    // A second change while one is pending is refused.
+    Transaction p2 = MakeTx("gov1", 3, ProposeTx{SetValidators{{AddrFor("validator2")}, 200}});
+    c.One(p2);
+    CHECK(Outcome(c.One(MakeTx("gov2", 3, ApproveTx{TxId(p2)}))) == "validator_change_pending");
+
+    // Consensus commits the block carrying the change (height 99): in force from 100.
+    BlockBuilder b(c.state, PARAMS, BlockContext{99, 99000, AddrFor("validator")});
+    b.ChangeValidators(next);
+    c.state.Apply(b.Finish().writes);
+    auto now = LoadValidatorSet(c.state);
+    REQUIRE(now);
+    CHECK(now->epoch == 1);
+    CHECK(now->from_height == 100);
+    CHECK(now->members == next);
+    CHECK(now->scheduled_by == pending->scheduled_by);
+    CHECK(LoadValidatorSetOfEpoch(c.state, 1) == now);
+    CHECK(LoadValidatorSetOfEpoch(c.state, 0) == genesis_set);  // history kept
+    CHECK_FALSE(LoadPendingValidatorSet(c.state));
+}
