@@ -824,7 +824,7 @@ int RunDriver(int argc, char** argv) {
             if (seqs[i][h] != seqs[0][h]) agree = false;
 
     json nodes = json::array();
-    std::vector<double> ops, p50, p99, bps, cpu;
+    std::vector<double> ops, p50, p99, bps, cpu, fsync_ms;
     for (auto& k : kids) {
         if (!k.result || !k.result->is_object()) continue;
         const json& r = *k.result;
@@ -834,6 +834,7 @@ int RunDriver(int argc, char** argv) {
         p99.push_back(r.value("p99_ms", 0.0));
         bps.push_back(r.value("blocks_per_s", 0.0));
         cpu.push_back(r.value("cpu_s", 0.0));
+        fsync_ms.push_back(r.value("safety_write_ms_avg", 0.0));
     }
     bool complete = nodes.size() == n && all_exited_ok;
     json out = {{"n", n},
@@ -848,6 +849,7 @@ int RunDriver(int argc, char** argv) {
                 {"p99_ms_max", p99.empty() ? 0.0 : *std::max_element(p99.begin(), p99.end())},
                 {"blocks_per_s", Median(bps)},
                 {"cpu_s_per_node", Median(cpu)},
+                {"safety_write_ms_avg", Median(fsync_ms)},
                 {"common_height", common == SIZE_MAX ? 0 : common},
                 {"seq_hash", common == SIZE_MAX || common == 0 ? "" : seqs[0][common - 1]},
                 {"agree", agree},
