@@ -304,7 +304,7 @@ private:
             std::unique_lock lock(m_mu);
             uint64_t now = NowMs();
             uint64_t wait = m_opt.tick_ms;
-            if (m_timer && *m_timer <= now) wait = 0;
+            if (!m_self_msgs.empty() || (m_timer && *m_timer <= now)) wait = 0;
             else if (m_timer) wait = std::min(wait, *m_timer - now);
             if (m_inbox.empty() && wait > 0)
                 m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return !m_inbox.empty() || g_term.load(); });
