@@ -16,6 +16,9 @@
 //   --tick-ms T       each process gossips its new commands every T ms (2)
 //   --warmup-s W --duration-s D   the measurement window is [W, W + D) s after start (2, 10)
 //   --timeout-ms T    the core's base round timeout (1000)
+//   --linger-s L      a node exits by itself L s after its window if no SIGTERM came (30)
+//   --dir D           (run) where the nodes write their files; default a fresh /tmp directory,
+//                     removed after a clean run
 //
 // How a command travels (like libhotstuff, whose clients send each command to every replica): its
 // origin generates it (4-byte origin, 8-byte sequence, 20 filler bytes) and sends it to every
