@@ -5,6 +5,12 @@
 //   folio-loadgen accounts --seed S --accounts K          # prints K {"address","secret_key"} lines
 //   folio-loadgen run --node URL --seed S --accounts K --count N [--concurrency C] [--rate R]
 //                 [--out FILE] [--duration-s D] [--title-prefix P]
+//   folio-loadgen etcd --endpoints URL[,URL..] --count N [--concurrency C] [--rate R] [--value-bytes B]
+// The etcd mode loads an etcd cluster (for the side-by-side in scripts/bench) through its v3 JSON
+// gateway: each of C clients (spread over the endpoints) POSTs /v3/kv/put with a fresh key and a
+// B-byte value (base64 in the JSON, as the gateway wants); by default B is the encoded size of the
+// work registration `run` would send. A put's latency is its request's round trip (etcd answers
+// once the put is committed by a quorum and applied).
 // The accounts are derived deterministically from the seed (TaggedHash), so a genesis can grant
 // them roles before the run. Output: one JSON summary line on stdout.
 #include <algorithm>
@@ -56,6 +62,122 @@ struct Pending {
     bool done = false;
 };
 
+// The encoded size of a work registration as `run` builds it (chain id and title as in scripts/bench).
+size_t FolioTxBytes(const std::string& seed) {
+    SecretKey sk = DeriveKey(seed, 0);
+    state::Transaction tx;
+    tx.chain_id = "bench";
+    tx.sender = *DerivePublicKey(sk);
+    tx.nonce = 1000;
+    state::RegisterWorkTx b;
+    b.fingerprint = Sha256Of(std::string_view(seed + "/run/1000"));
+    b.title = "bft1 1000";
+    b.kind = state::WorkKind::SONG;
+    b.owners = {{tx.sender, 10000}};
+    tx.body = b;
+    state::SignTx(tx, sk, b.fingerprint);
+    return state::EncodeTx(tx).size();
+}
+
+std::string Base64(std::string_view in) {
+    static constexpr char T[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        uint32_t v = (static_cast<uint32_t>(static_cast<uint8_t>(in[i])) << 16) |
+                     (static_cast<uint32_t>(static_cast<uint8_t>(in[i + 1])) << 8) | static_cast<uint8_t>(in[i + 2]);
+        out += T[(v >> 18) & 63];
+        out += T[(v >> 12) & 63];
+        out += T[(v >> 6) & 63];
+        out += T[v & 63];
+    }
+    if (i < in.size()) {
+        uint32_t v = static_cast<uint32_t>(static_cast<uint8_t>(in[i])) << 16;
+        if (i + 1 < in.size()) v |= static_cast<uint32_t>(static_cast<uint8_t>(in[i + 1])) << 8;
+        out += T[(v >> 18) & 63];
+        out += T[(v >> 12) & 63];
+        out += i + 1 < in.size() ? T[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+int RunEtcd(int argc, char** argv) {
+    std::vector<std::string> endpoints;
+    {
+        std::string list = Arg(argc, argv, "endpoints", "http://127.0.0.1:2379");
+        size_t pos = 0;
+        while (pos <= list.size()) {
+            size_t comma = list.find(',', pos);
+            if (comma == std::string::npos) comma = list.size();
+            if (comma > pos) endpoints.push_back(list.substr(pos, comma - pos));
+            pos = comma + 1;
+        }
+    }
+    std::string seed = Arg(argc, argv, "seed", "folio-bench");
+    size_t count = std::stoul(Arg(argc, argv, "count", "1000"));
+    size_t concurrency = std::max<size_t>(1, std::stoul(Arg(argc, argv, "concurrency", "8")));
+    double rate = std::stod(Arg(argc, argv, "rate", "0"));
+    std::string vb = Arg(argc, argv, "value-bytes", "");
+    size_t value_bytes = vb.empty() ? FolioTxBytes(seed) : std::stoul(vb);
+    if (endpoints.empty()) {
+        std::fprintf(stderr, "folio-loadgen etcd: no endpoint\n");
+        return 2;
+    }
+    // The value: deterministic bytes of the chosen size (etcd stores them opaquely).
+    std::string value;
+    for (size_t i = 0; i < value_bytes; ++i) value.push_back(static_cast<char>((i * 131 + 7) & 0xff));
+    const std::string value_b64 = Base64(value);
+    const std::string run_tag = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+
+    std::atomic<size_t> next{0}, ok{0}, failed{0};
+    std::vector<std::vector<double>> lat(concurrency);
+    auto start = Clock::now();
+    std::vector<std::thread> workers;
+    for (size_t t = 0; t < concurrency; ++t) {
+        workers.emplace_back([&, t] {
+            httplib::Client http(endpoints[t % endpoints.size()]);
+            http.set_keep_alive(true);
+            http.set_tcp_nodelay(true);
+            for (;;) {
+                size_t i = next.fetch_add(1);
+                if (i >= count) break;
+                if (rate > 0)
+                    std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(1e6 * static_cast<double>(i) / rate)));
+                json req = {{"key", Base64("folio-bench/" + run_tag + "/" + std::to_string(i))}, {"value", value_b64}};
+                std::string body = req.dump();
+                auto t0 = Clock::now();
+                auto res = http.Post("/v3/kv/put", body, "application/json");
+                auto t1 = Clock::now();
+                if (res && res->status == 200 && res->body.find("\"header\"") != std::string::npos) {
+                    ++ok;
+                    lat[t].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+                } else if (failed.fetch_add(1) < 3) {
+                    std::fprintf(stderr, "folio-loadgen etcd: put failed: %s\n",
+                                 res ? (std::to_string(res->status) + " " + res->body).c_str() : httplib::to_string(res.error()).c_str());
+                }
+            }
+        });
+    }
+    for (auto& w : workers) w.join();
+    double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    std::vector<double> all;
+    for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+    std::sort(all.begin(), all.end());
+    auto pct = [&](double p) {
+        if (all.empty()) return 0.0;
+        return all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))];
+    };
+    std::cout << json{{"puts", ok.load()},           {"failed", failed.load()}, {"seconds", secs},
+                      {"puts_per_s", static_cast<double>(ok.load()) / secs}, {"p50_ms", pct(0.5)},
+                      {"p99_ms", pct(0.99)},         {"concurrency", concurrency}, {"value_bytes", value_bytes},
+                      {"endpoints", endpoints.size()}}
+                     .dump()
+              << "\n";
+    return ok.load() == count ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,6 +195,7 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
+    if (mode == "etcd") return RunEtcd(argc, argv);
     if (mode != "run") {
         std::fprintf(stderr, "folio-loadgen: unknown mode %s\n", mode.c_str());
         return 2;
