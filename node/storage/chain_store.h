@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <node/core/result.h>
@@ -38,6 +40,7 @@ struct StoreFailure {
 struct StoreOptions {
     bool sync = true;                 // fsync each committed block (turn off only in benchmarks)
     size_t cache_bytes = 64u << 20;   // LevelDB block cache
+    size_t node_cache_bytes = 64u << 20;  // in-memory cache of state map nodes (content-addressed)
     leveldb::Env* env = nullptr;      // the OS seam; tests inject faults or an in-memory env here
 };
 
@@ -96,6 +99,25 @@ public:
 private:
     ChainStore() = default;
     std::optional<Bytes> RawGet(const Bytes& key) const;
+    void CacheNode(const Hash256& h, const Bytes& node) const;
+
+    // State map nodes are addressed by their hash, so a cached node never goes stale. Every block
+    // reads the same upper levels of the tree again; this keeps LevelDB lookups (memtable, bloom
+    // filters, table blocks) off that path. Two generations approximate LRU: lookups promote
+    // from the old one; when the young one is full, it becomes the old one and the old one is
+    // dropped. Bounded by node_cache_bytes in all.
+    struct NodeKeyHash {
+        size_t operator()(const Hash256& h) const {
+            size_t v = 0;
+            for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
+            return v;
+        }
+    };
+    using NodeMap = std::unordered_map<Hash256, Bytes, NodeKeyHash>;
+    mutable std::mutex m_node_mu;
+    mutable NodeMap m_nodes_young, m_nodes_old;
+    mutable size_t m_nodes_young_bytes = 0;
+    size_t m_node_generation_bytes = 0;
 
     // Declared before m_db so they are destroyed after it.
     std::unique_ptr<leveldb::Cache> m_cache;
