@@ -96,6 +96,7 @@ void ChainStore::CacheNode(const Hash256& h, const Bytes& node) const {
     if (m_nodes_young_bytes >= m_node_generation_bytes) {
         m_nodes_old = std::move(m_nodes_young);
         m_nodes_young = NodeMap{};
+        m_nodes_young.reserve(m_nodes_old.size());  // no rehashing while it fills again
         m_nodes_young_bytes = 0;
     }
     if (m_nodes_young.emplace(h, node).second) m_nodes_young_bytes += node.size() + NODE_ENTRY_OVERHEAD;
@@ -135,6 +136,21 @@ std::optional<state::Block> ChainStore::GetBlock(uint64_t height) const {
     auto b = state::DecodeBlock(*raw, SIZE_MAX);
     if (!b) Fatal(leveldb::Status::Corruption("block record"));
     return std::move(b.value());
+}
+
+std::shared_ptr<const state::Block> ChainStore::GetBlockShared(uint64_t height) const {
+    {
+        std::lock_guard lock(m_block_mu);
+        for (const auto& [h, b] : m_recent_blocks)
+            if (h == height) return b;
+    }
+    auto b = GetBlock(height);
+    if (!b) return nullptr;
+    auto shared = std::make_shared<const state::Block>(std::move(*b));
+    std::lock_guard lock(m_block_mu);
+    m_recent_blocks.emplace_back(height, shared);
+    if (m_recent_blocks.size() > RECENT_BLOCKS) m_recent_blocks.erase(m_recent_blocks.begin());
+    return shared;
 }
 
 std::optional<state::BlockHeader> ChainStore::Header(uint64_t height) const {

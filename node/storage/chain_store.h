@@ -72,6 +72,9 @@ public:
     std::optional<uint64_t> Height() const;
     std::optional<state::BlockHeader> Header(uint64_t height) const;
     std::optional<state::Block> GetBlock(uint64_t height) const;
+    // The same, shared and decoded once: the last few blocks read are kept (a committed block
+    // never changes), so per-transaction lookups (RPC tx_get) do not decode a whole block each.
+    std::shared_ptr<const state::Block> GetBlockShared(uint64_t height) const;
     std::optional<Bytes> GetBlockBytes(uint64_t height) const;
     std::optional<uint64_t> HeightOf(const Hash256& block_hash) const;
     std::optional<TxLocation> FindTx(const Hash256& tx_id) const;
@@ -115,6 +118,9 @@ private:
     };
     using NodeMap = std::unordered_map<Hash256, Bytes, NodeKeyHash>;
     mutable std::mutex m_node_mu;
+    static constexpr size_t RECENT_BLOCKS = 8;
+    mutable std::mutex m_block_mu;
+    mutable std::vector<std::pair<uint64_t, std::shared_ptr<const state::Block>>> m_recent_blocks;  // oldest first
     mutable NodeMap m_nodes_young, m_nodes_old;
     mutable size_t m_nodes_young_bytes = 0;
     size_t m_node_generation_bytes = 0;
