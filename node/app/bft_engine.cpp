@@ -19,6 +19,8 @@ constexpr uint64_t IN_FLIGHT_TTL_MS = 10000;
 constexpr uint64_t LEDGER_SIG_WINDOW = 1000;  // heights kept ahead of/behind execution
 constexpr size_t MAX_BATCH_EVIDENCE = 64;      // DecodeBatch's limit
 constexpr size_t MAX_PENDING_EVIDENCE = 1024;
+constexpr size_t GOSSIP_CHUNK_TXS = 128;         // gossiped transactions admitted between wake-ups
+constexpr size_t MAX_VERIFY_BACKLOG = 100000;    // gossiped transactions awaiting admission
 
 uint64_t SteadyMs() {
     return static_cast<uint64_t>(
@@ -93,6 +95,7 @@ uint16_t BftEngine::P2pPort() const { return m_net->ListenPort(); }
 
 void BftEngine::Start() {
     m_executed_height = m_node.height();
+    m_verify = std::make_unique<VerifyPool>(m_cfg.verify_threads, m_node.sig_cache());
     m_net->Start();
     m_io_thread = std::thread([this] {
         auto guard = boost::asio::make_work_guard(m_io);
@@ -108,6 +111,7 @@ void BftEngine::Stop() {
     m_exec_cv.notify_all();
     if (m_consensus_thread.joinable()) m_consensus_thread.join();
     if (m_exec_thread.joinable()) m_exec_thread.join();
+    if (m_verify) m_verify->Stop();  // admission tasks still queued are dropped
     m_net->Stop();
     m_io.stop();
     if (m_io_thread.joinable()) m_io_thread.join();
@@ -123,11 +127,55 @@ void BftEngine::Post(Event e) {
 }
 
 void BftEngine::Gossip(const Hash256&, ByteView tx_bytes) {
+    bool first = false;
     {
         std::lock_guard lock(m_gossip_mu);
+        first = m_gossip.empty();
         m_gossip.emplace_back(tx_bytes.begin(), tx_bytes.end());
     }
-    m_cv.notify_one();
+    // Wake the consensus thread to flush (once per flush: later ones ride along).
+    if (first) Post(Event{});
+}
+
+// Gossiped transactions are admitted on the verification pool, never on the consensus thread:
+// one ordered task per message (so each sender's nonces arrive in order, as sent) whose
+// signature checks fan out over the pool's threads; admission then finds them in the cache.
+// Over the backlog bound they are dropped: a batch that carries them gets them verified then.
+void BftEngine::AdmitGossip(ByteView body) {
+    Reader r(body);
+    size_t n = r.Length(100000);
+    std::vector<Bytes> txs;
+    txs.reserve(n);
+    for (size_t i = 0; i < n && r.ok(); ++i) {
+        Bytes tx = r.Blob(state::MAX_TX_BYTES);
+        if (r.ok()) txs.push_back(std::move(tx));
+    }
+    if (txs.empty() || m_verify_backlog.load() + txs.size() > MAX_VERIFY_BACKLOG) return;
+    m_verify_backlog += txs.size();
+    auto msg = std::make_shared<std::vector<Bytes>>(std::move(txs));
+    m_verify->PostOrdered([this, msg] {
+        std::vector<state::Transaction> decoded;
+        std::vector<Hash256> ids;
+        decoded.reserve(msg->size());
+        for (const Bytes& raw : *msg) {
+            auto tx = state::DecodeTx(raw);
+            if (!tx) continue;  // Admit reports it
+            ids.push_back(state::TxId(tx.value()));
+            decoded.push_back(std::move(tx.value()));
+        }
+        std::vector<const state::Transaction*> ptrs;
+        ptrs.reserve(decoded.size());
+        for (const state::Transaction& t : decoded) ptrs.push_back(&t);
+        (void)m_verify->VerifyAll(ptrs, ids);  // fills the cache; a bad one is rejected by Admit
+        for (size_t i = 0; i < msg->size(); i += GOSSIP_CHUNK_TXS) {
+            for (size_t k = i; k < std::min(msg->size(), i + GOSSIP_CHUNK_TXS); ++k) {
+                if (m_stop) return;
+                (void)m_node.Admit((*msg)[k], /*from_peer=*/true);
+            }
+            Post(Event{});  // a leader waiting for transactions may propose now
+        }
+        m_verify_backlog -= msg->size();
+    });
 }
 
 void BftEngine::FlushGossip() {
@@ -142,8 +190,11 @@ void BftEngine::FlushGossip() {
     for (const Hash256& id : executed) m_in_flight.erase(id);
     for (const Hash256& id : recorded) m_evidence_pending.erase(id);
     uint64_t wall = WallMs();
-    for (auto it = m_in_flight.begin(); it != m_in_flight.end();)
-        it = wall - it->second > IN_FLIGHT_TTL_MS ? m_in_flight.erase(it) : std::next(it);
+    if (wall - m_in_flight_swept >= 1000) {  // a full pass, once a second (the map can be large)
+        m_in_flight_swept = wall;
+        for (auto it = m_in_flight.begin(); it != m_in_flight.end();)
+            it = wall - it->second > IN_FLIGHT_TTL_MS ? m_in_flight.erase(it) : std::next(it);
+    }
     for (size_t i = 0; i < out.size(); i += 2000) {
         Writer w;
         size_t end = std::min(out.size(), i + 2000);
@@ -270,15 +321,7 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
             AddEvidence(Bytes(body.begin(), body.end()), false);
             return;
         }
-        case ShellMsg::TXS: {
-            Reader r(body);
-            size_t n = r.Length(100000);
-            for (size_t i = 0; i < n && r.ok(); ++i) {
-                Bytes tx = r.Blob(state::MAX_TX_BYTES);
-                if (r.ok()) (void)m_node.Admit(tx, /*from_peer=*/true);
-            }
-            return;
-        }
+        case ShellMsg::TXS: AdmitGossip(body); return;
     }
 }
 
@@ -292,7 +335,7 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
         }
         (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
         if (!b.payload.IsZero()) {
-            std::optional<StoredBatch> batch = GetBatch(b.payload);
+            std::shared_ptr<const StoredBatch> batch = GetBatch(b.payload);
             if (!batch) {
                 m_waiting[b.payload].push_back(Pending{from, std::move(msg), now});
                 if (now - m_batch_requested[b.payload] >= BATCH_RETRY_MS) {
@@ -314,13 +357,24 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
 }
 
 bool BftEngine::VerifyBatch(const StoredBatch& sb) const {
+    // Transactions admitted here or verified before are in the cache; the rest are checked on
+    // the pool in parallel (and cached, so admission and execution do not check them again).
+    std::vector<state::Transaction> txs;
+    std::vector<Hash256> ids;
+    txs.reserve(sb.batch.txs.size());
     for (const Bytes& raw : sb.batch.txs) {
         auto tx = state::DecodeTx(raw);
         if (!tx) return false;
         Hash256 id = state::TxId(tx.value());
-        if (m_node.mempool().Contains(id)) continue;  // admitted here: already verified
-        if (!state::VerifyTxSignature(tx.value())) return false;
+        if (m_node.sig_cache().Contains(id) || m_node.mempool().Contains(id)) continue;
+        txs.push_back(std::move(tx.value()));
+        ids.push_back(id);
     }
+    std::vector<const state::Transaction*> check;
+    check.reserve(txs.size());
+    for (const state::Transaction& t : txs) check.push_back(&t);
+    for (bool ok : m_verify->VerifyAll(check, ids))
+        if (!ok) return false;
     for (const Bytes& e : sb.batch.evidence)
         if (!consensus::DecodeEvidence(e)) return false;
     return true;
@@ -333,16 +387,16 @@ bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw) {
     }
     auto batch = DecodeBatch(raw);
     if (!batch) return false;
-    StoredBatch sb{std::move(batch.value()), std::move(raw), false};
-    sb.verified = VerifyBatch(sb);
-    (void)m_node.store().PutMeta(BatchMetaName(hash), sb.raw, false);
+    auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch.value()), std::move(raw), false});
+    sb->verified = VerifyBatch(*sb);
+    (void)m_node.store().PutMeta(BatchMetaName(hash), sb->raw, false);
     // Its transactions are on their way into a block: do not propose them again meanwhile (a
     // canonical encoding's id is the tagged hash of the bytes as received).
     uint64_t wall = WallMs();
-    for (const Bytes& tx : sb.batch.txs) m_in_flight.emplace(TaggedHash("folio/tx/id", tx), wall);
+    for (const Bytes& tx : sb->batch.txs) m_in_flight.emplace(TaggedHash("folio/tx/id", tx), wall);
     {
         std::lock_guard lock(m_batch_mu);
-        m_batches.emplace(hash, sb);
+        m_batches.emplace(hash, std::move(sb));
     }
     m_exec_cv.notify_all();
     auto it = m_waiting.find(hash);
@@ -355,37 +409,46 @@ bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw) {
     return true;
 }
 
-std::optional<BftEngine::StoredBatch> BftEngine::GetBatch(const Hash256& h) {
+std::shared_ptr<const BftEngine::StoredBatch> BftEngine::GetBatch(const Hash256& h) {
     {
         std::lock_guard lock(m_batch_mu);
         auto it = m_batches.find(h);
         if (it != m_batches.end()) return it->second;
     }
     auto raw = m_node.store().GetMeta(BatchMetaName(h));
-    if (!raw) return std::nullopt;
+    if (!raw) return nullptr;
     auto batch = DecodeBatch(*raw);
-    if (!batch) return std::nullopt;
-    StoredBatch sb{std::move(batch.value()), std::move(*raw), false};
-    sb.verified = VerifyBatch(sb);
+    if (!batch) return nullptr;
+    auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch.value()), std::move(*raw), false});
+    sb->verified = VerifyBatch(*sb);
     std::lock_guard lock(m_batch_mu);
-    m_batches.emplace(h, sb);
-    return sb;
+    return m_batches.emplace(h, std::move(sb)).first->second;
 }
 
 void BftEngine::AnswerPayload(uint64_t now) {
     if (!m_payload_request) return;
     uint64_t wall = WallMs();
-    std::vector<PoolEntry> cands = m_node.mempool().Candidates(m_cfg.max_batch_txs + m_in_flight.size());
+    const bool may_wait =
+        now - m_payload_request_at < m_cfg.idle_block_ms && m_in_flight.empty() && m_evidence_pending.empty();
+    const uint64_t added = m_node.mempool().AddedCount();
+    if (may_wait && added == m_idle_added) return;  // nothing arrived since the last empty look
+    // Only what goes into the batch is copied out of the mempool; what we (or another leader)
+    // proposed and is not executed yet is skipped inside it.
+    std::vector<PoolEntry> cands =
+        m_node.mempool().Candidates(m_cfg.max_batch_txs, [&](const Hash256& id) { return m_in_flight.count(id) != 0; });
     Batch batch;
     std::vector<Hash256> ids;
+    batch.txs.reserve(cands.size());
     for (const PoolEntry& e : cands) {
-        if (m_in_flight.count(e.id)) continue;
-        if (batch.txs.size() >= m_cfg.max_batch_txs) break;
         batch.txs.push_back(state::EncodeTx(e.tx));
         ids.push_back(e.id);
     }
     bool idle = batch.txs.empty() && m_evidence_pending.empty();
-    if (idle && now - m_payload_request_at < m_cfg.idle_block_ms && m_in_flight.empty()) return;
+    if (idle && may_wait) {
+        m_idle_added = added;
+        return;
+    }
+    m_idle_added = UINT64_MAX;
     batch.time_ms = wall;
     // Pending evidence goes into every batch we propose until a committed block records it (a
     // proposal can fail to commit; recording the same evidence twice is a no-op).
@@ -395,11 +458,10 @@ void BftEngine::AnswerPayload(uint64_t now) {
     }
     Bytes raw = EncodeBatch(batch);
     Hash256 hash = BatchHash(raw);
-    StoredBatch sb{batch, raw, true};
     (void)m_node.store().PutMeta(BatchMetaName(hash), raw, false);
     {
         std::lock_guard lock(m_batch_mu);
-        m_batches.emplace(hash, std::move(sb));
+        m_batches.emplace(hash, std::make_shared<StoredBatch>(StoredBatch{std::move(batch), raw, true}));
     }
     for (const Hash256& id : ids) m_in_flight[id] = wall;
     BroadcastShell(ShellMsg::BATCH, raw);
@@ -509,9 +571,9 @@ void BftEngine::ExecutorLoop() {
             m_healthy = false;
             return;
         }
-        Batch batch;
+        std::shared_ptr<const StoredBatch> sb;
         if (!next.block.payload.IsZero()) {
-            std::optional<StoredBatch> sb = GetBatch(next.block.payload);
+            sb = GetBatch(next.block.payload);
             if (!sb) {
                 // Committed data is held by f+1 honest validators: ask until it arrives.
                 BroadcastShell(ShellMsg::BATCH_REQUEST, next.block.payload.view());
@@ -519,18 +581,30 @@ void BftEngine::ExecutorLoop() {
                 m_exec_cv.wait_for(lock, std::chrono::milliseconds(BATCH_RETRY_MS));
                 continue;
             }
-            batch = std::move(sb->batch);
         }
-        // Deterministic selection: transactions that do not decode or verify are left out.
-        std::vector<PoolEntry> entries;
-        entries.reserve(batch.txs.size());
-        for (Bytes& raw : batch.txs) {
+        static const Batch EMPTY_BATCH;
+        const Batch& batch = sb ? sb->batch : EMPTY_BATCH;
+        // Deterministic selection: transactions that do not decode or verify are left out. Each
+        // signature was checked once on this node already (cache); misses are checked on the pool.
+        std::vector<PoolEntry> decoded;
+        decoded.reserve(batch.txs.size());
+        for (const Bytes& raw : batch.txs) {
             auto tx = state::DecodeTx(raw);
             if (!tx) continue;
             Hash256 id = state::TxId(tx.value());
-            if (!m_node.mempool().Contains(id) && !state::VerifyTxSignature(tx.value())) continue;
-            entries.push_back(PoolEntry{std::move(tx.value()), id, raw.size(), 0});
+            decoded.push_back(PoolEntry{std::move(tx.value()), id, raw.size(), 0});
         }
+        std::vector<const state::Transaction*> check;
+        std::vector<Hash256> check_ids;
+        for (const PoolEntry& e : decoded) {
+            check.push_back(&e.tx);
+            check_ids.push_back(e.id);
+        }
+        std::vector<bool> sig_ok = m_verify->VerifyAll(check, check_ids);
+        std::vector<PoolEntry> entries;
+        entries.reserve(decoded.size());
+        for (size_t i = 0; i < decoded.size(); ++i)
+            if (sig_ok[i]) entries.push_back(std::move(decoded[i]));
         // Evidence is checked against the set of its epoch as this ledger records it (deterministic).
         std::vector<Node::EvidenceItem> evidence;
         for (const Bytes& raw : batch.evidence) {

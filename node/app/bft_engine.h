@@ -30,6 +30,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <node/app/consensus_engine.h>
+#include <node/app/verify_pool.h>
 #include <node/consensus/core.h>
 #include <node/net/transport.h>
 
@@ -44,6 +45,7 @@ struct BftConfig {
     consensus::Config core;
     uint64_t idle_block_ms = 500;      // a leader with nothing to order waits this long (< round timeout)
     size_t max_batch_txs = 5000;
+    size_t verify_threads = 0;         // signature-check pool (0: one per hardware thread)
     net::FaultConfig faults;           // test hooks (seeded drop/delay/reorder, link control)
 };
 
@@ -109,11 +111,12 @@ private:
     void AnswerPayload(uint64_t now);
     bool AcceptBatch(const Hash256& hash, Bytes raw);
     bool VerifyBatch(const StoredBatch& b) const;
+    void AdmitGossip(ByteView body);
     void SendShell(const PublicKey& to, ShellMsg type, ByteView body);
     void BroadcastShell(ShellMsg type, ByteView body);
     void OnLedgerSig(const PublicKey& from, ByteView body);
     void FlushGossip();
-    std::optional<StoredBatch> GetBatch(const Hash256& h);
+    std::shared_ptr<const StoredBatch> GetBatch(const Hash256& h);
     // Validator sets (docs/consensus.md, "Validator-set changes"). The ledger is the source of
     // truth for executed heights; the core's EpochChangeAction announces a change first.
     void LoadValidatorSets();                           // from the ledger (start, after execution)
@@ -158,6 +161,7 @@ private:
     std::map<Hash256, std::vector<Pending>> m_waiting;  // batch hash -> proposals waiting for it
     std::map<Hash256, uint64_t> m_batch_requested;      // batch hash -> last request time
     std::map<Hash256, uint64_t> m_in_flight;            // tx ids we proposed, not yet executed -> when
+    uint64_t m_in_flight_swept = 0;                     // wall time of the last expiry pass
     void AddEvidence(Bytes encoded, bool gossip);
     // Evidence (id -> encoding) put in each batch we propose until a committed block records it.
     std::map<Hash256, Bytes> m_evidence_pending;
@@ -165,7 +169,13 @@ private:
 
     // Shared (m_batch_mu): batches by hash.
     std::mutex m_batch_mu;
-    std::map<Hash256, StoredBatch> m_batches;
+    std::map<Hash256, std::shared_ptr<const StoredBatch>> m_batches;
+
+    // Signature checks (gossip admission, batches, execution) off the consensus thread; created
+    // by Start(), stopped by Stop(). Gossiped transactions queued for admission are bounded.
+    std::unique_ptr<VerifyPool> m_verify;
+    std::atomic<size_t> m_verify_backlog{0};
+    uint64_t m_idle_added = UINT64_MAX;  // consensus thread: mempool AddedCount at the last empty look
 
     // Executor queue.
     std::mutex m_exec_mu;

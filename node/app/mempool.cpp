@@ -48,7 +48,14 @@ size_t Mempool::Size() const {
     return m_by_id.size();
 }
 
-std::vector<PoolEntry> Mempool::Candidates(size_t max) const {
+std::vector<PoolEntry> Mempool::Candidates(size_t max) const { return Candidates(max, [](const Hash256&) { return false; }); }
+
+uint64_t Mempool::AddedCount() const {
+    std::lock_guard lock(m_mu);
+    return m_next_seq;
+}
+
+std::vector<PoolEntry> Mempool::Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) const {
     std::lock_guard lock(m_mu);
     // Senders in the order their oldest pending transaction arrived.
     std::vector<std::pair<uint64_t, const std::map<uint64_t, PoolEntry>*>> senders;
@@ -65,7 +72,7 @@ std::vector<PoolEntry> Mempool::Candidates(size_t max) const {
         uint64_t expect = per->begin()->first;
         for (const auto& [n, e] : *per) {
             if (n != expect || out.size() >= max) break;  // a gap: later nonces wait
-            out.push_back(e);
+            if (!skip(e.id)) out.push_back(e);
             ++expect;
         }
         if (out.size() >= max) break;

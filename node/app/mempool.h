@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -44,6 +45,12 @@ public:
     // Candidates for the next block: per sender the pending run of nonces in order, senders in
     // the order their oldest pending transaction arrived. At most `max` entries.
     std::vector<PoolEntry> Candidates(size_t max) const;
+    // The same, leaving out (without copying) every entry for which skip(id) is true; a skipped
+    // entry still counts as pending for the nonce run of its sender, and not toward `max`.
+    // `skip` runs under the pool's lock: it must not call into the pool.
+    std::vector<PoolEntry> Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) const;
+    // Increases with every added transaction: unchanged means nothing new arrived.
+    uint64_t AddedCount() const;
 
     // Removes transactions that are in a committed block, and every pending transaction whose
     // nonce the committed state has passed (`next_nonce` gives the account's next nonce).

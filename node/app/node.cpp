@@ -96,7 +96,7 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
         return Fail(AdmitError{code, std::move(msg)});
     };
     if (auto st = state::CheckStateless(tx.value(), m_params); !st) return reject(st.error().code, st.error().message);
-    if (!state::VerifyTxSignature(tx.value())) return reject(Reject::BAD_SIGNATURE, "signature does not verify for the sender's key");
+    if (!VerifyCached(m_sig_cache, tx.value(), id)) return reject(Reject::BAD_SIGNATURE, "signature does not verify for the sender's key");
     std::lock_guard lock(m_admit_mu);
     if (auto st = state::CheckAgainstState(*m_store, tx.value(), NowMs(), state::NonceMode::WINDOW); !st)
         return reject(st.error().code, st.error().message);

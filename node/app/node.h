@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <node/app/mempool.h>
+#include <node/app/verify_pool.h>
 #include <node/state/certificate.h>
 #include <node/state/ledger.h>
 #include <node/state/settlement_events.h>
@@ -27,6 +28,7 @@ struct NodeConfig {
     SecretKey validator_key;  // zero = not a validator (read-only node)
     size_t max_block_txs = 5000;
     MempoolLimits mempool;
+    size_t sig_cache_ids = 1u << 18;  // verified-signature cache (transaction ids)
     bool sync_writes = true;
 };
 
@@ -59,6 +61,8 @@ public:
     storage::ChainStore& store() { return *m_store; }
     const storage::ChainStore& store() const { return *m_store; }
     Mempool& mempool() { return m_mempool; }
+    // Ids of transactions whose signatures verified on this node (admission, batches, execution).
+    SigCache& sig_cache() { return m_sig_cache; }
     uint64_t height() const { return m_height.load(); }
     // The latest committed header (cached; no store read).
     state::BlockHeader Head() const {
@@ -109,13 +113,14 @@ public:
     void OnCommit(std::function<void(uint64_t)> cb) { m_on_commit = std::move(cb); }
 
 private:
-    explicit Node(NodeConfig cfg) : m_cfg(std::move(cfg)), m_mempool(m_cfg.mempool) {}
+    explicit Node(NodeConfig cfg) : m_cfg(std::move(cfg)), m_mempool(m_cfg.mempool), m_sig_cache(m_cfg.sig_cache_ids) {}
     bool InitGenesis(std::string& err);
 
     NodeConfig m_cfg;
     state::ChainParams m_params;
     std::unique_ptr<storage::ChainStore> m_store;
     Mempool m_mempool;
+    SigCache m_sig_cache;
     std::atomic<uint64_t> m_height{0};
     Hash256 m_genesis_hash;
     std::optional<PublicKey> m_validator_pub;

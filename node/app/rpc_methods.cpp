@@ -86,7 +86,8 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
         [&node](const json& params, CallContext& ctx) {
             Hash256 id = HashParam(params, "hash");
             if (auto loc = node.store().FindTx(id)) {
-                auto block = node.store().GetBlock(loc->height);
+                auto block = node.store().GetBlockShared(loc->height);
+                if (!block) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "unknown transaction " + id.hex());
                 auto receipt = node.store().GetReceipt(loc->height, loc->index);
                 const state::Transaction& tx = block->txs.at(loc->index);
                 // Events and the body go to the parties (the sender) and overseers only.

@@ -60,6 +60,9 @@ Result<std::unique_ptr<ChainStore>, StoreFailure> ChainStore::Open(const std::st
     o.block_cache = store->m_cache.get();
     o.filter_policy = store->m_filter.get();
     o.write_buffer_size = 16u << 20;
+    // Most of the store is hashes and signatures (state map nodes, tx index): snappy spends CPU on
+    // every flush and compaction and saves little. Tables written before stay readable.
+    o.compression = leveldb::kNoCompression;
     if (opts.env) o.env = opts.env;
     leveldb::DB* db = nullptr;
     leveldb::Status st = leveldb::DB::Open(o, path, &db);
@@ -68,6 +71,7 @@ Result<std::unique_ptr<ChainStore>, StoreFailure> ChainStore::Open(const std::st
     }
     store->m_db.reset(db);
     store->m_sync = opts.sync;
+    store->m_node_generation_bytes = opts.node_cache_bytes / 2;
     return store;
 }
 
@@ -84,7 +88,38 @@ std::optional<Bytes> ChainStore::RawGet(const Bytes& key) const {
 }
 
 std::optional<Bytes> ChainStore::Get(ByteView key) const { return RawGet(StateKey(key)); }
-std::optional<Bytes> ChainStore::GetNode(const Hash256& h) const { return RawGet(NodeKey(h)); }
+// Per cached entry: the hash-table node, the key and the vector's header besides the bytes.
+constexpr size_t NODE_ENTRY_OVERHEAD = 96;
+
+void ChainStore::CacheNode(const Hash256& h, const Bytes& node) const {
+    if (m_node_generation_bytes == 0) return;
+    if (m_nodes_young_bytes >= m_node_generation_bytes) {
+        m_nodes_old = std::move(m_nodes_young);
+        m_nodes_young = NodeMap{};
+        m_nodes_young.reserve(m_nodes_old.size());  // no rehashing while it fills again
+        m_nodes_young_bytes = 0;
+    }
+    if (m_nodes_young.emplace(h, node).second) m_nodes_young_bytes += node.size() + NODE_ENTRY_OVERHEAD;
+}
+
+std::optional<Bytes> ChainStore::GetNode(const Hash256& h) const {
+    {
+        std::lock_guard lock(m_node_mu);
+        if (auto it = m_nodes_young.find(h); it != m_nodes_young.end()) return it->second;
+        if (auto it = m_nodes_old.find(h); it != m_nodes_old.end()) {
+            Bytes node = std::move(it->second);
+            m_nodes_old.erase(it);
+            CacheNode(h, node);
+            return node;
+        }
+    }
+    auto node = RawGet(NodeKey(h));
+    if (node) {
+        std::lock_guard lock(m_node_mu);
+        CacheNode(h, *node);
+    }
+    return node;
+}
 
 std::optional<uint64_t> ChainStore::Height() const {
     auto v = RawGet(Key(META_HEIGHT));
@@ -101,6 +136,21 @@ std::optional<state::Block> ChainStore::GetBlock(uint64_t height) const {
     auto b = state::DecodeBlock(*raw, SIZE_MAX);
     if (!b) Fatal(leveldb::Status::Corruption("block record"));
     return std::move(b.value());
+}
+
+std::shared_ptr<const state::Block> ChainStore::GetBlockShared(uint64_t height) const {
+    {
+        std::lock_guard lock(m_block_mu);
+        for (const auto& [h, b] : m_recent_blocks)
+            if (h == height) return b;
+    }
+    auto b = GetBlock(height);
+    if (!b) return nullptr;
+    auto shared = std::make_shared<const state::Block>(std::move(*b));
+    std::lock_guard lock(m_block_mu);
+    m_recent_blocks.emplace_back(height, shared);
+    if (m_recent_blocks.size() > RECENT_BLOCKS) m_recent_blocks.erase(m_recent_blocks.begin());
+    return shared;
 }
 
 std::optional<state::BlockHeader> ChainStore::Header(uint64_t height) const {
@@ -175,6 +225,11 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
     wo.sync = m_sync;
     leveldb::Status st = m_db->Write(wo, &batch);
     if (!st.ok()) return Fail(StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, st.ToString()});
+    {
+        // The next block's state map update starts from these nodes.
+        std::lock_guard lock(m_node_mu);
+        for (const auto& [hash, node] : cb.smt_nodes) CacheNode(hash, node);
+    }
     return Ok{};
 }
 

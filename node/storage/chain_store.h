@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <node/core/result.h>
@@ -38,6 +40,7 @@ struct StoreFailure {
 struct StoreOptions {
     bool sync = true;                 // fsync each committed block (turn off only in benchmarks)
     size_t cache_bytes = 64u << 20;   // LevelDB block cache
+    size_t node_cache_bytes = 64u << 20;  // in-memory cache of state map nodes (content-addressed)
     leveldb::Env* env = nullptr;      // the OS seam; tests inject faults or an in-memory env here
 };
 
@@ -69,6 +72,9 @@ public:
     std::optional<uint64_t> Height() const;
     std::optional<state::BlockHeader> Header(uint64_t height) const;
     std::optional<state::Block> GetBlock(uint64_t height) const;
+    // The same, shared and decoded once: the last few blocks read are kept (a committed block
+    // never changes), so per-transaction lookups (RPC tx_get) do not decode a whole block each.
+    std::shared_ptr<const state::Block> GetBlockShared(uint64_t height) const;
     std::optional<Bytes> GetBlockBytes(uint64_t height) const;
     std::optional<uint64_t> HeightOf(const Hash256& block_hash) const;
     std::optional<TxLocation> FindTx(const Hash256& tx_id) const;
@@ -96,6 +102,28 @@ public:
 private:
     ChainStore() = default;
     std::optional<Bytes> RawGet(const Bytes& key) const;
+    void CacheNode(const Hash256& h, const Bytes& node) const;
+
+    // State map nodes are addressed by their hash, so a cached node never goes stale. Every block
+    // reads the same upper levels of the tree again; this keeps LevelDB lookups (memtable, bloom
+    // filters, table blocks) off that path. Two generations approximate LRU: lookups promote
+    // from the old one; when the young one is full, it becomes the old one and the old one is
+    // dropped. Bounded by node_cache_bytes in all.
+    struct NodeKeyHash {
+        size_t operator()(const Hash256& h) const {
+            size_t v = 0;
+            for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
+            return v;
+        }
+    };
+    using NodeMap = std::unordered_map<Hash256, Bytes, NodeKeyHash>;
+    mutable std::mutex m_node_mu;
+    static constexpr size_t RECENT_BLOCKS = 8;
+    mutable std::mutex m_block_mu;
+    mutable std::vector<std::pair<uint64_t, std::shared_ptr<const state::Block>>> m_recent_blocks;  // oldest first
+    mutable NodeMap m_nodes_young, m_nodes_old;
+    mutable size_t m_nodes_young_bytes = 0;
+    size_t m_node_generation_bytes = 0;
 
     // Declared before m_db so they are destroyed after it.
     std::unique_ptr<leveldb::Cache> m_cache;
