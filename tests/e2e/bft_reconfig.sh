@@ -44,9 +44,9 @@ expect_contains "$out" "activation_too_soon" "activation 2 blocks ahead"
 pass "a duplicate member and a too-close activation height are refused; nothing scheduled"
 
 # --- epoch 1: {v0..v4}
-h=$(vheight 1); A1=$((h + 25))
-gov 1 gov set-validators --activation-height $A1 "$(vkey 0)" "$(vkey 1)" "$(vkey 2)" "$(vkey 3)" "$K4" >/dev/null ||
-  fail "set-validators (add v4) refused"
+h=$(vheight 1); A1=$((h + 40))
+out=$(gov 1 gov set-validators --activation-height $A1 "$(vkey 0)" "$(vkey 1)" "$(vkey 2)" "$(vkey 3)" "$K4" 2>&1) ||
+  fail "set-validators (add v4) refused: $out"
 pending=$(info "$(vurl 1)" | jq -c .result.pending_validators)
 [ "$(jq -r .epoch <<<"$pending")" = 1 ] && [ "$(jq -r '.members | length' <<<"$pending")" = 5 ] ||
   fail "chain_info does not show the scheduled change: $pending"
@@ -76,9 +76,9 @@ until [ "$(info "$URL4" | jq -r .result.height)" -ge $((h + 5)) ]; do sleep 0.2;
 pass "with v0 killed, v1..v4 commit past height $((h + 5)) (quorum 4 of 5 needs v4's votes)"
 
 # --- epoch 2: remove v0
-h=$(vheight 1); A2=$((h + 20))
-gov 1 gov set-validators --activation-height $A2 "$(vkey 1)" "$(vkey 2)" "$(vkey 3)" "$K4" >/dev/null ||
-  fail "set-validators (remove v0) refused"
+h=$(vheight 1); A2=$((h + 40))
+out=$(gov 1 gov set-validators --activation-height $A2 "$(vkey 1)" "$(vkey 2)" "$(vkey 3)" "$K4" 2>&1) ||
+  fail "set-validators (remove v0) refused: $out"
 for i in 1 2 3; do wait_epoch "$(vurl $i)" 2 180; done
 wait_epoch "$URL4" 2 180
 from2=$(info "$(vurl 1)" | jq -r .result.validators_from_height)
