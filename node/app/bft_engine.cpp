@@ -630,12 +630,15 @@ void BftEngine::ExecutorLoop() {
             m_healthy = false;
             return;
         }
+        // Did this block schedule or make a validator-set change? (Then refresh the sets.)
+        const auto& writes = built.committed.writes;
+        const bool sets_changed = writes.count(state::keys::PendingValidators()) || writes.count(state::keys::Validators());
         if (!m_node.CommitBlock(std::move(built))) {
             m_healthy = false;
             return;
         }
         m_executed_height = height;
-        LoadValidatorSets();
+        if (sets_changed) LoadValidatorSets();
         {
             std::lock_guard lock(m_exec_mu);
             m_exec_queue.pop_front();

@@ -157,28 +157,28 @@ std::vector<Address> LoadGovMembers(const StateReader& s) {
     return out;
 }
 
-std::optional<ValidatorSetRecord> LoadValidatorSet(const StateReader& s) {
-    auto raw = s.Get(keys::Validators());
+namespace {
+// A field-list record at `key`, nullopt when absent; a record that does not decode is a corrupted store.
+template <typename T>
+std::optional<T> LoadFieldsRecord(const StateReader& s, const Bytes& key, const char* what) {
+    auto raw = s.Get(key);
     if (!raw) return std::nullopt;
-    auto v = DecodeFields<ValidatorSetRecord>(*raw);
-    if (!v) CorruptStore("validator set");
+    auto v = DecodeFields<T>(*raw);
+    if (!v) CorruptStore(what);
     return v.value();
+}
+}  // namespace
+
+std::optional<ValidatorSetRecord> LoadValidatorSet(const StateReader& s) {
+    return LoadFieldsRecord<ValidatorSetRecord>(s, keys::Validators(), "validator set");
 }
 
 std::optional<ValidatorSetRecord> LoadValidatorSetOfEpoch(const StateReader& s, uint64_t epoch) {
-    auto raw = s.Get(keys::ValidatorsOfEpoch(epoch));
-    if (!raw) return std::nullopt;
-    auto v = DecodeFields<ValidatorSetRecord>(*raw);
-    if (!v) CorruptStore("validator set");
-    return v.value();
+    return LoadFieldsRecord<ValidatorSetRecord>(s, keys::ValidatorsOfEpoch(epoch), "validator set");
 }
 
 std::optional<PendingValidatorSet> LoadPendingValidatorSet(const StateReader& s) {
-    auto raw = s.Get(keys::PendingValidators());
-    if (!raw) return std::nullopt;
-    auto v = DecodeFields<PendingValidatorSet>(*raw);
-    if (!v) CorruptStore("pending validator set");
-    return v.value();
+    return LoadFieldsRecord<PendingValidatorSet>(s, keys::PendingValidators(), "pending validator set");
 }
 
 uint32_t LoadGovThreshold(const StateReader& s) {

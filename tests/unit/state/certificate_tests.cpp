@@ -16,16 +16,31 @@ using folio::test::MapState;
 
 namespace {
 
+// Signs `h` with the named validators.
+Bytes Certify(const BlockHeader& h, const std::vector<std::string>& names) {
+    CommitCert cc;
+    Hash256 msg = CommitMessage("test-chain", h.height, BlockHash(h));
+    for (const auto& n : names) cc.signatures.emplace_back(AddrFor(n), *SignSchnorr(KeyFor(n), msg, Hash256{}));
+    std::sort(cc.signatures.begin(), cc.signatures.end());
+    return EncodeCommitCert(cc);
+}
+
+// Validators val0..val3 and a creator, alice.
+GenesisDoc FourValidatorGenesis() {
+    GenesisDoc g;
+    g.chain_id = "test-chain";
+    for (int i = 0; i < 4; ++i) g.validators.push_back({"v" + std::to_string(i), AddrFor("val" + std::to_string(i))});
+    g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR", {}});
+    return g;
+}
+
 struct Fixture {
     std::vector<PublicKey> validators;
     WorkCertificate cert;
     Hash256 fingerprint;
 
     Fixture() {
-        GenesisDoc g;
-        g.chain_id = "test-chain";
-        for (int i = 0; i < 4; ++i) g.validators.push_back({"v" + std::to_string(i), AddrFor("val" + std::to_string(i))});
-        g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR", {}});
+        GenesisDoc g = FourValidatorGenesis();
         for (auto& v : g.validators) validators.push_back(v.key);
         MapState state;
         MemoryNodeStore nodes;
@@ -49,12 +64,7 @@ struct Fixture {
         cert.work_record = *state.Get(key);
         cert.proof = EncodeSmtProof(SmtProve(nodes, h.state_root, Sha256Of(key)).value());
         cert.header = EncodeHeader(h);
-        CommitCert cc;
-        Hash256 msg = CommitMessage("test-chain", 1, BlockHash(h));
-        for (int i = 0; i < 3; ++i)
-            cc.signatures.emplace_back(AddrFor("val" + std::to_string(i)), *SignSchnorr(KeyFor("val" + std::to_string(i)), msg, Hash256{}));
-        std::sort(cc.signatures.begin(), cc.signatures.end());
-        cert.commit = EncodeCommitCert(cc);
+        cert.commit = Certify(h, {"val0", "val1", "val2"});
     }
     std::string Verify(const WorkCertificate& c) { return VerifyWorkCertificate(fingerprint, c, "test-chain", validators); }
 };
@@ -100,22 +110,9 @@ TEST_CASE("commit quorum is more than two thirds: 2f+1 when n = 3f+1") {
     CHECK(CommitQuorum(10) == 7);
 }
 
-namespace {
-// Signs `h` with the named validators.
-Bytes Certify(const BlockHeader& h, const std::vector<std::string>& names) {
-    CommitCert cc;
-    Hash256 msg = CommitMessage("test-chain", h.height, BlockHash(h));
-    for (const auto& n : names) cc.signatures.emplace_back(AddrFor(n), *SignSchnorr(KeyFor(n), msg, Hash256{}));
-    std::sort(cc.signatures.begin(), cc.signatures.end());
-    return EncodeCommitCert(cc);
-}
-}  // namespace
 
 TEST_CASE("a certificate after a validator-set change verifies through its hand-off, and only so") {
-    GenesisDoc g;
-    g.chain_id = "test-chain";
-    for (int i = 0; i < 4; ++i) g.validators.push_back({"v" + std::to_string(i), AddrFor("val" + std::to_string(i))});
-    g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::VERIFIED, "BR", {}});
+    GenesisDoc g = FourValidatorGenesis();
     std::vector<PublicKey> genesis_set;
     for (auto& v : g.validators) genesis_set.push_back(v.key);
     MapState state;
