@@ -2,7 +2,25 @@
 source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DN="$T/dn"
-BASE=$((30000 + ($$ % 300) * 60))
+# Ports stay below Linux's ephemeral range (32768+), so no outgoing connection of a test running
+# alongside (ctest -j) can be holding one; a base whose ports are not all free is skipped.
+ports_free() {  # ports_free BASE: the 5 validators' RPC (BASE+10i) and P2P (BASE+10i-1) ports bind
+  python3 - "$1" <<'PY'
+import socket, sys
+b = int(sys.argv[1])
+for i in range(5):
+    for p in (b + 10 * i, b + 10 * i - 1):
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try: s.bind(("127.0.0.1", p))
+        except OSError: sys.exit(1)
+        finally: s.close()
+PY
+}
+BASE=$((20000 + ($$ % 200) * 60))
+for _ in $(seq 200); do
+  ports_free "$BASE" && break
+  BASE=$((BASE + 60)); [ "$BASE" -lt 32000 ] || BASE=20000
+done
 export FOLIO_BIN="$BIN"
 devnet() { "$ROOT/scripts/devnet" "$@" --dir "$DN" --base-port "$BASE" >>"$T/devnet.log" 2>&1; }
 vurl() { echo "http://127.0.0.1:$((BASE + 10 * $1))"; }
@@ -39,5 +57,14 @@ same_chain() {
   done
   echo "$min"
 }
-bft_cleanup() { devnet down || true; }
+bft_cleanup() {
+  local rc=$? f
+  if [ "$rc" -ne 0 ]; then  # a failed test shows the end of every validator's log
+    for f in "$DN"/validators/*/foliod.log; do
+      [ -f "$f" ] || continue
+      echo "--- last lines of $f" >&2; tail -n 25 "$f" >&2
+    done
+  fi
+  devnet down || true
+}
 trap 'bft_cleanup; cleanup' EXIT
