@@ -246,8 +246,14 @@ void BftEngine::ConsensusLoop() {
     while (!m_stop && m_healthy) {
         if (m_trace && SteadyMs() - last_trace >= 2000) {
             last_trace = SteadyMs();
-            std::fprintf(stderr, "foliod: trace: %s executed %llu\n", m_core->DebugString().c_str(),
-                         static_cast<unsigned long long>(m_executed_height.load()));
+            size_t exec_queue = 0;
+            {
+                std::lock_guard lock(m_exec_mu);
+                exec_queue = m_exec_queue.size();
+            }
+            std::fprintf(stderr, "foliod: trace: %s executed %llu exec_queue %zu mempool %zu in_flight %zu verify_backlog %zu waiting %zu\n",
+                         m_core->DebugString().c_str(), static_cast<unsigned long long>(m_executed_height.load()), exec_queue,
+                         m_node.mempool().Size(), m_in_flight.size(), m_verify_backlog.load(), m_waiting.size());
         }
         std::deque<Event> events;
         {
@@ -432,6 +438,22 @@ void BftEngine::AnswerPayload(uint64_t now) {
         now - m_payload_request_at < m_cfg.idle_block_ms && m_in_flight.empty() && m_evidence_pending.empty();
     const uint64_t added = m_node.mempool().AddedCount();
     if (may_wait && added == m_idle_added) return;  // nothing arrived since the last empty look
+    // Back-pressure from execution (as Aptos's proposal back-pressure): while this node's executor
+    // still has committed blocks to run, the leader waits (at most exec_backpressure_ms) unless a
+    // full batch is waiting, so that transactions gather into fewer, larger blocks. Every block
+    // costs every node fixed work (the state map's upper paths, a synced commit, ledger
+    // signatures), so many small blocks starve execution as load rises. An idle executor never
+    // delays a proposal: at low load latency is unchanged.
+    if (m_cfg.exec_backpressure_ms > 0 && now - m_payload_request_at < m_cfg.exec_backpressure_ms) {
+        size_t lag = 0;
+        {
+            std::lock_guard lock(m_exec_mu);
+            lag = m_exec_queue.size();
+        }
+        const size_t pool = m_node.mempool().Size();
+        const size_t fresh = pool > m_in_flight.size() ? pool - m_in_flight.size() : 0;
+        if (lag > 0 && fresh < m_cfg.max_batch_txs) return;
+    }
     // Only what goes into the batch is copied out of the mempool; what we (or another leader)
     // proposed and is not executed yet is skipped inside it.
     std::vector<PoolEntry> cands =
@@ -667,6 +689,7 @@ void BftEngine::ExecutorLoop() {
             for (const Hash256& id : ids) m_executed_ids.push_back(id);
             for (const Node::EvidenceItem& e : evidence) m_recorded_evidence.push_back(e.id);
         }
+        if (m_cfg.exec_backpressure_ms > 0) Post(Event{});  // a leader held back by execution may propose now
     }
 }
 

@@ -45,6 +45,7 @@ struct BftConfig {
     consensus::Config core;
     uint64_t idle_block_ms = 500;      // a leader with nothing to order waits this long (< round timeout)
     size_t max_batch_txs = 5000;
+    uint64_t exec_backpressure_ms = 200;  // a leader whose executor is behind waits up to this long (0: never)
     size_t verify_threads = 0;         // signature-check pool (0: one per hardware thread)
     net::FaultConfig faults;           // test hooks (seeded drop/delay/reorder, link control)
 };

@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
             ("round-timeout-ms", po::value(&bft.core.base_timeout_ms)->default_value(1000), "consensus round timeout (doubles per failed round)")
             ("max-round-timeout-ms", po::value(&bft.core.max_timeout_ms)->default_value(8000), "cap of the round timeout back-off")
             ("idle-block-ms", po::value(&bft.idle_block_ms)->default_value(500), "a leader with nothing to order waits this long")
+            ("exec-backpressure-ms", po::value(&bft.exec_backpressure_ms)->default_value(200),
+             "a leader whose executor is behind waits up to this long for it, so blocks grow (0: never)")
             ("verify-threads", po::value(&bft.verify_threads)->default_value(0), "signature-verification threads (0: one per hardware thread)")
             ("no-fsync", "do not fsync commits (benchmarks only: a crash may lose committed blocks)");
         po::variables_map vm;
