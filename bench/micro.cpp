@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
             init.emplace_back(Sha256Of(w.bytes()), Sha256Of(w.bytes()));
         }
         std::sort(init.begin(), init.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        auto u = SmtApply(nodes, root, init);
+        auto u = SmtApply(nodes, root, 0, init, 0);
         nodes.Apply(u.value());
         root = u->new_root;
     }
@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
         }
         std::sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         batch.erase(std::unique(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.first == b.first; }), batch.end());
-        auto u = SmtApply(nodes, root, batch);
+        auto u = SmtApply(nodes, root, 0, batch, 0);
         nodes.Apply(u.value());
         root = u->new_root;
     });

@@ -44,7 +44,7 @@ bool Node::InitGenesis(std::string& err) {
         return false;
     }
     MemoryNodeStore empty_nodes;
-    auto smt = state::UpdateStateRoot(empty_nodes, Hash256{}, writes.value());
+    auto smt = state::UpdateStateRoot(empty_nodes, Hash256{}, 0, writes.value(), 0);
     if (!smt) {
         err = "genesis state root failed";
         return false;
@@ -146,7 +146,7 @@ BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::
         tx_ids.push_back(rc.tx_id);
         receipt_hashes.push_back(Sha256Of(state::EncodeReceipt(rc)));
     }
-    auto smt = state::UpdateStateRoot(*m_store, parent->state_root, result.writes);
+    auto smt = state::UpdateStateRoot(*m_store, parent->state_root, parent_height, result.writes, ctx.height);
     if (!smt) {
         std::fprintf(stderr, "foliod: fatal: state map inconsistent with the store\n");
         std::abort();

@@ -399,7 +399,7 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             auto block = node.store().GetBlock(h);
             if (!block) throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "block " + std::to_string(h) + " is not stored");
             Bytes key = state::keys::Work(id);
-            auto proof = SmtProve(node.store(), block->header.state_root, Sha256Of(key));
+            auto proof = SmtProve(node.store(), block->header.state_root, h, Sha256Of(key));
             if (!proof) throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "state proof unavailable at height " + std::to_string(h));
             // The record as of that height: the proof's leaf must match it (works change only by
             // transfer_shares; a newer record would not verify against this root).
@@ -422,7 +422,7 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
                 auto vraw = node.store().Get(vkey);
                 std::optional<SmtProof> vproof;
                 if (b && vraw)
-                    if (auto pr = SmtProve(node.store(), b->header.state_root, Sha256Of(vkey))) vproof = std::move(pr.value());
+                    if (auto pr = SmtProve(node.store(), b->header.state_root, last, Sha256Of(vkey))) vproof = std::move(pr.value());
                 if (!b || !c || !vraw || !vproof)
                     throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
                                    "the hand-off to validator epoch " + std::to_string(e) + " is not available yet; retry");

@@ -38,60 +38,64 @@ bool SamePrefix(const Hash256& a, const Hash256& b, size_t bits) {
     return (a.data[full] & mask) == (b.data[full] & mask);
 }
 
-// Reads the node stored under h and checks that it decodes and hashes to h.
-Result<SmtNode, SmtError> Load(const SmtNodeReader& reader, const Hash256& h) {
-    std::optional<Bytes> bytes = reader.GetNode(h);
+// Reads the record stored under (version, h) and checks that it decodes and hashes to h.
+Result<SmtRecord, SmtError> Load(const SmtNodeReader& reader, const Hash256& h, uint64_t version) {
+    std::optional<Bytes> bytes = reader.GetNode(h, version);
     if (!bytes) return Fail(SmtError::MISSING_NODE);
-    auto node = DecodeSmtNode(*bytes);
-    if (!node) return Fail(SmtError::CORRUPT_NODE);
-    if (SmtNodeHash(*node) != h) return Fail(SmtError::CORRUPT_NODE);
-    return *node;
+    auto rec = DecodeSmtRecord(*bytes);
+    if (!rec) return Fail(SmtError::CORRUPT_NODE);
+    if (SmtNodeHash(rec->node) != h) return Fail(SmtError::CORRUPT_NODE);
+    return *rec;
 }
 
 // What a rewritten subtree turned out to be. UNKNOWN: untouched and non-empty, not read.
+// `version`: where the subtree's root record is stored (0 for EMPTY).
 enum class Shape : uint8_t { EMPTY, LEAF, INTERNAL, UNKNOWN };
 struct Sub {
     Hash256 hash;
     Shape shape = Shape::EMPTY;
+    uint64_t version = 0;
 };
 
 // The leaf already stored in a subtree that a batch rewrites.
 struct OldLeaf {
     Hash256 key;
     Hash256 hash;
+    uint64_t version = 0;
 };
 
 class Applier {
 public:
-    Applier(const SmtNodeReader& reader, std::vector<std::pair<Hash256, Bytes>>& out)
-        : m_reader(reader), m_out(out) {}
+    Applier(const SmtNodeReader& reader, uint64_t version, std::vector<std::pair<Hash256, Bytes>>& out)
+        : m_reader(reader), m_version(version), m_out(out) {}
 
-    // The subtree at `depth` with hash h, after applying the non-empty batch w (all of whose
-    // keys lie under this subtree).
-    Result<Sub, SmtError> Update(const Hash256& h, size_t depth, std::span<const SmtWrite> w) {
+    // The subtree at `depth` with hash h (stored at version hv), after applying the non-empty
+    // batch w (all of whose keys lie under this subtree).
+    Result<Sub, SmtError> Update(const Hash256& h, uint64_t hv, size_t depth, std::span<const SmtWrite> w) {
         if (h.IsZero()) return Build(depth, w, nullptr);
-        auto loaded = Load(m_reader, h);
+        auto loaded = Load(m_reader, h, hv);
         if (!loaded) return Fail(loaded.error());
-        const SmtNode& node = *loaded;
+        const SmtRecord& rec = *loaded;
+        const SmtNode& node = rec.node;
         if (node.kind == SmtNode::Kind::LEAF) {
             if (!SamePrefix(node.a, w.front().first, depth)) return Fail(SmtError::CORRUPT_NODE);
             auto it = std::lower_bound(w.begin(), w.end(), node.a,
                                        [](const SmtWrite& x, const Hash256& k) { return x.first < k; });
             bool overwritten = it != w.end() && it->first == node.a;
-            OldLeaf old{node.a, h};
+            OldLeaf old{node.a, h, hv};
             return Build(depth, w, overwritten ? nullptr : &old);
         }
         if (depth >= KEY_BITS) return Fail(SmtError::CORRUPT_NODE);
         auto [left_w, right_w] = Split(w, depth);
-        auto side = [&](const Hash256& child, std::span<const SmtWrite> part) -> Result<Sub, SmtError> {
-            if (part.empty()) return Sub{child, child.IsZero() ? Shape::EMPTY : Shape::UNKNOWN};
-            return Update(child, depth + 1, part);
+        auto side = [&](const Hash256& child, uint64_t cv, std::span<const SmtWrite> part) -> Result<Sub, SmtError> {
+            if (part.empty()) return Sub{child, child.IsZero() ? Shape::EMPTY : Shape::UNKNOWN, child.IsZero() ? 0 : cv};
+            return Update(child, cv, depth + 1, part);
         };
-        auto l = side(node.a, left_w);
+        auto l = side(node.a, rec.left_version, left_w);
         if (!l) return l;
-        auto r = side(node.b, right_w);
+        auto r = side(node.b, rec.right_version, right_w);
         if (!r) return r;
-        if (l->hash == node.a && r->hash == node.b) return Sub{h, Shape::INTERNAL};
+        if (l->hash == node.a && r->hash == node.b) return Sub{h, Shape::INTERNAL, hv};
         return Combine(*l, *r);
     }
 
@@ -118,8 +122,8 @@ private:
         }
         if (inserts == 0) return Sub{Hash256{}, Shape::EMPTY};
         if (inserts == 1) {
-            if (old) return Sub{old->hash, Shape::LEAF};  // already stored
-            return Sub{Emit(SmtNode{SmtNode::Kind::LEAF, single->first, *single->second}), Shape::LEAF};
+            if (old) return Sub{old->hash, Shape::LEAF, old->version};  // already stored
+            return Emit(SmtRecord{SmtNode{SmtNode::Kind::LEAF, single->first, *single->second}});
         }
         assert(depth < KEY_BITS);  // two distinct keys differ in some bit
         auto [left_w, right_w] = Split(w, depth);
@@ -137,22 +141,23 @@ private:
         if (l.shape == Shape::EMPTY || r.shape == Shape::EMPTY) {
             Sub& other = l.shape == Shape::EMPTY ? r : l;
             if (other.shape == Shape::UNKNOWN) {
-                auto node = Load(m_reader, other.hash);
-                if (!node) return Fail(node.error());
-                other.shape = node->kind == SmtNode::Kind::LEAF ? Shape::LEAF : Shape::INTERNAL;
+                auto rec = Load(m_reader, other.hash, other.version);
+                if (!rec) return Fail(rec.error());
+                other.shape = rec->node.kind == SmtNode::Kind::LEAF ? Shape::LEAF : Shape::INTERNAL;
             }
-            if (other.shape == Shape::LEAF) return other;
+            if (other.shape == Shape::LEAF) return other;  // moved up; its record stays where it is
         }
-        return Sub{Emit(SmtNode{SmtNode::Kind::INTERNAL, l.hash, r.hash}), Shape::INTERNAL};
+        return Emit(SmtRecord{SmtNode{SmtNode::Kind::INTERNAL, l.hash, r.hash}, l.version, r.version});
     }
 
-    Hash256 Emit(const SmtNode& node) {
-        Hash256 h = SmtNodeHash(node);
-        m_out.emplace_back(h, EncodeSmtNode(node));
-        return h;
+    Sub Emit(const SmtRecord& rec) {
+        Hash256 h = SmtNodeHash(rec.node);
+        m_out.emplace_back(h, EncodeSmtRecord(rec));
+        return Sub{h, rec.node.kind == SmtNode::Kind::LEAF ? Shape::LEAF : Shape::INTERNAL, m_version};
     }
 
     const SmtNodeReader& m_reader;
+    uint64_t m_version;
     std::vector<std::pair<Hash256, Bytes>>& m_out;
 };
 
@@ -216,67 +221,113 @@ Result<SmtNode, DecodeError> DecodeSmtNode(ByteView bytes) {
     return node;
 }
 
-std::optional<Bytes> MemoryNodeStore::GetNode(const Hash256& h) const {
+Bytes EncodeSmtRecord(const SmtRecord& record) {
+    Writer w;
+    w.U8(static_cast<uint8_t>(record.node.kind));
+    w.Fixed(record.node.a);
+    w.Fixed(record.node.b);
+    if (record.node.kind == SmtNode::Kind::INTERNAL) {
+        w.U64(record.left_version);
+        w.U64(record.right_version);
+    }
+    return w.Take();
+}
+
+Result<SmtRecord, DecodeError> DecodeSmtRecord(ByteView bytes) {
+    constexpr size_t NODE_BYTES = 65;
+    if (bytes.size() < NODE_BYTES) return Fail(DecodeError::TRUNCATED);
+    auto node = DecodeSmtNode(bytes.first(NODE_BYTES));
+    if (!node) return Fail(node.error());
+    SmtRecord rec{*node};
+    Reader r(bytes.subspan(NODE_BYTES));
+    if (node->kind == SmtNode::Kind::INTERNAL) {
+        rec.left_version = r.U64();
+        rec.right_version = r.U64();
+    }
+    if (!r.Finish()) return Fail(r.error());
+    // An empty child has no record: its version is 0.
+    if ((node->a.IsZero() && rec.left_version != 0) || (node->b.IsZero() && rec.right_version != 0))
+        return Fail(DecodeError::NON_CANONICAL);
+    return rec;
+}
+
+std::optional<Bytes> MemoryNodeStore::GetNode(const Hash256& h, uint64_t /*version*/) const {
     auto it = m_nodes.find(h);
     if (it == m_nodes.end()) return std::nullopt;
     return it->second;
 }
 
-void MemoryNodeStore::Put(const Hash256& h, Bytes encoded) { m_nodes.insert_or_assign(h, std::move(encoded)); }
+void MemoryNodeStore::Put(const Hash256& h, Bytes record) { m_nodes.insert_or_assign(h, std::move(record)); }
 
 void MemoryNodeStore::Apply(const SmtUpdate& update) {
     for (const auto& [h, bytes] : update.new_nodes) Put(h, bytes);
 }
 
-Result<SmtUpdate, SmtError> SmtApply(const SmtNodeReader& reader, const Hash256& old_root,
-                                     const std::vector<SmtWrite>& sorted_writes) {
+Result<SmtUpdate, SmtError> SmtApply(const SmtNodeReader& reader, const Hash256& old_root, uint64_t old_version,
+                                     const std::vector<SmtWrite>& sorted_writes, uint64_t version) {
     for (size_t i = 1; i < sorted_writes.size(); ++i) {
         if (!(sorted_writes[i - 1].first < sorted_writes[i].first)) return Fail(SmtError::UNSORTED_WRITES);
     }
     SmtUpdate update;
-    if (sorted_writes.empty()) {
-        update.new_root = old_root;
-        return update;
+    update.version = version;
+    Sub root{old_root, old_root.IsZero() ? Shape::EMPTY : Shape::UNKNOWN, old_version};
+    if (!sorted_writes.empty()) {
+        Applier applier(reader, version, update.new_nodes);
+        auto sub = applier.Update(old_root, old_version, 0, sorted_writes);
+        if (!sub) return Fail(sub.error());
+        root = *sub;
     }
-    Applier applier(reader, update.new_nodes);
-    auto sub = applier.Update(old_root, 0, sorted_writes);
-    if (!sub) return Fail(sub.error());
-    update.new_root = sub->hash;
+    update.new_root = root.hash;
+    // The root of every version is readable at that version: an unchanged root (or a leaf moved
+    // up to the root) has its record copied.
+    if (!root.hash.IsZero() && root.version != version) {
+        auto rec = Load(reader, root.hash, root.version);
+        if (!rec) return Fail(rec.error());
+        update.new_nodes.emplace_back(root.hash, EncodeSmtRecord(*rec));
+    }
     return update;
 }
 
-Result<std::optional<Hash256>, SmtError> SmtGet(const SmtNodeReader& reader, const Hash256& root,
+Result<std::optional<Hash256>, SmtError> SmtGet(const SmtNodeReader& reader, const Hash256& root, uint64_t version,
                                                 const Hash256& key) {
     Hash256 h = root;
+    uint64_t v = version;
     for (size_t depth = 0;; ++depth) {
         if (h.IsZero()) return std::optional<Hash256>{};
-        auto node = Load(reader, h);
-        if (!node) return Fail(node.error());
-        if (node->kind == SmtNode::Kind::LEAF) {
-            if (node->a == key) return std::optional<Hash256>{node->b};
+        auto rec = Load(reader, h, v);
+        if (!rec) return Fail(rec.error());
+        const SmtNode& node = rec->node;
+        if (node.kind == SmtNode::Kind::LEAF) {
+            if (node.a == key) return std::optional<Hash256>{node.b};
             return std::optional<Hash256>{};
         }
         if (depth >= KEY_BITS) return Fail(SmtError::CORRUPT_NODE);
-        h = Bit(key, depth) ? node->b : node->a;
+        const bool right = Bit(key, depth) == 1;
+        h = right ? node.b : node.a;
+        v = right ? rec->right_version : rec->left_version;
     }
 }
 
-Result<SmtProof, SmtError> SmtProve(const SmtNodeReader& reader, const Hash256& root, const Hash256& key) {
+Result<SmtProof, SmtError> SmtProve(const SmtNodeReader& reader, const Hash256& root, uint64_t version,
+                                    const Hash256& key) {
     SmtProof proof;
     Hash256 h = root;
+    uint64_t v = version;
     for (size_t depth = 0;; ++depth) {
         if (h.IsZero()) return proof;
-        auto node = Load(reader, h);
-        if (!node) return Fail(node.error());
-        if (node->kind == SmtNode::Kind::LEAF) {
-            if (!SamePrefix(node->a, key, depth)) return Fail(SmtError::CORRUPT_NODE);
-            proof.leaf = SmtLeaf{node->a, node->b};
+        auto rec = Load(reader, h, v);
+        if (!rec) return Fail(rec.error());
+        const SmtNode& node = rec->node;
+        if (node.kind == SmtNode::Kind::LEAF) {
+            if (!SamePrefix(node.a, key, depth)) return Fail(SmtError::CORRUPT_NODE);
+            proof.leaf = SmtLeaf{node.a, node.b};
             return proof;
         }
         if (depth >= KEY_BITS) return Fail(SmtError::CORRUPT_NODE);
         bool right = Bit(key, depth) == 1;
-        proof.siblings.push_back(right ? node->a : node->b);
-        h = right ? node->b : node->a;
+        proof.siblings.push_back(right ? node.a : node.b);
+        h = right ? node.b : node.a;
+        v = right ? rec->right_version : rec->left_version;
     }
 }
 

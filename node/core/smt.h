@@ -6,9 +6,16 @@
 //   leaf hash     = TaggedHash("folio/smt/leaf", key || value_hash)
 //   internal hash = TaggedHash("folio/smt/node", left || right)
 // The root depends only on the set of (key, value_hash) pairs, never on the order of updates.
-// Nodes are immutable and stored by their hash, so every old root stays readable (no pruning).
-// Byte-exact format: docs/formats-merkle.md. All functions are pure; thread-safety is that of
-// the SmtNodeReader passed in.
+// Nodes are immutable, so every old root stays readable (no pruning).
+// Storage is versioned (as the Jellyfish Merkle tree's node keys): an update at version v (the
+// ledger stores block h's nodes at version h) emits its new nodes as records stored under
+// (v, hash), and each internal node's record names the versions its children were stored at. A
+// store can therefore keep nodes under keys that grow with the version, so new nodes are
+// appended rather than scattered among old ones (LevelDB compacts them by moving files, not by
+// rewriting them). The root record is emitted at every version, even when the root is unchanged,
+// so the root of version v is always found at v. Hashes (and so roots and proofs) do not depend
+// on versions. Byte-exact format: docs/formats-merkle.md. All functions are pure; thread-safety
+// is that of the SmtNodeReader passed in.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -54,28 +61,46 @@ Bytes EncodeSmtNode(const SmtNode& node);
 // BAD_VALUE).
 Result<SmtNode, DecodeError> DecodeSmtNode(ByteView bytes);
 
-// Read access to stored nodes by hash. Implemented on LevelDB by the storage module.
-// Implementations used from several threads must make GetNode safe to call concurrently.
+// A stored node record: the node's canonical encoding (65 bytes), then for an internal node the
+// versions its left and right children are stored at (u64 little-endian each, as the codec; 0 for an empty
+// child). A leaf's record is its encoding alone.
+struct SmtRecord {
+    SmtNode node;
+    uint64_t left_version = 0;
+    uint64_t right_version = 0;
+    bool operator==(const SmtRecord&) const = default;
+};
+Bytes EncodeSmtRecord(const SmtRecord& record);
+// Accepts exactly the outputs of EncodeSmtRecord.
+Result<SmtRecord, DecodeError> DecodeSmtRecord(ByteView bytes);
+
+// Read access to stored node records by (version, hash). Implemented on LevelDB by the storage
+// module. Implementations used from several threads must make GetNode safe to call concurrently.
 class SmtNodeReader {
 public:
     virtual ~SmtNodeReader() = default;
-    // The encoding of the node with hash h, or nullopt if the store does not have it.
-    virtual std::optional<Bytes> GetNode(const Hash256& h) const = 0;
+    // The record of the node with hash h stored at `version`, or nullopt if the store lacks it.
+    // (A store may return a record of the same hash stored at another version: it is the same
+    // node, and its children's versions are as valid.)
+    virtual std::optional<Bytes> GetNode(const Hash256& h, uint64_t version) const = 0;
 };
 
-// The changes of one SmtApply: the new root and the nodes the caller must store (under their
-// hash) before new_root is readable. Nodes already stored are usually not repeated.
+// The changes of one SmtApply at `version`: the new root and the node records the caller must
+// store under (version, hash) before new_root is readable at `version`. The root's record is
+// always among them (unless the map is empty).
 struct SmtUpdate {
     Hash256 new_root;
+    uint64_t version = 0;
     std::vector<std::pair<Hash256, Bytes>> new_nodes;
 };
 
-// In-memory node store for tests and tools. Reads are safe concurrently with other reads;
-// writes need exclusive access.
+// In-memory node store for tests and tools, keyed by hash alone: GetNode ignores the version
+// (allowed: any record of a hash is as good as another). Reads are safe concurrently with other
+// reads; writes need exclusive access.
 class MemoryNodeStore final : public SmtNodeReader {
 public:
-    std::optional<Bytes> GetNode(const Hash256& h) const override;
-    void Put(const Hash256& h, Bytes encoded);
+    std::optional<Bytes> GetNode(const Hash256& h, uint64_t version) const override;
+    void Put(const Hash256& h, Bytes record);
     // Stores every node of the update.
     void Apply(const SmtUpdate& update);
     void Erase(const Hash256& h) { m_nodes.erase(h); }
@@ -89,14 +114,15 @@ private:
 using SmtWrite = std::pair<Hash256, std::optional<Hash256>>;
 
 // Applies a batch of writes, strictly increasing by key, to the tree with root old_root (zero
-// = empty). Each touched path is read once; deleting collapses a subtree left with one leaf up
-// to its highest position. Reads every node it returns; never writes. Errors: UNSORTED_WRITES,
-// MISSING_NODE, CORRUPT_NODE.
-Result<SmtUpdate, SmtError> SmtApply(const SmtNodeReader& reader, const Hash256& old_root,
-                                     const std::vector<SmtWrite>& sorted_writes);
+// = empty) readable at old_version, producing the tree of `version` (> old_version, except for
+// the first update of an empty map, which may use any version). Each touched path is read once;
+// deleting collapses a subtree left with one leaf up to its highest position. Never writes.
+// Errors: UNSORTED_WRITES, MISSING_NODE, CORRUPT_NODE.
+Result<SmtUpdate, SmtError> SmtApply(const SmtNodeReader& reader, const Hash256& old_root, uint64_t old_version,
+                                     const std::vector<SmtWrite>& sorted_writes, uint64_t version);
 
-// The value hash stored under key, or nullopt if absent.
-Result<std::optional<Hash256>, SmtError> SmtGet(const SmtNodeReader& reader, const Hash256& root,
+// The value hash stored under key, or nullopt if absent (root readable at version).
+Result<std::optional<Hash256>, SmtError> SmtGet(const SmtNodeReader& reader, const Hash256& root, uint64_t version,
                                                 const Hash256& key);
 
 // A key's entry in a proof: the leaf met at the end of the key's path.
@@ -116,8 +142,10 @@ struct SmtProof {
 
 inline constexpr size_t SMT_MAX_SIBLINGS = 256;
 
-// Proof of key's presence or absence under root (any root whose nodes are stored).
-Result<SmtProof, SmtError> SmtProve(const SmtNodeReader& reader, const Hash256& root, const Hash256& key);
+// Proof of key's presence or absence under root (any root whose nodes are stored; readable at
+// version).
+Result<SmtProof, SmtError> SmtProve(const SmtNodeReader& reader, const Hash256& root, uint64_t version,
+                                    const Hash256& key);
 
 // True iff proof shows key -> value_hash under root. Pure, static verification.
 bool SmtVerifyInclusion(const Hash256& root, const Hash256& key, const Hash256& value_hash,

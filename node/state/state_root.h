@@ -10,8 +10,11 @@ namespace folio::state {
 Hash256 StateKeyHash(ByteView key);
 Hash256 StateValueHash(ByteView value);
 
-// Applies `writes` to the map with root `old_root` (nodes read through `nodes`); returns the new
-// root and the nodes the caller must store. Errors only when the node store is inconsistent.
-Result<SmtUpdate, SmtError> UpdateStateRoot(const SmtNodeReader& nodes, const Hash256& old_root, const WriteSet& writes);
+// Applies `writes` to the map with root `old_root` readable at `old_version` (nodes read through
+// `nodes`); returns the new root and the node records the caller must store at `version` (the
+// ledger uses block heights: block h's nodes are stored at version h). Errors only when the node
+// store is inconsistent.
+Result<SmtUpdate, SmtError> UpdateStateRoot(const SmtNodeReader& nodes, const Hash256& old_root, uint64_t old_version,
+                                            const WriteSet& writes, uint64_t version);
 
 }  // namespace folio::state

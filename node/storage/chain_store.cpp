@@ -15,6 +15,10 @@ namespace {
 
 // Key spaces (docs/formats.md, "Store layout").
 constexpr char META_HEIGHT[] = "M/height";
+// The store's layout version, written with the genesis block. 2: state-map node records keyed
+// by (version, hash) ("n/"). Stores without it (1: nodes keyed by hash, "N/") are refused.
+constexpr char META_FORMAT[] = "M/format";
+constexpr uint64_t STORE_FORMAT = 2;
 
 Bytes Key(std::string_view prefix, ByteView rest = {}) {
     Bytes k(prefix.begin(), prefix.end());
@@ -37,7 +41,13 @@ Bytes ReceiptKey(uint64_t h, uint32_t i) {
     return k;
 }
 Bytes StateKey(ByteView k) { return Key("S/", k); }
-Bytes NodeKey(const Hash256& h) { return Key("N/", h.view()); }
+// Big-endian version first: a block's new nodes sort after every older node, so LevelDB appends
+// them instead of merging them into the whole key space on each compaction.
+Bytes NodeKey(uint64_t version, const Hash256& h) {
+    Bytes k = Key("n/", Be64(version));
+    k.insert(k.end(), h.data.begin(), h.data.end());
+    return k;
+}
 
 leveldb::Slice S(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 leveldb::Slice S(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
@@ -71,7 +81,21 @@ Result<std::unique_ptr<ChainStore>, StoreFailure> ChainStore::Open(const std::st
     }
     store->m_db.reset(db);
     store->m_sync = opts.sync;
-    store->m_node_generation_bytes = opts.node_cache_bytes / 2;
+    if (store->RawGet(Key(META_HEIGHT))) {
+        auto format = store->RawGet(Key(META_FORMAT));
+        uint64_t f = format && format->size() == 8 ? ReadBe64(*format) : 1;
+        if (f != STORE_FORMAT)
+            return Fail(StoreFailure{StoreError::FORMAT_MISMATCH,
+                                     "the data directory has store format " + std::to_string(f) + ", this build reads format " +
+                                         std::to_string(STORE_FORMAT) +
+                                         " (docs/formats.md, \"Store layout\"); move it away and let the node sync again"});
+    }
+    size_t slots = 0;
+    if (opts.node_cache_bytes >= 2 * sizeof(NodeSlot)) {
+        slots = 2;
+        while (slots * 2 * sizeof(NodeSlot) <= opts.node_cache_bytes) slots *= 2;
+    }
+    store->m_node_slots.resize(slots);
     return store;
 }
 
@@ -88,32 +112,35 @@ std::optional<Bytes> ChainStore::RawGet(const Bytes& key) const {
 }
 
 std::optional<Bytes> ChainStore::Get(ByteView key) const { return RawGet(StateKey(key)); }
-// Per cached entry: the hash-table node, the key and the vector's header besides the bytes.
-constexpr size_t NODE_ENTRY_OVERHEAD = 96;
-
-void ChainStore::CacheNode(const Hash256& h, const Bytes& node) const {
-    if (m_node_generation_bytes == 0) return;
-    if (m_nodes_young_bytes >= m_node_generation_bytes) {
-        m_nodes_old = std::move(m_nodes_young);
-        m_nodes_young = NodeMap{};
-        m_nodes_young.reserve(m_nodes_old.size());  // no rehashing while it fills again
-        m_nodes_young_bytes = 0;
+void ChainStore::CacheNode(const Hash256& h, ByteView node) const {
+    if (m_node_slots.empty() || node.empty() || node.size() > sizeof(NodeSlot::bytes)) return;
+    uint64_t v = 0;
+    for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
+    NodeSlot* set = &m_node_slots[v & (m_node_slots.size() - 1) & ~size_t{1}];
+    if (set[0].len != 0 && set[0].hash == h) return;
+    if (set[1].len != 0 && set[1].hash == h) {
+        std::swap(set[0], set[1]);
+        return;
     }
-    if (m_nodes_young.emplace(h, node).second) m_nodes_young_bytes += node.size() + NODE_ENTRY_OVERHEAD;
+    set[1] = set[0];
+    set[0].hash = h;
+    set[0].len = static_cast<uint8_t>(node.size());
+    std::copy(node.begin(), node.end(), set[0].bytes.begin());
 }
 
-std::optional<Bytes> ChainStore::GetNode(const Hash256& h) const {
-    {
+std::optional<Bytes> ChainStore::GetNode(const Hash256& h, uint64_t version) const {
+    if (!m_node_slots.empty()) {
+        uint64_t v = 0;
+        for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
         std::lock_guard lock(m_node_mu);
-        if (auto it = m_nodes_young.find(h); it != m_nodes_young.end()) return it->second;
-        if (auto it = m_nodes_old.find(h); it != m_nodes_old.end()) {
-            Bytes node = std::move(it->second);
-            m_nodes_old.erase(it);
-            CacheNode(h, node);
-            return node;
+        NodeSlot* set = &m_node_slots[v & (m_node_slots.size() - 1) & ~size_t{1}];
+        for (int i = 0; i < 2; ++i) {
+            if (set[i].len == 0 || set[i].hash != h) continue;
+            if (i == 1) std::swap(set[0], set[1]);
+            return Bytes(set[0].bytes.begin(), set[0].bytes.begin() + set[0].len);
         }
     }
-    auto node = RawGet(NodeKey(h));
+    auto node = RawGet(NodeKey(version, h));
     if (node) {
         std::lock_guard lock(m_node_mu);
         CacheNode(h, *node);
@@ -217,7 +244,9 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
         if (v) batch.Put(S(StateKey(k)), S(*v));
         else batch.Delete(S(StateKey(k)));
     }
-    for (const auto& [hash, node] : cb.smt_nodes) batch.Put(S(NodeKey(hash)), S(node));
+    // The state map's new node records, at version h (node/core/smt.h).
+    for (const auto& [hash, node] : cb.smt_nodes) batch.Put(S(NodeKey(h, hash)), S(node));
+    if (h == 0) batch.Put(S(Key(META_FORMAT)), S(Be64(STORE_FORMAT)));
     if (!cb.commit_cert.empty()) batch.Put(S(CertKey(h)), S(cb.commit_cert));
     for (const auto& [name, value] : cb.meta) batch.Put(S(Key("X/" + name)), S(value));
     batch.Put(S(Key(META_HEIGHT)), S(Be64(h)));

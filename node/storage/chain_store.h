@@ -8,12 +8,12 @@
 // Thread-safety: all const methods may be called from any thread concurrently with Commit().
 // Commit() itself must be called from one thread at a time.
 #include <cstdint>
+#include <array>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <node/core/result.h>
@@ -31,7 +31,7 @@ class Snapshot;
 
 namespace folio::storage {
 
-enum class StoreError : uint8_t { OPEN_FAILED, IO, CORRUPTION, HEIGHT_MISMATCH };
+enum class StoreError : uint8_t { OPEN_FAILED, IO, CORRUPTION, HEIGHT_MISMATCH, FORMAT_MISMATCH };
 struct StoreFailure {
     StoreError code = StoreError::IO;
     std::string message;
@@ -49,7 +49,7 @@ struct CommittedBlock {
     state::Block block;
     std::vector<state::Receipt> receipts;
     state::WriteSet writes;
-    std::vector<std::pair<Hash256, Bytes>> smt_nodes;
+    std::vector<std::pair<Hash256, Bytes>> smt_nodes;  // the state map's new records, stored at version block.header.height
     Bytes commit_cert;  // the consensus's proof that the block committed (docs/formats.md)
     std::vector<std::pair<std::string, Bytes>> meta;  // node-local metadata written in the same batch (indexes)
 };
@@ -66,7 +66,8 @@ public:
 
     // State at the latest committed height.
     std::optional<Bytes> Get(ByteView key) const override;
-    std::optional<Bytes> GetNode(const Hash256& h) const override;
+    // A state-map node record stored at `version` (block h's new nodes are stored at version h).
+    std::optional<Bytes> GetNode(const Hash256& h, uint64_t version) const override;
 
     // Latest committed height; nullopt before genesis is stored.
     std::optional<uint64_t> Height() const;
@@ -102,28 +103,25 @@ public:
 private:
     ChainStore() = default;
     std::optional<Bytes> RawGet(const Bytes& key) const;
-    void CacheNode(const Hash256& h, const Bytes& node) const;
+    void CacheNode(const Hash256& h, ByteView node) const;  // caller holds m_node_mu
 
-    // State map nodes are addressed by their hash, so a cached node never goes stale. Every block
-    // reads the same upper levels of the tree again; this keeps LevelDB lookups (memtable, bloom
-    // filters, table blocks) off that path. Two generations approximate LRU: lookups promote
-    // from the old one; when the young one is full, it becomes the old one and the old one is
-    // dropped. Bounded by node_cache_bytes in all.
-    struct NodeKeyHash {
-        size_t operator()(const Hash256& h) const {
-            size_t v = 0;
-            for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
-            return v;
-        }
+    // State map nodes are content-addressed (any stored record of a hash is as good as another:
+    // same node, valid child versions), so a cached node, keyed by hash, never goes stale. Every
+    // block reads the same upper levels of the tree again; this keeps LevelDB lookups (memtable,
+    // bloom filters, table blocks) off that path. A flat, two-way set-associative table of
+    // fixed-size slots (records are at most 81 bytes): no allocation per entry and no mass free
+    // when it turns over (a map of byte vectors spent a fifth of a validator's CPU in malloc and
+    // free). Within a set the slot hit or filled last comes first; a new entry evicts the other.
+    struct NodeSlot {
+        Hash256 hash;
+        uint8_t len = 0;  // 0: empty
+        std::array<uint8_t, 87> bytes{};
     };
-    using NodeMap = std::unordered_map<Hash256, Bytes, NodeKeyHash>;
     mutable std::mutex m_node_mu;
     static constexpr size_t RECENT_BLOCKS = 8;
     mutable std::mutex m_block_mu;
     mutable std::vector<std::pair<uint64_t, std::shared_ptr<const state::Block>>> m_recent_blocks;  // oldest first
-    mutable NodeMap m_nodes_young, m_nodes_old;
-    mutable size_t m_nodes_young_bytes = 0;
-    size_t m_node_generation_bytes = 0;
+    mutable std::vector<NodeSlot> m_node_slots;  // a power of two in size (or empty: no cache)
 
     // Declared before m_db so they are destroyed after it.
     std::unique_ptr<leveldb::Cache> m_cache;

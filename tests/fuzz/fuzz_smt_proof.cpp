@@ -1,4 +1,4 @@
-// Fuzz target: SmtProof and MerkleProof decoding. Any input either fails to decode or decodes to
+// Fuzz target: SmtProof, stored SMT node record and MerkleProof decoding. Any input either fails to decode or decodes to
 // a proof whose re-encoding is the identical bytes (one encoding per value); decoded proofs are
 // verified against fixed roots, which must never crash, and a proof never shows both presence
 // and absence of one key.
@@ -32,7 +32,7 @@ struct Fixture {
             values.push_back(SmtValueHash(Bytes{b}));
             writes.emplace_back(k, values.back());
         }
-        auto up = SmtApply(store, Hash256{}, writes);
+        auto up = SmtApply(store, Hash256{}, 0, writes, 1);
         if (!up) std::abort();
         smt_root = up->new_root;
         Hash256 absent;
@@ -68,6 +68,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             (void)SmtVerifyInclusion(f.smt_root, smt->leaf->key, smt->leaf->value_hash, *smt);
             (void)SmtVerifyExclusion(f.smt_root, smt->leaf->key, *smt);
         }
+    }
+
+    auto rec = DecodeSmtRecord(in);
+    if (rec) {
+        Bytes again = EncodeSmtRecord(*rec);
+        if (!std::equal(again.begin(), again.end(), in.begin(), in.end())) std::abort();
+        if (rec->node.a.IsZero() && rec->left_version != 0) std::abort();
+        if (rec->node.b.IsZero() && rec->right_version != 0) std::abort();
     }
 
     auto merkle = DecodeMerkleProof(in);

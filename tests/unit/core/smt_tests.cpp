@@ -15,6 +15,18 @@ namespace {
 
 using Model = std::map<Hash256, Hash256>;
 
+// Most tests here use MemoryNodeStore, which ignores versions; these run everything at one
+// version. Versioned storage (records under (version, hash)) has its own tests at the end.
+Result<SmtUpdate, SmtError> Upd(const SmtNodeReader& r, const Hash256& root, const std::vector<SmtWrite>& w) {
+    return SmtApply(r, root, 0, w, 0);
+}
+Result<std::optional<Hash256>, SmtError> Get0(const SmtNodeReader& r, const Hash256& root, const Hash256& key) {
+    return SmtGet(r, root, 0, key);
+}
+Result<SmtProof, SmtError> Prove0(const SmtNodeReader& r, const Hash256& root, const Hash256& key) {
+    return SmtProve(r, root, 0, key);
+}
+
 unsigned KeyBit(const Hash256& k, size_t i) { return static_cast<unsigned>(k.data[i / 8] >> (7 - i % 8)) & 1u; }
 
 Bytes Concat(const Hash256& a, const Hash256& b) {
@@ -37,10 +49,11 @@ Hash256 ModelRoot(const Model& m) { return NaiveRoot({m.begin(), m.end()}); }
 // Renders a stored tree: "-" empty, a leaf as its key's first byte in hex, "(l r)" internal.
 std::string Dump(const SmtNodeReader& reader, const Hash256& h) {
     if (h.IsZero()) return "-";
-    auto bytes = reader.GetNode(h);
+    auto bytes = reader.GetNode(h, 0);
     if (!bytes) return "?";
-    auto node = DecodeSmtNode(*bytes);
-    if (!node) return "!";
+    auto rec = DecodeSmtRecord(*bytes);
+    if (!rec) return "!";
+    const SmtNode* node = &rec->node;
     if (node->kind == SmtNode::Kind::LEAF) return ToHex(ByteView(node->a.data).first(1));
     return "(" + Dump(reader, node->a) + " " + Dump(reader, node->b) + ")";
 }
@@ -60,9 +73,9 @@ Hash256 Flip(Hash256 h, size_t byte) {
 class CountingReader final : public SmtNodeReader {
 public:
     explicit CountingReader(const SmtNodeReader& inner) : m_inner(inner) {}
-    std::optional<Bytes> GetNode(const Hash256& h) const override {
+    std::optional<Bytes> GetNode(const Hash256& h, uint64_t version) const override {
         ++reads[h];
-        return m_inner.GetNode(h);
+        return m_inner.GetNode(h, version);
     }
     size_t MaxReadsOfOneNode() const {
         size_t m = 0;
@@ -106,7 +119,7 @@ void ApplyToModel(Model& model, const std::vector<SmtWrite>& writes) {
 
 // Applies writes to store/root; fails the test on an error.
 Hash256 Apply(MemoryNodeStore& store, const Hash256& root, const std::vector<SmtWrite>& writes) {
-    auto up = SmtApply(store, root, writes);
+    auto up = Upd(store, root, writes);
     REQUIRE(up.ok());
     store.Apply(*up);
     return up->new_root;
@@ -117,12 +130,12 @@ Hash256 Apply(MemoryNodeStore& store, const Hash256& root, const std::vector<Smt
 void CheckProofs(const MemoryNodeStore& store, const Hash256& root, const Model& model,
                  const std::vector<Hash256>& pool, bool tamper) {
     for (const Hash256& key : pool) {
-        auto got = SmtGet(store, root, key);
+        auto got = Get0(store, root, key);
         REQUIRE(got.ok());
         auto it = model.find(key);
         bool present = it != model.end();
         CHECK(got->has_value() == present);
-        auto proof = SmtProve(store, root, key);
+        auto proof = Prove0(store, root, key);
         REQUIRE(proof.ok());
         Bytes enc = EncodeSmtProof(*proof);
         auto dec = DecodeSmtProof(enc);
@@ -223,9 +236,9 @@ TEST_CASE("smt: documented worked example (docs/formats-merkle.md)") {
     Hash256 n2 = SmtInternalHash(la, lb), n1 = SmtInternalHash(n2, Hash256{});
     CHECK(root == SmtInternalHash(n1, lc));
 
-    auto pa = SmtProve(store, root, KA);
-    auto pd = SmtProve(store, root, KD);
-    auto pe = SmtProve(store, root, KE);
+    auto pa = Prove0(store, root, KA);
+    auto pd = Prove0(store, root, KD);
+    auto pe = Prove0(store, root, KE);
     REQUIRE((pa.ok() && pd.ok() && pe.ok()));
     CHECK(pa->siblings == std::vector<Hash256>{lc, Hash256{}, lb});
     CHECK(SmtVerifyInclusion(root, KA, va, *pa));
@@ -264,7 +277,7 @@ TEST_CASE("smt: random batches match a std::map model; proofs; old roots stay pr
         ops += size;
         std::vector<SmtWrite> writes = ToWrites(w);
         CountingReader counting(store);
-        auto up = SmtApply(counting, root, writes);
+        auto up = Upd(counting, root, writes);
         REQUIRE(up.ok());
         CHECK(counting.MaxReadsOfOneNode() <= 1);
         store.Apply(*up);
@@ -341,7 +354,7 @@ TEST_CASE("smt: keys sharing 255 bits give a 256-sibling proof that verifies and
     Hash256 b = Flip(a, 31);  // differs only in the last bit
     MemoryNodeStore store;
     Hash256 root = Apply(store, Hash256{}, {{std::min(a, b), Filled(1)}, {std::max(a, b), Filled(2)}});
-    auto p = SmtProve(store, root, a);
+    auto p = Prove0(store, root, a);
     REQUIRE(p.ok());
     CHECK(p->siblings.size() == 256);
     CHECK(SmtVerifyInclusion(root, a, a < b ? Filled(1) : Filled(2), *p));
@@ -384,16 +397,28 @@ TEST_CASE("smt: proof encoding rejects non-canonical bytes") {
 
 TEST_CASE("smt: writes must be strictly increasing") {
     MemoryNodeStore store;
-    auto dup = SmtApply(store, Hash256{}, {{KA, Filled(1)}, {KA, Filled(2)}});
+    auto dup = Upd(store, Hash256{}, {{KA, Filled(1)}, {KA, Filled(2)}});
     REQUIRE_FALSE(dup.ok());
     CHECK(dup.error() == SmtError::UNSORTED_WRITES);
-    auto desc = SmtApply(store, Hash256{}, {{KB, Filled(1)}, {KA, Filled(2)}});
+    auto desc = Upd(store, Hash256{}, {{KB, Filled(1)}, {KA, Filled(2)}});
     REQUIRE_FALSE(desc.ok());
     CHECK(std::string(SmtErrorName(desc.error())) == "unsorted_writes");
-    auto none = SmtApply(store, Filled(9), {});
+    // No writes: the same root, whose record is emitted again at the new version (the root of
+    // every version is readable at that version). A root the store lacks is an error.
+    auto one = Upd(store, Hash256{}, {{KA, Filled(1)}});
+    REQUIRE(one.ok());
+    store.Apply(*one);
+    auto none = SmtApply(store, one->new_root, 0, {}, 7);
     REQUIRE(none.ok());
-    CHECK(none->new_root == Filled(9));
-    CHECK(none->new_nodes.empty());
+    CHECK(none->new_root == one->new_root);
+    CHECK(none->version == 7);
+    REQUIRE(none->new_nodes.size() == 1);
+    CHECK(none->new_nodes[0].first == one->new_root);
+    auto empty = SmtApply(store, Hash256{}, 0, {}, 7);
+    REQUIRE(empty.ok());
+    CHECK(empty->new_root.IsZero());
+    CHECK(empty->new_nodes.empty());
+    CHECK(SmtApply(store, Filled(9), 3, {}, 4).error() == SmtError::MISSING_NODE);
 }
 
 TEST_CASE("smt: a store missing or corrupting a node is reported, never read as absence") {
@@ -406,26 +431,26 @@ TEST_CASE("smt: a store missing or corrupting a node is reported, never read as 
     auto code = [](SmtError e) { return std::string(SmtErrorName(e)); };
     MemoryNodeStore missing = full;
     missing.Erase(n2);
-    CHECK(code(SmtGet(missing, root, KA).error()) == "missing_node");
-    CHECK(code(SmtProve(missing, root, KB).error()) == "missing_node");
-    CHECK(code(SmtApply(missing, root, {{KE, Filled(4)}}).error()) == "missing_node");
+    CHECK(code(Get0(missing, root, KA).error()) == "missing_node");
+    CHECK(code(Prove0(missing, root, KB).error()) == "missing_node");
+    CHECK(code(Upd(missing, root, {{KE, Filled(4)}}).error()) == "missing_node");
     // Deleting C needs the untouched sibling subtree's kind: it is read, and here missing.
     MemoryNodeStore missing_sibling = full;
     missing_sibling.Erase(SmtInternalHash(n2, Hash256{}));
-    CHECK(code(SmtApply(missing_sibling, root, {{KC, std::nullopt}}).error()) == "missing_node");
-    CHECK(SmtApply(full, root, {{KC, std::nullopt}}).ok());
+    CHECK(code(Upd(missing_sibling, root, {{KC, std::nullopt}}).error()) == "missing_node");
+    CHECK(Upd(full, root, {{KC, std::nullopt}}).ok());
     // Paths that avoid the missing node still work.
-    CHECK(SmtGet(missing, root, KC).ok());
-    CHECK(SmtApply(missing, root, {{KC, Filled(5)}}).ok());
-    CHECK(code(SmtGet(MemoryNodeStore{}, root, KA).error()) == "missing_node");
+    CHECK(Get0(missing, root, KC).ok());
+    CHECK(Upd(missing, root, {{KC, Filled(5)}}).ok());
+    CHECK(code(Get0(MemoryNodeStore{}, root, KA).error()) == "missing_node");
 
     MemoryNodeStore swapped = full;
-    swapped.Put(n2, EncodeSmtNode(SmtNode{SmtNode::Kind::LEAF, KA, va}));  // wrong content
-    CHECK(code(SmtGet(swapped, root, KA).error()) == "corrupt_node");
+    swapped.Put(n2, EncodeSmtRecord(SmtRecord{SmtNode{SmtNode::Kind::LEAF, KA, va}}));  // wrong content
+    CHECK(code(Get0(swapped, root, KA).error()) == "corrupt_node");
     MemoryNodeStore garbage = full;
     garbage.Put(lb, Bytes{1, 2, 3});
-    CHECK(code(SmtProve(garbage, root, KB).error()) == "corrupt_node");
-    CHECK(code(SmtApply(garbage, root, {{KB, std::nullopt}}).error()) == "corrupt_node");
+    CHECK(code(Prove0(garbage, root, KB).error()) == "corrupt_node");
+    CHECK(code(Upd(garbage, root, {{KB, std::nullopt}}).error()) == "corrupt_node");
 }
 
 TEST_CASE("smt: a one-key update reads one path and writes one path") {
@@ -434,12 +459,115 @@ TEST_CASE("smt: a one-key update reads one path and writes one path") {
     std::vector<SmtWrite> all;
     for (size_t i = 0; i < 200; ++i) all.emplace_back(pool[i], Filled(static_cast<uint8_t>(i)));
     Hash256 root = Apply(store, Hash256{}, all);
-    auto proof = SmtProve(store, root, pool[17]);
+    auto proof = Prove0(store, root, pool[17]);
     REQUIRE(proof.ok());
     CountingReader counting(store);
-    auto up = SmtApply(counting, root, {{pool[17], Filled(0xee)}});
+    auto up = Upd(counting, root, {{pool[17], Filled(0xee)}});
     REQUIRE(up.ok());
     // The internal nodes on the path plus the old leaf; new: those internal nodes plus one leaf.
     CHECK(counting.reads.size() == proof->siblings.size() + 1);
     CHECK(up->new_nodes.size() == proof->siblings.size() + 1);
+}
+
+TEST_CASE("smt: stored records carry the children's versions; decoding is strict") {
+    Hash256 k = Filled(0x11), v = Filled(0x22);
+    SmtRecord leaf{SmtNode{SmtNode::Kind::LEAF, k, v}};
+    CHECK(EncodeSmtRecord(leaf) == EncodeSmtNode(leaf.node));  // a leaf's record is its encoding
+    SmtRecord internal{SmtNode{SmtNode::Kind::INTERNAL, k, v}, 3, 0x0102};
+    CHECK(ToHex(EncodeSmtRecord(internal)) ==
+          "02" + k.hex() + v.hex() + "0300000000000000" + "0201000000000000");  // u64 little-endian
+    for (const SmtRecord& r : {leaf, internal}) {
+        auto dec = DecodeSmtRecord(EncodeSmtRecord(r));
+        REQUIRE(dec.ok());
+        CHECK(*dec == r);
+    }
+    auto err = [](const Bytes& b) {
+        auto r = DecodeSmtRecord(b);
+        return r.ok() ? DecodeError::NONE : r.error();
+    };
+    Bytes in = EncodeSmtRecord(internal);
+    CHECK(err(Bytes(in.begin(), in.end() - 1)) == DecodeError::TRUNCATED);
+    CHECK(err(EncodeSmtNode(internal.node)) == DecodeError::TRUNCATED);  // versions missing
+    Bytes extra = in;
+    extra.push_back(0);
+    CHECK(err(extra) == DecodeError::TRAILING_BYTES);
+    Bytes leaf_extra = EncodeSmtRecord(leaf);
+    leaf_extra.push_back(0);
+    CHECK(err(leaf_extra) == DecodeError::TRAILING_BYTES);
+    // An empty child has no record, so no version.
+    SmtRecord half{SmtNode{SmtNode::Kind::INTERNAL, Hash256{}, v}, 5, 1};
+    CHECK(err(EncodeSmtRecord(half)) == DecodeError::NON_CANONICAL);
+    half.left_version = 0;
+    CHECK(err(EncodeSmtRecord(half)) == DecodeError::NONE);
+    CHECK(err({}) == DecodeError::TRUNCATED);
+}
+
+namespace {
+// A strict versioned store, as the ledger's: records only under (version, hash).
+class VersionedStore final : public SmtNodeReader {
+public:
+    std::optional<Bytes> GetNode(const Hash256& h, uint64_t version) const override {
+        auto it = m_nodes.find({version, h});
+        if (it == m_nodes.end()) return std::nullopt;
+        return it->second;
+    }
+    void Apply(const SmtUpdate& u) {
+        for (const auto& [h, rec] : u.new_nodes) m_nodes.insert_or_assign({u.version, h}, rec);
+    }
+    bool Has(uint64_t version, const Hash256& h) const { return m_nodes.count({version, h}) != 0; }
+
+private:
+    std::map<std::pair<uint64_t, Hash256>, Bytes> m_nodes;
+};
+}  // namespace
+
+TEST_CASE("smt: versioned storage: every version's root is read at its version, old versions stay provable") {
+    const std::vector<Hash256> pool = KeyPool();
+    std::mt19937_64 rng(20261124);
+    VersionedStore store;
+    std::vector<Model> models{Model{}};
+    std::vector<Hash256> roots{Hash256{}};
+    Model model;
+    for (uint64_t version = 1; version <= 40; ++version) {
+        std::map<Hash256, std::optional<Hash256>> batch;
+        size_t n = version == 7 ? 0 : rng() % 12;  // version 7: no writes
+        if (version >= 30 && version < 34) {       // delete down to one key: a leaf becomes the root
+            for (const auto& [k, v] : model) batch[k] = std::nullopt;
+            if (!model.empty() && version == 30) batch.erase(model.begin()->first);
+            n = 0;
+        }
+        for (size_t i = 0; i < n; ++i) {
+            const Hash256& k = pool[rng() % pool.size()];
+            if (rng() % 4 == 0) batch[k] = std::nullopt;
+            else batch[k] = Filled(static_cast<uint8_t>(rng()));
+        }
+        std::vector<SmtWrite> w = ToWrites(batch);
+        auto up = SmtApply(store, roots.back(), version - 1, w, version);
+        REQUIRE(up.ok());
+        store.Apply(*up);
+        ApplyToModel(model, w);
+        CHECK(up->new_root == ModelRoot(model));
+        if (!up->new_root.IsZero()) CHECK(store.Has(version, up->new_root));
+        roots.push_back(up->new_root);
+        models.push_back(model);
+    }
+    CHECK(models[30].size() == 1);  // version 30 left one key: its leaf is the root
+    CHECK(roots[30] == SmtLeafHash(models[30].begin()->first, models[30].begin()->second));
+    for (uint64_t version = 0; version < roots.size(); ++version) {
+        for (const Hash256& key : pool) {
+            auto got = SmtGet(store, roots[version], version, key);
+            REQUIRE(got.ok());
+            auto it = models[version].find(key);
+            CHECK(got->has_value() == (it != models[version].end()));
+            auto proof = SmtProve(store, roots[version], version, key);
+            REQUIRE(proof.ok());
+            if (it != models[version].end())
+                CHECK(SmtVerifyInclusion(roots[version], key, it->second, *proof));
+            else
+                CHECK(SmtVerifyExclusion(roots[version], key, *proof));
+        }
+    }
+    // A root asked for at a version it was not stored at is missing, not silently absent.
+    REQUIRE_FALSE(roots[5].IsZero());
+    CHECK(SmtGet(store, roots[5], 1000, pool[0]).error() == SmtError::MISSING_NODE);
 }

@@ -46,13 +46,13 @@ struct Fixture {
         MemoryNodeStore nodes;
         WriteSet genesis = BuildGenesisState(g).value();
         state.Apply(genesis);
-        auto root = UpdateStateRoot(nodes, Hash256{}, genesis).value();
+        auto root = UpdateStateRoot(nodes, Hash256{}, 0, genesis, 0).value();
         nodes.Apply(root);
         auto reg = test::Work("the film", {{"alice", 10000}});
         fingerprint = reg.fingerprint;
         auto block = ApplyBlock(state, {"test-chain"}, {1, 1000, AddrFor("val0")}, {MakeTx("alice", 0, reg)}).value();
         state.Apply(block.writes);
-        auto r2 = UpdateStateRoot(nodes, root.new_root, block.writes).value();
+        auto r2 = UpdateStateRoot(nodes, root.new_root, 0, block.writes, 1).value();
         nodes.Apply(r2);
         BlockHeader h;
         h.chain_id = "test-chain";
@@ -62,7 +62,7 @@ struct Fixture {
         Bytes key = keys::Work(1);
         cert.chain_id = "test-chain";
         cert.work_record = *state.Get(key);
-        cert.proof = EncodeSmtProof(SmtProve(nodes, h.state_root, Sha256Of(key)).value());
+        cert.proof = EncodeSmtProof(SmtProve(nodes, h.state_root, 1, Sha256Of(key)).value());
         cert.header = EncodeHeader(h);
         cert.commit = Certify(h, {"val0", "val1", "val2"});
     }
@@ -119,7 +119,7 @@ TEST_CASE("a certificate after a validator-set change verifies through its hand-
     MemoryNodeStore nodes;
     WriteSet gw = BuildGenesisState(g).value();
     state.Apply(gw);
-    auto r0 = UpdateStateRoot(nodes, Hash256{}, gw).value();
+    auto r0 = UpdateStateRoot(nodes, Hash256{}, 0, gw, 0).value();
     nodes.Apply(r0);
     // Block 1 ends epoch 0: {val1, val2, val3, val4} from height 2.
     std::vector<Address> next{AddrFor("val1"), AddrFor("val2"), AddrFor("val3"), AddrFor("val4")};
@@ -127,7 +127,7 @@ TEST_CASE("a certificate after a validator-set change verifies through its hand-
     b1.ChangeValidators(next);
     auto w1 = b1.Finish().writes;
     state.Apply(w1);
-    auto r1 = UpdateStateRoot(nodes, r0.new_root, w1).value();
+    auto r1 = UpdateStateRoot(nodes, r0.new_root, 0, w1, 1).value();
     nodes.Apply(r1);
     BlockHeader h1;
     h1.chain_id = "test-chain";
@@ -138,7 +138,7 @@ TEST_CASE("a certificate after a validator-set change verifies through its hand-
     auto reg = test::Work("after the change", {{"alice", 10000}});
     auto b2 = ApplyBlock(state, {"test-chain"}, {2, 2000, AddrFor("val1")}, {MakeTx("alice", 0, reg)}).value();
     state.Apply(b2.writes);
-    auto r2 = UpdateStateRoot(nodes, r1.new_root, b2.writes).value();
+    auto r2 = UpdateStateRoot(nodes, r1.new_root, 1, b2.writes, 2).value();
     nodes.Apply(r2);
     BlockHeader h2 = h1;
     h2.height = 2;
@@ -149,14 +149,14 @@ TEST_CASE("a certificate after a validator-set change verifies through its hand-
     WorkCertificate cert;
     cert.chain_id = "test-chain";
     cert.work_record = *state.Get(keys::Work(1));
-    cert.proof = EncodeSmtProof(SmtProve(nodes, h2.state_root, Sha256Of(keys::Work(1))).value());
+    cert.proof = EncodeSmtProof(SmtProve(nodes, h2.state_root, 2, Sha256Of(keys::Work(1))).value());
     cert.header = EncodeHeader(h2);
     cert.commit = Certify(h2, {"val1", "val2", "val4"});
     ValidatorHandoff ho;
     ho.header = EncodeHeader(h1);
     ho.commit = Certify(h1, {"val0", "val1", "val2"});
     ho.record = *state.Get(ValidatorSetKey(1));
-    ho.proof = EncodeSmtProof(SmtProve(nodes, h1.state_root, Sha256Of(ValidatorSetKey(1))).value());
+    ho.proof = EncodeSmtProof(SmtProve(nodes, h1.state_root, 1, Sha256Of(ValidatorSetKey(1))).value());
     cert.handoffs.push_back(EncodeHandoff(ho));
     auto verify = [&](const WorkCertificate& c) { return VerifyWorkCertificate(reg.fingerprint, c, "test-chain", genesis_set); };
     CHECK(verify(cert) == "");

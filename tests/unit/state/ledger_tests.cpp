@@ -160,9 +160,9 @@ TEST_CASE("execution is deterministic: the same block gives the same writes and 
         auto r = ApplyBlock(c.state, PARAMS, ctx, txs);
         REQUIRE(r);
         MemoryNodeStore nodes;
-        auto g = UpdateStateRoot(nodes, Hash256{}, BuildGenesisState(Genesis()).value());
+        auto g = UpdateStateRoot(nodes, Hash256{}, 0, BuildGenesisState(Genesis()).value(), 0);
         nodes.Apply(g.value());
-        auto root = UpdateStateRoot(nodes, g->new_root, r->writes);
+        auto root = UpdateStateRoot(nodes, g->new_root, 0, r->writes, 1);
         return std::make_pair(r->writes, root->new_root);
     };
     auto a = run(), b = run();

@@ -462,7 +462,7 @@ TEST_CASE("conservation holds after random sequences of deposits, reports, withd
         MapState replica;
         replica.Apply(BuildGenesisState(Genesis()).value());
         MemoryNodeStore n1;
-        auto g = UpdateStateRoot(n1, Hash256{}, BuildGenesisState(Genesis()).value());
+        auto g = UpdateStateRoot(n1, Hash256{}, 0, BuildGenesisState(Genesis()).value(), 0);
         n1.Apply(g.value());
         Hash256 root = g->new_root;
         MapState origin;
@@ -476,7 +476,7 @@ TEST_CASE("conservation holds after random sequences of deposits, reports, withd
             REQUIRE(a->receipts == b->receipts);
             origin.Apply(a->writes);
             replica.Apply(b->writes);
-            auto u = UpdateStateRoot(n1, root, b->writes);
+            auto u = UpdateStateRoot(n1, root, ctx.height - 1, b->writes, ctx.height);
             REQUIRE(u);
             n1.Apply(u.value());
             root = u->new_root;

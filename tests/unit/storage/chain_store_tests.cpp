@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <leveldb/db.h>
+
 #include <node/state/state_root.h>
 #include <node/storage/chain_store.h>
 #include <tests/unit/state/test_util.h>
@@ -33,7 +35,7 @@ CommittedBlock BlockAt(uint64_t height, const StateReader& base, const SmtNodeRe
     BlockContext ctx{height, height * 1000, test::AddrFor("validator")};
     auto r = ApplyBlock(base, ChainParams{"test-chain"}, ctx, txs);
     REQUIRE(r);
-    auto smt = UpdateStateRoot(nodes, root, r->writes);
+    auto smt = UpdateStateRoot(nodes, root, height - 1, r->writes, height);
     REQUIRE(smt);
     cb.block.txs = std::move(txs);
     cb.block.header.tx_count = static_cast<uint32_t>(cb.block.txs.size());
@@ -58,7 +60,7 @@ CommittedBlock GenesisBlock() {
     cb.block.header.chain_id = "test-chain";
     cb.writes = BuildGenesisState(Genesis()).value();
     MemoryNodeStore nodes;
-    auto smt = UpdateStateRoot(nodes, Hash256{}, cb.writes);
+    auto smt = UpdateStateRoot(nodes, Hash256{}, 0, cb.writes, 0);
     cb.block.header.state_root = smt->new_root;
     cb.smt_nodes = smt->new_nodes;
     return cb;
@@ -100,7 +102,7 @@ TEST_CASE("blocks commit atomically and survive reopening") {
     CHECK(LoadAccount(s, test::AddrFor("alice")).next_nonce == 1);
     // The state map is readable from the stored nodes: a proof for the account verifies.
     Bytes key = keys::Account(test::AddrFor("alice"));
-    auto proof = SmtProve(s, root1, StateKeyHash(key));
+    auto proof = SmtProve(s, root1, 1, StateKeyHash(key));
     REQUIRE(proof);
     CHECK(SmtVerifyInclusion(root1, StateKeyHash(key), StateValueHash(*s.Get(key)), proof.value()));
 }
@@ -170,4 +172,66 @@ TEST_CASE("a torn log tail (power cut mid-write) drops only the unfinished block
     auto tx = test::MakeTx("alice", 0, test::Work("song", {{"alice", 10000}}));
     REQUIRE(s.Commit(BlockAt(1, s, s, s.Header(0)->state_root, {tx})));
     CHECK(s.Height() == 1u);
+}
+
+TEST_CASE("state-map nodes are stored by version: every height's root stays provable, empty blocks included") {
+    TempDir dir;
+    std::vector<Hash256> roots;
+    {
+        auto store = ChainStore::Open(dir.path.string(), {});
+        REQUIRE(store);
+        ChainStore& s = *store.value();
+        REQUIRE(s.Commit(GenesisBlock()));
+        roots.push_back(s.Header(0)->state_root);
+        uint64_t nonce = 0;
+        for (uint64_t h = 1; h <= 4; ++h) {
+            std::vector<Transaction> txs;
+            if (h != 3)  // block 3 is empty: its (unchanged) root is still stored at version 3
+                txs.push_back(test::MakeTx("alice", nonce++, test::Work("song " + std::to_string(h), {{"alice", 10000}})));
+            CommittedBlock b = BlockAt(h, s, s, roots.back(), txs);
+            roots.push_back(b.block.header.state_root);
+            REQUIRE(s.Commit(b));
+        }
+    }
+    CHECK(roots[3] == roots[2]);
+    // Reopened: the node cache is empty, so every record below is read from LevelDB by (version, hash).
+    auto store = ChainStore::Open(dir.path.string(), {});
+    REQUIRE(store);
+    ChainStore& s = *store.value();
+    // A root is looked up at its own version: at a version never written it is missing.
+    CHECK(SmtGet(s, roots[4], 99, StateKeyHash(keys::Work(1))).error() == SmtError::MISSING_NODE);
+    Bytes key = keys::Work(1);  // registered at height 1, unchanged since
+    for (uint64_t h = 1; h <= 4; ++h) {
+        auto proof = SmtProve(s, roots[h], h, StateKeyHash(key));
+        REQUIRE(proof);
+        CHECK(SmtVerifyInclusion(roots[h], StateKeyHash(key), StateValueHash(*s.Get(key)), proof.value()));
+    }
+    // Work 2 does not exist at height 1, and does from height 2 on.
+    auto absent = SmtProve(s, roots[1], 1, StateKeyHash(keys::Work(2)));
+    REQUIRE(absent);
+    CHECK(SmtVerifyExclusion(roots[1], StateKeyHash(keys::Work(2)), absent.value()));
+    auto present = SmtGet(s, roots[2], 2, StateKeyHash(keys::Work(2)));
+    REQUIRE(present);
+    CHECK(present->has_value());
+}
+
+TEST_CASE("a data directory of an older store format is refused on open, not misread") {
+    TempDir dir;
+    {
+        auto store = ChainStore::Open(dir.path.string(), {});
+        REQUIRE(store);
+        REQUIRE(store.value()->Commit(GenesisBlock()));
+    }
+    {
+        // Format 1 stores had no format record.
+        leveldb::DB* db = nullptr;
+        leveldb::Options o;
+        REQUIRE(leveldb::DB::Open(o, dir.path.string(), &db).ok());
+        REQUIRE(db->Delete(leveldb::WriteOptions(), "M/format").ok());
+        delete db;
+    }
+    auto again = ChainStore::Open(dir.path.string(), {});
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == StoreError::FORMAT_MISMATCH);
+    CHECK(again.error().message.find("store format 1") != std::string::npos);
 }
