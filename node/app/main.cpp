@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
         app::NodeConfig cfg;
         app::SoloConfig solo;
         size_t rpc_threads = 2;
+        size_t state_cache_mb = 256;
         rpc::ServerConfig rcfg;
         uint64_t rate_per_s = 2000;
         std::string p2p_listen;
@@ -87,6 +88,8 @@ int main(int argc, char** argv) {
             ("block-interval-ms", po::value(&solo.block_interval_ms)->default_value(20), "how long transactions gather before a block")
             ("empty-block-ms", po::value(&solo.empty_block_ms)->default_value(1000), "empty block interval when idle")
             ("max-block-txs", po::value(&cfg.max_block_txs)->default_value(5000), "transactions per block")
+            ("state-cache-mb", po::value(&state_cache_mb)->default_value(256),
+             "memory for the state map's node cache, in MiB (120 bytes per node; 0: none)")
             ("mempool-max-txs", po::value(&cfg.mempool.max_txs)->default_value(100000), "mempool capacity")
             ("p2p-listen", po::value(&p2p_listen)->default_value("127.0.0.1:26656"), "validator transport HOST:PORT (multi-validator chains)")
             ("peer", po::value(&peer_specs)->composing(), "another validator: KEY@HOST:PORT (repeat for each)")
@@ -110,6 +113,7 @@ int main(int argc, char** argv) {
         cfg.home = home;
         cfg.genesis = app::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
         cfg.sync_writes = !vm.count("no-fsync");
+        cfg.state_cache_bytes = state_cache_mb << 20;
         if (!key_file.empty()) {
             std::string hex = ReadFile(key_file);
             while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();

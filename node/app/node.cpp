@@ -29,6 +29,7 @@ Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
     if (ec) return Fail("cannot create " + node->m_cfg.home + "/data: " + ec.message());
     storage::StoreOptions so;
     so.sync = node->m_cfg.sync_writes;
+    so.node_cache_bytes = node->m_cfg.state_cache_bytes;
     auto store = storage::ChainStore::Open(node->m_cfg.home + "/data", so);
     if (!store) return Fail("cannot open the store: " + store.error().message);
     node->m_store = std::move(store.value());

@@ -30,6 +30,7 @@ struct NodeConfig {
     MempoolLimits mempool;
     size_t sig_cache_ids = 1u << 18;  // verified-signature cache (transaction ids)
     bool sync_writes = true;
+    size_t state_cache_bytes = 256u << 20;  // in-memory cache of state-map nodes (storage::StoreOptions)
 };
 
 // A block built and executed on top of the committed head, ready to be committed.

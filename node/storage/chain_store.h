@@ -1,8 +1,10 @@
 #pragma once
 // The node's persistent store on LevelDB: blocks, receipts, the transaction index, commit
-// certificates, the state and the state map's nodes. A block is committed with ONE synced
-// write batch, so after a crash the store is at the last committed height or the one before it,
-// never in between. LevelDB checksums every log record and table block; reads verify them, and
+// certificates, the state and (in a second LevelDB, PATH/nodes) the state map's node records. A
+// block is committed with ONE synced write batch, preceded by one synced batch of its new node
+// records, so after a crash the store is at the last committed height or the one before it,
+// never in between (node records of an uncommitted block are harmless: re-executing it writes
+// them again, identical). LevelDB checksums every log record and table block; reads verify them, and
 // a checksum failure is reported (a local error), never returned as data.
 //
 // Thread-safety: all const methods may be called from any thread concurrently with Commit().
@@ -40,7 +42,7 @@ struct StoreFailure {
 struct StoreOptions {
     bool sync = true;                 // fsync each committed block (turn off only in benchmarks)
     size_t cache_bytes = 64u << 20;   // LevelDB block cache
-    size_t node_cache_bytes = 64u << 20;  // in-memory cache of state map nodes (content-addressed)
+    size_t node_cache_bytes = 64u << 20;  // in-memory cache of state map nodes (content-addressed; 120 B per node)
     leveldb::Env* env = nullptr;      // the OS seam; tests inject faults or an in-memory env here
 };
 
@@ -127,6 +129,7 @@ private:
     std::unique_ptr<leveldb::Cache> m_cache;
     std::unique_ptr<const leveldb::FilterPolicy> m_filter;
     std::unique_ptr<leveldb::DB> m_db;
+    std::unique_ptr<leveldb::DB> m_nodes_db;  // state map node records (PATH/nodes), append-ordered keys
     bool m_sync = true;
 };
 
