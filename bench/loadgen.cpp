@@ -4,7 +4,11 @@
 //
 //   folio-loadgen accounts --seed S --accounts K          # prints K {"address","secret_key"} lines
 //   folio-loadgen run --node URL --seed S --accounts K --count N [--concurrency C] [--rate R]
-//                 [--out FILE] [--duration-s D] [--title-prefix P]
+//                 [--batch B] [--out FILE] [--duration-s D] [--title-prefix P]
+// Each client submits B transactions per HTTP request (a JSON-RPC batch of tx_submit; default 1),
+// as a wallet or gateway with several transactions ready would. Commits are found by reading each
+// new block once (chain_getBlock) and asking tx_get only for the transactions it holds; every 2 s
+// all pending ones are asked too, so a rejection after admission is seen.
 //   folio-loadgen etcd --endpoints URL[,URL..] --count N [--concurrency C] [--rate R] [--value-bytes B]
 // The etcd mode loads an etcd cluster (for the side-by-side in scripts/bench) through its v3 JSON
 // gateway: each of C clients (spread over the endpoints) POSTs /v3/kv/put with a fresh key and a
@@ -19,6 +23,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -207,6 +212,7 @@ int main(int argc, char** argv) {
     std::string out_file = Arg(argc, argv, "out", "");
     std::string prefix = Arg(argc, argv, "title-prefix", "load");
     double duration_s = std::stod(Arg(argc, argv, "duration-s", "600"));
+    const size_t submit_batch = std::max<size_t>(1, std::stoul(Arg(argc, argv, "batch", "1")));
 
     cli::RpcClient rpc(url);
     json info = rpc.Call("chain_info", json::object());
@@ -253,36 +259,59 @@ int main(int argc, char** argv) {
             http.set_keep_alive(true);
             http.set_tcp_nodelay(true);
             while (!stop) {
-                size_t i = next.fetch_add(1);
-                if (i >= count) break;
-                const size_t acct = i % accounts;
-                const uint64_t k = i / accounts;
-                while (!stop && k >= acked[acct].load() + IN_FLIGHT_PER_ACCOUNT)
-                    std::this_thread::sleep_for(std::chrono::microseconds(200));
+                const size_t first = next.fetch_add(submit_batch);
+                if (first >= count) break;
+                const size_t end = std::min(count, first + submit_batch);
+                // Each transaction of the request waits for its account's window and (open loop)
+                // for its due time; the request goes when the last one may.
+                for (size_t i = first; i < end && !stop; ++i) {
+                    const size_t acct = i % accounts;
+                    const uint64_t k = i / accounts;
+                    while (!stop && k >= acked[acct].load() + IN_FLIGHT_PER_ACCOUNT)
+                        std::this_thread::sleep_for(std::chrono::microseconds(200));
+                }
                 if (rate > 0) {
-                    auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * static_cast<double>(i) / rate));
+                    auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * static_cast<double>(end - 1) / rate));
                     std::this_thread::sleep_until(due);
                 }
-                json req = {{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_submit"}, {"params", {{"tx", txs[i].hex}}}};
-                txs[i].submitted = Clock::now();
-                for (int attempt = 0; attempt < 50 && !stop; ++attempt) {
-                    auto res = http.Post("/", req.dump(), "application/json");
+                std::vector<size_t> todo;
+                for (size_t i = first; i < end; ++i) todo.push_back(i);
+                for (int attempt = 0; attempt < 50 && !stop && !todo.empty(); ++attempt) {
+                    json req = json::array();
+                    auto now = Clock::now();
+                    for (size_t i : todo) {
+                        req.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_submit"}, {"params", {{"tx", txs[i].hex}}}});
+                        txs[i].submitted = now;
+                    }
+                    const std::string body_out = submit_batch == 1 ? req[0].dump() : req.dump();
+                    auto res = http.Post("/", body_out, "application/json");
                     if (!res) {  // node down (crash tests): retry
                         std::this_thread::sleep_for(std::chrono::milliseconds(100));
                         continue;
                     }
                     json body = json::parse(res->body, nullptr, false);
-                    if (body.is_object() && body.contains("error")) {
-                        int code = body["error"].value("code", 0);
-                        if (code == -32005) {  // rate/limit: back off and retry
-                            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-                            continue;
-                        }
-                        if (rejected.fetch_add(1) < 3) std::fprintf(stderr, "folio-loadgen: rejected: %s\n", body["error"].dump().c_str());
-                    } else {
-                        ++submitted;
+                    if (body.is_object()) body = json::array({body});
+                    if (!body.is_array()) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                        continue;
                     }
-                    break;
+                    std::vector<size_t> again;
+                    for (const json& r : body) {
+                        if (!r.is_object() || !r.contains("id") || !r["id"].is_number_unsigned()) continue;
+                        const size_t i = r["id"].get<size_t>();
+                        if (r.contains("error")) {
+                            int code = r["error"].value("code", 0);
+                            if (code == -32005) {  // rate/limit: back off and retry
+                                again.push_back(i);
+                                continue;
+                            }
+                            if (rejected.fetch_add(1) < 3) std::fprintf(stderr, "folio-loadgen: rejected: %s\n", r["error"].dump().c_str());
+                        } else {
+                            ++submitted;
+                        }
+                    }
+                    todo = std::move(again);
+                    if (!todo.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
                 }
             }
         });
@@ -297,54 +326,39 @@ int main(int argc, char** argv) {
     http.set_keep_alive(true);
     http.set_tcp_nodelay(true);
     size_t cursor = 0;
-    // Every outcome after submission (committed, or rejected at execution) comes with a new
-    // block: poll the pending transactions only when the height moved, not in a busy loop (with
-    // thousands pending that polling cost the node more CPU than the transactions themselves).
-    const json height_req = {{"jsonrpc", "2.0"}, {"id", 0}, {"method", "chain_info"}, {"params", json::object()}};
-    uint64_t polled_height = UINT64_MAX;
-    while (committed + failed < count && Clock::now() - start < std::chrono::duration<double>(duration_s)) {
-        size_t limit = std::min(next.load(), count);
-        uint64_t height = UINT64_MAX;
-        if (auto res = http.Post("/", height_req.dump(), "application/json")) {
-            json body = json::parse(res->body, nullptr, false);
-            if (body.is_object() && body.contains("result")) height = body["result"].value("height", UINT64_MAX);
-        }
-        // (One rejected at admission is seen at the next block: chains keep producing blocks.)
-        if (height != UINT64_MAX && height == polled_height) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            continue;
-        }
-        polled_height = height;
-        // Poll every pending transaction (in JSON-RPC batches of 100), so a slow one does not hide
-        // the commits behind it.
-        std::vector<json> batches;
-        json batch = json::array();
-        for (size_t i = cursor; i < limit; ++i) {
-            if (txs[i].done) continue;
-            batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_get"}, {"params", {{"hash", txs[i].hash}}}});
-            if (batch.size() == 100) {
-                batches.push_back(std::move(batch));
-                batch = json::array();
-            }
-        }
-        if (!batch.empty()) batches.push_back(std::move(batch));
-        if (batches.empty()) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-            continue;
-        }
+    // Every outcome after submission (committed, or rejected at execution) comes with a new block.
+    // Each new block is read once and tx_get asked only for the transactions it holds (polling
+    // every pending transaction per block cost the node more than the transactions); every 2 s
+    // all pending ones are asked, to see rejections after admission.
+    std::map<std::string, size_t> index_of;
+    for (size_t i = 0; i < count; ++i) index_of.emplace(txs[i].hash, i);
+    auto call = [&](const json& req) -> json {
+        auto res = http.Post("/", req.dump(), "application/json");
+        if (!res) return json();
+        return json::parse(res->body, nullptr, false);
+    };
+    auto height_now = [&]() -> uint64_t {
+        json b = call({{"jsonrpc", "2.0"}, {"id", 0}, {"method", "chain_info"}, {"params", json::object()}});
+        if (b.is_object() && b.contains("result")) return b["result"].value("height", UINT64_MAX);
+        return UINT64_MAX;
+    };
+    uint64_t scanned = height_now();
+    if (scanned == UINT64_MAX) scanned = 0;
+    auto last_full = Clock::now();
+    // Asks tx_get for the given transactions (batches of 100) and records the outcomes.
+    auto resolve = [&](const std::vector<size_t>& which) {
         bool progress = false;
-        for (const json& b : batches) {
-            auto res = http.Post("/", b.dump(), "application/json");
-            if (!res) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                break;
-            }
-            json body = json::parse(res->body, nullptr, false);
+        for (size_t off = 0; off < which.size(); off += 100) {
+            json batch = json::array();
+            for (size_t k = off; k < std::min(which.size(), off + 100); ++k)
+                batch.push_back({{"jsonrpc", "2.0"}, {"id", which[k]}, {"method", "tx_get"}, {"params", {{"hash", txs[which[k]].hash}}}});
+            json body = call(batch);
             if (!body.is_array()) continue;
             auto now = Clock::now();
             for (const json& r : body) {
                 if (!r.contains("result")) continue;
                 size_t i = r.at("id").get<size_t>();
+                if (txs[i].done) continue;
                 std::string status = r["result"].value("status", "");
                 if (status == "committed") {
                     txs[i].done = true;
@@ -365,9 +379,32 @@ int main(int argc, char** argv) {
                 }
             }
         }
+        return progress;
+    };
+    while (committed + failed < count && Clock::now() - start < std::chrono::duration<double>(duration_s)) {
+        const uint64_t height = height_now();
+        std::vector<size_t> found;
+        if (height != UINT64_MAX && height > scanned) {
+            for (uint64_t h = scanned + 1; h <= height; ++h) {
+                json b = call({{"jsonrpc", "2.0"}, {"id", h}, {"method", "chain_getBlock"}, {"params", {{"height", h}}}});
+                if (!b.is_object() || !b.contains("result")) break;
+                for (const json& id : b["result"].value("transactions", json::array())) {
+                    auto it = index_of.find(id.get<std::string>());
+                    if (it != index_of.end() && !txs[it->second].done) found.push_back(it->second);
+                }
+                scanned = h;
+            }
+        }
+        if (Clock::now() - last_full >= std::chrono::seconds(2)) {
+            last_full = Clock::now();
+            const size_t limit = std::min(next.load(), count);
+            for (size_t i = cursor; i < limit; ++i)
+                if (!txs[i].done) found.push_back(i);
+        }
+        const bool progress = !found.empty() && resolve(found);
         if (out.is_open()) out.flush();
         while (cursor < count && txs[cursor].done) ++cursor;
-        if (!progress) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (!progress) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     stop = true;
     for (auto& w : workers) w.join();

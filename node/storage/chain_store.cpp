@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <type_traits>
 
 #include <leveldb/cache.h>
 #include <leveldb/db.h>
@@ -106,7 +107,11 @@ Result<std::unique_ptr<ChainStore>, StoreFailure> ChainStore::Open(const std::st
         slots = 2;
         while (slots * 2 * sizeof(NodeSlot) <= opts.node_cache_bytes) slots *= 2;
     }
-    store->m_node_slots.resize(slots);
+    static_assert(std::is_trivially_copyable_v<NodeSlot>);
+    if (slots > 0) {
+        store->m_node_slots.reset(static_cast<NodeSlot*>(std::calloc(slots, sizeof(NodeSlot))));
+        if (store->m_node_slots) store->m_node_slot_count = slots;
+    }
     return store;
 }
 
@@ -124,10 +129,10 @@ std::optional<Bytes> ChainStore::RawGet(const Bytes& key) const {
 
 std::optional<Bytes> ChainStore::Get(ByteView key) const { return RawGet(StateKey(key)); }
 void ChainStore::CacheNode(const Hash256& h, ByteView node) const {
-    if (m_node_slots.empty() || node.empty() || node.size() > sizeof(NodeSlot::bytes)) return;
+    if (m_node_slot_count == 0 || node.empty() || node.size() > sizeof(NodeSlot::bytes)) return;
     uint64_t v = 0;
     for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
-    NodeSlot* set = &m_node_slots[v & (m_node_slots.size() - 1) & ~size_t{1}];
+    NodeSlot* set = &m_node_slots[v & (m_node_slot_count - 1) & ~size_t{1}];
     if (set[0].len != 0 && set[0].hash == h) return;
     if (set[1].len != 0 && set[1].hash == h) {
         std::swap(set[0], set[1]);
@@ -140,11 +145,11 @@ void ChainStore::CacheNode(const Hash256& h, ByteView node) const {
 }
 
 std::optional<Bytes> ChainStore::GetNode(const Hash256& h, uint64_t version) const {
-    if (!m_node_slots.empty()) {
+    if (m_node_slot_count != 0) {
         uint64_t v = 0;
         for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
         std::lock_guard lock(m_node_mu);
-        NodeSlot* set = &m_node_slots[v & (m_node_slots.size() - 1) & ~size_t{1}];
+        NodeSlot* set = &m_node_slots[v & (m_node_slot_count - 1) & ~size_t{1}];
         for (int i = 0; i < 2; ++i) {
             if (set[i].len == 0 || set[i].hash != h) continue;
             if (i == 1) std::swap(set[0], set[1]);

@@ -10,6 +10,7 @@
 // Thread-safety: all const methods may be called from any thread concurrently with Commit().
 // Commit() itself must be called from one thread at a time.
 #include <cstdint>
+#include <cstdlib>
 #include <array>
 #include <functional>
 #include <memory>
@@ -114,7 +115,7 @@ private:
     // fixed-size slots (records are at most 81 bytes): no allocation per entry and no mass free
     // when it turns over (a map of byte vectors spent a fifth of a validator's CPU in malloc and
     // free). Within a set the slot hit or filled last comes first; a new entry evicts the other.
-    struct NodeSlot {
+    struct NodeSlot {  // all-zero bytes: an empty slot
         Hash256 hash;
         uint8_t len = 0;  // 0: empty
         std::array<uint8_t, 87> bytes{};
@@ -123,7 +124,14 @@ private:
     static constexpr size_t RECENT_BLOCKS = 8;
     mutable std::mutex m_block_mu;
     mutable std::vector<std::pair<uint64_t, std::shared_ptr<const state::Block>>> m_recent_blocks;  // oldest first
-    mutable std::vector<NodeSlot> m_node_slots;  // a power of two in size (or empty: no cache)
+    // A power of two in size (0: no cache). calloc'd: the kernel hands out zero pages (empty slots)
+    // only as they are first written, so a node with little state does not pay the whole cache
+    // in memory up front.
+    struct FreeSlots {
+        void operator()(NodeSlot* p) const { std::free(p); }
+    };
+    std::unique_ptr<NodeSlot[], FreeSlots> m_node_slots;
+    size_t m_node_slot_count = 0;
 
     // Declared before m_db so they are destroyed after it.
     std::unique_ptr<leveldb::Cache> m_cache;
