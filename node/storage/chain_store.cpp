@@ -272,8 +272,9 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
         else batch.Delete(S(StateKey(k)));
     }
     // The state map's new node records, at version h (node/core/smt.h), go to the node store
-    // first and durably: a crash after that and before the block's batch leaves records at a
-    // version not committed yet, which re-executing the block writes again, identical.
+    // first and durably. A crash after that and before the block's batch leaves records at a
+    // height not committed yet: nothing references them, and the block that is later committed
+    // at that height writes its own records (over any with the same key: the same node).
     if (!cb.smt_nodes.empty()) {
         leveldb::WriteBatch nodes;
         for (const auto& [hash, node] : cb.smt_nodes) nodes.Put(S(NodeKey(h, hash)), S(node));

@@ -3,8 +3,8 @@
 // certificates, the state and (in a second LevelDB, PATH/nodes) the state map's node records. A
 // block is committed with ONE synced write batch, preceded by one synced batch of its new node
 // records, so after a crash the store is at the last committed height or the one before it,
-// never in between (node records of an uncommitted block are harmless: re-executing it writes
-// them again, identical). LevelDB checksums every log record and table block; reads verify them, and
+// never in between (node records written for a block that a crash left uncommitted are never
+// referenced; the block later committed at that height writes its own). LevelDB checksums every log record and table block; reads verify them, and
 // a checksum failure is reported (a local error), never returned as data.
 //
 // Thread-safety: all const methods may be called from any thread concurrently with Commit().
