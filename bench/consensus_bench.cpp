@@ -728,15 +728,26 @@ int RunDriver(int argc, char** argv) {
     // Fresh keys every run: a random seed.
     std::random_device rd;
     std::string seed = std::to_string(rd()) + "-" + std::to_string(rd());
-    // Free ports: bind ephemeral ports, note them, release them.
+    // Free ports below Linux's ephemeral range (32768+): no outgoing connection on this machine
+    // (nor a peer's reconnect to a port not listening yet) can be holding one. Each candidate is
+    // bound once to check it is free, then released.
     std::vector<uint16_t> ports;
     {
         boost::asio::io_context io;
         std::vector<boost::asio::ip::tcp::acceptor> acc;
-        for (size_t i = 0; i < n; ++i) {
-            acc.emplace_back(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-            ports.push_back(acc.back().local_endpoint().port());
+        uint16_t candidate = static_cast<uint16_t>(20000 + rd() % 12000);
+        for (int tries = 0; ports.size() < n && tries < 12000; ++tries) {
+            if (++candidate >= 32000) candidate = 20000;
+            boost::system::error_code ec;
+            boost::asio::ip::tcp::acceptor a(io);
+            boost::asio::ip::tcp::endpoint ep(boost::asio::ip::make_address("127.0.0.1"), candidate);
+            a.open(ep.protocol(), ec);
+            if (!ec) a.bind(ep, ec);
+            if (ec) continue;
+            acc.push_back(std::move(a));
+            ports.push_back(candidate);
         }
+        if (ports.size() < n) return 2;
     }
     std::string port_list;
     for (uint16_t p : ports) port_list += (port_list.empty() ? "" : ",") + std::to_string(p);
