@@ -274,12 +274,12 @@ int main(int argc, char** argv) {
                     auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * static_cast<double>(end - 1) / rate));
                     std::this_thread::sleep_until(due);
                 }
-                std::vector<size_t> todo;
-                for (size_t i = first; i < end; ++i) todo.push_back(i);
-                for (int attempt = 0; attempt < 50 && !stop && !todo.empty(); ++attempt) {
+                std::vector<size_t> unsent;  // not yet accepted or refused by the node
+                for (size_t i = first; i < end; ++i) unsent.push_back(i);
+                for (int attempt = 0; attempt < 50 && !stop && !unsent.empty(); ++attempt) {
                     json req = json::array();
                     auto now = Clock::now();
-                    for (size_t i : todo) {
+                    for (size_t i : unsent) {
                         req.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_submit"}, {"params", {{"tx", txs[i].hex}}}});
                         txs[i].submitted = now;
                     }
@@ -310,8 +310,8 @@ int main(int argc, char** argv) {
                             ++submitted;
                         }
                     }
-                    todo = std::move(again);
-                    if (!todo.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                    unsent = std::move(again);
+                    if (!unsent.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
                 }
             }
         });
@@ -383,8 +383,12 @@ int main(int argc, char** argv) {
     };
     while (committed + failed < count && Clock::now() - start < std::chrono::duration<double>(duration_s)) {
         const uint64_t height = height_now();
+        if (height == UINT64_MAX) {  // node unreachable (crash tests): retry later, not in a spin
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+        }
         std::vector<size_t> found;
-        if (height != UINT64_MAX && height > scanned) {
+        if (height > scanned) {
             for (uint64_t h = scanned + 1; h <= height; ++h) {
                 json b = call({{"jsonrpc", "2.0"}, {"id", h}, {"method", "chain_getBlock"}, {"params", {{"height", h}}}});
                 if (!b.is_object() || !b.contains("result")) break;

@@ -128,11 +128,15 @@ std::optional<Bytes> ChainStore::RawGet(const Bytes& key) const {
 }
 
 std::optional<Bytes> ChainStore::Get(ByteView key) const { return RawGet(StateKey(key)); }
-void ChainStore::CacheNode(const Hash256& h, ByteView node) const {
-    if (m_node_slot_count == 0 || node.empty() || node.size() > sizeof(NodeSlot::bytes)) return;
+ChainStore::NodeSlot* ChainStore::SlotSet(const Hash256& h) const {
     uint64_t v = 0;
     for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
-    NodeSlot* set = &m_node_slots[v & (m_node_slot_count - 1) & ~size_t{1}];
+    return &m_node_slots[v & (m_node_slot_count - 1) & ~size_t{1}];
+}
+
+void ChainStore::CacheNode(const Hash256& h, ByteView node) const {
+    if (m_node_slot_count == 0 || node.empty() || node.size() > sizeof(NodeSlot::bytes)) return;
+    NodeSlot* set = SlotSet(h);
     if (set[0].len != 0 && set[0].hash == h) return;
     if (set[1].len != 0 && set[1].hash == h) {
         std::swap(set[0], set[1]);
@@ -146,10 +150,8 @@ void ChainStore::CacheNode(const Hash256& h, ByteView node) const {
 
 std::optional<Bytes> ChainStore::GetNode(const Hash256& h, uint64_t version) const {
     if (m_node_slot_count != 0) {
-        uint64_t v = 0;
-        for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
         std::lock_guard lock(m_node_mu);
-        NodeSlot* set = &m_node_slots[v & (m_node_slot_count - 1) & ~size_t{1}];
+        NodeSlot* set = SlotSet(h);
         for (int i = 0; i < 2; ++i) {
             if (set[i].len == 0 || set[i].hash != h) continue;
             if (i == 1) std::swap(set[0], set[1]);

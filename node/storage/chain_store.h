@@ -120,6 +120,7 @@ private:
         uint8_t len = 0;  // 0: empty
         std::array<uint8_t, 87> bytes{};
     };
+    NodeSlot* SlotSet(const Hash256& h) const;  // the two slots h may occupy
     mutable std::mutex m_node_mu;
     static constexpr size_t RECENT_BLOCKS = 8;
     mutable std::mutex m_block_mu;

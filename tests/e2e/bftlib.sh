@@ -2,8 +2,9 @@
 source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DN="$T/dn"
-# Ports stay below Linux's ephemeral range (32768+), so no outgoing connection of a test running
-# alongside (ctest -j) can be holding one; a base whose ports are not all free is skipped.
+# Ports stay below Linux's ephemeral range (32768+), so no outgoing connection on this machine (nor
+# a peer's reconnect to a port not listening yet) can be holding one; a base whose ports are not
+# all free is skipped.
 ports_free() {  # ports_free BASE: the 5 validators' RPC (BASE+10i) and P2P (BASE+10i-1) ports bind
   python3 - "$1" <<'PY'
 import socket, sys
