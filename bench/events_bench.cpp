@@ -55,7 +55,7 @@
 #include <node/core/bytes.h>
 #include <node/core/hash.h>
 #include <node/core/keys.h>
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 using nlohmann::json;
 using namespace folio;
@@ -346,18 +346,18 @@ int main(int argc, char** argv) {
     const std::string run_tag = std::to_string(NowNs() / 1000000);
     std::vector<std::string> txs;
     for (size_t i = 0; i < count; ++i) {
-        state::Transaction tx;
+        protocol::Transaction tx;
         tx.chain_id = sh.chain_id;
         tx.sender = gw_addr;
         tx.nonce = nonce++;
-        state::DepositTx d;
+        protocol::DepositTx d;
         d.to = payee;
         d.currency = "USD";
         d.amount = 100;
         d.reference = "bench-" + run_tag + "-" + std::to_string(i);
         tx.body = d;
-        state::SignTx(tx, gw_sk, Sha256Of(std::string_view(d.reference)));
-        txs.push_back(json{{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_submit"}, {"params", {{"tx", ToHex(state::EncodeTx(tx))}}}}.dump());
+        protocol::SignTx(tx, gw_sk, Sha256Of(std::string_view(d.reference)));
+        txs.push_back(json{{"jsonrpc", "2.0"}, {"id", i}, {"method", "tx_submit"}, {"params", {{"tx", ToHex(protocol::EncodeTx(tx))}}}}.dump());
     }
     if (login == "bearer") {
         cli::RpcClient a(rpc_url);

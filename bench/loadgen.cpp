@@ -34,7 +34,7 @@
 
 #include <cli/rpc_client.h>
 #include <node/core/codec.h>
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 using nlohmann::json;
 using namespace folio;
@@ -70,18 +70,18 @@ struct Pending {
 // The encoded size of a work registration as `run` builds it (chain id and title as in scripts/bench).
 size_t FolioTxBytes(const std::string& seed) {
     SecretKey sk = DeriveKey(seed, 0);
-    state::Transaction tx;
+    protocol::Transaction tx;
     tx.chain_id = "bench";
     tx.sender = *DerivePublicKey(sk);
     tx.nonce = 1000;
-    state::RegisterWorkTx b;
+    protocol::RegisterWorkTx b;
     b.fingerprint = Sha256Of(std::string_view(seed + "/run/1000"));
     b.title = "bft1 1000";
-    b.kind = state::WorkKind::SONG;
+    b.kind = protocol::WorkKind::SONG;
     b.owners = {{tx.sender, 10000}};
     tx.body = b;
-    state::SignTx(tx, sk, b.fingerprint);
-    return state::EncodeTx(tx).size();
+    protocol::SignTx(tx, sk, b.fingerprint);
+    return protocol::EncodeTx(tx).size();
 }
 
 std::string Base64(std::string_view in) {
@@ -231,19 +231,19 @@ int main(int argc, char** argv) {
     std::vector<Pending> txs(count);
     for (size_t i = 0; i < count; ++i) {
         size_t a = i % accounts;
-        state::Transaction tx;
+        protocol::Transaction tx;
         tx.chain_id = chain_id;
         tx.sender = *DerivePublicKey(keys[a]);
         tx.nonce = nonces[a]++;
-        state::RegisterWorkTx b;
+        protocol::RegisterWorkTx b;
         b.fingerprint = Sha256Of(std::string_view(seed + "/" + run_tag + "/" + std::to_string(i)));
         b.title = prefix + " " + std::to_string(i);
-        b.kind = state::WorkKind::SONG;
+        b.kind = protocol::WorkKind::SONG;
         b.owners = {{tx.sender, 10000}};
         tx.body = b;
-        state::SignTx(tx, keys[a], b.fingerprint);
-        txs[i].hash = state::TxId(tx).hex();
-        txs[i].hex = ToHex(state::EncodeTx(tx));
+        protocol::SignTx(tx, keys[a], b.fingerprint);
+        txs[i].hash = protocol::TxId(tx).hex();
+        txs[i].hex = ToHex(protocol::EncodeTx(tx));
     }
 
     std::atomic<size_t> next{0}, submitted{0}, rejected{0};

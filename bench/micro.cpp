@@ -51,8 +51,8 @@ state::GenesisDoc BenchGenesis(std::vector<SecretKey>& keys) {
     g.validators.push_back({"v", *DerivePublicKey(Key(999999))});
     for (uint64_t i = 0; i < 64; ++i) {
         keys.push_back(Key(1000 + i));
-        g.accounts.push_back({"a", *DerivePublicKey(keys.back()), state::WithRole(0, state::Role::CREATOR),
-                              state::KycStatus::VERIFIED, "US", {}});
+        g.accounts.push_back({"a", *DerivePublicKey(keys.back()), protocol::WithRole(0, protocol::Role::CREATOR),
+                              protocol::KycStatus::VERIFIED, "US", {}});
     }
     return g;
 }
@@ -188,15 +188,15 @@ int main(int argc, char** argv) {
     state::Overlay base_state(empty);
     state::WriteSet genesis = state::BuildGenesisState(g).value();
     for (auto& [k, v] : genesis) base_state.Put(k, *v);
-    std::vector<state::Transaction> txs;
+    std::vector<protocol::Transaction> txs;
     for (uint64_t i = 0; i < 6400; ++i) {
-        state::Transaction tx;
+        protocol::Transaction tx;
         tx.chain_id = "bench";
         tx.sender = *DerivePublicKey(keys[i % 64]);
         tx.nonce = i / 64;
         Writer w;
         w.U64(i);
-        state::RegisterWorkTx b;
+        protocol::RegisterWorkTx b;
         b.fingerprint = Sha256Of(w.bytes());
         b.title = "bench";
         b.owners = {{tx.sender, 10000}};

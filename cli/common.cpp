@@ -18,7 +18,7 @@
 
 namespace folio::cli {
 
-using namespace folio::state;
+using namespace folio::protocol;
 
 namespace {
 

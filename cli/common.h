@@ -13,7 +13,7 @@
 #include <cli/keystore.h>
 #include <cli/rpc_client.h>
 #include <node/core/keys.h>
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 namespace folio::cli {
 
@@ -78,7 +78,7 @@ std::string NodeUrl(const Ctx& c);
 // Signs `body` as the signer, submits it, and waits for its outcome unless --no-wait or --offline.
 // With --offline (and --nonce) the signed transaction is written as hex to -o FILE or stdout and
 // the result is null.
-json SignAndSend(Ctx& c, state::TxBody body);
+json SignAndSend(Ctx& c, protocol::TxBody body);
 // Fails with the receipt's reason unless the transaction committed successfully.
 void RequireSuccess(const json& st);
 

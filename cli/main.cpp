@@ -35,11 +35,11 @@
 #include <vm/asm/assembler.h>
 #include <vm/code.h>
 #include <node/core/hash.h>
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 using nlohmann::json;
 using namespace folio;
-using namespace folio::state;
+using namespace folio::protocol;
 using namespace folio::cli;
 
 namespace {

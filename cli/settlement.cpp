@@ -9,13 +9,13 @@
 
 #include <node/core/amount.h>
 #include <node/core/codec.h>
-#include <node/state/fields.h>
-#include <node/state/territory.h>
+#include <node/protocol/fields.h>
+#include <node/protocol/territory.h>
 #include <vm/abi.h>
 
 namespace folio::cli {
 
-using namespace folio::state;
+using namespace folio::protocol;
 
 namespace {
 

@@ -12,8 +12,8 @@
 #include <node/core/bytes.h>
 #include <node/core/hash.h>
 #include <node/core/keys.h>
-#include <node/state/addresses.h>
-#include <node/state/types.h>
+#include <node/protocol/addresses.h>
+#include <node/protocol/types.h>
 
 namespace folio::cli {
 
@@ -50,7 +50,7 @@ std::string ParseCountry(std::string_view code, std::string_view what);
 // "fr,DE,fr" -> {"DE", "FR"} (sorted, unique). allow_ww: "WW" alone is accepted.
 std::vector<std::string> ParseCountryList(std::string_view csv, std::string_view what, bool allow_ww);
 
-// Licence terms from the command line, checked like the ledger does (state::CheckLicenceTerms).
+// Licence terms from the command line, checked like the ledger does (protocol::CheckLicenceTerms).
 struct TermsInput {
     std::string territories;  // CC[,CC] or WW
     std::string exclude;      // CC[,CC], only with WW
@@ -62,17 +62,17 @@ struct TermsInput {
     bool sublicensable = false;
     bool revocable = false;
 };
-state::LicenceTerms BuildTerms(const TermsInput& in);
+protocol::LicenceTerms BuildTerms(const TermsInput& in);
 
 // --owner ADDR:BPS ... -> shares sorted by owner, unique, bps 1..10000 summing to 10000.
-std::vector<state::Share> ParseShares(const std::vector<std::string>& specs);
+std::vector<protocol::Share> ParseShares(const std::vector<std::string>& specs);
 // --work ID:SECONDS ... -> entries sorted by work, unique.
-std::vector<state::PoolEntry> ParsePoolEntries(const std::vector<std::string>& specs);
+std::vector<protocol::PoolEntry> ParsePoolEntries(const std::vector<std::string>& specs);
 uint16_t ParseBps(std::string_view s, std::string_view what);
 
-state::KycStatus ParseKycStatus(std::string_view s);
-state::AuctionKind ParseAuctionKind(std::string_view s);
-const char* AuctionKindName(state::AuctionKind k);
+protocol::KycStatus ParseKycStatus(std::string_view s);
+protocol::AuctionKind ParseAuctionKind(std::string_view s);
+const char* AuctionKindName(protocol::AuctionKind k);
 // royalty 1, licence_fee 2, nft_sale 3.
 int64_t ParseIncomeType(std::string_view s);
 

@@ -20,12 +20,12 @@
 
 #include <cli/settlement.h>
 #include <node/core/amount.h>
-#include <node/state/certificate.h>
-#include <node/state/territory.h>
+#include <node/protocol/certificate.h>
+#include <node/protocol/territory.h>
 
 namespace folio::cli {
 
-using namespace folio::state;
+using namespace folio::protocol;
 
 namespace {
 
@@ -640,7 +640,7 @@ int CmdAuction(Ctx& c) {
         if (!st) return 0;
         json e = FindEvent(*st, "auction_created");
         uint64_t id = U64Of(e, "auction");
-        std::string contract = Txt(e, "contract", id ? state::AuctionAddress(id).hex() : "-");
+        std::string contract = Txt(e, "contract", id ? protocol::AuctionAddress(id).hex() : "-");
         (*st)["auction_id"] = e.is_object() ? e.value("auction", json()) : json();
         (*st)["contract"] = contract;
         (*st)["licence_id"] = e.is_object() ? e.value("licence", json()) : json();
@@ -656,7 +656,7 @@ int CmdAuction(Ctx& c) {
         Print(c, r, AuctionHuman(r));
         return 0;
     }
-    Address contract = state::AuctionAddress(id);
+    Address contract = protocol::AuctionAddress(id);
     if (sub == "close") {
         auto st = Send(c, ContractCallTx{contract, AuctionCloseCall(), CONTRACT_CALL_GAS});
         if (!st) return 0;
@@ -762,7 +762,7 @@ Hash256 SharesDigest(const Ctx& c, uint64_t work, const std::vector<Share>& owne
         chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
         if (!version) version = U64Of(rpc.Call("work_get", {{"id", work}}), "shares_version");
     }
-    return state::TransferSharesDigest(chain_id, work, *version, owners);
+    return protocol::TransferSharesDigest(chain_id, work, *version, owners);
 }
 
 }  // namespace
@@ -835,7 +835,7 @@ std::optional<TxBody> SettlementGovBody(const Ctx& c) {
         std::string residency = res == "any" ? "" : ParseCountry(res, "--residency");
         uint64_t from = 0, until = 0;
         from_until(from, until);
-        return ProposeTx{GovContractCall{state::TaxContractAddress(), TaxSetRateCall(source, income, residency, bps(), from, until)}};
+        return ProposeTx{GovContractCall{protocol::TaxContractAddress(), TaxSetRateCall(source, income, residency, bps(), from, until)}};
     }
     if (sub == "tax-treaty") {
         std::string source = ParseCountry(c.args.Need("source"), "--source");
@@ -843,7 +843,7 @@ std::optional<TxBody> SettlementGovBody(const Ctx& c) {
         int64_t income = ParseIncomeType(c.args.Need("income"));
         uint64_t from = 0, until = 0;
         from_until(from, until);
-        return ProposeTx{GovContractCall{state::TaxContractAddress(), TaxSetTreatyCall(source, residency, income, bps(), from, until)}};
+        return ProposeTx{GovContractCall{protocol::TaxContractAddress(), TaxSetTreatyCall(source, residency, income, bps(), from, until)}};
     }
     if (sub == "set-validators") {
         // folio gov set-validators --activation-height H KEY [KEY ...]  (leader-rotation order)
@@ -856,7 +856,7 @@ std::optional<TxBody> SettlementGovBody(const Ctx& c) {
     if (sub == "tax-account") {
         std::string j = ParseCountry(c.args.Need("jurisdiction"), "--jurisdiction");
         Address acct = ParseAddr(c.args.Need("account"), "--account");
-        return ProposeTx{GovContractCall{state::TaxContractAddress(), TaxSetAccountCall(j, acct)}};
+        return ProposeTx{GovContractCall{protocol::TaxContractAddress(), TaxSetAccountCall(j, acct)}};
     }
     return std::nullopt;
 }

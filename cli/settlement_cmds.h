@@ -13,7 +13,7 @@ namespace folio::cli {
 std::optional<int> RunSettlementCommand(Ctx& c);
 // `folio gov freeze|unfreeze|tax-rate|tax-treaty|tax-account ...`: the proposal's body, or nullopt
 // for another gov subcommand.
-std::optional<state::TxBody> SettlementGovBody(const Ctx& c);
+std::optional<protocol::TxBody> SettlementGovBody(const Ctx& c);
 // `folio work transfer-shares|consent ...`; nullopt for another work subcommand.
 std::optional<int> RunWorkSharesCommand(Ctx& c);
 // `folio work certificate WORK_ID -o FILE` and `folio work verify FILE --certificate C --genesis G`

@@ -10,12 +10,12 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
-#include <node/app/bft_engine.h>
-#include <node/app/consensus_engine.h>
-#include <node/app/json_render.h>
-#include <node/app/node.h>
-#include <node/app/rpc_methods.h>
-#include <node/app/settlement_stream.h>
+#include <node/engine/bft_engine.h>
+#include <node/engine/consensus_engine.h>
+#include <node/api/json_render.h>
+#include <node/chain/node.h>
+#include <node/api/rpc_methods.h>
+#include <node/api/settlement_stream.h>
 #include <node/rpc/server.h>
 
 namespace po = boost::program_options;
@@ -63,15 +63,15 @@ int main(int argc, char** argv) {
 
         po::options_description desc("foliod options");
         std::string home, genesis_file, key_file, rpc_listen;
-        app::NodeConfig cfg;
-        app::SoloConfig solo;
+        chain::NodeConfig cfg;
+        engine::SoloConfig solo;
         size_t rpc_threads = 2;
         size_t state_cache_mb = 256;
         rpc::ServerConfig rcfg;
         uint64_t rate_per_s = 2000;
         std::string p2p_listen;
         std::vector<std::string> peer_specs;
-        app::BftConfig bft;
+        engine::BftConfig bft;
         desc.add_options()("help", "show this help")
             ("home", po::value(&home)->required(), "data directory (created if missing)")
             ("genesis", po::value(&genesis_file)->required(), "genesis JSON file")
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
         po::notify(vm);
 
         cfg.home = home;
-        cfg.genesis = app::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
+        cfg.genesis = api::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
         cfg.sync_writes = !vm.count("no-fsync");
         cfg.state_cache_bytes = state_cache_mb << 20;
         if (!key_file.empty()) {
@@ -121,10 +121,10 @@ int main(int argc, char** argv) {
             if (!sk) throw std::runtime_error("validator key file must hold 64 hex characters");
             cfg.validator_key = *sk;
         }
-        auto node = app::Node::Open(cfg);
+        auto node = chain::Node::Open(cfg);
         if (!node) throw std::runtime_error(node.error());
         sodium_memzero(cfg.validator_key.data.data(), cfg.validator_key.data.size());
-        app::Node& n = *node.value();
+        chain::Node& n = *node.value();
         if (!n.validator_key()) throw std::runtime_error("a validator key is required (--validator-key-file)");
         bool in_set = false;
         for (const auto& v : n.genesis().validators) in_set = in_set || v.key == *n.validator_key();
@@ -163,29 +163,29 @@ int main(int argc, char** argv) {
         rcfg.dispatch.rate.per_second = static_cast<uint32_t>(rate_per_s);
         rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
         rpc::RpcServer server(rcfg);
-        app::RegisterLedgerMethods(server, n);
-        app::RegisterSettlementMethods(server, n);
-        app::SettlementStream stream(n);
+        api::RegisterLedgerMethods(server, n);
+        api::RegisterSettlementMethods(server, n);
+        api::SettlementStream stream(n);
         stream.Register(server);
-        app::RegisterDiscover(server);
+        api::RegisterDiscover(server);
         n.OnCommit([&stream](uint64_t) { stream.Wake(); });
         server.Start();
 
-        std::unique_ptr<app::ConsensusEngine> engine_ptr;
+        std::unique_ptr<engine::ConsensusEngine> engine_ptr;
         if (solo_chain) {
-            engine_ptr = std::make_unique<app::SoloEngine>(n, solo);
+            engine_ptr = std::make_unique<engine::SoloEngine>(n, solo);
         } else {
             auto key = SecretKey::FromHexStr([&] {
                 std::string hex = ReadFile(key_file);
                 while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
                 return hex;
             }());
-            auto bft_engine = std::make_unique<app::BftEngine>(n, *key, bft);
-            app::BftEngine* raw = bft_engine.get();
+            auto bft_engine = std::make_unique<engine::BftEngine>(n, *key, bft);
+            engine::BftEngine* raw = bft_engine.get();
             n.OnAdmit([raw](const Hash256& id, ByteView bytes) { raw->Gossip(id, bytes); });
             engine_ptr = std::move(bft_engine);
         }
-        app::ConsensusEngine& engine = *engine_ptr;
+        engine::ConsensusEngine& engine = *engine_ptr;
         engine.Start();
         std::fprintf(stderr, "foliod: chain %s at height %llu, RPC on %s:%u\n", n.chain_id().c_str(),
                      static_cast<unsigned long long>(n.height()), rcfg.bind_address.c_str(), server.Port());

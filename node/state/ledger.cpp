@@ -1,7 +1,7 @@
 #include <node/state/ledger.h>
 
-#include <node/state/certificate.h>
-#include <node/state/identifiers.h>
+#include <node/protocol/certificate.h>
+#include <node/protocol/identifiers.h>
 #include <node/state/settlement.h>
 
 #include <node/core/amount.h>
@@ -225,7 +225,7 @@ Status<Rejection> CheckRegisterWork(const RegisterWorkTx& b, const Address& send
     if (b.title.empty()) return Rej(Reject::INVALID_FIELD, "title must not be empty");
     for (const std::string* id : {&b.ids.isrc, &b.ids.iswc, &b.ids.isan, &b.ids.eidr})
         if (!PrintableId(*id)) return Rej(Reject::INVALID_FIELD, "industry identifiers must be printable ASCII");
-    // Each identifier by its own rules (check digits and characters; node/state/identifiers.h).
+    // Each identifier by its own rules (check digits and characters; node/protocol/identifiers.h).
     std::pair<const std::string*, std::string (*)(std::string_view)> checks[] = {
         {&b.ids.isrc, CheckIsrc}, {&b.ids.iswc, CheckIswc}, {&b.ids.isan, CheckIsan}, {&b.ids.eidr, CheckEidr}};
     for (const auto& [id, check] : checks)

@@ -9,9 +9,12 @@
 
 #include <node/core/bytes.h>
 #include <node/core/result.h>
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 namespace folio::state {
+
+// The ledger's rules are written in the wire formats' vocabulary (node/protocol).
+using namespace folio::protocol;
 
 // Read access to a state snapshot. Implementations must be consistent for the duration of one
 // ApplyBlock call. Thread-safety is the implementation's to document.

@@ -9,15 +9,15 @@
 #include <utility>
 #include <vector>
 
-#include <node/state/addresses.h>
+#include <node/protocol/addresses.h>
 #include <node/state/ledger.h>
-#include <node/state/territory.h>
-#include <node/state/types.h>
+#include <node/protocol/territory.h>
+#include <node/protocol/types.h>
 #include <vm/host.h>
 
 namespace folio::state {
 
-// Well-known addresses and the consent digest: node/state/addresses.h.
+// Well-known addresses and the consent digest: node/protocol/addresses.h.
 
 // ---- standard contract templates (contracts/*.fasm, assembled at start-up) ----
 enum class StandardContract : uint8_t { REVENUE_SPLIT, TAX_WITHHOLDING, AUCTION };

@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 namespace folio::state {
+
+// The ledger's rules are written in the wire formats' vocabulary (node/protocol).
+using namespace folio::protocol;
 
 struct SettlementEvent {
     uint64_t seq = 0;

@@ -186,15 +186,15 @@ std::optional<uint64_t> ChainStore::Height() const {
 
 std::optional<Bytes> ChainStore::GetBlockBytes(uint64_t height) const { return RawGet(BlockKey(height)); }
 
-std::optional<state::Block> ChainStore::GetBlock(uint64_t height) const {
+std::optional<protocol::Block> ChainStore::GetBlock(uint64_t height) const {
     auto raw = GetBlockBytes(height);
     if (!raw) return std::nullopt;
-    auto b = state::DecodeBlock(*raw, SIZE_MAX);
+    auto b = protocol::DecodeBlock(*raw, SIZE_MAX);
     if (!b) Fatal(leveldb::Status::Corruption("block record"));
     return std::move(b.value());
 }
 
-std::shared_ptr<const state::Block> ChainStore::GetBlockShared(uint64_t height) const {
+std::shared_ptr<const protocol::Block> ChainStore::GetBlockShared(uint64_t height) const {
     {
         std::lock_guard lock(m_block_mu);
         for (const auto& [h, b] : m_recent_blocks)
@@ -202,14 +202,14 @@ std::shared_ptr<const state::Block> ChainStore::GetBlockShared(uint64_t height) 
     }
     auto b = GetBlock(height);
     if (!b) return nullptr;
-    auto shared = std::make_shared<const state::Block>(std::move(*b));
+    auto shared = std::make_shared<const protocol::Block>(std::move(*b));
     std::lock_guard lock(m_block_mu);
     m_recent_blocks.emplace_back(height, shared);
     if (m_recent_blocks.size() > RECENT_BLOCKS) m_recent_blocks.erase(m_recent_blocks.begin());
     return shared;
 }
 
-std::optional<state::BlockHeader> ChainStore::Header(uint64_t height) const {
+std::optional<protocol::BlockHeader> ChainStore::Header(uint64_t height) const {
     auto b = GetBlock(height);
     if (!b) return std::nullopt;
     return b->header;
@@ -232,16 +232,16 @@ std::optional<TxLocation> ChainStore::FindTx(const Hash256& tx_id) const {
     return loc;
 }
 
-std::optional<state::Receipt> ChainStore::GetReceipt(uint64_t height, uint32_t index) const {
+std::optional<protocol::Receipt> ChainStore::GetReceipt(uint64_t height, uint32_t index) const {
     auto raw = RawGet(ReceiptKey(height, index));
     if (!raw) return std::nullopt;
-    auto r = state::DecodeReceipt(*raw);
+    auto r = protocol::DecodeReceipt(*raw);
     if (!r) Fatal(leveldb::Status::Corruption("receipt record"));
     return std::move(r.value());
 }
 
-std::vector<state::Receipt> ChainStore::GetReceipts(uint64_t height) const {
-    std::vector<state::Receipt> out;
+std::vector<protocol::Receipt> ChainStore::GetReceipts(uint64_t height) const {
+    std::vector<protocol::Receipt> out;
     for (uint32_t i = 0;; ++i) {
         auto r = GetReceipt(height, i);
         if (!r) break;
@@ -260,11 +260,11 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
         return Fail(StoreFailure{StoreError::HEIGHT_MISMATCH,
                                  "block height " + std::to_string(h) + ", store expects " + std::to_string(expected)});
     leveldb::WriteBatch batch;
-    batch.Put(S(BlockKey(h)), S(state::EncodeBlock(cb.block)));
-    batch.Put(S(HashKey(state::BlockHash(cb.block.header))), S(Be64(h)));
+    batch.Put(S(BlockKey(h)), S(protocol::EncodeBlock(cb.block)));
+    batch.Put(S(HashKey(protocol::BlockHash(cb.block.header))), S(Be64(h)));
     for (size_t i = 0; i < cb.receipts.size(); ++i) {
         auto idx = static_cast<uint32_t>(i);
-        batch.Put(S(ReceiptKey(h, idx)), S(state::EncodeReceipt(cb.receipts[i])));
+        batch.Put(S(ReceiptKey(h, idx)), S(protocol::EncodeReceipt(cb.receipts[i])));
         Bytes loc = Be64(h);
         for (int s = 24; s >= 0; s -= 8) loc.push_back(static_cast<uint8_t>(idx >> s));
         batch.Put(S(TxKey(cb.receipts[i].tx_id)), S(loc));

@@ -22,7 +22,7 @@
 #include <node/core/result.h>
 #include <node/core/smt.h>
 #include <node/state/ledger.h>
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 namespace leveldb {
 class Cache;
@@ -49,8 +49,8 @@ struct StoreOptions {
 
 // Everything one committed block changes, written atomically.
 struct CommittedBlock {
-    state::Block block;
-    std::vector<state::Receipt> receipts;
+    protocol::Block block;
+    std::vector<protocol::Receipt> receipts;
     state::WriteSet writes;
     std::vector<std::pair<Hash256, Bytes>> smt_nodes;  // the state map's new records, stored at version block.header.height
     Bytes commit_cert;  // the consensus's proof that the block committed (docs/formats.md)
@@ -74,16 +74,16 @@ public:
 
     // Latest committed height; nullopt before genesis is stored.
     std::optional<uint64_t> Height() const;
-    std::optional<state::BlockHeader> Header(uint64_t height) const;
-    std::optional<state::Block> GetBlock(uint64_t height) const;
+    std::optional<protocol::BlockHeader> Header(uint64_t height) const;
+    std::optional<protocol::Block> GetBlock(uint64_t height) const;
     // The same, shared and decoded once: the last few blocks read are kept (a committed block
     // never changes), so per-transaction lookups (RPC tx_get) do not decode a whole block each.
-    std::shared_ptr<const state::Block> GetBlockShared(uint64_t height) const;
+    std::shared_ptr<const protocol::Block> GetBlockShared(uint64_t height) const;
     std::optional<Bytes> GetBlockBytes(uint64_t height) const;
     std::optional<uint64_t> HeightOf(const Hash256& block_hash) const;
     std::optional<TxLocation> FindTx(const Hash256& tx_id) const;
-    std::optional<state::Receipt> GetReceipt(uint64_t height, uint32_t index) const;
-    std::vector<state::Receipt> GetReceipts(uint64_t height) const;
+    std::optional<protocol::Receipt> GetReceipt(uint64_t height, uint32_t index) const;
+    std::vector<protocol::Receipt> GetReceipts(uint64_t height) const;
     std::optional<Bytes> GetCommitCert(uint64_t height) const;
 
     // Writes the block at height Height()+1 (or 0 for genesis) in one synced batch.
@@ -124,7 +124,7 @@ private:
     mutable std::mutex m_node_mu;
     static constexpr size_t RECENT_BLOCKS = 8;
     mutable std::mutex m_block_mu;
-    mutable std::vector<std::pair<uint64_t, std::shared_ptr<const state::Block>>> m_recent_blocks;  // oldest first
+    mutable std::vector<std::pair<uint64_t, std::shared_ptr<const protocol::Block>>> m_recent_blocks;  // oldest first
     // A power of two in size (0: no cache). calloc'd: the kernel hands out zero pages (empty slots)
     // only as they are first written, so a node with little state does not pay the whole cache
     // in memory up front.

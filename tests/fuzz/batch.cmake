@@ -1,1 +1,1 @@
-folio_fuzz_target(batch LIBS folio_app)
+folio_fuzz_target(batch LIBS folio_protocol)

@@ -1,1 +1,1 @@
-folio_fuzz_target(block LIBS folio_types)
+folio_fuzz_target(block LIBS folio_protocol)

@@ -1,1 +1,1 @@
-folio_fuzz_target(certificate LIBS folio_types)
+folio_fuzz_target(certificate LIBS folio_protocol)

@@ -3,12 +3,12 @@
 #include <cassert>
 #include <cstdint>
 
-#include <node/app/bft_engine.h>
+#include <node/protocol/batch.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    auto b = folio::app::DecodeBatch(folio::ByteView(data, size));
+    auto b = folio::protocol::DecodeBatch(folio::ByteView(data, size));
     if (!b) return 0;
-    folio::Bytes again = folio::app::EncodeBatch(b.value());
+    folio::Bytes again = folio::protocol::EncodeBatch(b.value());
     assert(again.size() == size && std::equal(again.begin(), again.end(), data));
     return 0;
 }

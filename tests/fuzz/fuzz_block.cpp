@@ -3,7 +3,7 @@
 #include <cassert>
 #include <cstdint>
 
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 namespace {
 template <typename Dec, typename Enc>
@@ -16,7 +16,7 @@ void RoundTrip(const uint8_t* data, size_t size, Dec dec, Enc enc) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    using namespace folio::state;
+    using namespace folio::protocol;
     RoundTrip(data, size, [](folio::ByteView b) { return DecodeBlock(b, 1u << 20); }, EncodeBlock);
     RoundTrip(data, size, DecodeHeader, EncodeHeader);
     RoundTrip(data, size, DecodeReceipt, EncodeReceipt);

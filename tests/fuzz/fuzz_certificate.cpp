@@ -4,11 +4,11 @@
 #include <cassert>
 #include <cstdint>
 
-#include <node/state/certificate.h>
+#include <node/protocol/certificate.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace folio;
-    using namespace folio::state;
+    using namespace folio::protocol;
     ByteView in(data, size);
     if (auto cc = DecodeCommitCert(in)) {
         Bytes again = EncodeCommitCert(cc.value());

@@ -1,18 +1,18 @@
 // Fuzz target: the settlement records stored in state and the settlement events stored by the
-// node (field-list encodings, node/state/fields.h). Anything that decodes must re-encode to the
+// node (field-list encodings, node/protocol/fields.h). Anything that decodes must re-encode to the
 // same bytes: one encoding per value.
 #include <cassert>
 #include <cstdint>
 
 #include <node/state/settlement_events.h>
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 namespace {
 template <class T>
 void RoundTrip(folio::ByteView in) {
-    auto v = folio::state::DecodeFields<T>(in);
+    auto v = folio::protocol::DecodeFields<T>(in);
     if (!v) return;
-    folio::Bytes again = folio::state::EncodeFields(v.value());
+    folio::Bytes again = folio::protocol::EncodeFields(v.value());
     assert(again.size() == in.size() && std::equal(again.begin(), again.end(), in.begin()));
 }
 }  // namespace

@@ -4,15 +4,15 @@
 #include <cstdint>
 
 #include <node/state/ledger.h>
-#include <node/state/types.h>
+#include <node/protocol/types.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace folio;
-    auto tx = state::DecodeTx(ByteView(data, size));
+    auto tx = protocol::DecodeTx(ByteView(data, size));
     if (!tx) return 0;
-    Bytes again = state::EncodeTx(tx.value());
+    Bytes again = protocol::EncodeTx(tx.value());
     assert(again.size() == size && std::equal(again.begin(), again.end(), data));
-    (void)state::TxId(tx.value());
+    (void)protocol::TxId(tx.value());
     (void)state::CheckStateless(tx.value(), state::ChainParams{"fuzz"});
     (void)state::VerifyTxSignature(tx.value());
     return 0;

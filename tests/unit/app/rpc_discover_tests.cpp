@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <node/app/json_render.h>
-#include <node/app/node.h>
-#include <node/app/rpc_methods.h>
-#include <node/app/settlement_stream.h>
+#include <node/api/json_render.h>
+#include <node/chain/node.h>
+#include <node/api/rpc_methods.h>
+#include <node/api/settlement_stream.h>
 #include <node/rpc/server.h>
 
 using namespace folio;
@@ -29,18 +29,18 @@ namespace {
 // A throwaway node in a temporary directory (no validator key: read-only).
 struct TempNode {
     fs::path dir;
-    std::unique_ptr<app::Node> node;
+    std::unique_ptr<chain::Node> node;
     TempNode() {
         dir = fs::temp_directory_path() / ("folio-app-discover-" + std::to_string(::getpid()));
         fs::remove_all(dir);
-        app::NodeConfig cfg;
+        chain::NodeConfig cfg;
         cfg.home = dir.string();
         cfg.sync_writes = false;
-        cfg.genesis = app::ParseGenesis(json{
+        cfg.genesis = api::ParseGenesis(json{
             {"chain_id", "folio-test"},
             {"genesis_time_ms", 1'795'512'649'000ull},
             {"validators", {{{"name", "v0"}, {"key", "4f355bdcb7cc0af728ef3cceb9615d90684bb5b2ca5f859ab0f0b704075871aa"}}}}});
-        auto n = app::Node::Open(cfg);
+        auto n = chain::Node::Open(cfg);
         REQUIRE_MESSAGE(n, "Node::Open failed");
         node = std::move(n.value());
     }
@@ -85,7 +85,7 @@ void CheckRefs(const json& j, const json& doc) {
 }  // namespace
 
 TEST_CASE("rpc_discover: docs/openrpc.json is a complete OpenRPC 1.2.6 document") {
-    const json& doc = app::OpenRpcDocument();
+    const json& doc = api::OpenRpcDocument();
     CHECK(doc.at("openrpc") == "1.2.6");
     CHECK(doc.at("info").at("title").is_string());
     CHECK(doc.at("info").at("version").is_string());
@@ -119,13 +119,13 @@ TEST_CASE("rpc_discover: the document covers exactly the registered methods, wit
     cfg.chain_id = tn.node->chain_id();
     rpc::RpcServer server(cfg);  // never started: only the registry is used
     // The same registrations as node/app/main.cpp.
-    app::RegisterLedgerMethods(server, *tn.node);
-    app::RegisterSettlementMethods(server, *tn.node);
-    app::SettlementStream stream(*tn.node);
+    api::RegisterLedgerMethods(server, *tn.node);
+    api::RegisterSettlementMethods(server, *tn.node);
+    api::SettlementStream stream(*tn.node);
     stream.Register(server);
-    app::RegisterDiscover(server);
+    api::RegisterDiscover(server);
 
-    const json& doc = app::OpenRpcDocument();
+    const json& doc = api::OpenRpcDocument();
     std::set<std::string> documented = DocumentedNames(doc);
     std::set<std::string> registered;
     for (const auto& [name, access] : server.GetDispatcher().Methods()) {
@@ -152,11 +152,11 @@ TEST_CASE("rpc_discover: the document covers exactly the registered methods, wit
 
 TEST_CASE("rpc_discover: every Register(\"name\") in the node's sources is documented") {
     // Catches a method registered by a new Register* function that the test above does not call.
-    const json& doc = app::OpenRpcDocument();
+    const json& doc = api::OpenRpcDocument();
     const std::set<std::string> documented = DocumentedNames(doc);
     const std::regex reg(R"(Register\(\s*"([A-Za-z0-9_]+)\")");
     std::set<std::string> found;
-    for (const char* sub : {"node/app", "node/rpc"}) {
+    for (const char* sub : {"node/api", "node/rpc"}) {
         for (const auto& entry : fs::directory_iterator(fs::path(FOLIO_SOURCE_DIR) / sub)) {
             if (entry.path().extension() != ".cpp") continue;
             const std::string text = ReadText(entry.path());
@@ -170,7 +170,7 @@ TEST_CASE("rpc_discover: every Register(\"name\") in the node's sources is docum
 
 TEST_CASE("rpc_discover: docs/rpc.md has a section with an example for every method") {
     const std::string md = ReadText(fs::path(FOLIO_SOURCE_DIR) / "docs/rpc.md");
-    for (const json& m : app::OpenRpcDocument().at("methods")) {
+    for (const json& m : api::OpenRpcDocument().at("methods")) {
         const std::string name = m.at("name").get<std::string>();
         // "### `name`" or "### `name {params}`"
         const std::string heading = "### `" + name;

@@ -1,4 +1,4 @@
-// The verified-signature cache and the verification thread pool (node/app/verify_pool.h).
+// The verified-signature cache and the verification thread pool (node/chain/verify_pool.h).
 // No timing here: speed is measured by scripts/bench only.
 #include <doctest/doctest.h>
 
@@ -7,11 +7,11 @@
 #include <mutex>
 #include <thread>
 
-#include <node/app/verify_pool.h>
+#include <node/chain/verify_pool.h>
 
 #include "../state/test_util.h"
 
-namespace folio::app {
+namespace folio::chain {
 namespace {
 
 Hash256 IdN(uint64_t n) {
@@ -20,10 +20,10 @@ Hash256 IdN(uint64_t n) {
     return Sha256Of(w.bytes());
 }
 
-state::Transaction SignedTx(uint64_t nonce) { return test::MakeTx("alice", nonce, test::Work("w" + std::to_string(nonce), {{"alice", 10000}})); }
+protocol::Transaction SignedTx(uint64_t nonce) { return test::MakeTx("alice", nonce, test::Work("w" + std::to_string(nonce), {{"alice", 10000}})); }
 
-state::Transaction BadTx(uint64_t nonce) {
-    state::Transaction tx = SignedTx(nonce);
+protocol::Transaction BadTx(uint64_t nonce) {
+    protocol::Transaction tx = SignedTx(nonce);
     tx.signature.data[5] ^= 0x01;
     return tx;
 }
@@ -58,8 +58,8 @@ TEST_CASE("SigCache: holds what was inserted, up to its capacity, forgetting the
 
 TEST_CASE("VerifyCached: a good signature verifies and is cached; a bad one is rejected and not cached") {
     SigCache cache(16);
-    state::Transaction good = SignedTx(0), bad = BadTx(1);
-    Hash256 gid = state::TxId(good), bid = state::TxId(bad);
+    protocol::Transaction good = SignedTx(0), bad = BadTx(1);
+    Hash256 gid = protocol::TxId(good), bid = protocol::TxId(bad);
     CHECK(VerifyCached(cache, good, gid));
     CHECK(cache.Contains(gid));
     CHECK(VerifyCached(cache, good, gid));  // from the cache now
@@ -67,28 +67,28 @@ TEST_CASE("VerifyCached: a good signature verifies and is cached; a bad one is r
     CHECK_FALSE(cache.Contains(bid));
     CHECK_FALSE(VerifyCached(cache, bad, bid));  // still rejected: failures are never remembered
     // The id covers the signature: the tampered copy of a cached transaction has another id.
-    state::Transaction tampered = good;
+    protocol::Transaction tampered = good;
     tampered.signature.data[0] ^= 0x80;
-    CHECK(state::TxId(tampered) != gid);
-    CHECK_FALSE(VerifyCached(cache, tampered, state::TxId(tampered)));
+    CHECK(protocol::TxId(tampered) != gid);
+    CHECK_FALSE(VerifyCached(cache, tampered, protocol::TxId(tampered)));
 }
 
 TEST_CASE("VerifyPool::VerifyAll: one answer per transaction, bad signatures rejected, results cached") {
     SigCache cache(1000);
     VerifyPool pool(2, cache);
     CHECK(pool.Threads() == 2);
-    std::vector<state::Transaction> txs;
+    std::vector<protocol::Transaction> txs;
     std::string expect;
     for (uint64_t i = 0; i < 150; ++i) {
         bool bad = i % 7 == 3;
         txs.push_back(bad ? BadTx(i) : SignedTx(i));
         expect += bad ? '0' : '1';
     }
-    std::vector<const state::Transaction*> ptrs;
+    std::vector<const protocol::Transaction*> ptrs;
     std::vector<Hash256> ids;
     for (const auto& t : txs) {
         ptrs.push_back(&t);
-        ids.push_back(state::TxId(t));
+        ids.push_back(protocol::TxId(t));
     }
     CHECK(Render(pool.VerifyAll(ptrs, ids)) == expect);
     std::string cached;
@@ -101,9 +101,9 @@ TEST_CASE("VerifyPool::VerifyAll: one answer per transaction, bad signatures rej
 TEST_CASE("VerifyPool: VerifyAll from pool threads and after Stop still answers (the caller does the work)") {
     SigCache cache(1000);
     VerifyPool pool(1, cache);
-    std::vector<state::Transaction> txs = {SignedTx(0), BadTx(1), SignedTx(2)};
-    std::vector<const state::Transaction*> ptrs = {&txs[0], &txs[1], &txs[2]};
-    std::vector<Hash256> ids = {state::TxId(txs[0]), state::TxId(txs[1]), state::TxId(txs[2])};
+    std::vector<protocol::Transaction> txs = {SignedTx(0), BadTx(1), SignedTx(2)};
+    std::vector<const protocol::Transaction*> ptrs = {&txs[0], &txs[1], &txs[2]};
+    std::vector<Hash256> ids = {protocol::TxId(txs[0]), protocol::TxId(txs[1]), protocol::TxId(txs[2])};
     // From the pool's only thread: no deadlock, since the caller takes chunks itself.
     std::promise<std::string> from_pool;
     pool.Post([&] { from_pool.set_value(Render(pool.VerifyAll(ptrs, ids))); });
@@ -142,14 +142,14 @@ TEST_CASE("VerifyPool: Stop with work queued drops the queued tasks cleanly, and
     pool.Stop();                    // idempotent
 }
 
-}  // namespace folio::app
+}  // namespace folio::chain
 
-namespace folio::app {
+namespace folio::chain {
 
 TEST_CASE("VerifyPool::PostOrdered: tasks run one at a time in the order posted, and may fan out") {
     SigCache cache(1000);
     VerifyPool pool(2, cache);
-    std::vector<state::Transaction> txs;
+    std::vector<protocol::Transaction> txs;
     for (uint64_t i = 0; i < 40; ++i) txs.push_back(i == 17 ? BadTx(i) : SignedTx(i));
     std::mutex mu;
     std::vector<int> order;
@@ -158,8 +158,8 @@ TEST_CASE("VerifyPool::PostOrdered: tasks run one at a time in the order posted,
     for (int k = 0; k < 20; ++k) {
         pool.PostOrdered([&, k] {
             if (running.fetch_add(1) != 0) ++overlap;
-            std::vector<const state::Transaction*> ptrs = {&txs[static_cast<size_t>(2 * k)], &txs[static_cast<size_t>(2 * k + 1)]};
-            std::vector<Hash256> ids = {state::TxId(*ptrs[0]), state::TxId(*ptrs[1])};
+            std::vector<const protocol::Transaction*> ptrs = {&txs[static_cast<size_t>(2 * k)], &txs[static_cast<size_t>(2 * k + 1)]};
+            std::vector<Hash256> ids = {protocol::TxId(*ptrs[0]), protocol::TxId(*ptrs[1])};
             std::string r = Render(pool.VerifyAll(ptrs, ids));
             {
                 std::lock_guard lock(mu);
@@ -178,4 +178,4 @@ TEST_CASE("VerifyPool::PostOrdered: tasks run one at a time in the order posted,
     pool.PostOrdered([] { FAIL("ran after Stop"); });
 }
 
-}  // namespace folio::app
+}  // namespace folio::chain

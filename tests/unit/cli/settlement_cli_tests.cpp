@@ -10,7 +10,7 @@
 
 using namespace folio;
 using namespace folio::cli;
-using namespace folio::state;
+using namespace folio::protocol;
 
 namespace {
 Address Addr(uint8_t seed) {

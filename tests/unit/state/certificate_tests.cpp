@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <node/core/smt.h>
-#include <node/state/certificate.h>
+#include <node/protocol/certificate.h>
 #include <node/state/state_root.h>
 #include <tests/unit/state/test_util.h>
 

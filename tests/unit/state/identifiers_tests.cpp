@@ -1,10 +1,10 @@
-// Industry identifiers (node/state/identifiers.h): published examples pass; wrong check
+// Industry identifiers (node/protocol/identifiers.h): published examples pass; wrong check
 // characters, lengths, characters and case are rejected with their specific reason.
 #include <doctest/doctest.h>
 
-#include <node/state/identifiers.h>
+#include <node/protocol/identifiers.h>
 
-using namespace folio::state;
+using namespace folio::protocol;
 
 TEST_CASE("ISO 7064 MOD 37,36 check character") {
     // GRid example A1-2425G-ABC1234002-M (the soundways/iso7064 GRid encoder's README; lobster-world's

@@ -42,22 +42,22 @@ private:
     std::map<Bytes, Bytes> m_kv;
 };
 
-inline state::Transaction MakeTx(const std::string& signer, uint64_t nonce, state::TxBody body,
+inline protocol::Transaction MakeTx(const std::string& signer, uint64_t nonce, protocol::TxBody body,
                                  const std::string& chain = "test-chain") {
-    state::Transaction tx;
+    protocol::Transaction tx;
     tx.chain_id = chain;
     tx.sender = AddrFor(signer);
     tx.nonce = nonce;
     tx.body = std::move(body);
-    state::SignTx(tx, KeyFor(signer), Hash256{});
+    protocol::SignTx(tx, KeyFor(signer), Hash256{});
     return tx;
 }
 
-inline state::RegisterWorkTx Work(const std::string& content, const std::vector<std::pair<std::string, uint16_t>>& owners) {
-    state::RegisterWorkTx b;
+inline protocol::RegisterWorkTx Work(const std::string& content, const std::vector<std::pair<std::string, uint16_t>>& owners) {
+    protocol::RegisterWorkTx b;
     b.fingerprint = Sha256Of(std::string_view(content));
     b.title = "title of " + content;
-    b.kind = state::WorkKind::SONG;
+    b.kind = protocol::WorkKind::SONG;
     for (const auto& [n, bps] : owners) b.owners.push_back({AddrFor(n), bps});
     std::sort(b.owners.begin(), b.owners.end(), [](const auto& x, const auto& y) { return x.owner < y.owner; });
     return b;

@@ -1,0 +1,325 @@
+#include <node/api/json_render.h>
+
+#include <stdexcept>
+
+#include <node/core/amount.h>
+#include <node/protocol/territory.h>
+#include <vm/code.h>
+
+namespace folio::api {
+
+using nlohmann::json;
+using namespace folio::state;
+
+json HeaderJson(const BlockHeader& h) {
+    return {{"chain_id", h.chain_id},       {"height", h.height},
+            {"hash", BlockHash(h).hex()},   {"parent", h.parent.hex()},
+            {"time_ms", h.time_ms},         {"proposer", h.proposer.hex()},
+            {"tx_count", h.tx_count},       {"tx_root", h.tx_root.hex()},
+            {"receipts_root", h.receipts_root.hex()}, {"state_root", h.state_root.hex()}};
+}
+
+json RolesJson(RoleSet roles) {
+    json out = json::array();
+    for (uint8_t i = 0; i < ROLE_COUNT; ++i)
+        if (HasRole(roles, static_cast<Role>(i))) out.push_back(RoleName(static_cast<Role>(i)));
+    return out;
+}
+
+static json SharesJson(const std::vector<Share>& shares) {
+    json out = json::array();
+    for (const Share& s : shares) out.push_back({{"address", s.owner.hex()}, {"bps", s.bps}});
+    return out;
+}
+
+template <class T>
+json FieldsToJson(const T& v);
+
+namespace {
+
+// Renders a FOLIO_FIELDS struct as a JSON object named by its fields. Amounts (int64 fields named
+// amount, threshold, gross, pool, target_amount, fee_amount) become exact decimal strings in the
+// currency of their sibling field (currency, target_currency, fee_currency).
+struct FieldJson {
+    std::vector<std::string> names;
+    size_t i = 0;
+    json out = json::object();
+    std::map<std::string, std::string> currencies;
+
+    static std::vector<std::string> Split(const char* list) {
+        std::vector<std::string> v;
+        std::string cur;
+        for (const char* p = list; *p; ++p) {
+            if (*p == ',') {
+                v.push_back(cur);
+                cur.clear();
+            } else if (*p != ' ' && *p != '\n') {
+                cur += *p;
+            }
+        }
+        v.push_back(cur);
+        return v;
+    }
+
+    template <class T>
+    static json Value(const T& v) {
+        if constexpr (std::is_same_v<T, Address> || std::is_same_v<T, Hash256> || std::is_same_v<T, Signature>) return v.hex();
+        else if constexpr (std::is_same_v<T, Bytes>) return ToHex(v);
+        else if constexpr (std::is_same_v<T, PayoutStatus>) return PayoutStatusName(v);
+        else if constexpr (std::is_same_v<T, LicenceStatus>) return LicenceStatusName(v);
+        else if constexpr (std::is_same_v<T, KycStatus>) {
+            static constexpr const char* KYC[] = {"none", "verified", "revoked"};
+            return static_cast<size_t>(v) < 3 ? KYC[static_cast<size_t>(v)] : "unknown";
+        } else if constexpr (std::is_same_v<T, IncomeType>) {
+            static constexpr const char* INC[] = {"unknown", "royalty", "licence_fee", "nft_sale"};
+            return static_cast<size_t>(v) < 4 ? INC[static_cast<size_t>(v)] : "unknown";
+        } else if constexpr (std::is_same_v<T, AuctionKind>) {
+            static constexpr const char* K[] = {"unknown", "english", "dutch", "sealed"};
+            return static_cast<size_t>(v) < 4 ? K[static_cast<size_t>(v)] : "unknown";
+        } else if constexpr (std::is_enum_v<T>) return static_cast<int>(v);
+        else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, std::string>) return v;
+        else if constexpr (std::is_same_v<T, LicenceTerms>) return LicenceTermsJson(v);
+        else if constexpr (requires { v.begin(); v.end(); }) {
+            json a = json::array();
+            for (const auto& x : v) a.push_back(Value(x));
+            return a;
+        } else return FieldsToJson(v);
+    }
+
+    template <class T>
+    void operator()(const T& v) {
+        const std::string& name = names[i++];
+        if constexpr (std::is_same_v<T, std::string>) {
+            if (name == "currency" || name == "target_currency" || name == "fee_currency") currencies[name] = v;
+        }
+        out[name] = Value(v);
+    }
+
+    // Second pass: amounts as decimal strings.
+    void FormatAmounts() {
+        static const std::pair<const char*, const char*> AMOUNTS[] = {
+            {"amount", "currency"}, {"threshold", "currency"},       {"gross", "currency"},
+            {"pool", "currency"},   {"target_amount", "target_currency"}, {"fee_amount", "fee_currency"},
+            {"price", "currency"},  {"royalty", "currency"}, {"fee", "currency"}};
+        for (const auto& [field, cur_field] : AMOUNTS) {
+            if (!out.contains(field) || !out[field].is_number_integer()) continue;
+            auto it = currencies.find(cur_field);
+            if (it == currencies.end()) continue;
+            if (auto c = FindCurrency(it->second)) out[field] = FormatAmount(out[field].get<int64_t>(), *c);
+        }
+    }
+};
+
+}  // namespace
+
+template <class T>
+json FieldsToJson(const T& v) {
+    FieldJson f;
+    f.names = FieldJson::Split(T::FieldNames());
+    v.VisitFields(f);
+    f.FormatAmounts();
+    return f.out;
+}
+
+json LicenceTermsJson(const LicenceTerms& t) {
+    json j = FieldsToJson<LicenceTerms>(t);
+    j["rights"] = RightNames(t.rights);
+    return j;
+}
+
+static json ActionJson(const GovAction& a) {
+    return std::visit(
+        [](const auto& x) -> json {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, SetThreshold>) return {{"type", "set_threshold"}, {"threshold", x.threshold}};
+            else if constexpr (std::is_same_v<T, DeployTemplate>)
+                return {{"type", "deploy_template"}, {"size", x.code.size()}, {"code_hash", vm::CodeHash(x.code).hex()}};
+            else if constexpr (std::is_same_v<T, SetFrozen>) {
+                json j = FieldsToJson(x);
+                j["type"] = "set_frozen";
+                return j;
+            } else if constexpr (std::is_same_v<T, GovContractCall>) {
+                json j = FieldsToJson(x);
+                j["type"] = "contract_call";
+                return j;
+            } else if constexpr (std::is_same_v<T, SetValidators>) {
+                json j = FieldsToJson(x);
+                j["type"] = "set_validators";
+                return j;
+            } else
+                return {{"type", std::is_same_v<T, GrantRole> ? "grant_role" : "revoke_role"},
+                        {"account", x.account.hex()},
+                        {"role", RoleName(x.role)}};
+        },
+        a);
+}
+
+static json IdsJson(const IndustryIds& ids) {
+    json out = json::object();
+    if (!ids.isrc.empty()) out["isrc"] = ids.isrc;
+    if (!ids.iswc.empty()) out["iswc"] = ids.iswc;
+    if (!ids.isan.empty()) out["isan"] = ids.isan;
+    if (!ids.eidr.empty()) out["eidr"] = ids.eidr;
+    return out;
+}
+
+json TxJson(const Transaction& tx) {
+    json body = std::visit(
+        [](const auto& b) -> json {
+            using T = std::decay_t<decltype(b)>;
+            if constexpr (std::is_same_v<T, ProposeTx>) return {{"action", ActionJson(b.action)}};
+            else if constexpr (std::is_same_v<T, ApproveTx>) return {{"proposal", b.proposal.hex()}};
+            else if constexpr (!std::is_same_v<T, RegisterWorkTx>) return FieldsToJson(b);
+            else
+                return {{"fingerprint", b.fingerprint.hex()}, {"title", b.title}, {"kind", WorkKindName(b.kind)},
+                        {"industry_ids", IdsJson(b.ids)},     {"metadata_hash", b.metadata_hash.IsZero() ? json(nullptr) : json(b.metadata_hash.hex())},
+                        {"metadata_uri", b.metadata_uri},     {"owners", SharesJson(b.owners)}};
+        },
+        tx.body);
+    return {{"hash", TxId(tx).hex()}, {"chain_id", tx.chain_id},         {"sender", tx.sender.hex()},
+            {"nonce", tx.nonce},      {"expires_at_ms", tx.expires_at_ms}, {"kind", TxKindName(KindOf(tx.body))},
+            {"body", body},           {"signature", tx.signature.hex()}};
+}
+
+json EventJson(const Event& e) {
+    json j = std::visit(
+        [](const auto& ev) -> json {
+            using T = std::decay_t<decltype(ev)>;
+            if constexpr (std::is_same_v<T, EvWorkRegistered>)
+                return {{"work", ev.work_id}, {"fingerprint", ev.fingerprint.hex()}, {"owners", SharesJson(ev.owners)}};
+            else if constexpr (std::is_same_v<T, EvProposalCreated> || std::is_same_v<T, EvProposalExecuted>)
+                return {{"proposal", ev.proposal.hex()}};
+            else if constexpr (std::is_same_v<T, EvProposalApproved>)
+                return {{"proposal", ev.proposal.hex()}, {"approver", ev.approver.hex()},
+                        {"approvals", ev.approvals},     {"threshold", ev.threshold}};
+            else if constexpr (std::is_same_v<T, EvRoleGranted> || std::is_same_v<T, EvRoleRevoked>)
+                return {{"account", ev.account.hex()}, {"role", RoleName(ev.role)}};
+            else if constexpr (std::is_same_v<T, EvTemplateDeployed>)
+                return {{"code_hash", ev.code_hash.hex()}, {"size", ev.size}};
+            else if constexpr (std::is_same_v<T, EvPayout>)
+                return FieldsToJson(ev.payout);
+            else if constexpr (std::is_same_v<T, EvContract>) {
+                json cj = FieldsToJson(ev);
+                std::string topic(ev.topic.begin(), ev.topic.end());
+                bool printable = std::all_of(topic.begin(), topic.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+                if (printable) cj["topic_text"] = topic;
+                return cj;
+            } else if constexpr (HasFields<T>::value)
+                return FieldsToJson(ev);
+            else
+                return {{"threshold", ev.threshold}};
+        },
+        e);
+    j["type"] = EventName(e);
+    return j;
+}
+
+json ReceiptJson(const Receipt& r, bool with_events) {
+    json j = {{"success", r.success}};
+    j["error"] = r.success ? json(nullptr) : json{{"code", r.error_code}, {"message", r.error_message}};
+    if (with_events) {
+        json evs = json::array();
+        for (const Event& e : r.events) evs.push_back(EventJson(e));
+        j["events"] = evs;
+    }
+    return j;
+}
+
+json LicenceJson(const Licence& l) {
+    json j = FieldsToJson(l);
+    j["licensee"] = l.licensee.IsZero() ? json(nullptr) : json(l.licensee.hex());
+    return j;
+}
+json PayoutJson(const Payout& p) { return FieldsToJson(p); }
+json FxRateJson(const FxRate& r) { return FieldsToJson(r); }
+json PayoutPrefsJson(const PayoutPrefs& p) { return FieldsToJson(p); }
+json AuctionJson(const Auction& a) { return FieldsToJson(a); }
+json NftJson(const Nft& n) { return FieldsToJson(n); }
+json CollectionJson(const NftCollection& c) { return FieldsToJson(c); }
+
+json WorkJson(const Work& w) {
+    return {{"id", w.id},
+            {"fingerprint", w.fingerprint.hex()},
+            {"title", w.title},
+            {"kind", WorkKindName(w.kind)},
+            {"industry_ids", IdsJson(w.ids)},
+            {"metadata_hash", w.metadata_hash.IsZero() ? json(nullptr) : json(w.metadata_hash.hex())},
+            {"metadata_uri", w.metadata_uri},
+            {"owners", SharesJson(w.owners)},
+            {"registrant", w.registrant.hex()},
+            {"height", w.registered_height},
+            {"time_ms", w.registered_time_ms}};
+}
+
+json AccountJson(const Address& a, const Account& acct) {
+    static constexpr const char* KYC[] = {"none", "verified", "revoked"};
+    return {{"address", a.hex()},
+            {"next_nonce", acct.next_nonce},
+            {"roles", RolesJson(acct.roles)},
+            {"kyc", KYC[static_cast<size_t>(acct.kyc)]},
+            {"residency", acct.residency},
+            {"frozen", acct.frozen}};
+}
+
+static Address ParseAddr(const json& j, const std::string& field) {
+    if (!j.is_string()) throw std::runtime_error(field + " must be a hex string");
+    auto a = ParseAddress(j.get<std::string>());
+    if (!a) throw std::runtime_error(field + " is not a valid address: " + j.get<std::string>());
+    return *a;
+}
+
+GenesisDoc ParseGenesis(const json& j) {
+    GenesisDoc g;
+    g.chain_id = j.at("chain_id").get<std::string>();
+    g.genesis_time_ms = j.at("genesis_time_ms").get<uint64_t>();
+    g.gov_threshold = j.value("governance_threshold", 1u);
+    g.payout_ttl_ms = j.value("payout_ttl_ms", DEFAULT_PAYOUT_TTL_MS);
+    if (j.contains("platform")) g.platform = ParseAddr(j.at("platform"), "platform");
+    for (const json& v : j.at("validators")) g.validators.push_back({v.at("name").get<std::string>(), ParseAddr(v.at("key"), "validator key")});
+    for (const json& a : j.value("accounts", json::array())) {
+        GenesisAccount acct;
+        acct.name = a.value("name", "");
+        acct.address = ParseAddr(a.at("address"), "account address");
+        for (const json& r : a.value("roles", json::array())) {
+            auto role = ParseRole(r.get<std::string>());
+            if (!role) throw std::runtime_error("unknown role '" + r.get<std::string>() + "'");
+            acct.roles = WithRole(acct.roles, *role);
+        }
+        std::string kyc = a.value("kyc", "none");
+        if (kyc == "verified") acct.kyc = KycStatus::VERIFIED;
+        else if (kyc != "none") throw std::runtime_error("kyc must be 'none' or 'verified'");
+        acct.residency = a.value("residency", "");
+        const json balances = a.value("balances", json::object());
+        for (const auto& [cur, amount] : balances.items()) {
+            auto c = FindCurrency(cur);
+            if (!c) throw std::runtime_error("unknown currency '" + cur + "' in balances");
+            auto v = ParseAmount(amount.get<std::string>(), *c);
+            if (!v) throw std::runtime_error("bad balance '" + amount.get<std::string>() + "': " + AmountErrorName(v.error()));
+            acct.balances.emplace_back(cur, v.value());
+        }
+        g.accounts.push_back(acct);
+    }
+    return g;
+}
+
+json GenesisJson(const GenesisDoc& g) {
+    json vals = json::array(), accts = json::array();
+    for (const auto& v : g.validators) vals.push_back({{"name", v.name}, {"key", v.key.hex()}});
+    for (const auto& a : g.accounts) {
+        json bal = json::object();
+        for (const auto& [cur, amount] : a.balances)
+            if (auto c = FindCurrency(cur)) bal[cur] = FormatAmount(amount, *c);
+        accts.push_back({{"name", a.name},
+                         {"address", a.address.hex()},
+                         {"roles", RolesJson(a.roles)},
+                         {"kyc", a.kyc == KycStatus::VERIFIED ? "verified" : "none"},
+                         {"residency", a.residency},
+                         {"balances", bal}});
+    }
+    json out = {{"chain_id", g.chain_id}, {"genesis_time_ms", g.genesis_time_ms}, {"governance_threshold", g.gov_threshold},
+                {"payout_ttl_ms", g.payout_ttl_ms}, {"validators", vals}, {"accounts", accts}};
+    if (!g.platform.IsZero()) out["platform"] = g.platform.hex();
+    return out;
+}
+
+}  // namespace folio::api

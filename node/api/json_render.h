@@ -1,0 +1,33 @@
+#pragma once
+// JSON views of ledger objects for the RPC and the CLI (docs/rpc.md gives every shape).
+// Amounts are decimal strings, hashes and keys lowercase hex, times integers of milliseconds.
+#include <nlohmann/json.hpp>
+
+#include <node/state/ledger.h>
+#include <node/state/settlement.h>
+#include <node/protocol/types.h>
+
+namespace folio::api {
+
+nlohmann::json HeaderJson(const protocol::BlockHeader& h);
+nlohmann::json TxJson(const protocol::Transaction& tx);
+nlohmann::json EventJson(const protocol::Event& e);
+nlohmann::json ReceiptJson(const protocol::Receipt& r, bool with_events);
+nlohmann::json WorkJson(const protocol::Work& w);
+nlohmann::json AccountJson(const Address& a, const protocol::Account& acct);
+nlohmann::json RolesJson(protocol::RoleSet roles);
+nlohmann::json LicenceJson(const protocol::Licence& l);
+nlohmann::json LicenceTermsJson(const protocol::LicenceTerms& t);
+nlohmann::json PayoutJson(const protocol::Payout& p);
+nlohmann::json FxRateJson(const protocol::FxRate& r);
+nlohmann::json PayoutPrefsJson(const protocol::PayoutPrefs& p);
+nlohmann::json AuctionJson(const protocol::Auction& a);
+nlohmann::json NftJson(const protocol::Nft& n);
+nlohmann::json CollectionJson(const protocol::NftCollection& c);
+
+// Genesis documents (genesis/*.json) to and from the ledger's GenesisDoc. Parsing throws
+// std::runtime_error naming the bad field.
+state::GenesisDoc ParseGenesis(const nlohmann::json& j);
+nlohmann::json GenesisJson(const state::GenesisDoc& g);
+
+}  // namespace folio::api

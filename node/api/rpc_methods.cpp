@@ -1,0 +1,162 @@
+#include <node/api/rpc_methods.h>
+
+#include <node/api/json_render.h>
+#include <node/api/rpc_params.h>
+#include <node/state/settlement.h>
+#include <node/rpc/errors.h>
+
+namespace folio::api {
+
+using nlohmann::json;
+using rpc::Access;
+using rpc::CallContext;
+using rpc::ErrorCode;
+using rpc::RpcError;
+
+void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
+    server.Register(
+        "chain_info",
+        [&node](const json&, CallContext&) {
+            protocol::BlockHeader head = node.Head();
+            uint64_t h = head.height;
+            const protocol::BlockHeader* header = &head;
+            // The set in force after the head block (the ledger's record), names from genesis.
+            auto name_of = [&node](const Address& k) -> json {
+                for (const auto& v : node.genesis().validators)
+                    if (v.key == k) return v.name;
+                return nullptr;
+            };
+            json validators = json::array();
+            uint64_t epoch = 0, from_height = 1;
+            if (auto set = state::LoadValidatorSet(node.store())) {
+                epoch = set->epoch;
+                from_height = set->from_height;
+                for (const Address& k : set->members) validators.push_back({{"name", name_of(k)}, {"key", k.hex()}});
+            }
+            json pending = nullptr;
+            if (auto p = state::LoadPendingValidatorSet(node.store())) {
+                json members = json::array();
+                for (const Address& k : p->members) members.push_back(k.hex());
+                pending = {{"epoch", p->epoch}, {"activation_height", p->activation_height},
+                           {"scheduled_height", p->scheduled_height}, {"members", members}};
+            }
+            return json{{"chain_id", node.chain_id()},
+                        {"height", h},
+                        {"hash", protocol::BlockHash(*header).hex()},
+                        {"time_ms", header->time_ms},
+                        {"state_root", header->state_root.hex()},
+                        {"genesis_hash", node.genesis_hash().hex()},
+                        {"validators", validators},
+                        {"validator_epoch", epoch},
+                        {"validators_from_height", from_height},
+                        {"pending_validators", pending}};
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "chain_getBlock",
+        [&node](const json& params, CallContext&) {
+            uint64_t h = UintParam(params, "height");
+            auto block = node.store().GetBlock(h);
+            if (!block) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no block at height " + std::to_string(h));
+            json txs = json::array();
+            for (const auto& tx : block->txs) txs.push_back(protocol::TxId(tx).hex());
+            json out = {{"header", HeaderJson(block->header)}, {"transactions", txs}};
+            if (auto cert = node.store().GetCommitCert(h)) out["commit"] = ToHex(*cert);
+            return out;
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "tx_submit",
+        [&node](const json& params, CallContext&) {
+            std::string hex = StringParam(params, "tx");
+            auto bytes = FromHex(hex);
+            if (!bytes)
+                throw RpcError(ErrorCode::TRANSACTION_REJECTED, "malformed", {{"message", "tx must be the hex of the canonical encoding"}});
+            auto id = node.Admit(*bytes);
+            if (!id)
+                throw RpcError(ErrorCode::TRANSACTION_REJECTED, state::RejectCode(id.error().code), {{"message", id.error().message}});
+            return json{{"hash", id->hex()}};
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "tx_get",
+        [&node](const json& params, CallContext& ctx) {
+            Hash256 id = HashParam(params, "hash");
+            if (auto loc = node.store().FindTx(id)) {
+                auto block = node.store().GetBlockShared(loc->height);
+                if (!block) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "unknown transaction " + id.hex());
+                auto receipt = node.store().GetReceipt(loc->height, loc->index);
+                const protocol::Transaction& tx = block->txs.at(loc->index);
+                // Events and the body go to the parties (the sender) and overseers only.
+                bool party = ctx.account && (*ctx.account == tx.sender || IsOverseer(node, ctx.account));
+                json out = ReceiptJson(*receipt, party);
+                out["hash"] = id.hex();
+                out["status"] = "committed";
+                out["height"] = loc->height;
+                out["index"] = loc->index;
+                out["block_hash"] = protocol::BlockHash(block->header).hex();
+                if (party) out["tx"] = TxJson(tx);
+                return out;
+            }
+            if (node.mempool().Contains(id)) return json{{"hash", id.hex()}, {"status", "pending"}};
+            if (auto why = node.mempool().RejectionOf(id))
+                return json{{"hash", id.hex()}, {"status", "rejected"}, {"error", {{"code", why->first}, {"message", why->second}}}};
+            throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "unknown transaction " + id.hex());
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "account_get",
+        [&node](const json& params, CallContext& ctx) {
+            Address a = AddressParam(params, "address");
+            if (!ctx.account || (*ctx.account != a && !IsOverseer(node, ctx.account)))
+                throw RpcError(ErrorCode::FORBIDDEN, "only the account itself, auditors and governance may read an account");
+            protocol::Account acct = state::LoadAccount(node.store(), a);
+            json out = AccountJson(a, acct);
+            out["pending_nonce"] = node.mempool().PendingNonce(a, acct.next_nonce);
+            return out;
+        },
+        Access::AUTHENTICATED);
+
+    server.Register(
+        "evidence_list",
+        [&node](const json&, CallContext&) {
+            json out = json::array();
+            const std::string prefix = "ev/";
+            node.store().ForEachState(AsBytes(prefix), [&](const Bytes&, const Bytes& v) {
+                auto rec = state::DecodeEvidenceRecord(v);
+                if (!rec) return;
+                out.push_back({{"id", rec->id.hex()}, {"validator", rec->signer.hex()}, {"height", rec->height},
+                               {"evidence", ToHex(rec->encoded)}});
+            });
+            return json{{"evidence", out}};
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "work_get",
+        [&node](const json& params, CallContext&) {
+            std::optional<uint64_t> id;
+            if (params.is_object() && params.contains("id")) {
+                id = UintParam(params, "id");
+            } else if (params.is_object() && params.contains("fingerprint")) {
+                Hash256 fp = HashParam(params, "fingerprint");
+                id = state::LoadWorkIdByFingerprint(node.store(), fp);
+                if (!id) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work with fingerprint " + fp.hex());
+            } else {
+                throw RpcError(ErrorCode::INVALID_PARAMS, "give 'id' or 'fingerprint'");
+            }
+            auto w = state::LoadWork(node.store(), *id);
+            if (!w) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work " + std::to_string(*id));
+            json out = WorkJson(*w);
+            out["shares_version"] = state::LoadSharesVersion(node.store(), *id);
+            out["split"] = protocol::SplitAddress(*id).hex();
+            return out;
+        },
+        Access::PUBLIC);
+}
+
+}  // namespace folio::api

@@ -1,0 +1,110 @@
+#pragma once
+// The mempool: admitted transactions waiting for a block, per sender ordered by nonce, bounded.
+// Thread-safe: every method locks the pool's mutex.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <node/state/ledger.h>
+
+namespace folio::chain {
+
+struct MempoolLimits {
+    size_t max_txs = 100000;        // whole pool
+    size_t max_bytes = 256u << 20;  // whole pool, encoded size
+    size_t remembered_rejections = 20000;
+};
+
+struct PoolEntry {
+    protocol::Transaction tx;
+    Hash256 id;
+    size_t bytes = 0;
+    uint64_t seq = 0;  // arrival order
+};
+
+enum class AddResult : uint8_t { ADDED, ALREADY_KNOWN, NONCE_IN_USE, POOL_FULL };
+
+class Mempool {
+public:
+    explicit Mempool(MempoolLimits limits) : m_limits(limits) {}
+
+    // Adds a transaction that passed admission checks.
+    AddResult Add(protocol::Transaction tx, const Hash256& id, size_t bytes);
+    bool Contains(const Hash256& id) const;
+    // The nonce after the sender's pending run that starts at `committed_next` (what a wallet
+    // should use for its next transaction).
+    uint64_t PendingNonce(const Address& sender, uint64_t committed_next) const;
+    size_t Size() const;
+
+    // Candidates for the next block: per sender the pending run of nonces in order, senders in
+    // the order their oldest pending transaction arrived. At most `max` entries.
+    std::vector<PoolEntry> Candidates(size_t max) const;
+    // The same, leaving out (without copying) every entry for which skip(id) is true; a skipped
+    // entry still counts as pending for the nonce run of its sender, and not toward `max`.
+    // `skip` runs under the pool's lock: it must not call into the pool.
+    std::vector<PoolEntry> Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) const;
+    // Increases with every added transaction: unchanged means nothing new arrived.
+    uint64_t AddedCount() const;
+
+    // Removes transactions that are in a committed block, and every pending transaction whose
+    // nonce the committed state has passed (`next_nonce` gives the account's next nonce).
+    template <typename NextNonce>
+    void RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce);
+    // Removes one transaction and remembers why (tx_get then reports it as rejected).
+    void Drop(const Hash256& id, const std::string& code, const std::string& message);
+
+    // The reason a transaction was rejected after admission, if remembered (bounded memory).
+    std::optional<std::pair<std::string, std::string>> RejectionOf(const Hash256& id) const;
+    void RememberRejection(const Hash256& id, const std::string& code, const std::string& message);
+
+    // Waits until the pool is non-empty or `ms` passed; returns Size().
+    size_t WaitForTxs(uint64_t ms);
+    void Notify();
+
+private:
+    void EraseLocked(const Address& sender, uint64_t nonce);
+    void RememberLocked(const Hash256& id, const std::string& code, const std::string& message);
+
+    MempoolLimits m_limits;
+    mutable std::mutex m_mu;
+    std::condition_variable m_cv;
+    std::map<Address, std::map<uint64_t, PoolEntry>> m_by_sender;
+    std::map<Hash256, std::pair<Address, uint64_t>> m_by_id;
+    size_t m_bytes = 0;
+    uint64_t m_next_seq = 0;
+    std::map<Hash256, std::pair<std::string, std::string>> m_rejected;
+    std::deque<Hash256> m_rejected_order;
+};
+
+template <typename NextNonce>
+void Mempool::RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce) {
+    std::lock_guard lock(m_mu);
+    std::vector<Address> senders;
+    for (const Hash256& id : ids) {
+        auto it = m_by_id.find(id);
+        if (it == m_by_id.end()) continue;
+        auto [sender, nonce] = it->second;
+        senders.push_back(sender);
+        EraseLocked(sender, nonce);
+    }
+    for (const Address& s : senders) {
+        auto it = m_by_sender.find(s);
+        if (it == m_by_sender.end()) continue;
+        uint64_t next = next_nonce(s);
+        while (!it->second.empty() && it->second.begin()->first < next) {
+            const PoolEntry& e = it->second.begin()->second;
+            RememberLocked(e.id, "nonce_too_low", "another transaction with this nonce was committed");
+            EraseLocked(s, it->second.begin()->first);
+            it = m_by_sender.find(s);
+            if (it == m_by_sender.end()) break;
+        }
+    }
+}
+
+}  // namespace folio::chain

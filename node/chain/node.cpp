@@ -1,0 +1,249 @@
+#include <node/chain/node.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include <node/core/merkle.h>
+#include <node/state/state_root.h>
+
+namespace folio::chain {
+
+static uint64_t NowMs() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+}
+
+Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
+    std::unique_ptr<Node> node(new Node(std::move(cfg)));
+    node->m_params.chain_id = node->m_cfg.genesis.chain_id;
+    if (!node->m_cfg.validator_key.IsZero()) {
+        node->m_validator_pub = DerivePublicKey(node->m_cfg.validator_key);
+        if (!node->m_validator_pub) return Fail(std::string("the validator key is not a valid secp256k1 secret key"));
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(node->m_cfg.home + "/data", ec);
+    if (ec) return Fail("cannot create " + node->m_cfg.home + "/data: " + ec.message());
+    storage::StoreOptions so;
+    so.sync = node->m_cfg.sync_writes;
+    so.node_cache_bytes = node->m_cfg.state_cache_bytes;
+    auto store = storage::ChainStore::Open(node->m_cfg.home + "/data", so);
+    if (!store) return Fail("cannot open the store: " + store.error().message);
+    node->m_store = std::move(store.value());
+    std::string err;
+    if (!node->InitGenesis(err)) return Fail(err);
+    return node;
+}
+
+bool Node::InitGenesis(std::string& err) {
+    auto writes = state::BuildGenesisState(m_cfg.genesis);
+    if (!writes) {
+        err = std::string("bad genesis: ") + state::GenesisErrorName(writes.error());
+        return false;
+    }
+    MemoryNodeStore empty_nodes;
+    auto smt = state::UpdateStateRoot(empty_nodes, Hash256{}, 0, writes.value(), 0);
+    if (!smt) {
+        err = "genesis state root failed";
+        return false;
+    }
+    protocol::Block g;
+    g.header.chain_id = m_cfg.genesis.chain_id;
+    g.header.height = 0;
+    g.header.time_ms = m_cfg.genesis.genesis_time_ms;
+    g.header.tx_root = MerkleRoot({});
+    g.header.receipts_root = MerkleRoot({});
+    g.header.state_root = smt->new_root;
+    m_genesis_hash = protocol::BlockHash(g.header);
+
+    auto h = m_store->Height();
+    if (!h) {
+        storage::CommittedBlock cb;
+        cb.block = g;
+        cb.writes = std::move(writes.value());
+        cb.smt_nodes = std::move(smt->new_nodes);
+        if (auto st = m_store->Commit(cb); !st) {
+            err = "cannot store genesis: " + st.error().message;
+            return false;
+        }
+        m_height = 0;
+        m_head = g.header;
+        return true;
+    }
+    auto stored = m_store->Header(0);
+    if (!stored || protocol::BlockHash(*stored) != m_genesis_hash) {
+        err = "the data directory holds a different chain than this genesis file (genesis hash mismatch)";
+        return false;
+    }
+    m_height = *h;
+    m_head = *m_store->Header(*h);
+    return true;
+}
+
+Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
+    using state::Reject;
+    if (tx_bytes.size() > protocol::MAX_TX_BYTES)
+        return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(tx_bytes.size()) +
+                                                      " bytes; the limit is " + std::to_string(protocol::MAX_TX_BYTES)});
+    auto tx = protocol::DecodeTx(tx_bytes);
+    if (!tx) return Fail(AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
+    Hash256 id = protocol::TxId(tx.value());
+    if (m_mempool.Contains(id) || m_store->FindTx(id)) return id;  // idempotent resubmission
+    auto reject = [&](Reject code, std::string msg) {
+        m_mempool.RememberRejection(id, state::RejectCode(code), msg);  // so tx_get can say why
+        return Fail(AdmitError{code, std::move(msg)});
+    };
+    if (auto st = state::CheckStateless(tx.value(), m_params); !st) return reject(st.error().code, st.error().message);
+    if (!VerifyCached(m_sig_cache, tx.value(), id)) return reject(Reject::BAD_SIGNATURE, "signature does not verify for the sender's key");
+    std::lock_guard lock(m_admit_mu);
+    if (auto st = state::CheckAgainstState(*m_store, tx.value(), NowMs(), state::NonceMode::WINDOW); !st)
+        return reject(st.error().code, st.error().message);
+    switch (m_mempool.Add(std::move(tx.value()), id, tx_bytes.size())) {
+        case AddResult::ADDED:
+            if (!from_peer && m_on_admit) m_on_admit(id, tx_bytes);
+            return id;
+        case AddResult::ALREADY_KNOWN: return id;
+        case AddResult::NONCE_IN_USE: return reject(Reject::NONCE_TOO_LOW, "another pending transaction already uses this nonce");
+        case AddResult::POOL_FULL: return Fail(AdmitError{Reject::MEMPOOL_FULL, "mempool is full; retry later"});
+    }
+    return id;
+}
+
+BuiltBlock Node::BuildBlock(uint64_t time_ms) {
+    return ExecuteBlock(time_ms, m_validator_pub.value_or(PublicKey{}), m_mempool.Candidates(m_cfg.max_block_txs));
+}
+
+BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
+                              const std::vector<EvidenceItem>& evidence, const std::vector<Address>* next_validators) {
+    const protocol::BlockHeader parent_header = Head();
+    const protocol::BlockHeader* parent = &parent_header;
+    uint64_t parent_height = parent->height;
+    state::BlockContext ctx;
+    ctx.height = parent_height + 1;
+    ctx.time_ms = std::max(time_ms, parent->time_ms + 1);
+    ctx.proposer = proposer;
+
+    state::BlockBuilder builder(*m_store, m_params, ctx);
+    protocol::Block block;
+    for (PoolEntry& e : txs) {
+        auto r = builder.TryAdd(e.tx);
+        if (r) {
+            block.txs.push_back(std::move(e.tx));
+            continue;
+        }
+        // A gap left by an earlier skipped transaction: it may fit a later block.
+        if (r.error().code == state::Reject::NONCE_TOO_HIGH) continue;
+        m_mempool.Drop(e.id, state::RejectCode(r.error().code), r.error().message);
+    }
+    for (const EvidenceItem& ev : evidence) builder.AddEvidence(ev.id, ev.signer, ev.encoded);
+    if (next_validators) builder.ChangeValidators(*next_validators);
+    state::BlockResult result = builder.Finish();
+
+    std::vector<Hash256> tx_ids, receipt_hashes;
+    for (const auto& rc : result.receipts) {
+        tx_ids.push_back(rc.tx_id);
+        receipt_hashes.push_back(Sha256Of(protocol::EncodeReceipt(rc)));
+    }
+    auto smt = state::UpdateStateRoot(*m_store, parent->state_root, parent_height, result.writes, ctx.height);
+    if (!smt) {
+        std::fprintf(stderr, "foliod: fatal: state map inconsistent with the store\n");
+        std::abort();
+    }
+    block.header.chain_id = m_params.chain_id;
+    block.header.height = ctx.height;
+    block.header.parent = protocol::BlockHash(*parent);
+    block.header.time_ms = ctx.time_ms;
+    block.header.proposer = ctx.proposer;
+    block.header.tx_count = static_cast<uint32_t>(block.txs.size());
+    block.header.tx_root = MerkleRoot(tx_ids);
+    block.header.receipts_root = MerkleRoot(receipt_hashes);
+    block.header.state_root = smt->new_root;
+
+    BuiltBlock out;
+    out.hash = protocol::BlockHash(block.header);
+    out.committed.block = std::move(block);
+    out.committed.receipts = std::move(result.receipts);
+    out.committed.writes = std::move(result.writes);
+    out.committed.smt_nodes = std::move(smt->new_nodes);
+    return out;
+}
+
+CommitCert Node::SignCommit(const BuiltBlock& b) const {
+    CommitCert c;
+    if (!m_validator_pub) return c;
+    Hash256 msg = CommitMessage(m_params.chain_id, b.committed.block.header.height, b.hash);
+    // Deterministic BIP-340 nonce (aux = the message): the same block always gets the same signature.
+    auto sig = SignSchnorr(m_cfg.validator_key, msg, msg);
+    c.signatures.emplace_back(*m_validator_pub, *sig);
+    return c;
+}
+
+bool Node::CommitBlock(BuiltBlock b, const CommitCert& cert) {
+    b.committed.commit_cert = EncodeCommitCert(cert);
+    return CommitBlock(std::move(b));
+}
+
+bool Node::StoreCommitCert(uint64_t height, const CommitCert& cert) {
+    if (auto st = m_store->PutCommitCert(height, EncodeCommitCert(cert)); !st) {
+        std::fprintf(stderr, "foliod: fatal: storing the commit certificate of %llu failed: %s\n",
+                     static_cast<unsigned long long>(height), st.error().message.c_str());
+        return false;
+    }
+    return true;
+}
+
+std::string SettlementEventKey(uint64_t seq) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "sev/%020llu", static_cast<unsigned long long>(seq));
+    return buf;
+}
+
+uint64_t Node::NextSettlementSeq() const {
+    auto raw = m_store->GetMeta("sev/next");
+    if (!raw || raw->size() != 8) return 1;
+    Reader r(*raw);
+    return r.U64();
+}
+
+std::optional<state::SettlementEvent> Node::SettlementEventAt(uint64_t seq) const {
+    auto raw = m_store->GetMeta(SettlementEventKey(seq));
+    if (!raw) return std::nullopt;
+    auto e = protocol::DecodeFields<state::SettlementEvent>(*raw);
+    if (!e) return std::nullopt;
+    return e.value();
+}
+
+bool Node::CommitBlock(BuiltBlock b) {
+    // Settlement events get their global sequence numbers in the block's own write batch, so the
+    // numbering is exactly as durable as the block (docs/settlement-events.md).
+    uint64_t next = NextSettlementSeq();
+    auto events = state::ExtractSettlementEvents(m_params.chain_id, b.committed.block, b.committed.receipts, next);
+    for (const auto& e : events) b.committed.meta.emplace_back(SettlementEventKey(e.seq), protocol::EncodeFields(e));
+    if (!events.empty()) {
+        Writer w;
+        w.U64(next + events.size());
+        b.committed.meta.emplace_back("sev/next", w.Take());
+    }
+    std::vector<Hash256> ids;
+    ids.reserve(b.committed.receipts.size());
+    for (const auto& rc : b.committed.receipts) ids.push_back(rc.tx_id);
+    uint64_t h = b.committed.block.header.height;
+    if (auto st = m_store->Commit(b.committed); !st) {
+        std::fprintf(stderr, "foliod: fatal: commit of block %llu failed: %s\n", static_cast<unsigned long long>(h),
+                     st.error().message.c_str());
+        return false;
+    }
+    {
+        std::lock_guard lock(m_head_mu);
+        m_head = b.committed.block.header;
+    }
+    m_height = h;
+    m_mempool.RemoveCommitted(ids, [&](const Address& a) { return state::LoadAccount(*m_store, a).next_nonce; });
+    if (m_on_commit) m_on_commit(h);
+    return true;
+}
+
+}  // namespace folio::chain

@@ -1,0 +1,135 @@
+#pragma once
+// The validator's chain shell: admission into the mempool, block building on the committed
+// state, and the atomic commit to the store. Consensus engines (node/engine/consensus_engine.h)
+// drive it; the RPC layer reads through it.
+//
+// Thread-safety: Admit() and the read methods may be called from any thread. BuildBlock() and
+// CommitBlock() are called only by the consensus engine's thread.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <node/chain/mempool.h>
+#include <node/chain/verify_pool.h>
+#include <node/protocol/certificate.h>
+#include <node/state/ledger.h>
+#include <node/state/settlement_events.h>
+#include <node/storage/chain_store.h>
+
+namespace folio::chain {
+
+struct NodeConfig {
+    std::string home;
+    state::GenesisDoc genesis;
+    SecretKey validator_key;  // zero = not a validator (read-only node)
+    size_t max_block_txs = 5000;
+    MempoolLimits mempool;
+    size_t sig_cache_ids = 1u << 18;  // verified-signature cache (transaction ids)
+    bool sync_writes = true;
+    size_t state_cache_bytes = 256u << 20;  // in-memory cache of state-map nodes (storage::StoreOptions)
+};
+
+// A block built and executed on top of the committed head, ready to be committed.
+struct BuiltBlock {
+    storage::CommittedBlock committed;
+    Hash256 hash;
+};
+
+// Commit certificates (node/protocol/certificate.h, docs/formats.md).
+using protocol::CommitCert;
+using protocol::CommitMessage;
+using protocol::DecodeCommitCert;
+using protocol::EncodeCommitCert;
+
+struct AdmitError {
+    state::Reject code;
+    std::string message;
+};
+
+class Node {
+public:
+    // Opens the store at HOME/data and stores genesis if the store is new. Fails if the store
+    // holds a different chain than `cfg.genesis`.
+    static Result<std::unique_ptr<Node>, std::string> Open(NodeConfig cfg);
+
+    const std::string& chain_id() const { return m_params.chain_id; }
+    const state::GenesisDoc& genesis() const { return m_cfg.genesis; }
+    const Hash256& genesis_hash() const { return m_genesis_hash; }
+    storage::ChainStore& store() { return *m_store; }
+    const storage::ChainStore& store() const { return *m_store; }
+    Mempool& mempool() { return m_mempool; }
+    // Ids of transactions whose signatures verified on this node (admission, batches, execution).
+    SigCache& sig_cache() { return m_sig_cache; }
+    uint64_t height() const { return m_height.load(); }
+    // The latest committed header (cached; no store read).
+    protocol::BlockHeader Head() const {
+        std::lock_guard lock(m_head_mu);
+        return m_head;
+    }
+    std::optional<PublicKey> validator_key() const { return m_validator_pub; }
+
+    // Mempool admission of encoded transaction bytes: decode, size, chain id, structure,
+    // signature, nonce window, permission. Returns the transaction id.
+    // `from_peer`: gossiped by another validator (not gossiped again).
+    Result<Hash256, AdmitError> Admit(ByteView tx_bytes, bool from_peer = false);
+    // Called for each newly admitted transaction from a client (the BFT engine gossips it).
+    void OnAdmit(std::function<void(const Hash256&, ByteView)> cb) { m_on_admit = std::move(cb); }
+
+    // Builds the next block from the mempool at `time_ms` (made monotonic: at least the parent's
+    // time + 1). Transactions that became invalid are dropped from the mempool with their reason.
+    BuiltBlock BuildBlock(uint64_t time_ms);
+    // Executes `txs` (already ordered, e.g. by BFT consensus) as the next block: transactions that
+    // are invalid at their position are left out (remembered as rejected, or kept pending when
+    // only a nonce gap stops them). Deterministic: every node gets the same block from the same
+    // input. Signatures must have been verified by the caller.
+    // `evidence` (verified by the caller against the validator set) is recorded on the ledger.
+    struct EvidenceItem {
+        Hash256 id;
+        Address signer;
+        Bytes encoded;
+    };
+    // `next_validators`: this block ends its epoch (consensus committed it carrying a validator-set
+    // change); the ledger records the new set as in force from the next height.
+    BuiltBlock ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
+                            const std::vector<EvidenceItem>& evidence = {},
+                            const std::vector<Address>* next_validators = nullptr);
+    // Signs the block's commit message with this node's validator key (single-validator commit).
+    CommitCert SignCommit(const BuiltBlock& b) const;
+    // Stores the block atomically and updates the mempool. Returns false on a store failure
+    // (the caller stops the node).
+    bool CommitBlock(BuiltBlock b, const CommitCert& cert);
+    // The same without a certificate (it is added later with StoreCommitCert).
+    bool CommitBlock(BuiltBlock b);
+    bool StoreCommitCert(uint64_t height, const CommitCert& cert);
+
+    // Settlement events by global sequence number (1, 2, ...); the next number to be assigned.
+    std::optional<state::SettlementEvent> SettlementEventAt(uint64_t seq) const;
+    uint64_t NextSettlementSeq() const;
+
+    // Called after each commit (on the committing thread) with the committed height.
+    void OnCommit(std::function<void(uint64_t)> cb) { m_on_commit = std::move(cb); }
+
+private:
+    explicit Node(NodeConfig cfg) : m_cfg(std::move(cfg)), m_mempool(m_cfg.mempool), m_sig_cache(m_cfg.sig_cache_ids) {}
+    bool InitGenesis(std::string& err);
+
+    NodeConfig m_cfg;
+    state::ChainParams m_params;
+    std::unique_ptr<storage::ChainStore> m_store;
+    Mempool m_mempool;
+    SigCache m_sig_cache;
+    std::atomic<uint64_t> m_height{0};
+    Hash256 m_genesis_hash;
+    std::optional<PublicKey> m_validator_pub;
+    std::function<void(uint64_t)> m_on_commit;
+    std::function<void(const Hash256&, ByteView)> m_on_admit;
+    std::mutex m_admit_mu;  // serialises the check-then-add of admission per node
+    mutable std::mutex m_head_mu;
+    protocol::BlockHeader m_head;
+};
+
+}  // namespace folio::chain
