@@ -46,21 +46,6 @@ struct FieldJson {
     json out = json::object();
     std::map<std::string, std::string> currencies;
 
-    static std::vector<std::string> Split(const char* list) {
-        std::vector<std::string> v;
-        std::string cur;
-        for (const char* p = list; *p; ++p) {
-            if (*p == ',') {
-                v.push_back(cur);
-                cur.clear();
-            } else if (*p != ' ' && *p != '\n') {
-                cur += *p;
-            }
-        }
-        v.push_back(cur);
-        return v;
-    }
-
     template <class T>
     static json Value(const T& v) {
         if constexpr (std::is_same_v<T, Address> || std::is_same_v<T, Hash256> || std::is_same_v<T, Signature>) return v.hex();
@@ -115,7 +100,7 @@ struct FieldJson {
 template <class T>
 json FieldsToJson(const T& v) {
     FieldJson f;
-    f.names = FieldJson::Split(T::FieldNames());
+    f.names = FieldNameList(T::FieldNames());
     v.VisitFields(f);
     f.FormatAmounts();
     return f.out;

@@ -8,6 +8,8 @@
 #include <node/core/codec.h>
 #include <node/core/hash.h>
 #include <node/core/result.h>
+#include <node/protocol/fields.h>
+#include <node/protocol/types.h>
 
 namespace folio::protocol {
 
@@ -19,9 +21,11 @@ struct Batch {
     uint64_t time_ms = 0;
     std::vector<Bytes> txs;       // encoded transactions, in proposal order
     std::vector<Bytes> evidence;  // encoded consensus::Evidence
+    FOLIO_FIELDS(time_ms, FOLIO_MAX(txs, MAX_BLOCK_TXS, MAX_TX_BYTES),
+                 FOLIO_MAX(evidence, MAX_BATCH_EVIDENCE, MAX_EVIDENCE_BYTES))
 };
 Bytes EncodeBatch(const Batch& b);
-// Strict: version 1, at most MAX_BLOCK_TXS transactions of at most MAX_TX_BYTES each, at most
+// A record (EncodeFields: version 1, then the field list). Strict: at most MAX_BLOCK_TXS transactions of at most MAX_TX_BYTES each, at most
 // MAX_BATCH_EVIDENCE evidence items, nothing trailing.
 Result<Batch, DecodeError> DecodeBatch(ByteView bytes);
 // TaggedHash("folio/batch", EncodeBatch(b)).

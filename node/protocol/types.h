@@ -39,6 +39,7 @@ enum class Role : uint8_t {
     AUDITOR = 8,
 };
 inline constexpr uint8_t ROLE_COUNT = 9;
+constexpr size_t EnumCount(Role) { return ROLE_COUNT; }
 const char* RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 using RoleSet = uint32_t;  // bit i = Role i
@@ -48,6 +49,7 @@ inline RoleSet WithoutRole(RoleSet s, Role r) { return s & ~(1u << static_cast<u
 
 // ---- accounts ----
 enum class KycStatus : uint8_t { NONE = 0, VERIFIED = 1, REVOKED = 2 };
+constexpr size_t EnumCount(KycStatus) { return 3; }
 
 struct Account {
     uint64_t next_nonce = 0;
@@ -56,11 +58,14 @@ struct Account {
     std::string residency;  // ISO 3166-1 alpha-2, or empty
     bool frozen = false;
     bool operator==(const Account&) const = default;
+    FOLIO_FIELDS(next_nonce, roles, kyc, FOLIO_MAX(residency, 2), frozen)
+    bool DecodeCheck() const { return roles < (1u << ROLE_COUNT); }
 };
 
 // ---- works ----
 enum class WorkKind : uint8_t { FILM = 0, SERIES = 1, SONG = 2, GAME = 3, BOOK = 4, IMAGE = 5, OTHER = 6 };
 inline constexpr uint8_t WORK_KIND_COUNT = 7;
+constexpr size_t EnumCount(WorkKind) { return WORK_KIND_COUNT; }
 const char* WorkKindName(WorkKind k);
 std::optional<WorkKind> ParseWorkKind(std::string_view name);
 
@@ -70,10 +75,14 @@ struct Share {
     bool operator==(const Share&) const = default;
     FOLIO_FIELDS(owner, bps)
 };
+// Share lists are sorted by owner, owners unique (FOLIO_SORTED).
+inline const Address& SortKey(const Share& s) { return s.owner; }
 
 struct IndustryIds {
     std::string isrc, iswc, isan, eidr;  // empty = absent
     bool operator==(const IndustryIds&) const = default;
+    FOLIO_FIELDS(FOLIO_MAX(isrc, MAX_INDUSTRY_ID), FOLIO_MAX(iswc, MAX_INDUSTRY_ID), FOLIO_MAX(isan, MAX_INDUSTRY_ID),
+                 FOLIO_MAX(eidr, MAX_INDUSTRY_ID))
 };
 
 struct Work {
@@ -89,6 +98,8 @@ struct Work {
     uint64_t registered_height = 0;
     uint64_t registered_time_ms = 0;
     bool operator==(const Work&) const = default;
+    FOLIO_FIELDS(id, fingerprint, FOLIO_MAX(title, MAX_TITLE), kind, ids, metadata_hash, FOLIO_MAX(metadata_uri, MAX_URI),
+                 FOLIO_SORTED(owners, MAX_OWNERS), registrant, registered_height, registered_time_ms)
 };
 
 // ---- governance ----
@@ -96,23 +107,27 @@ struct GrantRole {
     Address account;
     Role role = Role::CREATOR;
     bool operator==(const GrantRole&) const = default;
+    FOLIO_FIELDS(account, role)
 };
 struct RevokeRole {
     Address account;
     Role role = Role::CREATOR;
     bool operator==(const RevokeRole&) const = default;
+    FOLIO_FIELDS(account, role)
 };
 struct SetThreshold {
     uint32_t threshold = 1;  // M of the governance members
     bool operator==(const SetThreshold&) const = default;
+    FOLIO_FIELDS(threshold)
 };
 // Deploys a contract template: bytecode validated at deployment (vm::Validate), stored by its
 // code hash (TaggedHash("folio/vm/code", code)).
+inline constexpr size_t MAX_CONTRACT_CODE = 60000;
 struct DeployTemplate {
     Bytes code;
     bool operator==(const DeployTemplate&) const = default;
+    FOLIO_FIELDS(FOLIO_MAX(code, MAX_CONTRACT_CODE))
 };
-inline constexpr size_t MAX_CONTRACT_CODE = 60000;
 // Freezes or unfreezes an account: a frozen account cannot send transactions, be debited or be
 // paid out (credits still arrive).
 struct SetFrozen {
@@ -146,6 +161,7 @@ inline constexpr uint64_t VALIDATOR_CHANGE_MIN_LEAD = 10;
 using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold, DeployTemplate, SetFrozen, GovContractCall, SetValidators>;
 
 enum class ProposalStatus : uint8_t { OPEN = 0, EXECUTED = 1 };
+constexpr size_t EnumCount(ProposalStatus) { return 2; }
 struct Proposal {
     Hash256 id;  // the proposing transaction's id
     GovAction action;
@@ -154,6 +170,7 @@ struct Proposal {
     ProposalStatus status = ProposalStatus::OPEN;
     uint64_t created_height = 0;
     bool operator==(const Proposal&) const = default;
+    FOLIO_FIELDS(id, action, proposer, FOLIO_SORTED(approvals, 1024), status, created_height)
 };
 
 // ---- transactions ----
@@ -190,10 +207,12 @@ inline constexpr uint8_t TX_KIND_MAX = 26;
 struct ProposeTx {
     GovAction action;
     bool operator==(const ProposeTx&) const = default;
+    FOLIO_FIELDS(action)
 };
 struct ApproveTx {
     Hash256 proposal;
     bool operator==(const ApproveTx&) const = default;
+    FOLIO_FIELDS(proposal)
 };
 struct RegisterWorkTx {
     Hash256 fingerprint;
@@ -204,6 +223,8 @@ struct RegisterWorkTx {
     std::string metadata_uri;
     std::vector<Share> owners;  // sorted by owner, unique, bps > 0, sum 10000
     bool operator==(const RegisterWorkTx&) const = default;
+    FOLIO_FIELDS(fingerprint, FOLIO_MAX(title, MAX_TITLE), kind, ids, metadata_hash, FOLIO_MAX(metadata_uri, MAX_URI),
+                 FOLIO_SORTED(owners, MAX_OWNERS))
 };
 // ---- money (docs/settlement.md) ----
 // A gateway credits `to` with fiat it received off-ledger; `reference` is the gateway's unique
@@ -318,6 +339,7 @@ struct RevokeLicenceTx {
 
 // ---- revenue ----
 enum class IncomeType : uint8_t { ROYALTY = 1, LICENCE_FEE = 2, NFT_SALE = 3 };
+constexpr size_t EnumCount(IncomeType) { return 4; }
 // The licensee pays `amount` for `work`, or, with gross > 0, floor(gross * royalty_bps / 10000)
 // of its licence `licence` (then amount must be 0). `territory` is where the revenue arose (the
 // source for withholding); empty = the licence's single territory or the payer's residency.
@@ -369,6 +391,7 @@ struct TransferSharesTx {
 
 // ---- contracts ----
 enum class AuctionKind : uint8_t { ENGLISH = 1, DUTCH = 2, SEALED = 3 };
+constexpr size_t EnumCount(AuctionKind) { return 4; }
 // Creates an auction of a licence of `work` (licensee = the winner), run by the standard auction
 // contract; the licence's territory/rights/time are reserved until close.
 struct CreateAuctionTx {
@@ -452,6 +475,8 @@ struct Transaction {
     TxBody body;
     Signature signature;
     bool operator==(const Transaction&) const = default;
+    // The signed part (after the version byte); the signature follows it (EncodeTx).
+    FOLIO_FIELDS(FOLIO_MAX(chain_id, MAX_CHAIN_ID), sender, nonce, expires_at_ms, FOLIO_TAGGED(body, 1))
 };
 
 // Encoding without the signature: what is signed.
@@ -468,14 +493,54 @@ Hash256 TxId(const Transaction& tx);
 bool SignTx(Transaction& tx, const SecretKey& sk, const Hash256& aux_rand);
 
 // ---- events and receipts ----
-struct EvWorkRegistered { uint64_t work_id; Hash256 fingerprint; std::vector<Share> owners; bool operator==(const EvWorkRegistered&) const = default; };
-struct EvProposalCreated { Hash256 proposal; bool operator==(const EvProposalCreated&) const = default; };
-struct EvProposalApproved { Hash256 proposal; Address approver; uint32_t approvals; uint32_t threshold; bool operator==(const EvProposalApproved&) const = default; };
-struct EvProposalExecuted { Hash256 proposal; bool operator==(const EvProposalExecuted&) const = default; };
-struct EvRoleGranted { Address account; Role role; bool operator==(const EvRoleGranted&) const = default; };
-struct EvRoleRevoked { Address account; Role role; bool operator==(const EvRoleRevoked&) const = default; };
-struct EvThresholdSet { uint32_t threshold; bool operator==(const EvThresholdSet&) const = default; };
-struct EvTemplateDeployed { Hash256 code_hash; uint32_t size; bool operator==(const EvTemplateDeployed&) const = default; };
+struct EvWorkRegistered {
+    uint64_t work_id;
+    Hash256 fingerprint;
+    std::vector<Share> owners;
+    bool operator==(const EvWorkRegistered&) const = default;
+    FOLIO_FIELDS(work_id, fingerprint, FOLIO_SORTED(owners, MAX_OWNERS))
+};
+struct EvProposalCreated {
+    Hash256 proposal;
+    bool operator==(const EvProposalCreated&) const = default;
+    FOLIO_FIELDS(proposal)
+};
+struct EvProposalApproved {
+    Hash256 proposal;
+    Address approver;
+    uint32_t approvals;
+    uint32_t threshold;
+    bool operator==(const EvProposalApproved&) const = default;
+    FOLIO_FIELDS(proposal, approver, approvals, threshold)
+};
+struct EvProposalExecuted {
+    Hash256 proposal;
+    bool operator==(const EvProposalExecuted&) const = default;
+    FOLIO_FIELDS(proposal)
+};
+struct EvRoleGranted {
+    Address account;
+    Role role;
+    bool operator==(const EvRoleGranted&) const = default;
+    FOLIO_FIELDS(account, role)
+};
+struct EvRoleRevoked {
+    Address account;
+    Role role;
+    bool operator==(const EvRoleRevoked&) const = default;
+    FOLIO_FIELDS(account, role)
+};
+struct EvThresholdSet {
+    uint32_t threshold;
+    bool operator==(const EvThresholdSet&) const = default;
+    FOLIO_FIELDS(threshold)
+};
+struct EvTemplateDeployed {
+    Hash256 code_hash;
+    uint32_t size;
+    bool operator==(const EvTemplateDeployed&) const = default;
+    FOLIO_FIELDS(code_hash, size)
+};
 struct EvDeposit {
     Address account, gateway;
     std::string currency;
@@ -485,6 +550,7 @@ struct EvDeposit {
     FOLIO_FIELDS(account, gateway, currency, amount, reference)
 };
 enum class PayoutStatus : uint8_t { PENDING = 0, CONFIRMED = 1, FAILED = 2, EXPIRED = 3 };
+constexpr size_t EnumCount(PayoutStatus) { return 4; }
 const char* PayoutStatusName(PayoutStatus s);
 // A payout instruction and its outcome (state record "po/" and the payload of payout events).
 struct Payout {
@@ -524,6 +590,7 @@ struct EvFxRate {
     FOLIO_FIELDS(rate_id, base, quote, num, den)
 };
 enum class LicenceStatus : uint8_t { OFFERED = 0, ACTIVE = 1, REVOKED = 2, RESERVED = 3, RELEASED = 4 };
+constexpr size_t EnumCount(LicenceStatus) { return 5; }
 const char* LicenceStatusName(LicenceStatus s);
 struct EvLicence {
     uint64_t licence = 0;
@@ -573,6 +640,7 @@ struct EvTransfer {
     FOLIO_FIELDS(from, to, currency, amount)
 };
 enum class NftAction : uint8_t { MINTED = 0, TRANSFERRED = 1, LISTED = 2, DELISTED = 3, SOLD = 4, BURNED = 5 };
+constexpr size_t EnumCount(NftAction) { return 6; }
 const char* NftActionName(NftAction a);
 struct EvNft {
     uint64_t token = 0;
@@ -607,6 +675,8 @@ struct Receipt {
     std::string error_message;  // human-readable detail
     std::vector<Event> events;
     bool operator==(const Receipt&) const = default;
+    FOLIO_FIELDS(tx_id, success, FOLIO_MAX(error_code, 64), FOLIO_MAX(error_message, 1024), FOLIO_MAX(events, 4096))
+    bool DecodeCheck() const { return success == error_code.empty(); }
 };
 Bytes EncodeReceipt(const Receipt& r);
 Result<Receipt, DecodeError> DecodeReceipt(ByteView bytes);
@@ -645,6 +715,9 @@ struct BlockHeader {
     Hash256 receipts_root;  // Merkle root of SHA-256(EncodeReceipt) per transaction
     Hash256 state_root;     // authenticated state map root after the block
     bool operator==(const BlockHeader&) const = default;
+    FOLIO_FIELDS(version, FOLIO_MAX(chain_id, MAX_CHAIN_ID), height, parent, time_ms, proposer, tx_count, tx_root,
+                 receipts_root, state_root)
+    bool DecodeCheck() const { return version == 1; }
 };
 Bytes EncodeHeader(const BlockHeader& h);
 Result<BlockHeader, DecodeError> DecodeHeader(ByteView bytes);
