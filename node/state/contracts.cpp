@@ -1,4 +1,4 @@
-// Contracts: the standard templates, the ledger's calls into contracts, the ABI's packings, and
+// Contracts: the standard templates (committed bytecode), the ledger's calls into contracts, the ABI's packings, and
 // the contract_call kind. (The VM's host over the ledger is host.cpp.)
 #include <node/state/contracts.h>
 
@@ -7,11 +7,10 @@
 #include <node/protocol/addresses.h>
 #include <node/state/domains.h>
 #include <vm/abi.h>
-#include <vm/asm/assembler.h>
 #include <vm/code.h>
 #include <vm/deploy.h>
 
-#include "standard_contracts.inc"  // generated: REVENUE_SPLIT_SRC, TAX_WITHHOLDING_SRC, AUCTION_SRC
+#include "standard_contracts.inc"  // generated from contracts/*.bin: REVENUE_SPLIT_BIN, TAX_WITHHOLDING_BIN, AUCTION_BIN
 
 namespace folio::state {
 
@@ -22,13 +21,10 @@ struct Templates {
     Bytes code[3];
     Hash256 hash[3];
     Templates() {
-        std::string_view src[3] = {REVENUE_SPLIT_SRC, TAX_WITHHOLDING_SRC, AUCTION_SRC};
+        ByteView bin[3] = {REVENUE_SPLIT_BIN, TAX_WITHHOLDING_BIN, AUCTION_BIN};
         for (size_t i = 0; i < 3; ++i) {
-            auto r = vm::Assemble(src[i]);
-            if (r) {
-                code[i] = std::move(r.value());
-                hash[i] = vm::CodeHash(code[i]);
-            }
+            code[i] = Bytes(bin[i].begin(), bin[i].end());
+            hash[i] = vm::CodeHash(code[i]);
         }
     }
 };
