@@ -20,7 +20,7 @@ Status<Rejection> AgainstState(const StateReader& s, const Transaction& tx, uint
     return CheckState(s, tx, std::get<T>(tx.body), time_ms);
 }
 template <class T>
-Exec Effect_(TxContext& x) {
+Exec EffectOf(TxContext& x) {
     return Apply(x, std::get<T>(x.tx.body));
 }
 
@@ -29,7 +29,7 @@ constexpr RoleSet Roles(Role a, Role b) { return Roles(a) | Roles(b); }
 
 // One row per TxKind, in kind order. The body type T is checked against the kind's variant slot.
 #define ROW(KIND, T, ROLES, STATELESS, STATE, AUTO)                                                        \
-    KindRule{TxKind::KIND, ROLES, STATELESS, STATE, Effect_<T>, AUTO};                                     \
+    KindRule{TxKind::KIND, ROLES, STATELESS, STATE, EffectOf<T>, AUTO};                                     \
     static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(TxKind::KIND) - 1, TxBody>, T>)
 
 constexpr KindRule R_PROPOSE = ROW(PROPOSE, ProposeTx, Roles(Role::GOVERNANCE), Stateless<ProposeTx>, nullptr, false);
