@@ -2,6 +2,7 @@
 
 #include <node/api/json_render.h>
 #include <node/api/rpc_params.h>
+#include <node/state/queries.h>
 #include <node/state/settlement.h>
 #include <node/rpc/errors.h>
 
@@ -125,13 +126,10 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
         "evidence_list",
         [&node](const json&, CallContext&) {
             json out = json::array();
-            const std::string prefix = "ev/";
-            node.store().ForEachState(AsBytes(prefix), [&](const Bytes&, const Bytes& v) {
-                auto rec = state::DecodeEvidenceRecord(v);
-                if (!rec) return;
-                out.push_back({{"id", rec->id.hex()}, {"validator", rec->signer.hex()}, {"height", rec->height},
-                               {"evidence", ToHex(rec->encoded)}});
-            });
+            auto scan = [&node](ByteView prefix, const state::PrefixVisitor& visit) { node.store().ForEachState(prefix, visit); };
+            for (const state::EvidenceRecord& rec : state::ListEvidence(scan))
+                out.push_back({{"id", rec.id.hex()}, {"validator", rec.signer.hex()}, {"height", rec.height},
+                               {"evidence", ToHex(rec.encoded)}});
             return json{{"evidence", out}};
         },
         Access::PUBLIC);

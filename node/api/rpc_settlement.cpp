@@ -8,10 +8,9 @@
 #include <node/api/rpc_params.h>
 #include <node/core/amount.h>
 #include <node/core/smt.h>
+#include <node/state/queries.h>
 #include <node/state/settlement.h>
 #include <node/protocol/territory.h>
-#include <vm/abi.h>
-#include <vm/vm.h>
 
 namespace folio::api {
 
@@ -41,41 +40,26 @@ void RequireSelfOrOverseer(const Node& node, const CallContext& ctx, const Addre
         throw RpcError(ErrorCode::FORBIDDEN, std::string("only ") + what + ", auditors and governance may read this");
 }
 
-// Runs a read-only contract call on the committed state; nothing is kept.
-Bytes Query(const Node& node, const Address& contract, const Bytes& input) {
-    state::Overlay scratch(node.store());
-    std::vector<protocol::Event> events;
+// The committed state's prefix scan, for state's listing queries.
+state::PrefixScan Scan(const Node& node) {
+    return [&node](ByteView prefix, const state::PrefixVisitor& visit) { node.store().ForEachState(prefix, visit); };
+}
+
+// The block a contract query runs in: the head's height and time.
+state::BlockContext QueryBlock(const Node& node) {
     protocol::BlockHeader head = node.Head();
-    state::BlockContext bctx{head.height, head.time_ms, Address{}};
-    state::LedgerHost host(scratch, bctx, events);
-    thread_local vm::Vm vm;
-    vm::ExecResult r = vm.Execute(host, vm::Message{protocol::LedgerAddress(), contract, protocol::LedgerAddress(), input, 10'000'000});
-    if (!r.ok())
-        throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, std::string("contract query failed: ") + vm::ExecStatusName(r.status));
-    return std::move(r.output);
+    return state::BlockContext{head.height, head.time_ms, Address{}};
 }
 
-int64_t Le64At(const Bytes& b, size_t off) {
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8 && off + i < b.size(); ++i) v |= static_cast<uint64_t>(b[off + i]) << (8 * i);
-    return static_cast<int64_t>(v);
-}
-
-std::string Unpack(int64_t packed, size_t n) {
-    std::string s;
-    for (size_t i = 0; i < n; ++i) {
-        char c = static_cast<char>((static_cast<uint64_t>(packed) >> (8 * i)) & 0xff);
-        if (c) s += c;
-    }
-    return s;
+// A contract query's failure as the JSON-RPC error it has always been.
+[[noreturn]] void ThrowQueryError(const state::QueryError& e) {
+    throw RpcError(e.kind == state::QueryError::MALFORMED ? ErrorCode::INTERNAL_ERROR : ErrorCode::RESOURCE_UNAVAILABLE,
+                   e.message);
 }
 
 json PayoutsWhere(const Node& node, const std::function<bool(const protocol::Payout&)>& pred) {
     json out = json::array();
-    node.store().ForEachState(AsBytes(std::string("po/")), [&](const Bytes&, const Bytes& v) {
-        auto p = protocol::DecodeFields<protocol::Payout>(v);
-        if (p && pred(*p)) out.push_back(PayoutJson(*p));
-    });
+    for (const protocol::Payout& p : state::PayoutsWhere(Scan(node), pred)) out.push_back(PayoutJson(p));
     return out;
 }
 
@@ -88,14 +72,8 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             Address a = AddressParam(params, "address");
             RequireSelfOrOverseer(node, ctx, a, "the account itself");
             json balances = json::array();
-            std::string prefix = "b/";
-            Bytes key(prefix.begin(), prefix.end());
-            key.insert(key.end(), a.view().begin(), a.view().end());
-            node.store().ForEachState(key, [&](const Bytes& k, const Bytes&) {
-                std::string cur(k.end() - 3, k.end());
-                int64_t v = state::LoadBalance(node.store(), a, cur);
-                balances.push_back({{"currency", cur}, {"amount", Amount(v, cur)}});
-            });
+            for (const state::CurrencyAmount& b : state::Balances(node.store(), Scan(node), a))
+                balances.push_back({{"currency", b.currency}, {"amount", Amount(b.amount, b.currency)}});
             auto prefs = state::LoadPayoutPrefs(node.store(), a);
             json pending = PayoutsWhere(node, [&](const protocol::Payout& p) {
                 return p.payee == a && p.status == protocol::PayoutStatus::PENDING;
@@ -201,34 +179,11 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
         "audit_conservation",
         [&node](const json&, CallContext& ctx) {
             if (!IsOverseer(node, ctx.account)) throw RpcError(ErrorCode::FORBIDDEN, "only auditors and governance may run the audit");
-            struct Sums {
-                Int128 balances = 0, escrow = 0, pending = 0, deposited = 0, paid_out = 0;
-            };
-            std::map<std::string, Sums> sums;
-            node.store().ForEachState(AsBytes(std::string("b/")), [&](const Bytes& k, const Bytes& v) {
-                if (k.size() != 2 + 32 + 3) return;
-                Address a = Address::FromView(ByteView(k).subspan(2, 32));
-                std::string cur(k.end() - 3, k.end());
-                Reader r(v);
-                auto amount = static_cast<Int128>(r.U64());
-                if (state::IsContract(node.store(), a)) sums[cur].escrow += amount;
-                else sums[cur].balances += amount;
-            });
-            node.store().ForEachState(AsBytes(std::string("po/")), [&](const Bytes&, const Bytes& v) {
-                auto p = protocol::DecodeFields<protocol::Payout>(v);
-                if (p && p->status == protocol::PayoutStatus::PENDING) sums[p->currency].pending += p->amount;
-            });
-            node.store().ForEachState(AsBytes(std::string("sup/")), [&](const Bytes& k, const Bytes& v) {
-                std::string cur(k.begin() + 4, k.end());
-                auto s = protocol::DecodeFields<protocol::Supply>(v);
-                if (!s) return;
-                sums[cur].deposited += s->deposited;
-                sums[cur].paid_out += s->paid_out;
-            });
             json out = json::array();
             bool all_ok = true;
-            for (const auto& [cur, s] : sums) {
-                bool ok = s.balances + s.escrow + s.pending == s.deposited - s.paid_out;
+            for (const state::ConservationLine& s : state::AuditConservation(node.store(), Scan(node))) {
+                const std::string& cur = s.currency;
+                bool ok = s.ok();
                 all_ok = all_ok && ok;
                 out.push_back({{"currency", cur},
                                {"balances", Amount(static_cast<int64_t>(s.balances), cur)},
@@ -250,26 +205,12 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             RequireSelfOrOverseer(node, ctx, gw, "the gateway itself");
             uint64_t from = params.contains("from_ms") ? UintParam(params, "from_ms") : 0;
             uint64_t until = params.contains("to_ms") ? UintParam(params, "to_ms") : UINT64_MAX;
-            struct Line {
-                uint64_t count = 0;
-                Int128 total = 0;
-            };
-            std::map<std::string, std::map<std::string, Line>> per;  // currency -> status -> line
-            node.store().ForEachState(AsBytes(std::string("po/")), [&](const Bytes&, const Bytes& v) {
-                auto p = protocol::DecodeFields<protocol::Payout>(v);
-                if (!p || p->gateway != gw || p->created_ms < from || p->created_ms >= until) return;
-                auto& cur = per[p->target_currency];
-                cur["instructed"].count++;
-                cur["instructed"].total += p->target_amount;
-                auto& l = cur[protocol::PayoutStatusName(p->status)];
-                l.count++;
-                l.total += p->target_amount;
-            });
+            state::Reconciliation per = state::Reconcile(Scan(node), gw, from, until);  // currency -> status -> line
             json out = json::array();
             for (auto& [cur, lines] : per) {
                 json j = {{"currency", cur}};
                 for (const char* st : {"instructed", "confirmed", "failed", "expired", "pending"}) {
-                    const Line& l = lines[st];
+                    const state::ReconciliationLine& l = lines[st];
                     j[st] = {{"count", l.count}, {"total", Amount(static_cast<int64_t>(l.total), cur)}};
                 }
                 out.push_back(j);
@@ -285,29 +226,23 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             Address payee = AddressParam(params, "payee");
             RequireSelfOrOverseer(node, ctx, payee, "the payee itself");
             uint64_t year = UintParam(params, "year");
-            Bytes out = Query(node, protocol::TaxContractAddress(),
-                              *vm::EncodeCallChecked("report(address,int)", {payee, static_cast<int64_t>(year)}));
-            auto decoded = vm::DecodeValues(out, {vm::AbiType::BYTES});
-            if (!decoded) throw RpcError(ErrorCode::INTERNAL_ERROR, "tax contract returned a malformed report");
-            const Bytes& raw = std::get<Bytes>((*decoded)[0]);
+            auto report = state::TaxReport(node.store(), QueryBlock(node), payee, year);
+            if (!report) ThrowQueryError(report.error());
             static constexpr const char* INCOME[] = {"unknown", "royalty", "licence_fee", "nft_sale"};
             json entries = json::array();
             std::map<std::string, std::pair<Int128, Int128>> totals;
-            for (size_t off = 0; off + 56 <= raw.size(); off += 56) {
-                int64_t time_ms = Le64At(raw, off), cur_packed = Le64At(raw, off + 8), gross = Le64At(raw, off + 16),
-                        tax = Le64At(raw, off + 24), income = Le64At(raw, off + 32), source = Le64At(raw, off + 40),
-                        bps = Le64At(raw, off + 48);
-                std::string cur = Unpack(cur_packed, 3);
-                entries.push_back({{"time_ms", time_ms},
+            for (const state::TaxEntry& e : *report) {
+                const std::string& cur = e.currency;
+                entries.push_back({{"time_ms", e.time_ms},
                                    {"currency", cur},
-                                   {"gross", Amount(gross, cur)},
-                                   {"tax", Amount(tax, cur)},
-                                   {"net", Amount(gross - tax, cur)},
-                                   {"income_type", income >= 0 && income < 4 ? INCOME[income] : "unknown"},
-                                   {"source", Unpack(source, 2)},
-                                   {"bps", bps}});
-                totals[cur].first += gross;
-                totals[cur].second += tax;
+                                   {"gross", Amount(e.gross, cur)},
+                                   {"tax", Amount(e.tax, cur)},
+                                   {"net", Amount(e.gross - e.tax, cur)},
+                                   {"income_type", e.income_type >= 0 && e.income_type < 4 ? INCOME[e.income_type] : "unknown"},
+                                   {"source", e.source},
+                                   {"bps", e.bps}});
+                totals[cur].first += e.gross;
+                totals[cur].second += e.tax;
             }
             json t = json::array();
             for (const auto& [cur, gt] : totals)
@@ -326,27 +261,22 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             uint64_t id = UintParam(params, "id");
             auto a = state::LoadAuction(node.store(), id);
             if (!a) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no auction " + std::to_string(id));
-            Bytes show = Query(node, a->contract, *vm::EncodeCallChecked("show()", {}));
-            auto decoded = vm::DecodeValues(show, {vm::AbiType::BYTES});
+            auto show = state::ShowAuction(node.store(), QueryBlock(node), a->contract);
+            if (!show) ThrowQueryError(show.error());
             json st = json::object();
-            if (decoded) {
-                const Bytes& r = std::get<Bytes>((*decoded)[0]);
-                std::string cur = Unpack(Le64At(r, 8), 3);
-                auto addr_at = [&](size_t off) {
-                    return off + 32 <= r.size() ? Address::FromView(ByteView(r).subspan(off, 32)) : Address{};
-                };
-                // Layout: docs/vm.md, "Standard contract: auction", show().
-                st = {{"state", Le64At(r, 16) == 0 ? "open" : "closed"},
-                      {"end_ms", Le64At(r, 24)},
-                      {"highest_bid", Amount(Le64At(r, 32), cur)},
-                      {"highest_bidder", addr_at(40).IsZero() ? json(nullptr) : json(addr_at(40).hex())},
-                      {"price", Amount(Le64At(r, 72), cur)},
-                      {"winner", addr_at(80).IsZero() ? json(nullptr) : json(addr_at(80).hex())},
-                      {"bids", Le64At(r, 112)},
-                      {"reveal_end_ms", Le64At(r, 120)},
-                      {"current_price", Amount(Le64At(r, 128), cur)},
+            if (const auto& r = *show) {
+                const std::string& cur = r->currency;
+                st = {{"state", r->closed ? "closed" : "open"},
+                      {"end_ms", r->end_ms},
+                      {"highest_bid", Amount(r->highest_bid, cur)},
+                      {"highest_bidder", r->highest_bidder.IsZero() ? json(nullptr) : json(r->highest_bidder.hex())},
+                      {"price", Amount(r->price, cur)},
+                      {"winner", r->winner.IsZero() ? json(nullptr) : json(r->winner.hex())},
+                      {"bids", r->bids},
+                      {"reveal_end_ms", r->reveal_end_ms},
+                      {"current_price", Amount(r->current_price, cur)},
                       {"currency", cur},
-                      {"raw", ToHex(r)}};
+                      {"raw", ToHex(r->raw)}};
             }
             json aj = AuctionJson(*a);
             if (auto l = state::LoadLicence(node.store(), a->licence)) aj["licence_terms"] = LicenceJson(*l);
@@ -449,14 +379,10 @@ void RegisterSettlementMethods(rpc::RpcServer& server, Node& node) {
             uint64_t work = UintParam(params, "work");
             if (!state::LoadWork(node.store(), work)) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work " + std::to_string(work));
             Address split = protocol::SplitAddress(work);
-            Bytes out = Query(node, split, *vm::EncodeCallChecked("payees()", {}));
-            auto decoded = vm::DecodeValues(out, {vm::AbiType::BYTES});
+            auto split_payees = state::SplitPayees(node.store(), QueryBlock(node), work);
+            if (!split_payees) ThrowQueryError(split_payees.error());
             json payees = json::array();
-            if (decoded) {
-                const Bytes& r = std::get<Bytes>((*decoded)[0]);
-                for (size_t off = 0; off + 40 <= r.size(); off += 40)
-                    payees.push_back({{"address", Address::FromView(ByteView(r).subspan(off, 32)).hex()}, {"bps", Le64At(r, off + 32)}});
-            }
+            for (const state::Payee& p : *split_payees) payees.push_back({{"address", p.address.hex()}, {"bps", p.bps}});
             return json{{"work", work}, {"contract", split.hex()}, {"payees", payees}};
         },
         Access::PUBLIC);

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include <node/core/merkle.h>
+#include <node/state/execute.h>
 #include <node/state/state_root.h>
 
 namespace folio::chain {
@@ -118,56 +119,26 @@ BuiltBlock Node::BuildBlock(uint64_t time_ms) {
 
 BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
                               const std::vector<EvidenceItem>& evidence, const std::vector<Address>* next_validators) {
-    const protocol::BlockHeader parent_header = Head();
-    const protocol::BlockHeader* parent = &parent_header;
-    uint64_t parent_height = parent->height;
-    state::BlockContext ctx;
-    ctx.height = parent_height + 1;
-    ctx.time_ms = std::max(time_ms, parent->time_ms + 1);
-    ctx.proposer = proposer;
-
-    state::BlockBuilder builder(*m_store, m_params, ctx);
-    protocol::Block block;
-    for (PoolEntry& e : txs) {
-        auto r = builder.TryAdd(e.tx);
-        if (r) {
-            block.txs.push_back(std::move(e.tx));
-            continue;
-        }
+    const protocol::BlockHeader parent = Head();
+    std::vector<protocol::Transaction> batch;
+    batch.reserve(txs.size());
+    for (PoolEntry& e : txs) batch.push_back(std::move(e.tx));
+    std::vector<state::BatchEvidence> recorded;
+    for (const EvidenceItem& ev : evidence) recorded.push_back({ev.id, ev.signer, ev.encoded});
+    state::ExecutedBlock executed =
+        state::ExecuteBatch(*m_store, *m_store, parent, m_params, state::NextBlockContext(parent, time_ms, proposer),
+                            std::move(batch), recorded, next_validators);
+    for (const state::SkippedTx& s : executed.skipped) {
         // A gap left by an earlier skipped transaction: it may fit a later block.
-        if (r.error().code == state::Reject::NONCE_TOO_HIGH) continue;
-        m_mempool.Drop(e.id, state::RejectCode(r.error().code), r.error().message);
+        if (s.why.code == state::Reject::NONCE_TOO_HIGH) continue;
+        m_mempool.Drop(txs[s.index].id, state::RejectCode(s.why.code), s.why.message);
     }
-    for (const EvidenceItem& ev : evidence) builder.AddEvidence(ev.id, ev.signer, ev.encoded);
-    if (next_validators) builder.ChangeValidators(*next_validators);
-    state::BlockResult result = builder.Finish();
-
-    std::vector<Hash256> tx_ids, receipt_hashes;
-    for (const auto& rc : result.receipts) {
-        tx_ids.push_back(rc.tx_id);
-        receipt_hashes.push_back(Sha256Of(protocol::EncodeReceipt(rc)));
-    }
-    auto smt = state::UpdateStateRoot(*m_store, parent->state_root, parent_height, result.writes, ctx.height);
-    if (!smt) {
-        std::fprintf(stderr, "foliod: fatal: state map inconsistent with the store\n");
-        std::abort();
-    }
-    block.header.chain_id = m_params.chain_id;
-    block.header.height = ctx.height;
-    block.header.parent = protocol::BlockHash(*parent);
-    block.header.time_ms = ctx.time_ms;
-    block.header.proposer = ctx.proposer;
-    block.header.tx_count = static_cast<uint32_t>(block.txs.size());
-    block.header.tx_root = MerkleRoot(tx_ids);
-    block.header.receipts_root = MerkleRoot(receipt_hashes);
-    block.header.state_root = smt->new_root;
-
     BuiltBlock out;
-    out.hash = protocol::BlockHash(block.header);
-    out.committed.block = std::move(block);
-    out.committed.receipts = std::move(result.receipts);
-    out.committed.writes = std::move(result.writes);
-    out.committed.smt_nodes = std::move(smt->new_nodes);
+    out.hash = executed.hash;
+    out.committed.block = std::move(executed.block);
+    out.committed.receipts = std::move(executed.receipts);
+    out.committed.writes = std::move(executed.writes);
+    out.committed.smt_nodes = std::move(executed.smt_nodes);
     return out;
 }
 

@@ -1,0 +1,44 @@
+#pragma once
+// The standard contracts (contracts/*.fasm, committed as bytecode in contracts/*.bin) and the
+// ledger's calls into contracts. Implemented in contracts.cpp; pure.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <node/state/failures.h>
+#include <node/state/tx_context.h>
+#include <vm/vm.h>
+
+namespace folio::state {
+
+// ---- standard contract templates (deployed at genesis) ----
+enum class StandardContract : uint8_t { REVENUE_SPLIT, TAX_WITHHOLDING, AUCTION };
+// The committed bytecode (contracts/<name>.bin, embedded at build time). Thread-safe.
+const Bytes& StandardCode(StandardContract c);
+Hash256 StandardCodeHash(StandardContract c);
+
+// ---- calls (for node/state's domains) ----
+// Gas the ledger gives its own calls (distribute, set_payees, instantiation).
+inline constexpr int64_t LEDGER_CALL_GAS = 10'000'000;
+// One VM per thread (its caches only save time).
+vm::Vm& ThreadVm();
+// The execution failure for a call that did not succeed: out_of_gas or contract_failed, naming
+// the contract, the VM status and any printable revert text.
+Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contract);
+// Calls `contract` as `caller`, on x's host; the origin is the transaction's sender unless given.
+Result<Bytes, TxFailure> Call(TxContext& x, const Address& caller, const Address& contract, const Bytes& input,
+                              int64_t gas);
+Result<Bytes, TxFailure> CallWithOrigin(TxContext& x, const Address& origin, const Address& caller,
+                                        const Address& contract, const Bytes& input, int64_t gas);
+// Creates the work's revenue_split instance from its owners (register_work).
+Exec CreateWorkSplit(TxContext& x, const Work& w);
+
+// ---- the ABI's packings ----
+Bytes EncodePayees(const std::vector<Share>& owners);  // (address, le64 bps) per owner
+int64_t PackCountry(std::string_view cc);              // two ASCII bytes, little-endian; 0 if not 2 long
+int64_t PackCurrencyText(std::string_view c);          // vm::PackCurrency; 0 if not 3 long
+std::string CurrencyText(vm::CurrencyCode c);          // empty if not three bytes
+Bytes Le64(int64_t v);
+
+}  // namespace folio::state

@@ -1,0 +1,63 @@
+#pragma once
+// Every state key of the ledger, in one place (docs/formats.md, "State keys"). The bytes are a
+// consensus format: the state root hashes them. Pure; thread-safe.
+#include <cstdint>
+#include <string_view>
+
+#include <node/core/bytes.h>
+#include <node/protocol/types.h>
+
+namespace folio::state::keys {
+
+// ---- works and governance ----
+Bytes Account(const Address& a);              // "a/" + address
+Bytes Work(uint64_t id);                      // "w/" + be64
+Bytes WorkByFingerprint(const Hash256& fp);   // "wf/" + fingerprint
+Bytes NextWorkId();                           // "m/next_work_id"
+Bytes SharesVersion(uint64_t work);           // "wsv/" + be64
+Bytes Proposal(const Hash256& id);            // "p/" + id
+Bytes GovMembers();                           // "g/members"
+Bytes GovThreshold();                         // "g/threshold"
+Bytes Evidence(const Hash256& id);            // "ev/" + id
+Bytes Validators();                           // "v/current": the set in force
+Bytes ValidatorsOfEpoch(uint64_t epoch);      // every set since genesis
+Bytes PendingValidators();                    // "v/pending": a scheduled change
+
+// ---- money ----
+Bytes Balance(const Address& a, std::string_view currency);               // "b/" + address + currency
+Bytes Supply(std::string_view currency);                                  // "sup/" + currency
+Bytes DepositRef(const Address& gateway, std::string_view reference);    // "dr/" + gateway + reference
+Bytes PayoutPrefs(const Address& a);                                      // "pp/" + address
+Bytes Payout(uint64_t id);                                                // "po/" + be64
+Bytes NextPayoutId();                                                     // "m/next_payout_id"
+Bytes PayoutTtl();                                                        // "m/payout_ttl"
+Bytes FxLatest(std::string_view base, std::string_view quote);           // "fx/" + base + quote
+Bytes FxRate(uint64_t id);                                                // "fxr/" + be64
+Bytes NextFxId();                                                         // "m/next_fx_id"
+
+// ---- licences and auctions ----
+Bytes Licence(uint64_t id);                         // "l/" + be64
+Bytes WorkLicences(uint64_t work);                  // "wl/" + be64
+Bytes NextLicenceId();                              // "m/next_licence_id"
+Bytes Auction(uint64_t id);                         // "au/" + be64
+Bytes AuctionByContract(const Address& contract);  // "auc/" + address
+Bytes NextAuctionId();                              // "m/next_auction_id"
+
+// ---- contracts ----
+Bytes Template(const Hash256& code_hash);                        // "ct/" + code hash
+Bytes ContractInstance(const Address& contract);                 // "ci/" + address
+Bytes ContractStorage(const Address& contract, ByteView key);    // "cs/" + address + key
+
+// ---- NFTs ----
+Bytes NftCollection(uint64_t work);                    // "nc/" + be64
+Bytes Nft(uint64_t token);                             // "nt/" + be64
+Bytes NftHoldings(const Address& owner, uint64_t work);  // "nh/" + address + be64
+Bytes NextTokenId();                                   // "m/next_token_id"
+Bytes Platform();                                      // "m/platform"
+
+// Key-space prefixes that queries scan.
+inline constexpr std::string_view PAYOUT_PREFIX = "po/";
+inline constexpr std::string_view BALANCE_PREFIX = "b/";
+inline constexpr std::string_view SUPPLY_PREFIX = "sup/";
+
+}  // namespace folio::state::keys

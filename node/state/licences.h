@@ -1,0 +1,26 @@
+#pragma once
+// Licence queries over the state (rules in licences.cpp). Pure; thread-safe as the reader is.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <node/state/overlay.h>
+
+namespace folio::state {
+
+struct LicenceAnswer {
+    bool allowed = false;
+    std::optional<Licence> licence;  // the licence that allows it
+    bool via_nft = false;            // allowed because the licensee holds an edition with a viewing right
+    std::string reason;              // why not, when denied
+};
+// May `licensee` exercise `right` (one Right bit) of `work` in `territory` at `at_ms`?
+LicenceAnswer CheckLicence(const StateReader& s, uint64_t work, const Address& licensee, std::string_view territory,
+                           uint32_t right, uint64_t at_ms);
+// The licence (ACTIVE, OFFERED or RESERVED, not ended at `now_ms`) that `terms` would conflict
+// with: exclusive on either side and overlapping in territory, rights and time.
+std::optional<uint64_t> FindConflict(const StateReader& s, uint64_t work, const LicenceTerms& terms, uint64_t now_ms,
+                                     uint64_t ignore_id = 0);
+
+}  // namespace folio::state

@@ -1,0 +1,177 @@
+#include <node/state/queries.h>
+
+#include <node/protocol/addresses.h>
+#include <node/state/contracts.h>
+#include <node/state/host.h>
+#include <vm/abi.h>
+
+namespace folio::state {
+
+namespace {
+
+Bytes Prefix(std::string_view p, ByteView rest = {}) {
+    Bytes k(p.begin(), p.end());
+    k.insert(k.end(), rest.begin(), rest.end());
+    return k;
+}
+
+int64_t Le64At(const Bytes& b, size_t off) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8 && off + i < b.size(); ++i) v |= static_cast<uint64_t>(b[off + i]) << (8 * i);
+    return static_cast<int64_t>(v);
+}
+
+// The first `n` bytes of a little-endian packed code, without its zero bytes.
+std::string Unpack(int64_t packed, size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i) {
+        char c = static_cast<char>((static_cast<uint64_t>(packed) >> (8 * i)) & 0xff);
+        if (c) s += c;
+    }
+    return s;
+}
+
+// The single `bytes` value a contract answered, or nullopt.
+std::optional<Bytes> SingleBytes(const Bytes& out) {
+    auto decoded = vm::DecodeValues(out, {vm::AbiType::BYTES});
+    if (!decoded) return std::nullopt;
+    return std::get<Bytes>((*decoded)[0]);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- money
+
+std::vector<CurrencyAmount> Balances(const StateReader& s, const PrefixScan& scan, const Address& a) {
+    std::vector<CurrencyAmount> out;
+    scan(Prefix(keys::BALANCE_PREFIX, a.view()), [&](const Bytes& k, const Bytes&) {
+        std::string cur(k.end() - 3, k.end());
+        out.push_back({cur, LoadBalance(s, a, cur)});
+    });
+    return out;
+}
+
+std::vector<Payout> PayoutsWhere(const PrefixScan& scan, const std::function<bool(const Payout&)>& pred) {
+    std::vector<Payout> out;
+    scan(Prefix(keys::PAYOUT_PREFIX), [&](const Bytes&, const Bytes& v) {
+        auto p = DecodeFields<Payout>(v);
+        if (p && pred(*p)) out.push_back(std::move(p.value()));
+    });
+    return out;
+}
+
+std::vector<ConservationLine> AuditConservation(const StateReader& s, const PrefixScan& scan) {
+    std::map<std::string, ConservationLine> sums;
+    const size_t prefix = keys::BALANCE_PREFIX.size();
+    scan(Prefix(keys::BALANCE_PREFIX), [&](const Bytes& k, const Bytes& v) {
+        if (k.size() != prefix + 32 + 3) return;
+        Address a = Address::FromView(ByteView(k).subspan(prefix, 32));
+        std::string cur(k.end() - 3, k.end());
+        Reader r(v);
+        auto amount = static_cast<Int128>(r.U64());
+        if (IsContract(s, a)) sums[cur].escrow += amount;
+        else sums[cur].balances += amount;
+    });
+    for (const Payout& p : PayoutsWhere(scan, [](const Payout& p) { return p.status == PayoutStatus::PENDING; }))
+        sums[p.currency].pending += p.amount;
+    scan(Prefix(keys::SUPPLY_PREFIX), [&](const Bytes& k, const Bytes& v) {
+        std::string cur(k.begin() + static_cast<std::ptrdiff_t>(keys::SUPPLY_PREFIX.size()), k.end());
+        auto sup = DecodeFields<Supply>(v);
+        if (!sup) return;
+        sums[cur].deposited += sup->deposited;
+        sums[cur].paid_out += sup->paid_out;
+    });
+    std::vector<ConservationLine> out;
+    for (auto& [cur, line] : sums) {
+        line.currency = cur;
+        out.push_back(line);
+    }
+    return out;
+}
+
+Reconciliation Reconcile(const PrefixScan& scan, const Address& gateway, uint64_t from_ms, uint64_t until_ms) {
+    Reconciliation per;
+    PayoutsWhere(scan, [&](const Payout& p) {
+        if (p.gateway != gateway || p.created_ms < from_ms || p.created_ms >= until_ms) return false;
+        auto& cur = per[p.target_currency];
+        cur["instructed"].count++;
+        cur["instructed"].total += p.target_amount;
+        auto& l = cur[PayoutStatusName(p.status)];
+        l.count++;
+        l.total += p.target_amount;
+        return false;
+    });
+    return per;
+}
+
+// ---------------------------------------------------------------- governance
+
+std::vector<EvidenceRecord> ListEvidence(const PrefixScan& scan) {
+    std::vector<EvidenceRecord> out;
+    scan(Prefix("ev/"), [&](const Bytes&, const Bytes& v) {
+        auto rec = DecodeEvidenceRecord(v);
+        if (rec) out.push_back(std::move(rec.value()));
+    });
+    return out;
+}
+
+// ---------------------------------------------------------------- contracts
+
+Result<Bytes, QueryError> QueryContract(const StateReader& s, const BlockContext& block, const Address& contract,
+                                         const Bytes& input) {
+    Overlay scratch(s);
+    std::vector<Event> events;
+    LedgerHost host(scratch, block, events);
+    vm::ExecResult r = ThreadVm().Execute(host, vm::Message{LedgerAddress(), contract, LedgerAddress(), input, LEDGER_CALL_GAS});
+    if (!r.ok()) return Fail(QueryError{QueryError::CALL_FAILED, std::string("contract query failed: ") + vm::ExecStatusName(r.status)});
+    return std::move(r.output);
+}
+
+Result<std::vector<TaxEntry>, QueryError> TaxReport(const StateReader& s, const BlockContext& block, const Address& payee,
+                                                     uint64_t year) {
+    auto out = QueryContract(s, block, TaxContractAddress(),
+                             *vm::EncodeCallChecked("report(address,int)", {payee, static_cast<int64_t>(year)}));
+    if (!out) return Fail(out.error());
+    auto raw = SingleBytes(*out);
+    if (!raw) return Fail(QueryError{QueryError::MALFORMED, "tax contract returned a malformed report"});
+    std::vector<TaxEntry> entries;
+    for (size_t off = 0; off + 56 <= raw->size(); off += 56)
+        entries.push_back({Le64At(*raw, off), Unpack(Le64At(*raw, off + 8), 3), Le64At(*raw, off + 16), Le64At(*raw, off + 24),
+                           Le64At(*raw, off + 32), Unpack(Le64At(*raw, off + 40), 2), Le64At(*raw, off + 48)});
+    return entries;
+}
+
+Result<std::optional<AuctionState>, QueryError> ShowAuction(const StateReader& s, const BlockContext& block,
+                                                             const Address& contract) {
+    auto out = QueryContract(s, block, contract, *vm::EncodeCallChecked("show()", {}));
+    if (!out) return Fail(out.error());
+    auto r = SingleBytes(*out);
+    if (!r) return std::optional<AuctionState>();
+    auto addr_at = [&](size_t off) { return off + 32 <= r->size() ? Address::FromView(ByteView(*r).subspan(off, 32)) : Address{}; };
+    // Layout: docs/vm.md, "Standard contract: auction", show().
+    AuctionState st;
+    st.currency = Unpack(Le64At(*r, 8), 3);
+    st.closed = Le64At(*r, 16) != 0;
+    st.end_ms = Le64At(*r, 24);
+    st.highest_bid = Le64At(*r, 32);
+    st.highest_bidder = addr_at(40);
+    st.price = Le64At(*r, 72);
+    st.winner = addr_at(80);
+    st.bids = Le64At(*r, 112);
+    st.reveal_end_ms = Le64At(*r, 120);
+    st.current_price = Le64At(*r, 128);
+    st.raw = *r;
+    return std::optional<AuctionState>(std::move(st));
+}
+
+Result<std::vector<Payee>, QueryError> SplitPayees(const StateReader& s, const BlockContext& block, uint64_t work) {
+    auto out = QueryContract(s, block, SplitAddress(work), *vm::EncodeCallChecked("payees()", {}));
+    if (!out) return Fail(out.error());
+    std::vector<Payee> payees;
+    if (auto r = SingleBytes(*out))
+        for (size_t off = 0; off + 40 <= r->size(); off += 40)
+            payees.push_back({Address::FromView(ByteView(*r).subspan(off, 32)), Le64At(*r, off + 32)});
+    return payees;
+}
+
+}  // namespace folio::state

@@ -1,0 +1,103 @@
+#pragma once
+// Read-only questions about the state for the node's API (docs/rpc.md, "Settlement methods"):
+// balances, payouts, the conservation audit, gateway reconciliation, the evidence list, and
+// queries of the standard contracts (tax report, auction state, split payees). The API renders
+// the answers; it never parses state keys or runs the VM itself. Pure; thread-safe as far as the
+// reader and the scan are (a contract query uses a scratch overlay and this thread's VM).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <node/core/amount.h>
+#include <node/core/result.h>
+#include <node/state/overlay.h>
+#include <node/state/records.h>
+
+namespace folio::state {
+
+// Ordered iteration over the entries whose key starts with `prefix` (the store offers it:
+// ChainStore::ForEachState). StateReader has no iteration; listing queries take one of these.
+using PrefixVisitor = std::function<void(const Bytes& key, const Bytes& value)>;
+using PrefixScan = std::function<void(ByteView prefix, const PrefixVisitor& visit)>;
+
+// ---- money ----
+struct CurrencyAmount {
+    std::string currency;
+    int64_t amount = 0;
+};
+// `a`'s non-zero balances, by currency code.
+std::vector<CurrencyAmount> Balances(const StateReader& s, const PrefixScan& scan, const Address& a);
+// Every payout instruction, by id, that `pred` accepts.
+std::vector<Payout> PayoutsWhere(const PrefixScan& scan, const std::function<bool(const Payout&)>& pred);
+
+// Conservation per currency: balances + escrow (held by contracts) + pending payouts must equal
+// deposited - paid out.
+struct ConservationLine {
+    std::string currency;
+    Int128 balances = 0, escrow = 0, pending = 0, deposited = 0, paid_out = 0;
+    bool ok() const { return balances + escrow + pending == deposited - paid_out; }
+};
+std::vector<ConservationLine> AuditConservation(const StateReader& s, const PrefixScan& scan);  // by currency
+
+// A gateway's payouts created in [from_ms, until_ms), by target currency, then by status
+// ("instructed" counts them all; then confirmed, failed, expired, pending).
+struct ReconciliationLine {
+    uint64_t count = 0;
+    Int128 total = 0;  // in the target currency
+};
+using Reconciliation = std::map<std::string, std::map<std::string, ReconciliationLine>>;
+Reconciliation Reconcile(const PrefixScan& scan, const Address& gateway, uint64_t from_ms, uint64_t until_ms);
+
+// ---- governance ----
+// Every equivocation evidence recorded, by id.
+std::vector<EvidenceRecord> ListEvidence(const PrefixScan& scan);
+
+// ---- contracts ----
+struct QueryError {
+    enum Kind : uint8_t {
+        CALL_FAILED,  // the contract call did not succeed: message = "contract query failed: <VM status>"
+        MALFORMED,    // the contract's answer does not decode
+    } kind = CALL_FAILED;
+    std::string message;
+};
+// A read-only call of `contract` by the ledger on `s` as of `block`; nothing is kept.
+Result<Bytes, QueryError> QueryContract(const StateReader& s, const BlockContext& block, const Address& contract,
+                                         const Bytes& input);
+
+// One withholding of the tax contract's report (docs/vm.md, "tax_withholding", report()).
+struct TaxEntry {
+    int64_t time_ms = 0;
+    std::string currency;
+    int64_t gross = 0, tax = 0;
+    int64_t income_type = 0;  // IncomeType
+    std::string source;       // ISO 3166-1 alpha-2, or empty
+    int64_t bps = 0;
+};
+// `payee`'s withholdings in `year`.
+Result<std::vector<TaxEntry>, QueryError> TaxReport(const StateReader& s, const BlockContext& block, const Address& payee,
+                                                     uint64_t year);
+
+// An auction instance's state (docs/vm.md, "Standard contract: auction", show()).
+struct AuctionState {
+    bool closed = false;
+    int64_t end_ms = 0, highest_bid = 0, price = 0, bids = 0, reveal_end_ms = 0, current_price = 0;
+    Address highest_bidder, winner;  // zero = none
+    std::string currency;
+    Bytes raw;  // show()'s bytes
+};
+// nullopt when show() answers something that does not decode.
+Result<std::optional<AuctionState>, QueryError> ShowAuction(const StateReader& s, const BlockContext& block,
+                                                             const Address& contract);
+
+struct Payee {
+    Address address;
+    int64_t bps = 0;
+};
+// The payees of work `work`'s revenue split (empty when its answer does not decode).
+Result<std::vector<Payee>, QueryError> SplitPayees(const StateReader& s, const BlockContext& block, uint64_t work);
+
+}  // namespace folio::state

@@ -1,0 +1,67 @@
+// ExecuteBatch (node/state/execute.h): the block proposers and replicas assemble, in one place.
+#include <doctest/doctest.h>
+
+#include <node/core/merkle.h>
+#include <node/state/execute.h>
+#include <node/state/state_root.h>
+#include <tests/unit/state/test_util.h>
+
+using namespace folio;
+using namespace folio::state;
+using folio::test::AddrFor;
+using folio::test::MakeTx;
+using folio::test::MapState;
+
+TEST_CASE("ExecuteBatch: skips what is invalid at its position, fills the header, matches ApplyBlock") {
+    GenesisDoc g;
+    g.chain_id = "test-chain";
+    g.genesis_time_ms = 1000;
+    g.validators.push_back({"v0", AddrFor("validator")});
+    g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::NONE, "", {}});
+    MapState state;
+    auto genesis = BuildGenesisState(g).value();
+    state.Apply(genesis);
+    MemoryNodeStore nodes;
+    auto root = UpdateStateRoot(nodes, Hash256{}, 0, genesis, 0).value();
+    nodes.Apply(root);
+    BlockHeader parent;
+    parent.chain_id = "test-chain";
+    parent.height = 0;
+    parent.time_ms = 5000;
+    parent.state_root = root.new_root;
+
+    BlockContext ctx = NextBlockContext(parent, 4000, AddrFor("validator"));
+    CHECK(ctx.height == 1);
+    CHECK(ctx.time_ms == 5001);  // monotonic
+    CHECK(NextBlockContext(parent, 9000, Address{}).time_ms == 9000);
+
+    std::vector<Transaction> txs = {
+        MakeTx("alice", 0, test::Work("a", {{"alice", 10000}})),
+        MakeTx("alice", 2, test::Work("b", {{"alice", 10000}})),  // a nonce gap
+        MakeTx("bob", 0, test::Work("c", {{"bob", 10000}})),      // no creator role
+        MakeTx("alice", 1, test::Work("a", {{"alice", 10000}})),  // the fingerprint is taken
+    };
+    ExecutedBlock b = ExecuteBatch(state, nodes, parent, {"test-chain"}, ctx, txs);
+    REQUIRE(b.block.txs.size() == 1);
+    CHECK(b.block.txs[0] == txs[0]);
+    REQUIRE(b.skipped.size() == 3);
+    CHECK(b.skipped[0].index == 1);
+    CHECK(b.skipped[0].why.code == Reject::NONCE_TOO_HIGH);
+    CHECK(b.skipped[1].why.code == Reject::MISSING_PERMISSION);
+    CHECK(b.skipped[2].why.code == Reject::DUPLICATE_FINGERPRINT);
+
+    auto applied = ApplyBlock(state, {"test-chain"}, ctx, {txs[0]}).value();
+    CHECK(b.writes == applied.writes);
+    REQUIRE(b.receipts.size() == 1);
+    CHECK(EncodeReceipt(b.receipts[0]) == EncodeReceipt(applied.receipts[0]));
+    const BlockHeader& h = b.block.header;
+    CHECK(h.height == 1);
+    CHECK(h.parent == BlockHash(parent));
+    CHECK(h.time_ms == 5001);
+    CHECK(h.tx_count == 1);
+    CHECK(h.tx_root == MerkleRoot({TxId(txs[0])}));
+    CHECK(h.receipts_root == MerkleRoot({Sha256Of(EncodeReceipt(applied.receipts[0]))}));
+    CHECK(h.state_root == UpdateStateRoot(nodes, root.new_root, 0, applied.writes, 1).value().new_root);
+    CHECK(b.hash == BlockHash(h));
+    CHECK_FALSE(b.smt_nodes.empty());
+}
