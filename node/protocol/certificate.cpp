@@ -13,31 +13,8 @@ Hash256 CommitMessage(const std::string& chain_id, uint64_t height, const Hash25
     return TaggedHash("folio/commit", w.bytes());
 }
 
-Bytes EncodeCommitCert(const CommitCert& c) {
-    Writer w;
-    w.U8(1);  // kind 1: a list of validator signatures over CommitMessage
-    w.Varint(c.signatures.size());
-    for (const auto& [pk, sig] : c.signatures) {
-        w.Fixed(pk);
-        w.Fixed(sig);
-    }
-    return w.Take();
-}
-
-Result<CommitCert, DecodeError> DecodeCommitCert(ByteView b) {
-    Reader r(b);
-    CommitCert c;
-    if (r.U8() != 1) r.Fail(DecodeError::BAD_VALUE);
-    size_t n = r.Length(1024);
-    for (size_t i = 0; i < n && r.ok(); ++i) {
-        PublicKey pk = r.Fixed<32>();
-        Signature sig = r.Fixed<64>();
-        if (!c.signatures.empty() && !(c.signatures.back().first < pk)) r.Fail(DecodeError::NON_CANONICAL);
-        c.signatures.emplace_back(pk, sig);
-    }
-    if (!r.Finish()) return Fail(r.error());
-    return c;
-}
+Bytes EncodeCommitCert(const CommitCert& c) { return EncodeFields(c); }
+Result<CommitCert, DecodeError> DecodeCommitCert(ByteView b) { return DecodeFields<CommitCert>(b); }
 
 size_t CommitQuorum(size_t n) {
     // More than two thirds: any two quorums share an honest validator for every n, not only for
@@ -45,27 +22,8 @@ size_t CommitQuorum(size_t n) {
     return n * 2 / 3 + 1;
 }
 
-Bytes EncodeHandoff(const ValidatorHandoff& h) {
-    Writer w;
-    w.U8(1);
-    w.Blob(h.header);
-    w.Blob(h.commit);
-    w.Blob(h.record);
-    w.Blob(h.proof);
-    return w.Take();
-}
-
-Result<ValidatorHandoff, DecodeError> DecodeHandoff(ByteView b) {
-    Reader r(b);
-    ValidatorHandoff h;
-    if (r.U8() != 1) r.Fail(DecodeError::BAD_VALUE);
-    h.header = r.Blob(4096);
-    h.commit = r.Blob(1024 * 100);
-    h.record = r.Blob(1024 * 40);
-    h.proof = r.Blob(1 << 16);
-    if (!r.Finish()) return Fail(r.error());
-    return h;
-}
+Bytes EncodeHandoff(const ValidatorHandoff& h) { return EncodeFields(h); }
+Result<ValidatorHandoff, DecodeError> DecodeHandoff(ByteView b) { return DecodeFields<ValidatorHandoff>(b); }
 
 Bytes ValidatorSetKey(uint64_t epoch) {
     Bytes k{'v', '/', 'e', '/'};

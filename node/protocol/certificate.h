@@ -19,6 +19,8 @@ namespace folio::protocol {
 // The commit certificate of a block: signatures of validators over CommitMessage.
 struct CommitCert {
     std::vector<std::pair<PublicKey, Signature>> signatures;  // sorted by key
+    // A record (version 1 = kind 1: validator signatures over CommitMessage).
+    FOLIO_FIELDS(FOLIO_SORTED(signatures, 1024))
 };
 Bytes EncodeCommitCert(const CommitCert& c);
 Result<CommitCert, DecodeError> DecodeCommitCert(ByteView b);
@@ -47,6 +49,8 @@ struct ValidatorHandoff {
     Bytes commit;  // its EncodeCommitCert, by the epoch's set
     Bytes record;  // EncodeFields(ValidatorSetRecord) of the next epoch
     Bytes proof;   // EncodeSmtProof of the record's key under header.state_root
+    FOLIO_FIELDS(FOLIO_MAX(header, 4096), FOLIO_MAX(commit, 1024 * 100), FOLIO_MAX(record, 1024 * 40),
+                 FOLIO_MAX(proof, 1 << 16))
 };
 Bytes EncodeHandoff(const ValidatorHandoff& h);
 Result<ValidatorHandoff, DecodeError> DecodeHandoff(ByteView b);

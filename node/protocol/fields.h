@@ -4,7 +4,7 @@
 // encodings of docs/formats.md (u8/u16/u32/u64 little-endian fixed width, i64 as its
 // two's-complement u64, bool 0/1, string/bytes varint-length-prefixed, 32/64-byte values raw,
 // lists varint count then items, enums one byte, a variant one tag byte then the alternative's
-// fields). Every transaction body, event, record and certificate part is declared this way;
+// fields, a pair its two members). Every transaction body, event, record and certificate part is declared this way;
 // only the envelopes (a transaction's version byte and trailing signature, a block's list of
 // encoded transactions) frame field lists by hand.
 //
@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -109,6 +110,10 @@ template <class T>
 const T& SortKey(const T& v) {
     return v;
 }
+template <class A, class B>
+const A& SortKey(const std::pair<A, B>& p) {
+    return p.first;
+}
 
 template <class T>
 struct IsFieldModifier : std::false_type {};
@@ -123,6 +128,8 @@ template <class T>
 struct IsVariant : std::false_type {};
 template <class... A>
 struct IsVariant<std::variant<A...>> : std::true_type {};
+template <class A, class B>
+struct IsVariant<std::pair<A, B>> : std::true_type {};  // (a pair is encoded by its own overload too)
 
 struct FieldWriter {
     static constexpr bool FIELD_CODEC = true;
@@ -144,6 +151,11 @@ struct FieldWriter {
     }
     template <class... A>
     void operator()(const std::variant<A...>& v) { WriteVariant(v, 0); }
+    template <class A, class B>
+    void operator()(const std::pair<A, B>& p) {
+        (*this)(p.first);
+        (*this)(p.second);
+    }
     template <size_t N, size_t I, class T>
     void operator()(const BoundedField<N, I, T>& f) { (*this)(f.v); }
     template <size_t N, class T>
@@ -188,6 +200,11 @@ struct FieldReader {
     void operator()(std::vector<T>& v) { ReadList(v, MAX_FIELD_LIST, 0); }
     template <class... A>
     void operator()(std::variant<A...>& v) { ReadVariant(v, 0); }
+    template <class A, class B>
+    void operator()(std::pair<A, B>& p) {
+        (*this)(p.first);
+        (*this)(p.second);
+    }
     template <size_t N, size_t I, class T>
     void operator()(const BoundedField<N, I, T>& f) {
         if constexpr (std::is_same_v<T, std::string>) f.v = r.Str(N);
