@@ -87,6 +87,9 @@ def main():
     checked = 0
     for name, folder in modules:
         base = os.path.join(root, folder)
+        if not os.path.isdir(base):
+            errors.append(f"docs/architecture.md: module '{name}' names folder '{folder}', which does not exist")
+            continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
             for fn in sorted(filenames):
