@@ -35,6 +35,7 @@ add_library(folio_wallet STATIC
   ${CMAKE_CURRENT_LIST_DIR}/mnemonic.cpp
   ${CMAKE_CURRENT_LIST_DIR}/keystore.cpp
   ${FOLIO_BIP39_CPP})
+folio_include_root(folio_wallet PUBLIC FILES cli/mnemonic.h cli/keystore.h)
 target_link_libraries(folio_wallet
-  PUBLIC folio_core folio_flags
-  PRIVATE PkgConfig::SODIUM PkgConfig::CRYPTOPP nlohmann_json::nlohmann_json)
+  PUBLIC folio_core
+  PRIVATE folio_flags PkgConfig::SODIUM PkgConfig::CRYPTOPP nlohmann_json::nlohmann_json)

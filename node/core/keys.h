@@ -1,6 +1,6 @@
 #pragma once
 // Account keys and signatures: BIP-340 Schnorr over secp256k1 (libsecp256k1), chosen because it
-// is the fastest verifier measured on our machines (~25k verifications/s/core, docs/crypto.md).
+// is the fastest verifier measured on our machines (~25k verifications/s/core, docs/formats.md, docs/performance.md).
 // An account's address is its 32-byte x-only public key.
 // Thread-safety: all functions are safe to call concurrently (one immutable context).
 #include <optional>

@@ -25,7 +25,7 @@ FOLIOD_ARGS="--ws-queue-bytes $QUEUE" devnet up --validators 4 || { cat "$T/devn
 for i in 0 1 2 3; do wait_vheight $i 2; done
 J="$DN/devnet.json"
 export FOLIO_PASSWORD="$(jq -r .password "$J")"
-wsurl() { echo "ws://127.0.0.1:$((BASE + 10 * $1))/ws"; }
+wsurl() { echo "ws://127.0.0.1:$(folio_rpc_port "$BASE" "$1")/ws"; }
 addr() { jq -r ".accounts.$1.address" "$J"; }
 keyfile() { jq -r ".accounts.$1.secret_key" "$J" >"$T/$1.key"; chmod 600 "$T/$1.key"; echo "$T/$1.key"; }
 as() {  # as NAME VALIDATOR folio-args...
@@ -75,7 +75,7 @@ rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 sleep 4
 RSS0=$(rss "$V3PID")
 AUDTOK=$(as auditor 3 --json auth login | jq -r .token)
-python3 - 127.0.0.1 $((BASE + 30)) "$AUDTOK" 30 >"$T/slow.json" 2>"$T/slow.err" <<'PY' &
+python3 - 127.0.0.1 "$(folio_rpc_port "$BASE" 3)" "$AUDTOK" 30 >"$T/slow.json" 2>"$T/slow.err" <<'PY' &
 import base64, json, os, socket, struct, sys, time
 host, port, token, secs = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 s = socket.socket()

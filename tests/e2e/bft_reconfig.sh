@@ -22,7 +22,7 @@ key=$("$BIN/foliod" keygen)
 jq -r .secret_key <<<"$key" >"$T/v4.key"; chmod 600 "$T/v4.key"
 K4=$(jq -r .address <<<"$key")
 peers=(); for i in 0 1 2 3; do peers+=(--peer "$(vkey $i)@127.0.0.1:$(jq -r ".validators[$i].p2p" "$L")"); done
-RPC4=$((BASE + 50)); P2P4=$((BASE + 49)); URL4="http://127.0.0.1:$RPC4"
+RPC4=$(folio_rpc_port "$BASE" 5); P2P4=$(folio_p2p_port "$BASE" 5); URL4="http://127.0.0.1:$RPC4"
 "$BIN/foliod" --home "$T/v4" --genesis "$DN/genesis.json" --validator-key-file "$T/v4.key" \
   --rpc-listen "127.0.0.1:$RPC4" --p2p-listen "127.0.0.1:$P2P4" "${peers[@]}" >>"$T/v4.log" 2>&1 &
 PIDS+=($!)

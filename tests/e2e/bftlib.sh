@@ -2,29 +2,12 @@
 source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DN="$T/dn"
-# Ports stay below Linux's ephemeral range (32768+), so no outgoing connection on this machine (nor
-# a peer's reconnect to a port not listening yet) can be holding one; a base whose ports are not
-# all free is skipped.
-ports_free() {  # ports_free BASE: the 5 validators' RPC (BASE+10i) and P2P (BASE+10i-1) ports bind
-  python3 - "$1" <<'PY'
-import socket, sys
-b = int(sys.argv[1])
-for i in range(5):
-    for p in (b + 10 * i, b + 10 * i - 1):
-        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try: s.bind(("127.0.0.1", p))
-        except OSError: sys.exit(1)
-        finally: s.close()
-PY
-}
-BASE=$((20000 + ($$ % 200) * 60))
-for _ in $(seq 200); do
-  ports_free "$BASE" && break
-  BASE=$((BASE + 60)); [ "$BASE" -lt 32000 ] || BASE=20000
-done
+# The devnet's base port: below Linux's ephemeral range, every slot free (scripts/lib/ports.sh, sourced
+# by lib.sh). Validator I is at slot I; an extra process (a twin, a joining validator) takes slot 5.
+BASE=$(folio_devnet_free_base)
 export FOLIO_BIN="$BIN"
 devnet() { "$ROOT/scripts/devnet" "$@" --dir "$DN" --base-port "$BASE" >>"$T/devnet.log" 2>&1; }
-vurl() { echo "http://127.0.0.1:$((BASE + 10 * $1))"; }
+vurl() { echo "http://127.0.0.1:$(folio_rpc_port "$BASE" "$1")"; }
 vpid() { cat "$DN/validators/v$1/foliod.pid"; }
 vheight() { curl -s --max-time 3 -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"chain_info","params":{}}' "$(vurl "$1")" | jq -r '.result.height // -1' 2>/dev/null || echo -1; }
 vblock() {  # vblock I HEIGHT -> "hash state_root"

@@ -22,7 +22,8 @@ pass() { echo "ok - $*"; }
 expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
 expect_contains() { case "$1" in *"$2"*) ;; *) fail "$3: '$1' does not contain '$2'";; esac; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Ports: one definition for the scripts and tests (scripts/lib/ports.sh).
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/lib/ports.sh"
 
 rpc() {  # rpc METHOD PARAMS_JSON [TOKEN] -> the whole response
   local auth=()
@@ -54,7 +55,7 @@ make_chain() {
   CHAIN_ID="e2e-$$"
   jq -n --arg c "$CHAIN_ID" --arg v "$(jq -r .address <<<"$key")" --argjson a "$ACCOUNTS_JSON" --argjson th "${1:-1}" \
     '{chain_id:$c, genesis_time_ms:1764000000000, governance_threshold:$th, validators:[{name:"v0", key:$v}], accounts:$a}' >"$T/genesis.json"
-  PORT=$(free_port); NODE="http://127.0.0.1:$PORT"
+  PORT=$(folio_free_port); NODE="http://127.0.0.1:$PORT"
 }
 
 start_node() {  # extra foliod args...
