@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
+#include <node/core/fatal.h>
 #include <node/core/merkle.h>
+#include <node/log/log.h>
 #include <node/state/state_root.h>
 
 namespace folio::chain {
@@ -148,10 +149,9 @@ BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::
         receipt_hashes.push_back(Sha256Of(protocol::EncodeReceipt(rc)));
     }
     auto smt = state::UpdateStateRoot(*m_store, parent->state_root, parent_height, result.writes, ctx.height);
-    if (!smt) {
-        std::fprintf(stderr, "foliod: fatal: state map inconsistent with the store\n");
-        std::abort();
-    }
+    if (!smt)
+        folio::Fatal("chain", std::string("state map inconsistent with the store at height ") +
+                                  std::to_string(parent_height) + ": " + SmtErrorName(smt.error()));
     block.header.chain_id = m_params.chain_id;
     block.header.height = ctx.height;
     block.header.parent = protocol::BlockHash(*parent);
@@ -188,8 +188,7 @@ bool Node::CommitBlock(BuiltBlock b, const CommitCert& cert) {
 
 bool Node::StoreCommitCert(uint64_t height, const CommitCert& cert) {
     if (auto st = m_store->PutCommitCert(height, EncodeCommitCert(cert)); !st) {
-        std::fprintf(stderr, "foliod: fatal: storing the commit certificate of %llu failed: %s\n",
-                     static_cast<unsigned long long>(height), st.error().message.c_str());
+        log::Error("chain", "storing the commit certificate failed", {{"height", height}, {"error", st.error().message}});
         return false;
     }
     return true;
@@ -232,8 +231,7 @@ bool Node::CommitBlock(BuiltBlock b) {
     for (const auto& rc : b.committed.receipts) ids.push_back(rc.tx_id);
     uint64_t h = b.committed.block.header.height;
     if (auto st = m_store->Commit(b.committed); !st) {
-        std::fprintf(stderr, "foliod: fatal: commit of block %llu failed: %s\n", static_cast<unsigned long long>(h),
-                     st.error().message.c_str());
+        log::Error("chain", "commit failed", {{"height", h}, {"error", st.error().message}});
         return false;
     }
     {
