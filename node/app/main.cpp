@@ -1,6 +1,5 @@
 // foliod — the Folio validator node. docs/operations.md describes running one.
 #include <csignal>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -16,6 +15,7 @@
 #include <node/chain/node.h>
 #include <node/api/rpc_methods.h>
 #include <node/api/settlement_stream.h>
+#include <node/log/log.h>
 #include <node/rpc/server.h>
 
 namespace po = boost::program_options;
@@ -23,8 +23,37 @@ using namespace folio;
 
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-void OnSignal(int) { g_stop = 1; }
+volatile std::sig_atomic_t g_stop = 0;  // the signal that asks to stop, 0 until then
+void OnSignal(int sig) { g_stop = sig; }
+
+constexpr const char* LEVELS = "trace, debug, info, warn, error";
+
+log::Level ParseLevelFlag(const std::string& v) {
+    auto l = log::ParseLevel(v);
+    if (!l || *l == log::Level::OFF)
+        throw std::runtime_error("--log-level must be one of " + std::string(LEVELS) + " (got \"" + v + "\")");
+    return *l;
+}
+
+log::Format ParseFormatFlag(const std::string& v) {
+    auto f = log::ParseFormat(v);
+    if (!f) throw std::runtime_error("--log-format must be text or json (got \"" + v + "\")");
+    return *f;
+}
+
+// The RPC server's operator events (node/rpc/dispatcher.h), written to the log as component "rpc".
+void LogRpcEvent(const rpc::RpcEvent& e) {
+    const char* what = rpc::RpcEventName(e.kind);
+    switch (e.kind) {
+        case rpc::RpcEvent::Kind::INTERNAL_ERROR:
+            log::Error("rpc", what, {{"method", e.method}, {"peer", e.peer}, {"error", e.error}});
+            break;
+        case rpc::RpcEvent::Kind::ACCEPT_FAILED:
+        case rpc::RpcEvent::Kind::IO_THREAD_ERROR: log::Error("rpc", what, {{"error", e.error}}); break;
+        case rpc::RpcEvent::Kind::CONNECTION_REFUSED: log::Warn("rpc", what, {{"peer", e.peer}, {"error", e.error}}); break;
+        case rpc::RpcEvent::Kind::CONNECTION_DROPPED: log::Debug("rpc", what, {{"peer", e.peer}, {"error", e.error}}); break;
+    }
+}
 
 std::string ReadFile(const std::string& path) {
     std::ifstream in(path);
@@ -53,8 +82,10 @@ int PrintAddress(const std::string& secret_hex) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The logger (and the fatal path through it) from the first line on; the flags below refine it.
+    log::Configure(log::Level::INFO, log::Format::TEXT);
     if (sodium_init() < 0) {
-        std::fprintf(stderr, "foliod: libsodium failed to initialise\n");
+        log::Error("main", "libsodium failed to initialise");
         return 1;
     }
     try {
@@ -72,7 +103,10 @@ int main(int argc, char** argv) {
         std::string p2p_listen;
         std::vector<std::string> peer_specs;
         engine::BftConfig bft;
+        std::string log_level, log_format;
         desc.add_options()("help", "show this help")
+            ("log-level", po::value(&log_level)->default_value("info"), "least severe log level written: trace, debug, info, warn or error")
+            ("log-format", po::value(&log_format)->default_value("text"), "log line format: text or json (docs/operations.md, \"Logs\")")
             ("home", po::value(&home)->required(), "data directory (created if missing)")
             ("genesis", po::value(&genesis_file)->required(), "genesis JSON file")
             ("validator-key-file", po::value(&key_file), "file holding this validator's secret key (hex)")
@@ -109,6 +143,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         po::notify(vm);
+        log::Configure(ParseLevelFlag(log_level), ParseFormatFlag(log_format));
 
         cfg.home = home;
         cfg.genesis = api::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
@@ -135,8 +170,9 @@ int main(int argc, char** argv) {
         // chain has no consensus to join.
         if (!in_set && solo_chain) throw std::runtime_error("this node's key is not in the genesis validator set");
         if (!in_set)
-            std::fprintf(stderr, "foliod: this node's key is not in the genesis validator set: following as an observer "
-                                 "until a validator-set change includes it\n");
+            log::Warn("main", "this node's key is not in the genesis validator set: following as an observer until a "
+                              "validator-set change includes it",
+                      {{"key", n.validator_key()->hex()}});
         if (!solo_chain) {
             auto pc = p2p_listen.rfind(':');
             if (pc == std::string::npos) throw std::runtime_error("--p2p-listen must be HOST:PORT");
@@ -162,6 +198,7 @@ int main(int argc, char** argv) {
         rcfg.chain_id = n.chain_id();
         rcfg.dispatch.rate.per_second = static_cast<uint32_t>(rate_per_s);
         rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
+        rcfg.dispatch.log = LogRpcEvent;
         rpc::RpcServer server(rcfg);
         api::RegisterLedgerMethods(server, n);
         api::RegisterSettlementMethods(server, n);
@@ -187,23 +224,28 @@ int main(int argc, char** argv) {
         }
         engine::ConsensusEngine& engine = *engine_ptr;
         engine.Start();
-        std::fprintf(stderr, "foliod: chain %s at height %llu, RPC on %s:%u\n", n.chain_id().c_str(),
-                     static_cast<unsigned long long>(n.height()), rcfg.bind_address.c_str(), server.Port());
+        log::Info("main", "started",
+                  {{"chain", n.chain_id()},
+                   {"height", n.height()},
+                   {"rpc", rcfg.bind_address + ":" + std::to_string(server.Port())},
+                   {"engine", solo_chain ? "solo" : "bft"},
+                   {"validator", n.validator_key()->hex()}});
 
         std::signal(SIGINT, OnSignal);
         std::signal(SIGTERM, OnSignal);
         while (!g_stop && engine.Healthy()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (g_stop) log::Info("main", "stopping", {{"signal", g_stop == SIGINT ? "SIGINT" : "SIGTERM"}});
         engine.Stop();
         stream.Stop();
         server.Stop();
         if (!engine.Healthy()) {
-            std::fprintf(stderr, "foliod: stopped after a fatal local error\n");
+            log::Error("main", "stopped after a fatal local error", {{"height", n.height()}});
             return 3;
         }
-        std::fprintf(stderr, "foliod: stopped at height %llu\n", static_cast<unsigned long long>(n.height()));
+        log::Info("main", "stopped", {{"height", n.height()}});
         return 0;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "foliod: %s\n", e.what());
+        log::Error("main", "exiting", {{"error", e.what()}});
         return 1;
     }
 }

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
 #include <node/core/merkle.h>
+#include <node/log/log.h>
 #include <node/state/execute.h>
 #include <node/state/state_root.h>
 
@@ -159,8 +159,7 @@ bool Node::CommitBlock(BuiltBlock b, const CommitCert& cert) {
 
 bool Node::StoreCommitCert(uint64_t height, const CommitCert& cert) {
     if (auto st = m_store->PutCommitCert(height, EncodeCommitCert(cert)); !st) {
-        std::fprintf(stderr, "foliod: fatal: storing the commit certificate of %llu failed: %s\n",
-                     static_cast<unsigned long long>(height), st.error().message.c_str());
+        log::Error("chain", "storing the commit certificate failed", {{"height", height}, {"error", st.error().message}});
         return false;
     }
     return true;
@@ -203,8 +202,7 @@ bool Node::CommitBlock(BuiltBlock b) {
     for (const auto& rc : b.committed.receipts) ids.push_back(rc.tx_id);
     uint64_t h = b.committed.block.header.height;
     if (auto st = m_store->Commit(b.committed); !st) {
-        std::fprintf(stderr, "foliod: fatal: commit of block %llu failed: %s\n", static_cast<unsigned long long>(h),
-                     st.error().message.c_str());
+        log::Error("chain", "commit failed", {{"height", h}, {"error", st.error().message}});
         return false;
     }
     {

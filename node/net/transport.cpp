@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <node/log/log.h>
 #include <node/net/wire.h>
 
 // Concurrency design: one mutex (m_mu) guards all state, including every call on a socket,
@@ -43,6 +44,19 @@ std::chrono::milliseconds Ms(uint64_t ms) { return std::chrono::milliseconds(sta
 enum class ConnState { CONNECTING, HELLO_WAIT, RESPONSE_WAIT, AUTH_WAIT, ACCEPT_WAIT, ESTABLISHED, CLOSED };
 enum class CloseReason { IO, HANDSHAKE, REFUSED, FRAME, IDLE, REPLACED, NONCE };
 
+const char* CloseReasonName(CloseReason r) {
+    switch (r) {
+        case CloseReason::IO: return "io error";
+        case CloseReason::HANDSHAKE: return "handshake failed";
+        case CloseReason::REFUSED: return "refused";
+        case CloseReason::FRAME: return "bad frame";
+        case CloseReason::IDLE: return "idle timeout";
+        case CloseReason::REPLACED: return "replaced";
+        case CloseReason::NONCE: return "nonce exhausted";
+    }
+    return "closed";
+}
+
 struct Event {
     enum class Kind { CONNECTED, DISCONNECTED, MESSAGE } kind;
     PublicKey key;
@@ -63,6 +77,7 @@ struct Conn {
     uint64_t timer_gen = 0;
     ConnState state = ConnState::CONNECTING;
     std::optional<PublicKey> expected;  // outbound: the key we dialled
+    std::string remote;                 // "host:port" dialled, or the inbound peer's address (for the log)
     PublicKey peer;                     // set once the peer's auth verified
     EphemeralKeyPair eph;
     X25519Key eph_i, eph_r;
@@ -179,7 +194,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
             std::lock_guard lk(m_mu);
             if (m_stopped || !c->Open() || gen != c->timer_gen) return;
             if (!keepalive) {
-                Close(c, ev, CloseReason::HANDSHAKE);  // handshake timeout
+                Close(c, ev, CloseReason::HANDSHAKE, "timeout");
             } else {
                 auto now = Clock::now();
                 if (now - c->last_rx > Ms(m_cfg.idle_timeout_ms)) {
@@ -199,9 +214,31 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
         Deliver(ev);
     }
 
-    void Close(const std::shared_ptr<Conn>& c, Events& ev, CloseReason reason) {
+    // Logs why a connection closed (component "net"): an established peer's last connection at
+    // INFO (a bad frame at WARN), a refused key at INFO, failed dials and handshakes at DEBUG.
+    void LogClose(const Conn& c, bool established, bool last, CloseReason reason, std::string_view detail) const {
+        const std::string peer = established ? c.peer.hex() : c.expected ? c.expected->hex() : std::string();
+        const log::Level level = reason == CloseReason::FRAME || reason == CloseReason::NONCE ? log::Level::WARN
+                                 : reason == CloseReason::REFUSED || (established && last) ? log::Level::INFO
+                                                                                           : log::Level::DEBUG;
+        if (!log::Enabled(level)) return;
+        const char* what = established ? (last ? "peer disconnected" : "extra connection closed")
+                           : c.inbound ? "inbound handshake failed"
+                                       : "dial failed";
+        if (reason == CloseReason::REFUSED) what = "peer refused";
+        log::Write(level, "net", what,
+                   {{"peer", peer}, {"addr", c.remote}, {"reason", CloseReasonName(reason)}, {"error", detail}});
+    }
+
+    void Close(const std::shared_ptr<Conn>& c, Events& ev, CloseReason reason, std::string_view detail = {}) {
         if (!c->Open()) return;
         const bool established = c->state == ConnState::ESTABLISHED;
+        if (established) {
+            const Peer& p = GetPeer(c->peer);
+            LogClose(*c, true, p.conn == c && p.extra.empty(), reason, detail);
+        } else {
+            LogClose(*c, false, false, reason, detail);
+        }
         c->state = ConnState::CLOSED;
         error_code ignored;
         c->sock.close(ignored);
@@ -272,6 +309,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
         const PeerAddr& to = p.dial ? *p.dial : *p.fallback;
         auto c = NewConn(false);
         c->expected = p.key;
+        c->remote = to.host + ":" + std::to_string(to.port);
         p.dialing = c;
         ArmTimer(c, m_cfg.handshake_timeout_ms, false);
         error_code ec;
@@ -290,7 +328,8 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
                                         std::lock_guard lk(self->m_mu);
                                         if (self->m_stopped || !c->Open()) return;
                                         if (rec || results.empty()) {
-                                            self->Close(c, ev, CloseReason::IO);
+                                            self->Close(c, ev, CloseReason::IO,
+                                                        rec ? "resolve: " + rec.message() : "resolve: no address");
                                         } else {
                                             self->Connect(c, results.begin()->endpoint());
                                         }
@@ -306,7 +345,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
                 std::lock_guard lk(self->m_mu);
                 if (self->m_stopped || !c->Open()) return;
                 if (ec) {
-                    self->Close(c, ev, CloseReason::IO);
+                    self->Close(c, ev, CloseReason::IO, "connect: " + ec.message());
                 } else {
                     error_code ignored;
                     c->sock.set_option(tcp::no_delay(true), ignored);
@@ -336,6 +375,7 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
         if (ec) {
             if (ec == asio::error::operation_aborted) return;
             // E.g. out of descriptors: retry shortly instead of spinning.
+            log::Error("net", "accept failed", {{"error", ec.message()}});
             m_accept_retry->expires_after(Ms(100));
             m_accept_retry->async_wait([self = shared_from_this()](const error_code& wec) {
                 if (wec) return;
@@ -344,12 +384,17 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
             });
             return;
         }
+        error_code rec;
+        const auto rep = sock.remote_endpoint(rec);
+        const std::string remote = rec ? std::string() : rep.address().to_string() + ":" + std::to_string(rep.port());
         if (m_inbound >= m_cfg.max_inbound) {
             ++m_stats.inbound_over_limit;
+            log::Warn("net", "inbound connection refused: too many", {{"addr", remote}, {"max_inbound", m_cfg.max_inbound}});
             error_code ignored;
             sock.close(ignored);
         } else {
             auto c = NewConn(true);
+            c->remote = remote;
             c->sock = std::move(sock);
             error_code ignored;
             c->sock.set_option(tcp::no_delay(true), ignored);
@@ -375,7 +420,8 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
             std::lock_guard lk(m_mu);
             if (m_stopped || !c->Open()) return;
             if (ec) {
-                Close(c, ev, c->state == ConnState::ESTABLISHED ? CloseReason::IO : CloseReason::HANDSHAKE);
+                Close(c, ev, c->state == ConnState::ESTABLISHED ? CloseReason::IO : CloseReason::HANDSHAKE,
+                      "read: " + ec.message());
             } else {
                 c->rbuf.insert(c->rbuf.end(), c->rtmp.begin(), c->rtmp.begin() + static_cast<std::ptrdiff_t>(n));
                 Process(c, ev);
@@ -424,7 +470,9 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
                 // The key proven must be the one we dialled (a different validator at that address,
                 // or a relay presenting its own key, is refused) and still be allowed.
                 if (resp->auth.key != *c->expected || !Allowed(resp->auth.key))
-                    return Close(c, ev, CloseReason::REFUSED);
+                    return Close(c, ev, CloseReason::REFUSED,
+                                 resp->auth.key != *c->expected ? "answered with key " + resp->auth.key.hex()
+                                                                : std::string("not an allowed key"));
                 auto keys = DeriveSessionKeys(m_cfg.chain_id, c->eph.sk, c->eph_r, c->eph_i, c->eph_r, m_self,
                                               resp->auth.key);
                 if (!keys) return Close(c, ev, CloseReason::HANDSHAKE);
@@ -451,7 +499,10 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
                 // We dial this key ourselves: refuse while we have a connection with it (one per
                 // pair); accept if we have none (it is dialling us as a fallback).
                 const bool we_dial = known != m_peers.end() && known->second.dial.has_value() && known->second.conn;
-                if (key == m_self || we_dial || !Allowed(key)) return Close(c, ev, CloseReason::REFUSED);
+                if (key == m_self || we_dial || !Allowed(key))
+                    return Close(c, ev, CloseReason::REFUSED,
+                                 "key " + key.hex() +
+                                     (key == m_self ? " is ours" : we_dial ? ": we dial it and are connected" : " not allowed"));
                 auto keys = DeriveSessionKeys(m_cfg.chain_id, c->eph.sk, c->eph_i, c->eph_i, c->eph_r, key, m_self);
                 if (!keys) return Close(c, ev, CloseReason::HANDSHAKE);
                 c->peer = key;
@@ -512,7 +563,12 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
         ++p.redial_gen;  // a pending redial is obsolete
         ++m_stats.handshakes_ok;
         c->last_rx = c->last_tx = Clock::now();
-        if (!was_connected) ev.push_back({Event::Kind::CONNECTED, c->peer, {}});
+        if (!was_connected) {
+            ev.push_back({Event::Kind::CONNECTED, c->peer, {}});
+            log::Info("net", "peer connected", {{"peer", c->peer.hex()}, {"addr", c->remote}, {"inbound", c->inbound}});
+        } else {
+            log::Debug("net", "extra connection", {{"peer", c->peer.hex()}, {"addr", c->remote}, {"inbound", c->inbound}});
+        }
         ArmTimer(c, KeepaliveTick(), true);
         StartWrite(c, ev);
     }
@@ -567,7 +623,8 @@ struct Transport::Impl : std::enable_shared_from_this<Transport::Impl> {
             std::lock_guard lk(m_mu);
             if (m_stopped || !c->Open()) return;
             if (ec) {
-                Close(c, ev, c->state == ConnState::ESTABLISHED ? CloseReason::IO : CloseReason::HANDSHAKE);
+                Close(c, ev, c->state == ConnState::ESTABLISHED ? CloseReason::IO : CloseReason::HANDSHAKE,
+                      "write: " + ec.message());
             } else {
                 c->wpos += n;
                 if (c->wpos < c->out_writing.size()) {

@@ -75,6 +75,27 @@ Parsed Validate(const json& r) {
 
 std::string DumpJson(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+const char* RpcEventName(RpcEvent::Kind kind) {
+    switch (kind) {
+        case RpcEvent::Kind::INTERNAL_ERROR: return "internal error";
+        case RpcEvent::Kind::ACCEPT_FAILED: return "accept failed";
+        case RpcEvent::Kind::IO_THREAD_ERROR: return "io thread error";
+        case RpcEvent::Kind::CONNECTION_REFUSED: return "connection refused";
+        case RpcEvent::Kind::CONNECTION_DROPPED: return "connection dropped";
+    }
+    return "event";
+}
+
+void Dispatcher::Report(const std::string& method, const CallContext& ctx, std::string error) const {
+    if (!m_config.log) return;
+    RpcEvent ev{RpcEvent::Kind::INTERNAL_ERROR, method, {}, std::move(error)};
+    if (!ctx.remote_address.empty()) ev.peer = ctx.remote_address + ":" + std::to_string(ctx.remote_port);
+    try {
+        m_config.log(ev);
+    } catch (...) {  // the call is answered whatever the log does
+    }
+}
+
 std::string Dispatcher::ErrorText(ErrorCode code, const std::string& reason) {
     return DumpJson(ErrorResponse(nullptr, code, reason));
 }
@@ -138,12 +159,13 @@ std::optional<json> Dispatcher::CallOne(const json& request, CallContext& ctx) c
         try {
             result = e.handler(p.params ? *p.params : EMPTY, ctx);
         } catch (const RpcError& err) {
+            if (err.code() == ErrorCode::INTERNAL_ERROR) Report(name, ctx, err.reason());
             error = err.ToJson();
         } catch (const std::exception& ex) {
-            if (m_config.log) m_config.log("rpc: method " + name + " failed: " + ex.what());
+            Report(name, ctx, ex.what());
             error = RpcError(ErrorCode::INTERNAL_ERROR, "internal error").ToJson();
         } catch (...) {
-            if (m_config.log) m_config.log("rpc: method " + name + " failed: unknown exception");
+            Report(name, ctx, "unknown exception");
             error = RpcError(ErrorCode::INTERNAL_ERROR, "internal error").ToJson();
         }
     }

@@ -42,12 +42,33 @@ struct CallContext {
 // of the same method) from other connections; calls from one connection are sequential.
 using Handler = std::function<nlohmann::json(const nlohmann::json& params, CallContext& ctx)>;
 
+// Something the operator should hear about, reported by the dispatcher and the server to
+// DispatcherConfig::log (foliod writes it to its log, component "rpc"; docs/operations.md, "Logs").
+struct RpcEvent {
+    enum class Kind : uint8_t {
+        INTERNAL_ERROR,      // a call was answered INTERNAL_ERROR (-32603): method, peer, error
+        ACCEPT_FAILED,       // the listener's accept failed (e.g. out of descriptors; retried): error
+        IO_THREAD_ERROR,     // an io thread caught an exception and goes on: error
+        CONNECTION_REFUSED,  // over max_connections: answered 503, or closed at once past the
+                             // refusal cap (error says which): peer
+        CONNECTION_DROPPED,  // closed on an error before a clean end: timeout, reset, TLS handshake,
+                             // malformed HTTP, failed write: peer, error
+    };
+    Kind kind;
+    std::string method;  // the JSON-RPC method, if any
+    std::string peer;    // "ip:port" of the client, if known
+    std::string error;   // what failed (never sent to the client)
+};
+const char* RpcEventName(RpcEvent::Kind kind);
+
 struct DispatcherConfig {
     size_t max_batch = 100;      // longer batches -> LIMIT_EXCEEDED
     size_t max_json_depth = 64;  // deeper nesting -> LIMIT_EXCEEDED
     RateLimit rate;              // per account (if authenticated) or per IP, one token per call
-    std::function<int64_t()> now_ms;                // unix ms; null -> system clock
-    std::function<void(const std::string&)> log;    // internal errors are reported here; may be null
+    std::function<int64_t()> now_ms;  // unix ms; null -> system clock
+    // Receives every RpcEvent; may be null. Called on an io thread, concurrently from several
+    // threads; must not block for long.
+    std::function<void(const RpcEvent&)> log;
 };
 
 class Dispatcher {
@@ -78,6 +99,8 @@ private:
     };
     std::optional<nlohmann::json> CallOne(const nlohmann::json& request, CallContext& ctx) const;
     bool TakeRate(const CallContext& ctx) const;
+    // Reports an INTERNAL_ERROR answer of `method` to m_config.log (if set).
+    void Report(const std::string& method, const CallContext& ctx, std::string error) const;
     int64_t Now() const;
 
     DispatcherConfig m_config;

@@ -109,8 +109,14 @@ struct Core {
         std::lock_guard lock(live_mu);
         live.erase(id);
     }
-    void Log(const std::string& s) const {
-        if (config.dispatch.log) config.dispatch.log(s);
+    // Reports an event to config.dispatch.log; drops during Stop() are not reported.
+    void Report(RpcEvent::Kind kind, std::string peer, std::string error) const {
+        if (!config.dispatch.log) return;
+        if (stopping && (kind == RpcEvent::Kind::CONNECTION_DROPPED || kind == RpcEvent::Kind::CONNECTION_REFUSED)) return;
+        try {
+            config.dispatch.log(RpcEvent{kind, {}, std::move(peer), std::move(error)});
+        } catch (...) {  // serving goes on whatever the log does
+        }
     }
 };
 
@@ -212,8 +218,16 @@ public:
     }
 
 private:
+    void Dropped(const char* what, const beast::error_code& ec) const {
+        m_core->Report(RpcEvent::Kind::CONNECTION_DROPPED, RemoteString(m_ip, m_port),
+                       std::string(what) + ": " + ec.message());
+    }
+
     void OnAccept(beast::error_code ec) {
-        if (ec) return Finish();
+        if (ec) {
+            Dropped("websocket handshake", ec);
+            return Finish();
+        }
         m_session->AttachTransport(std::weak_ptr<SessionTransport>(this->shared_from_this()));
         DoRead();
         StartWrite();
@@ -224,7 +238,10 @@ private:
     }
 
     void OnRead(beast::error_code ec, size_t) {
-        if (ec) return Finish();  // closed, reset, idle timeout, or too big (beast sent close 1009)
+        if (ec) {  // closed, reset, idle timeout, or too big (beast sent close 1009)
+            if (ec != websocket::error::closed && !m_closing && !m_finished) Dropped("websocket read", ec);
+            return Finish();
+        }
         std::string text = beast::buffers_to_string(m_buf.data());
         m_buf.consume(m_buf.size());
         CallContext ctx;
@@ -254,6 +271,7 @@ private:
     void OnWrite(beast::error_code ec, size_t) {
         m_writing.reset();
         if (ec) {
+            if (!m_closing && !m_finished) Dropped("websocket write", ec);
             beast::get_lowest_layer(m_ws).close();
             return Finish();
         }
@@ -343,7 +361,7 @@ private:
         if constexpr (IS_TLS<Stream>) {
             Lowest().expires_after(m_core->config.handshake_timeout);
             m_stream.async_handshake(ssl::stream_base::server, [self = Self()](beast::error_code ec) {
-                if (ec) return self->CloseNow();
+                if (ec) return self->Drop("TLS handshake", ec);
                 self->ReadHeader();
             });
         } else {
@@ -369,13 +387,15 @@ private:
     }
 
     void OnReadError(beast::error_code ec) {
+        if (ec == http::error::end_of_stream) return Shutdown();  // the client closed between requests
+        // Answered (413, 431, 400) and closed, or closed at once: reported as dropped either way.
+        Report("read", ec);
         if (ec == http::error::body_limit)
             return SendError(http::status::payload_too_large, ErrorCode::LIMIT_EXCEEDED,
                              "request body exceeds " + std::to_string(m_core->config.max_body_bytes) + " bytes");
         if (ec == http::error::header_limit)
             return SendText(http::status::request_header_fields_too_large, "header too large\n", true);
         if (IsHttpProtocolError(ec)) return SendText(http::status::bad_request, "bad request\n", true);
-        if (ec == http::error::end_of_stream) return Shutdown();
         CloseNow();  // timeout, reset, truncated request
     }
 
@@ -394,7 +414,7 @@ private:
             auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
             Lowest().expires_after(m_core->config.body_timeout);
             http::async_write(m_stream, *cont, [self = Self(), cont](beast::error_code wec, size_t) {
-                if (wec) return self->CloseNow();
+                if (wec) return self->Drop("write", wec);
                 self->ReadBody();
             });
             return;
@@ -479,7 +499,7 @@ private:
         const bool close = sp->need_eof();
         Lowest().expires_after(m_core->config.body_timeout);
         http::async_write(m_stream, *sp, [self = Self(), sp, close](beast::error_code ec, size_t) {
-            if (ec) return self->CloseNow();
+            if (ec) return self->Drop("write", ec);
             if (close) return self->Shutdown();
             self->ReadHeader();
         });
@@ -507,6 +527,15 @@ private:
             if (ec || self->m_drained > DRAIN_MAX_BYTES) return self->CloseNow();
             self->Drain();
         });
+    }
+
+    void Report(const char* what, const beast::error_code& ec) const {
+        m_core->Report(RpcEvent::Kind::CONNECTION_DROPPED, RemoteString(m_ip, m_port),
+                       std::string(what) + ": " + ec.message());
+    }
+    void Drop(const char* what, const beast::error_code& ec) {
+        Report(what, ec);
+        CloseNow();
     }
 
     void CloseNow() {
@@ -560,7 +589,7 @@ private:
     void OnAccept(beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted || !m_acceptor.is_open() || m_core->stopping) return;
         if (ec) {  // e.g. out of file descriptors: back off briefly
-            m_core->Log(std::string("rpc: accept failed: ") + ec.message());
+            m_core->Report(RpcEvent::Kind::ACCEPT_FAILED, {}, ec.message());
             m_retry.expires_after(std::chrono::milliseconds(100));
             m_retry.async_wait([self = shared_from_this()](beast::error_code wec) {
                 if (!wec) self->DoAccept();
@@ -574,7 +603,7 @@ private:
     void Launch(tcp::socket&& socket) {
         beast::error_code ec;
         const auto ep = socket.remote_endpoint(ec);
-        if (ec) return;
+        if (ec) return m_core->Report(RpcEvent::Kind::CONNECTION_DROPPED, {}, "remote endpoint: " + ec.message());
         socket.set_option(tcp::no_delay(true), ec);
         if (m_core->config.socket_send_buffer > 0)
             socket.set_option(net::socket_base::send_buffer_size(static_cast<int>(m_core->config.socket_send_buffer)), ec);
@@ -584,10 +613,14 @@ private:
             m_core->connections.fetch_sub(1);
             if (m_core->refusing.fetch_add(1) >= REFUSE_CAP) {
                 m_core->refusing.fetch_sub(1);
+                m_core->Report(RpcEvent::Kind::CONNECTION_REFUSED, RemoteString(ep.address().to_string(), ep.port()),
+                               "too many connections: closed at once");
                 return;  // the socket closes here
             }
             slot = Slot(&m_core->refusing);
             refusing = true;
+            m_core->Report(RpcEvent::Kind::CONNECTION_REFUSED, RemoteString(ep.address().to_string(), ep.port()),
+                           "too many connections: answered 503");
         } else {
             slot = Slot(&m_core->connections);
         }
@@ -677,7 +710,7 @@ void RpcServer::Start() {
                     impl->ioc.run();
                     return;
                 } catch (const std::exception& e) {
-                    impl->core->Log(std::string("rpc: io thread caught: ") + e.what());
+                    impl->core->Report(RpcEvent::Kind::IO_THREAD_ERROR, {}, e.what());
                 }
             }
         });

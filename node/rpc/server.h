@@ -10,6 +10,10 @@
 // called before Start(). Port(), ConnectionCount(), Stop() are thread-safe. Stop() (also run by
 // the destructor) closes every connection and joins the threads; Session handles kept by handlers
 // are inert afterwards.
+//
+// Operator events — calls answered INTERNAL_ERROR, accept failures, connections refused over the
+// limit or dropped on an error — go to config.dispatch.log as RpcEvents (dispatcher.h); foliod
+// writes them to its log. Nothing is reported for connections closed by Stop().
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

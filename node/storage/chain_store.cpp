@@ -1,6 +1,5 @@
 #include <node/storage/chain_store.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <type_traits>
 
@@ -10,6 +9,8 @@
 #include <leveldb/filter_policy.h>
 #include <leveldb/iterator.h>
 #include <leveldb/write_batch.h>
+
+#include <node/core/fatal.h>
 
 namespace folio::storage {
 namespace {
@@ -53,12 +54,6 @@ Bytes NodeKey(uint64_t version, const Hash256& h) {
 
 leveldb::Slice S(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 leveldb::Slice S(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
-
-[[noreturn]] void Fatal(const leveldb::Status& st) {
-    // Our own store cannot be read: stop rather than serve or build on damaged data.
-    std::fprintf(stderr, "foliod: fatal store error: %s\n", st.ToString().c_str());
-    std::abort();
-}
 
 }  // namespace
 
@@ -123,7 +118,8 @@ std::optional<Bytes> ChainStore::RawGet(const Bytes& key) const {
     std::string v;
     leveldb::Status st = m_db->Get(ro, S(key), &v);
     if (st.IsNotFound()) return std::nullopt;
-    if (!st.ok()) Fatal(st);
+    // Our own store cannot be read: stop rather than serve or build on damaged data.
+    if (!st.ok()) folio::Fatal("store", "read failed: " + st.ToString());
     return Bytes(v.begin(), v.end());
 }
 
@@ -167,7 +163,9 @@ std::optional<Bytes> ChainStore::GetNode(const Hash256& h, uint64_t version) con
         std::string v;
         Bytes key = NodeKey(version, h);
         leveldb::Status st = m_nodes_db->Get(ro, S(key), &v);
-        if (!st.ok() && !st.IsNotFound()) Fatal(st);
+        if (!st.ok() && !st.IsNotFound())
+            folio::Fatal("store", "state map node read failed at version " + std::to_string(version) + ": " +
+                                      st.ToString());
         if (st.ok()) node = Bytes(v.begin(), v.end());
     }
     if (node) {
@@ -180,7 +178,7 @@ std::optional<Bytes> ChainStore::GetNode(const Hash256& h, uint64_t version) con
 std::optional<uint64_t> ChainStore::Height() const {
     auto v = RawGet(Key(META_HEIGHT));
     if (!v) return std::nullopt;
-    if (v->size() != 8) Fatal(leveldb::Status::Corruption("height record"));
+    if (v->size() != 8) folio::Fatal("store", "corrupt height record");
     return ReadBe64(*v);
 }
 
@@ -190,7 +188,7 @@ std::optional<protocol::Block> ChainStore::GetBlock(uint64_t height) const {
     auto raw = GetBlockBytes(height);
     if (!raw) return std::nullopt;
     auto b = protocol::DecodeBlock(*raw, SIZE_MAX);
-    if (!b) Fatal(leveldb::Status::Corruption("block record"));
+    if (!b) folio::Fatal("store", "corrupt block record at height " + std::to_string(height));
     return std::move(b.value());
 }
 
@@ -224,7 +222,7 @@ std::optional<uint64_t> ChainStore::HeightOf(const Hash256& block_hash) const {
 std::optional<TxLocation> ChainStore::FindTx(const Hash256& tx_id) const {
     auto v = RawGet(TxKey(tx_id));
     if (!v) return std::nullopt;
-    if (v->size() != 12) Fatal(leveldb::Status::Corruption("tx index record"));
+    if (v->size() != 12) folio::Fatal("store", "corrupt tx index record for " + tx_id.hex());
     TxLocation loc;
     loc.height = ReadBe64(*v);
     loc.index = static_cast<uint32_t>((*v)[8]) << 24 | static_cast<uint32_t>((*v)[9]) << 16 |
@@ -236,7 +234,9 @@ std::optional<protocol::Receipt> ChainStore::GetReceipt(uint64_t height, uint32_
     auto raw = RawGet(ReceiptKey(height, index));
     if (!raw) return std::nullopt;
     auto r = protocol::DecodeReceipt(*raw);
-    if (!r) Fatal(leveldb::Status::Corruption("receipt record"));
+    if (!r)
+        folio::Fatal("store", "corrupt receipt record at height " + std::to_string(height) + " index " +
+                                  std::to_string(index));
     return std::move(r.value());
 }
 
@@ -328,7 +328,7 @@ void ChainStore::ForEachState(ByteView prefix, const std::function<void(const By
         Bytes value(it->value().data(), it->value().data() + it->value().size());
         fn(key, value);
     }
-    if (!it->status().ok()) Fatal(it->status());
+    if (!it->status().ok()) folio::Fatal("store", "scan failed: " + it->status().ToString());
 }
 
 void ChainStore::ForEachMeta(const std::string& prefix,
@@ -342,7 +342,7 @@ void ChainStore::ForEachMeta(const std::string& prefix,
         Bytes value(it->value().data(), it->value().data() + it->value().size());
         fn(name, value);
     }
-    if (!it->status().ok()) Fatal(it->status());
+    if (!it->status().ok()) folio::Fatal("store", "scan failed: " + it->status().ToString());
 }
 
 Status<StoreFailure> ChainStore::PutMeta(const std::string& name, ByteView value, bool sync) {

@@ -3,8 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <future>
 #include <set>
+
+#include <node/log/log.h>
 
 #include "test_util.h"
 
@@ -564,4 +567,34 @@ TEST_CASE("transport: Stop from inside a callback ends delivery") {
     CHECK(after_stop.load() == 0);
     CHECK(Join(p.b->Got()) == Short(p.keys[0].pk) + ":one " + Short(p.keys[0].pk) + ":stop");
     CHECK(p.b->t().ConnectedPeers().empty());
+}
+
+TEST_CASE("transport: peers connecting and going away are logged (component net), a clean Stop is not") {
+    std::FILE* sink = std::tmpfile();
+    REQUIRE(sink);
+    log::Configure(log::Level::INFO, log::Format::TEXT, sink);
+    std::string text;
+    {
+        auto p = StartPair("logged");
+        const PublicKey a = p.keys[0].pk, b = p.keys[1].pk;
+        REQUIRE(WaitFor([&] { return p.a->IsConnectedTo(b) && p.b->IsConnectedTo(a); }));
+        p.b.reset();  // b stops: a sees the connection end
+        REQUIRE(WaitFor([&] { return p.a->disconnects.load() == 1; }));
+        p.a.reset();
+        std::fflush(sink);
+        std::rewind(sink);
+        char buf[4096];
+        size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, sink)) > 0) text.append(buf, n);
+        // a dialled b: a logs b connected (outbound), b logs a connected (inbound).
+        CHECK(text.find("INFO  net: peer connected peer=" + b.hex() + " addr=127.0.0.1:") != std::string::npos);
+        CHECK(text.find("INFO  net: peer connected peer=" + a.hex() + " addr=127.0.0.1:") != std::string::npos);
+        const auto gone = text.find("INFO  net: peer disconnected peer=" + b.hex());
+        REQUIRE(gone != std::string::npos);
+        CHECK(text.find("reason=\"io error\" error=\"read: ", gone) != std::string::npos);
+        // Each Stop closed its connections without a line; b's disconnect is the only one.
+        CHECK(text.find("peer disconnected peer=" + a.hex()) == std::string::npos);
+    }
+    log::Configure(log::Level::INFO, log::Format::TEXT, stderr);
+    std::fclose(sink);
 }

@@ -46,7 +46,9 @@ struct Env {
     }
     DispatcherConfig Configure(DispatcherConfig c) {
         c.now_ms = [this] { return now.load(); };
-        c.log = [this](const std::string& s) { log += s + "\n"; };
+        c.log = [this](const RpcEvent& ev) {
+            log += std::string(RpcEventName(ev.kind)) + "|" + ev.method + "|" + ev.peer + "|" + ev.error + "\n";
+        };
         return c;
     }
     std::string Run(std::string_view payload, CallContext ctx = {}) {
@@ -107,11 +109,47 @@ TEST_CASE("dispatcher: error objects carry code, message and data; internals nev
     REQUIRE(out);
     CHECK(*out == R"({"error":{"code":-32603,"data":{"reason":"internal error"},"message":"Internal error"},"id":1,"jsonrpc":"2.0"})");
     CHECK(out->find("secret") == std::string::npos);
-    CHECK(e.log.find("secret internal detail") != std::string::npos);  // but the operator sees it
+    CHECK(e.log == "internal error|boom||secret internal detail\n");  // but the operator sees it
     out = e.d.Process(Call("reject"), ctx);
     REQUIRE(out);
     CHECK(json::parse(*out)["error"]["data"] == json{{"reason", "bad nonce"}, {"expected", 7}});
     CHECK(json::parse(*out)["error"]["message"] == "Transaction rejected");
+}
+
+TEST_CASE("dispatcher: every INTERNAL_ERROR answer is reported with method, peer and error; nothing else is") {
+    std::vector<RpcEvent> events;
+    DispatcherConfig c;
+    c.log = [&](const RpcEvent& ev) { events.push_back(ev); };
+    Dispatcher d(c);
+    d.Register("boom", [](const json&, CallContext&) -> json { throw std::runtime_error("disk gone"); }, Access::PUBLIC);
+    d.Register("odd", [](const json&, CallContext&) -> json { throw 42; }, Access::PUBLIC);
+    d.Register("tax", [](const json&, CallContext&) -> json {
+        throw RpcError(ErrorCode::INTERNAL_ERROR, "tax contract returned a malformed report");
+    }, Access::PUBLIC);
+    d.Register("reject", [](const json&, CallContext&) -> json {
+        throw RpcError(ErrorCode::TRANSACTION_REJECTED, "bad nonce");
+    }, Access::PUBLIC);
+    d.Freeze();
+    CallContext ctx;
+    ctx.remote_address = "10.0.0.7";
+    ctx.remote_port = 4242;
+    auto out = d.Process(R"([{"jsonrpc":"2.0","id":1,"method":"boom"},{"jsonrpc":"2.0","id":2,"method":"odd"},)"
+                         R"({"jsonrpc":"2.0","id":3,"method":"tax"},{"jsonrpc":"2.0","id":4,"method":"reject"},)"
+                         R"({"jsonrpc":"2.0","method":"boom"}])",
+                         ctx);
+    REQUIRE(out);
+    CHECK(Brief(json::parse(*out)) ==
+          "[1 -32603 internal error | 2 -32603 internal error | 3 -32603 tax contract returned a malformed report | "
+          "4 -32003 bad nonce]");
+    std::string seen;
+    for (const auto& ev : events)
+        seen += std::string(RpcEventName(ev.kind)) + "|" + ev.method + "|" + ev.peer + "|" + ev.error + "\n";
+    // The notification's failure (no answer is sent) is reported too.
+    CHECK(seen ==
+          "internal error|boom|10.0.0.7:4242|disk gone\n"
+          "internal error|odd|10.0.0.7:4242|unknown exception\n"
+          "internal error|tax|10.0.0.7:4242|tax contract returned a malformed report\n"
+          "internal error|boom|10.0.0.7:4242|disk gone\n");
 }
 
 TEST_CASE("dispatcher: notifications run but get no response") {

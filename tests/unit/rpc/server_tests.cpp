@@ -37,6 +37,7 @@ struct TestServer {
     std::atomic<int64_t> next_seq{1};
     std::atomic<int> overflow_calls{0};
     std::atomic<int> close_calls{0};
+    std::vector<std::string> events;  // every RpcEvent reported, as "kind|method|peer|error"
     std::unique_ptr<RpcServer> server;
 
     explicit TestServer(const std::function<void(ServerConfig&)>& tweak = nullptr) {
@@ -45,6 +46,10 @@ struct TestServer {
         c.threads = 2;
         c.dispatch.rate.per_second = 0;
         c.dispatch.now_ms = [this] { return now.load(); };
+        c.dispatch.log = [this](const RpcEvent& e) {
+            std::lock_guard lock(mu);
+            events.push_back(std::string(RpcEventName(e.kind)) + "|" + e.method + "|" + e.peer + "|" + e.error);
+        };
         if (tweak) tweak(c);
         server = std::make_unique<RpcServer>(c);
         server->Register("echo", [](const json& p, CallContext&) -> json { return p; }, Access::PUBLIC);
@@ -78,6 +83,14 @@ struct TestServer {
     std::shared_ptr<Session> LastSession() {
         std::lock_guard lock(mu);
         return session;
+    }
+    // The events reported so far whose text starts with `prefix`.
+    std::vector<std::string> Events(const std::string& prefix) {
+        std::lock_guard lock(mu);
+        std::vector<std::string> out;
+        for (const auto& e : events)
+            if (e.rfind(prefix, 0) == 0) out.push_back(e);
+        return out;
     }
 };
 
@@ -135,6 +148,12 @@ TEST_CASE("server: the standard error codes travel over HTTP") {
     CHECK(Brief(r.Json()) == "1 -32603 internal error");
     CHECK(r.body.find("/x") == std::string::npos);
     CHECK(r.status == 200);
+    // The operator hears about the -32603 (and only about it): method, client address, the error.
+    const auto internal = t.Events("internal error|");
+    REQUIRE(internal.size() == 1);
+    CHECK(internal[0].rfind("internal error|boom|127.0.0.1:", 0) == 0);
+    CHECK(internal[0].substr(internal[0].rfind('|')) == "|db path /x");
+    CHECK(t.Events("").size() == 1);
 }
 
 TEST_CASE("server: oversized body -> 413 with -32005, and a batch too long -> -32005") {
@@ -167,6 +186,10 @@ TEST_CASE("server: connections beyond the limit get 503/-32005 and are closed; a
     CHECK_FALSE(r.keep_alive);
     CHECK(Brief(r.Json()) == "null -32005 too many connections");
     CHECK(t.server->ConnectionCount() == 2);
+    const auto refused = t.Events("connection refused|");
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].rfind("connection refused||127.0.0.1:", 0) == 0);
+    CHECK(refused[0].substr(refused[0].rfind('|')) == "|too many connections: answered 503");
     a.reset();  // close one
     CHECK(WaitFor([&] { return t.server->ConnectionCount() < 2; }));
     CHECK(Brief(third.Call("echo")) == "1 = {}");
@@ -355,6 +378,21 @@ TEST_CASE("server: idle and malformed HTTP connections are closed") {
     auto huge = RawExchange(t.Port(), "GET /health HTTP/1.1\r\nX: " + std::string(20000, 'h') + "\r\n\r\n",
                             std::chrono::seconds(3));
     CHECK(huge.received.rfind("HTTP/1.1 431", 0) == 0);
+    // Each of the four was dropped on an error, and each drop was reported with the client's address.
+    CHECK(WaitFor([&] { return t.Events("connection dropped|").size() == 4; }));
+    for (const auto& e : t.Events("connection dropped|")) {
+        CHECK(e.rfind("connection dropped||127.0.0.1:", 0) == 0);
+        CHECK(e.find("|read: ") != std::string::npos);
+    }
+    CHECK(t.Events("").size() == 4);
+    // A client that ends its connection cleanly between requests is not reported.
+    {
+        RpcTestClient c(t.Port());
+        CHECK(Brief(c.Call("echo")) == "1 = {}");
+    }
+    CHECK(WaitFor([&] { return t.server->ConnectionCount() == 0; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(t.Events("").size() == 4);
 }
 
 TEST_CASE("server: TLS 1.3 only, HTTP and WebSocket") {

@@ -1,10 +1,17 @@
 // The LevelDB chain store: atomic commits, reopening, ordering, and detection of damage.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 #include <leveldb/db.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <node/core/fatal.h>
 
 #include <node/state/state_root.h>
 #include <node/storage/chain_store.h>
@@ -234,4 +241,55 @@ TEST_CASE("a data directory of an older store format is refused on open, not mis
     REQUIRE_FALSE(again);
     CHECK(again.error().code == StoreError::FORMAT_MISMATCH);
     CHECK(again.error().message.find("store format 1") != std::string::npos);
+}
+
+TEST_CASE("a record of our own store that does not decode stops the process through the one fatal path") {
+    TempDir dir;
+    {
+        auto store = ChainStore::Open(dir.path.string(), {});
+        REQUIRE(store);
+        REQUIRE(store.value()->Commit(GenesisBlock()));
+    }
+    {
+        leveldb::DB* db = nullptr;
+        leveldb::Options o;
+        REQUIRE(leveldb::DB::Open(o, dir.path.string(), &db).ok());
+        const std::string key = std::string("B/") + std::string(8, '\0');  // block 0
+        REQUIRE(db->Put(leveldb::WriteOptions(), key, "not a block").ok());
+        delete db;
+    }
+    {
+        auto store = ChainStore::Open(dir.path.string(), {});
+        REQUIRE(store);
+        CHECK(store.value()->GetBlockBytes(0) == Bytes{'n', 'o', 't', ' ', 'a', ' ', 'b', 'l', 'o', 'c', 'k'});
+    }
+    // Decoding it must stop the node (folio::Fatal, component "store"), never answer. The child
+    // opens the store itself (no LevelDB thread of the parent's is copied into it).
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        rlimit no_core{0, 0};
+        ::setrlimit(RLIMIT_CORE, &no_core);
+        ::dup2(fds[1], STDERR_FILENO);
+        std::signal(SIGABRT, SIG_DFL);  // not doctest's crash report: the abort is expected
+        SetFatalHandler(nullptr);
+        auto store = ChainStore::Open(dir.path.string(), {});
+        if (store) (void)store.value()->GetBlock(0);
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::string err;
+    char buf[512];
+    ssize_t n;
+    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGABRT);
+    CHECK(err == "foliod: fatal: store: corrupt block record at height 0\n");
 }
