@@ -13,7 +13,7 @@
 
 #include <sodium.h>
 
-#include <cli/settlement.h>
+#include <cli/args.h>
 #include <node/core/hash.h>
 
 namespace folio::cli {
@@ -27,7 +27,7 @@ const char* VALUE_OPTS[] = {
     "node", "home", "key", "password-file", "title", "kind", "owner", "isrc", "iswc", "isan", "eidr", "metadata-uri",
     "metadata-hash", "nonce", "expires", "o", "output", "secret-hex", "timeout", "certificate", "genesis", "role",
     "threshold",
-    // settlement commands (cli/settlement_cmds.cpp)
+    // money, licence, revenue, tax, auction, gov and work-share commands
     "reference", "gateway", "currency", "reason", "status", "residency", "payee", "year", "format", "to", "territory",
     "exclude", "rights", "right", "from", "until", "royalty-bps", "licensee", "at", "period", "licence", "work",
     "promoter", "promoter-bps", "source", "income", "bps", "jurisdiction", "account", "consent-key", "consent",
@@ -240,6 +240,111 @@ void RequireSuccess(const json& st) {
         throw CliError("failed in block " + std::to_string(st.value("height", 0)) + ": " +
                        e.value("message", std::string("")) + " (" + e.value("code", std::string("")) + ")");
     }
+}
+
+// ---------------------------------------------------------------- answers and output
+
+std::string Txt(const json& j, const std::string& key, const std::string& dflt) {
+    if (!j.is_object() || !j.contains(key) || j[key].is_null()) return dflt;
+    const json& v = j[key];
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+}
+uint64_t U64Of(const json& j, const std::string& key) {
+    if (!j.is_object() || !j.contains(key)) return 0;
+    const json& v = j[key];
+    if (v.is_number_unsigned() || v.is_number_integer()) return v.get<uint64_t>();
+    if (v.is_string()) {
+        try {
+            return std::stoull(v.get<std::string>());
+        } catch (...) {
+            return 0;
+        }
+    }
+    return 0;
+}
+std::string TimeOf(const json& j, const std::string& key) {
+    uint64_t ms = U64Of(j, key);
+    return ms == 0 ? "-" : FormatTimeRfc3339(ms);
+}
+
+const std::string& Pos(const Ctx& c, size_t i, const char* usage) {
+    if (c.args.pos.size() <= i) throw UsageError(std::string("usage: ") + usage);
+    return c.args.pos[i];
+}
+
+// The first event of `type` in a tx_get answer, or null.
+json FindEvent(const json& st, const std::string& type) {
+    for (const auto& e : st.value("events", json::array()))
+        if (e.value("type", "") == type) return e;
+    return nullptr;
+}
+
+std::string TxLine(const json& st) {
+    return "  tx " + Txt(st, "hash") + " at height " + Txt(st, "height");
+}
+
+// Signs and sends; returns the committed outcome, or nullopt when there is nothing more to print
+// (--offline: the signed transaction was printed; --no-wait: the submission was printed).
+std::optional<json> Send(Ctx& c, TxBody body) {
+    json st = SignAndSend(c, std::move(body));
+    if (st.is_null()) return std::nullopt;
+    RequireSuccess(st);
+    if (st.value("status", "") == "pending") {
+        Print(c, st, "submitted " + Txt(st, "hash") + " (pending)");
+        return std::nullopt;
+    }
+    return st;
+}
+
+// Sends and prints `what` and the tx line (human) or the tx status (JSON).
+int SendSimple(Ctx& c, TxBody body, const std::string& what) {
+    auto st = Send(c, std::move(body));
+    if (!st) return 0;
+    Print(c, *st, what + "\n" + TxLine(*st));
+    return 0;
+}
+
+Session Login(const Ctx& c) {
+    Session s;
+    s.signer = Unlock(c);
+    s.rpc = std::make_unique<RpcClient>(NodeUrl(c));
+    json info = s.rpc->Call("chain_info", json::object());
+    s.chain_id = info.at("chain_id").get<std::string>();
+    s.rpc->Login(s.signer->sk, s.chain_id);
+    return s;
+}
+
+std::string JoinArray(const json& a, const std::string& sep) {
+    std::string s;
+    if (!a.is_array()) return s;
+    for (const auto& x : a) s += (s.empty() ? "" : sep) + (x.is_string() ? x.get<std::string>() : x.dump());
+    return s;
+}
+
+std::string TermsHuman(const json& t) {
+    std::string s = "  territories " + JoinArray(t.value("territories", json::array()));
+    std::string ex = JoinArray(t.value("excluded", json::array()));
+    if (!ex.empty()) s += " excluding " + ex;
+    s += "\n  rights " + JoinArray(t.value("rights", json::array())) + (t.value("exclusive", false) ? " (exclusive)" : "");
+    s += "\n  from " + TimeOf(t, "start_ms") + " until " + TimeOf(t, "end_ms");
+    std::string fee = Txt(t, "fee_currency", "").empty() ? "none" : Txt(t, "fee_amount") + " " + Txt(t, "fee_currency");
+    s += "\n  fee " + fee + ", royalty " + Txt(t, "royalty_bps", "0") + " bps";
+    if (t.value("sublicensable", false)) s += ", sublicensable";
+    if (t.value("revocable", false)) s += ", revocable";
+    return s;
+}
+
+TermsInput TermsFromArgs(const Ctx& c, const char* from_opt, const char* until_opt) {
+    TermsInput in;
+    in.territories = c.args.Need("territory");
+    in.exclude = c.args.Opt("exclude").value_or("");
+    in.rights = c.args.Need("rights");
+    in.exclusive = c.args.Flag("exclusive");
+    in.start_ms = ParseTimeMs(c.args.Need(from_opt));
+    in.end_ms = ParseTimeMs(c.args.Need(until_opt));
+    in.sublicensable = c.args.Flag("sublicensable");
+    return in;
 }
 
 }  // namespace folio::cli

@@ -1,6 +1,6 @@
 #pragma once
-// Shared plumbing of the `folio` commands: argument parsing, passwords, keys, signing and
-// submitting transactions, output. Defined in cli/common.cpp.
+// Shared plumbing of the `folio` commands (cli/cmd_*.cpp): argument parsing, passwords, keys,
+// signing and submitting transactions, output. Defined in cli/common.cpp.
 #include <map>
 #include <memory>
 #include <optional>
@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cli/args.h>
 #include <cli/errors.h>
 #include <cli/keystore.h>
 #include <cli/rpc_client.h>
@@ -81,5 +82,41 @@ std::string NodeUrl(const Ctx& c);
 json SignAndSend(Ctx& c, protocol::TxBody body);
 // Fails with the receipt's reason unless the transaction committed successfully.
 void RequireSuccess(const json& st);
+
+// ---------------------------------------------------------------- answers and output
+
+// A JSON value as text: strings as they are, numbers printed, null or absent as `dflt`.
+std::string Txt(const json& j, const std::string& key, const std::string& dflt = "-");
+// A number (or a decimal string) member; 0 if absent or not a number.
+uint64_t U64Of(const json& j, const std::string& key);
+// A unix-ms member as RFC 3339, "-" if absent or 0.
+std::string TimeOf(const json& j, const std::string& key);
+// Positional word `i`, or UsageError("usage: <usage>").
+const std::string& Pos(const Ctx& c, size_t i, const char* usage);
+// The first event of `type` in a tx_get answer, or null.
+json FindEvent(const json& st, const std::string& type);
+// "  tx HASH at height H".
+std::string TxLine(const json& st);
+// Elements of a JSON array joined by `sep` (strings as they are).
+std::string JoinArray(const json& a, const std::string& sep = ",");
+
+// Signs and sends; returns the committed outcome, or nullopt when there is nothing more to print
+// (--offline: the signed transaction was printed; --no-wait: the submission was printed).
+std::optional<json> Send(Ctx& c, protocol::TxBody body);
+// Sends and prints `what` and the tx line (human) or the tx status (JSON).
+int SendSimple(Ctx& c, protocol::TxBody body, const std::string& what);
+
+// An RPC connection logged in as the signing key (for methods limited to the parties).
+struct Session {
+    std::unique_ptr<RpcClient> rpc;
+    std::unique_ptr<Signer> signer;
+    std::string chain_id;
+};
+Session Login(const Ctx& c);
+
+// Licence terms, shared by `licence grant` and `auction create`: from --territory, --exclude,
+// --rights, --exclusive, --sublicensable and the two time options; and as human text.
+TermsInput TermsFromArgs(const Ctx& c, const char* from_opt, const char* until_opt);
+std::string TermsHuman(const json& t);
 
 }  // namespace folio::cli

@@ -1,7 +1,7 @@
 // rpc_discover: the OpenRPC document of every method (docs/openrpc.json, compiled in by
-// node/app/CMakeLists.txt). tests/unit/app/rpc_discover_tests.cpp checks that it names exactly the
+// node/api/CMakeLists.txt). tests/unit/app/rpc_discover_tests.cpp checks that it names exactly the
 // registered methods, with matching access.
-#include <node/api/rpc_methods.h>
+#include <node/api/api.h>
 
 #include <string_view>
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include <node/api/json_render.h>
-#include <node/api/rpc_params.h>
+#include <node/api/method_support.h>
 #include <node/core/amount.h>
 #include <node/core/merkle.h>
 
@@ -34,9 +34,10 @@ SettlementFilter ParseFilter(const json& params) {
             f.kinds.push_back(k.get<std::string>());
         }
     }
-    if (j.contains("payee")) f.payee = AddressParam(j, "payee");
-    if (j.contains("gateway")) f.gateway = AddressParam(j, "gateway");
-    if (j.contains("currency")) f.currency = StringParam(j, "currency");
+    const rpc::Params filter = ApiParams(j);
+    f.payee = filter.OptAddress("payee");
+    f.gateway = filter.OptAddress("gateway");
+    if (filter.Has("currency")) f.currency = filter.String("currency");
     return f;
 }
 
@@ -208,7 +209,7 @@ std::string SettlementStream::AddSub(Sub s) {
 }
 
 bool SettlementStream::RemoveSub(const json& params, const rpc::CallContext& ctx, bool blocks) {
-    std::string sid = StringParam(params, "subscription");
+    std::string sid = ApiParams(params).String("subscription");
     uint64_t id = 0;
     try {
         id = std::stoull(sid);
@@ -226,8 +227,9 @@ void SettlementStream::Register(rpc::RpcServer& server) {
     server.Register(
         "settlement_events",
         [this](const json& params, CallContext& ctx) {
-            uint64_t from = params.is_object() && params.contains("from_seq") ? UintParam(params, "from_seq") : 1;
-            uint64_t limit = params.is_object() && params.contains("limit") ? UintParam(params, "limit") : 100;
+            const rpc::Params args = ApiParams(params);
+            uint64_t from = args.OptUint64("from_seq").value_or(1);
+            uint64_t limit = args.OptUint64("limit").value_or(100);
             if (from == 0) throw RpcError(ErrorCode::INVALID_PARAMS, "from_seq starts at 1");
             if (limit == 0 || limit > m_limits.max_page)
                 throw RpcError(ErrorCode::LIMIT_EXCEEDED, "limit must be 1.." + std::to_string(m_limits.max_page));
@@ -251,8 +253,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
         [this](const json& params, CallContext& ctx) {
             if (!ctx.session) throw RpcError(ErrorCode::METHOD_NOT_SUPPORTED, "subscriptions need a WebSocket connection (/ws)");
             SettlementFilter f = ParseFilter(params);
-            uint64_t from = params.is_object() && params.contains("from_seq") ? UintParam(params, "from_seq")
-                                                                                 : m_node.NextSettlementSeq();
+            uint64_t from = ApiParams(params).OptUint64("from_seq").value_or(m_node.NextSettlementSeq());
             if (from == 0) throw RpcError(ErrorCode::INVALID_PARAMS, "from_seq starts at 1");
             std::optional<Address> account = ctx.account ? ctx.account : ctx.session->Account();
             Sub s;
@@ -290,7 +291,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
     server.Register(
         "settlement_proof",
         [this](const json& params, CallContext& ctx) {
-            uint64_t seq = UintParam(params, "seq");
+            uint64_t seq = ApiParams(params).Uint64("seq");
             auto e = m_node.SettlementEventAt(seq);
             if (!e) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no settlement event " + std::to_string(seq));
             if (!Visible(*e, ctx.account, IsOverseer(m_node, ctx.account)))

@@ -13,7 +13,7 @@
 #include <node/engine/consensus_engine.h>
 #include <node/api/json_render.h>
 #include <node/chain/node.h>
-#include <node/api/rpc_methods.h>
+#include <node/api/api.h>
 #include <node/api/settlement_stream.h>
 #include <node/log/log.h>
 #include <node/rpc/server.h>
@@ -200,11 +200,8 @@ int main(int argc, char** argv) {
         rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
         rcfg.dispatch.log = LogRpcEvent;
         rpc::RpcServer server(rcfg);
-        api::RegisterLedgerMethods(server, n);
-        api::RegisterSettlementMethods(server, n);
         api::SettlementStream stream(n);
-        stream.Register(server);
-        api::RegisterDiscover(server);
+        api::RegisterApi(server, n, stream);
         n.OnCommit([&stream](uint64_t) { stream.Wake(); });
         server.Start();
 

@@ -7,25 +7,29 @@
 namespace folio::rpc {
 
 namespace {
-[[noreturn]] void Bad(std::string reason) { throw RpcError(ErrorCode::INVALID_PARAMS, std::move(reason)); }
+[[noreturn]] void Throw(std::string reason) { throw RpcError(ErrorCode::INVALID_PARAMS, std::move(reason)); }
 std::string Quote(std::string_view name) { return "'" + std::string(name) + "'"; }
 }  // namespace
 
-Params::Params(const nlohmann::json& params) : m_params(params) {
-    if (!m_params.is_object()) Bad("params must be an object");
+Params::Params(const nlohmann::json& params, ParamWording wording) : m_params(params), m_wording(wording) {
+    if (m_wording == ParamWording::PARAM && !m_params.is_object()) Throw("params must be an object");
 }
 
-bool Params::Has(std::string_view name) const { return m_params.contains(name); }
+// "param 'x' <what>" or "parameter 'x' <what>".
+void Params::Bad(std::string_view name, std::string_view what) const {
+    Throw((m_wording == ParamWording::PARAM ? "param " : "parameter ") + Quote(name) + " " + std::string(what));
+}
+
+bool Params::Has(std::string_view name) const { return m_params.is_object() && m_params.contains(name); }
 
 const nlohmann::json& Params::Required(std::string_view name) const {
-    auto it = m_params.find(name);
-    if (it == m_params.end()) Bad("missing param " + Quote(name));
-    return *it;
+    if (!Has(name)) Throw((m_wording == ParamWording::PARAM ? "missing param " : "missing parameter ") + Quote(name));
+    return *m_params.find(name);
 }
 
 std::string Params::String(std::string_view name) const {
     const auto& v = Required(name);
-    if (!v.is_string()) Bad("param " + Quote(name) + " must be a string");
+    if (!v.is_string()) Bad(name, "must be a string");
     return v.get<std::string>();
 }
 
@@ -37,7 +41,7 @@ std::optional<std::string> Params::OptString(std::string_view name) const {
 uint64_t Params::Uint64(std::string_view name) const {
     const auto& v = Required(name);
     if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
-        Bad("param " + Quote(name) + " must be an unsigned integer");
+        Bad(name, m_wording == ParamWording::PARAM ? "must be an unsigned integer" : "must be a non-negative integer");
     return v.get<uint64_t>();
 }
 
@@ -47,16 +51,27 @@ std::optional<uint64_t> Params::OptUint64(std::string_view name) const {
 }
 
 Address Params::AddressParam(std::string_view name) const {
-    auto s = String(name);
-    auto a = ParseAddress(s);
-    if (!a) Bad("param " + Quote(name) + " must be a 64-hex-character address");
+    auto a = ParseAddress(String(name));
+    if (!a) Bad(name, m_wording == ParamWording::PARAM ? "must be a 64-hex-character address" : "is not a valid address");
     return *a;
 }
 
+std::optional<Address> Params::OptAddress(std::string_view name) const {
+    if (!Has(name)) return std::nullopt;
+    return AddressParam(name);
+}
+
+Hash256 Params::Hash(std::string_view name) const {
+    auto h = Hash256::FromHexStr(String(name));
+    if (!h) Bad(name, "must be 64 hex characters");
+    return *h;
+}
+
 void Params::AllowOnly(std::initializer_list<std::string_view> allowed) const {
+    if (!m_params.is_object()) return;
     for (const auto& [key, value] : m_params.items()) {
         if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) == allowed.end())
-            Bad("unknown param " + Quote(key));
+            Throw((m_wording == ParamWording::PARAM ? "unknown param " : "unknown parameter ") + Quote(key));
     }
 }
 

@@ -16,7 +16,7 @@
 
 #include <node/api/json_render.h>
 #include <node/chain/node.h>
-#include <node/api/rpc_methods.h>
+#include <node/api/api.h>
 #include <node/api/settlement_stream.h>
 #include <node/rpc/server.h>
 
@@ -118,12 +118,9 @@ TEST_CASE("rpc_discover: the document covers exactly the registered methods, wit
     rpc::ServerConfig cfg;
     cfg.chain_id = tn.node->chain_id();
     rpc::RpcServer server(cfg);  // never started: only the registry is used
-    // The same registrations as node/app/main.cpp.
-    api::RegisterLedgerMethods(server, *tn.node);
-    api::RegisterSettlementMethods(server, *tn.node);
+    // The same registration as node/app/main.cpp.
     api::SettlementStream stream(*tn.node);
-    stream.Register(server);
-    api::RegisterDiscover(server);
+    api::RegisterApi(server, *tn.node, stream);
 
     const json& doc = api::OpenRpcDocument();
     std::set<std::string> documented = DocumentedNames(doc);

@@ -1,10 +1,10 @@
-// The settlement commands' pure helpers (cli/settlement.h): argument text -> exact values and
+// The pure helpers of the `folio` commands (cli/args.h): argument text -> exact values and
 // transaction bodies.
 #include <algorithm>
 
 #include <doctest/doctest.h>
 
-#include <cli/settlement.h>
+#include <cli/args.h>
 #include <node/state/settlement.h>
 #include <vm/abi.h>
 

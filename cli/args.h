@@ -1,5 +1,5 @@
 #pragma once
-// Pure helpers of the settlement commands (cli/settlement_cmds.cpp): command-line text -> exact
+// Pure helpers of the `folio` commands (cli/cmd_*.cpp): command-line text -> exact
 // values and transaction bodies. No I/O; errors are UsageError with a one-line reason.
 // Unit tests: tests/unit/cli/settlement_cli_tests.cpp.
 #include <cstdint>

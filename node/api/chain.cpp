@@ -1,20 +1,13 @@
-#include <node/api/rpc_methods.h>
+// Chain methods: the chain's head and blocks, and transactions (docs/rpc.md).
+#include <node/api/api.h>
 
+#include <node/api/method_support.h>
 #include <node/api/json_render.h>
-#include <node/api/rpc_params.h>
-#include <node/state/queries.h>
 #include <node/state/settlement.h>
-#include <node/rpc/errors.h>
 
 namespace folio::api {
 
-using nlohmann::json;
-using rpc::Access;
-using rpc::CallContext;
-using rpc::ErrorCode;
-using rpc::RpcError;
-
-void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
+void RegisterChainMethods(rpc::RpcServer& server, Node& node) {
     server.Register(
         "chain_info",
         [&node](const json&, CallContext&) {
@@ -57,7 +50,8 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
     server.Register(
         "chain_getBlock",
         [&node](const json& params, CallContext&) {
-            uint64_t h = UintParam(params, "height");
+            const rpc::Params args = ApiParams(params);
+            uint64_t h = args.Uint64("height");
             auto block = node.store().GetBlock(h);
             if (!block) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no block at height " + std::to_string(h));
             json txs = json::array();
@@ -71,7 +65,8 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
     server.Register(
         "tx_submit",
         [&node](const json& params, CallContext&) {
-            std::string hex = StringParam(params, "tx");
+            const rpc::Params args = ApiParams(params);
+            std::string hex = args.String("tx");
             auto bytes = FromHex(hex);
             if (!bytes)
                 throw RpcError(ErrorCode::TRANSACTION_REJECTED, "malformed", {{"message", "tx must be the hex of the canonical encoding"}});
@@ -85,7 +80,8 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
     server.Register(
         "tx_get",
         [&node](const json& params, CallContext& ctx) {
-            Hash256 id = HashParam(params, "hash");
+            const rpc::Params args = ApiParams(params);
+            Hash256 id = args.Hash("hash");
             if (auto loc = node.store().FindTx(id)) {
                 auto block = node.store().GetBlockShared(loc->height);
                 if (!block) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "unknown transaction " + id.hex());
@@ -106,53 +102,6 @@ void RegisterLedgerMethods(rpc::RpcServer& server, Node& node) {
             if (auto why = node.mempool().RejectionOf(id))
                 return json{{"hash", id.hex()}, {"status", "rejected"}, {"error", {{"code", why->first}, {"message", why->second}}}};
             throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "unknown transaction " + id.hex());
-        },
-        Access::PUBLIC);
-
-    server.Register(
-        "account_get",
-        [&node](const json& params, CallContext& ctx) {
-            Address a = AddressParam(params, "address");
-            if (!ctx.account || (*ctx.account != a && !IsOverseer(node, ctx.account)))
-                throw RpcError(ErrorCode::FORBIDDEN, "only the account itself, auditors and governance may read an account");
-            protocol::Account acct = state::LoadAccount(node.store(), a);
-            json out = AccountJson(a, acct);
-            out["pending_nonce"] = node.mempool().PendingNonce(a, acct.next_nonce);
-            return out;
-        },
-        Access::AUTHENTICATED);
-
-    server.Register(
-        "evidence_list",
-        [&node](const json&, CallContext&) {
-            json out = json::array();
-            auto scan = [&node](ByteView prefix, const state::PrefixVisitor& visit) { node.store().ForEachState(prefix, visit); };
-            for (const state::EvidenceRecord& rec : state::ListEvidence(scan))
-                out.push_back({{"id", rec.id.hex()}, {"validator", rec.signer.hex()}, {"height", rec.height},
-                               {"evidence", ToHex(rec.encoded)}});
-            return json{{"evidence", out}};
-        },
-        Access::PUBLIC);
-
-    server.Register(
-        "work_get",
-        [&node](const json& params, CallContext&) {
-            std::optional<uint64_t> id;
-            if (params.is_object() && params.contains("id")) {
-                id = UintParam(params, "id");
-            } else if (params.is_object() && params.contains("fingerprint")) {
-                Hash256 fp = HashParam(params, "fingerprint");
-                id = state::LoadWorkIdByFingerprint(node.store(), fp);
-                if (!id) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work with fingerprint " + fp.hex());
-            } else {
-                throw RpcError(ErrorCode::INVALID_PARAMS, "give 'id' or 'fingerprint'");
-            }
-            auto w = state::LoadWork(node.store(), *id);
-            if (!w) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work " + std::to_string(*id));
-            json out = WorkJson(*w);
-            out["shares_version"] = state::LoadSharesVersion(node.store(), *id);
-            out["split"] = protocol::SplitAddress(*id).hex();
-            return out;
         },
         Access::PUBLIC);
 }

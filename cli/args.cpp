@@ -1,5 +1,5 @@
-// Pure helpers of the settlement commands (cli/settlement.h).
-#include <cli/settlement.h>
+// Pure helpers of the `folio` commands (cli/args.h).
+#include <cli/args.h>
 
 #include <algorithm>
 #include <cctype>

@@ -1,0 +1,99 @@
+// `folio gov`: governance proposals (roles, threshold, freezing accounts, the tax tables, the
+// validator set) and approvals.
+#include <cli/commands.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <node/protocol/addresses.h>
+
+namespace folio::cli {
+
+using namespace folio::protocol;
+
+namespace {
+
+// The transaction of `folio gov SUB ...`.
+TxBody GovBody(const Ctx& c) {
+    if (c.args.pos.size() >= 2) {
+        const std::string& sub = c.args.pos[1];
+        if (sub == "freeze" || sub == "unfreeze") {
+            Address a = ParseAddr(Pos(c, 2, "folio gov freeze|unfreeze ADDR"), "ADDR");
+            return ProposeTx{SetFrozen{a, sub == "freeze"}};
+        }
+        auto from_until = [&](uint64_t& from, uint64_t& until) {
+            from = c.args.Opt("from") ? ParseTimeMs(*c.args.Opt("from")) : 0;
+            until = c.args.Opt("until") ? ParseTimeMs(*c.args.Opt("until")) : 0;
+        };
+        auto bps = [&]() {
+            uint16_t b = ParseBps(c.args.Need("bps"), "--bps");
+            return b;
+        };
+        if (sub == "tax-rate") {
+            std::string source = ParseCountry(c.args.Need("source"), "--source");
+            int64_t income = ParseIncomeType(c.args.Need("income"));
+            std::string res = c.args.Need("residency");
+            std::string residency = res == "any" ? "" : ParseCountry(res, "--residency");
+            uint64_t from = 0, until = 0;
+            from_until(from, until);
+            return ProposeTx{GovContractCall{protocol::TaxContractAddress(), TaxSetRateCall(source, income, residency, bps(), from, until)}};
+        }
+        if (sub == "tax-treaty") {
+            std::string source = ParseCountry(c.args.Need("source"), "--source");
+            std::string residency = ParseCountry(c.args.Need("residency"), "--residency");
+            int64_t income = ParseIncomeType(c.args.Need("income"));
+            uint64_t from = 0, until = 0;
+            from_until(from, until);
+            return ProposeTx{GovContractCall{protocol::TaxContractAddress(), TaxSetTreatyCall(source, residency, income, bps(), from, until)}};
+        }
+        if (sub == "set-validators") {
+            // folio gov set-validators --activation-height H KEY [KEY ...]  (leader-rotation order)
+            SetValidators v;
+            v.activation_height = ParseU64(c.args.Need("activation-height"), "--activation-height");
+            for (size_t i = 2; i < c.args.pos.size(); ++i) v.members.push_back(ParseAddr(c.args.pos[i], "validator KEY"));
+            if (v.members.empty()) throw UsageError("usage: folio gov set-validators --activation-height H KEY [KEY ...]");
+            return ProposeTx{std::move(v)};
+        }
+        if (sub == "tax-account") {
+            std::string j = ParseCountry(c.args.Need("jurisdiction"), "--jurisdiction");
+            Address acct = ParseAddr(c.args.Need("account"), "--account");
+            return ProposeTx{GovContractCall{protocol::TaxContractAddress(), TaxSetAccountCall(j, acct)}};
+        }
+    }
+    if (c.args.pos.size() < 3)
+        throw UsageError("usage: folio gov grant-role|revoke-role ADDR --role R | folio gov set-threshold N | folio gov approve ID | "
+                         "folio gov freeze|unfreeze ADDR | folio gov tax-rate|tax-treaty|tax-account ... | "
+                         "folio gov set-validators --activation-height H KEY...");
+    const std::string& sub = c.args.pos[1];
+    if (sub == "grant-role" || sub == "revoke-role") {
+        auto addr = ParseAddress(c.args.pos[2]);
+        if (!addr) throw UsageError("not a valid address: " + c.args.pos[2]);
+        auto role = ParseRole(c.args.Need("role"));
+        if (!role) throw UsageError("unknown role: " + c.args.Need("role"));
+        if (sub == "grant-role") return ProposeTx{GrantRole{*addr, *role}};
+        return ProposeTx{RevokeRole{*addr, *role}};
+    }
+    if (sub == "set-threshold") return ProposeTx{SetThreshold{static_cast<uint32_t>(std::stoul(c.args.pos[2]))}};
+    if (sub == "approve") {
+        auto id = Hash256::FromHexStr(c.args.pos[2]);
+        if (!id) throw UsageError("proposal id must be 64 hex characters");
+        return ApproveTx{*id};
+    }
+    throw UsageError("unknown command: folio gov " + sub);
+}
+
+}  // namespace
+
+int CmdGov(Ctx& c) {
+    TxBody body = GovBody(c);
+    json r = SignAndSend(c, body);
+    if (r.is_null()) return 0;
+    RequireSuccess(r);
+    std::string human = "tx " + r.value("hash", std::string("")) + " " + r.value("status", std::string(""));
+    for (const auto& e : r.value("events", json::array())) human += "\n  " + e.dump();
+    Print(c, r, human);
+    return 0;
+}
+
+}  // namespace folio::cli

@@ -1,0 +1,325 @@
+// `folio work`: registering works and finding them by fingerprint, ownership transfers with the
+// owners' consents, and certificates of registration (made online, verified offline); and
+// `folio fingerprint`.
+#include <cli/commands.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <vector>
+
+#include <node/core/hash.h>
+#include <node/protocol/certificate.h>
+
+namespace folio::cli {
+
+using namespace folio::protocol;
+
+namespace {
+
+Hash256 Fingerprint(const std::string& path, bool progress) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw CliError("cannot open " + path + ": " + std::strerror(errno));
+    struct stat stt {};
+    fstat(fd, &stt);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    const uint64_t total = static_cast<uint64_t>(stt.st_size);
+    std::vector<uint8_t> buf(4u << 20);
+    Sha256 h;
+    uint64_t done = 0;
+    int last_pct = -1;
+    bool show = progress && total > (64u << 20) && isatty(STDERR_FILENO);
+    while (true) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ::close(fd);
+            throw CliError("cannot read " + path + ": " + std::strerror(errno));
+        }
+        if (n == 0) break;
+        h.Update(ByteView(buf.data(), static_cast<size_t>(n)));
+        done += static_cast<uint64_t>(n);
+        if (show) {
+            int pct = static_cast<int>(done * 100 / total);
+            if (pct != last_pct) {
+                std::fprintf(stderr, "\rfingerprinting %s: %d%%", path.c_str(), pct);
+                last_pct = pct;
+            }
+        }
+    }
+    ::close(fd);
+    if (show) std::fprintf(stderr, "\r%*s\r", 40 + static_cast<int>(path.size()), "");
+    return h.Final();
+}
+
+json WorkByFingerprint(cli::RpcClient& rpc, const Hash256& fp) {
+    return rpc.Call("work_get", {{"fingerprint", fp.hex()}});
+}
+
+std::string WorkHuman(const json& w) {
+    std::string s = "work " + std::to_string(w.at("id").get<uint64_t>()) + ": " + w.at("title").get<std::string>() + " (" +
+                    w.at("kind").get<std::string>() + ")\n  fingerprint " + w.at("fingerprint").get<std::string>() +
+                    "\n  registered at height " + std::to_string(w.at("height").get<uint64_t>()) + "\n  owners:";
+    for (const auto& o : w.at("owners"))
+        s += "\n    " + o.at("address").get<std::string>() + "  " + std::to_string(o.at("bps").get<int>()) + " bps";
+    return s;
+}
+
+// The consent digest of a new ownership: chain id and shares version from the node, or from
+// FOLIO_CHAIN_ID and --shares-version when offline.
+Hash256 SharesDigest(const Ctx& c, uint64_t work, const std::vector<Share>& owners) {
+    std::string chain_id;
+    std::optional<uint64_t> version;
+    if (auto v = c.args.Opt("shares-version")) version = ParseU64(*v, "--shares-version");
+    if (c.args.Flag("offline")) {
+        const char* cid = std::getenv("FOLIO_CHAIN_ID");
+        if (!cid || !*cid) throw UsageError("--offline needs the chain id in FOLIO_CHAIN_ID");
+        if (!version) throw UsageError("--offline needs --shares-version N (from `folio work show`)");
+        chain_id = cid;
+    } else {
+        RpcClient rpc(NodeUrl(c));
+        chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
+        if (!version) version = U64Of(rpc.Call("work_get", {{"id", work}}), "shares_version");
+    }
+    return protocol::TransferSharesDigest(chain_id, work, *version, owners);
+}
+
+// `folio work transfer-shares|consent WORK_ID --owner ADDR:BPS ...`.
+int RunWorkShares(Ctx& c) {
+    const std::string& sub = c.args.pos[1];
+    uint64_t work = ParseU64(Pos(c, 2, "folio work transfer-shares|consent WORK_ID --owner ADDR:BPS ..."), "WORK_ID");
+    std::vector<Share> owners = ParseShares(c.args.All("owner"));
+    Hash256 digest = SharesDigest(c, work, owners);
+    if (sub == "consent") {
+        auto signer = Unlock(c);
+        auto sig = SignSchnorr(signer->sk, digest, RandomAux());
+        if (!sig) throw CliError("signing failed");
+        std::string line = signer->address.hex() + ":" + sig->hex();
+        Print(c, {{"owner", signer->address.hex()}, {"signature", sig->hex()}, {"consent", line}, {"digest", digest.hex()}}, line);
+        return 0;
+    }
+    TransferSharesTx t;
+    t.work = work;
+    t.owners = owners;
+    for (const std::string& name : c.args.All("consent-key")) {
+        auto s = UnlockNamed(c, name);
+        auto sig = SignSchnorr(s->sk, digest, RandomAux());
+        if (!sig) throw CliError("signing with key '" + name + "' failed");
+        t.consents.push_back({s->address, *sig});
+    }
+    for (const std::string& spec : c.args.All("consent")) {
+        auto colon = spec.find(':');
+        if (colon == std::string::npos) throw UsageError("--consent must be OWNER_ADDR:SIGHEX");
+        auto sig = Signature::FromHexStr(spec.substr(colon + 1));
+        if (!sig) throw UsageError("--consent: the signature must be 128 hex characters");
+        Address owner = ParseAddr(spec.substr(0, colon), "--consent");
+        if (!VerifySchnorr(owner, digest, *sig))
+            throw UsageError("--consent: the signature of " + owner.hex() + " does not sign these owners of work " + std::to_string(work) +
+                             " at this shares version");
+        t.consents.push_back({owner, *sig});
+    }
+    std::sort(t.consents.begin(), t.consents.end(), [](const Consent& x, const Consent& y) { return x.owner < y.owner; });
+    t.consents.erase(std::unique(t.consents.begin(), t.consents.end(), [](const Consent& x, const Consent& y) { return x.owner == y.owner; }),
+                     t.consents.end());
+    auto st = Send(c, t);
+    if (!st) return 0;
+    std::string h = "work " + std::to_string(work) + " now owned by:";
+    for (const Share& s : owners) h += "\n  " + s.owner.hex() + "  " + std::to_string(s.bps) + " bps";
+    Print(c, *st, h + "\n" + TxLine(*st));
+    return 0;
+}
+
+Bytes HexField(const json& j, const char* name) {
+    if (!j.contains(name) || !j.at(name).is_string()) throw CliError(std::string("certificate: missing field '") + name + "'");
+    auto b = FromHex(j.at(name).get<std::string>());
+    if (!b) throw CliError(std::string("certificate: field '") + name + "' is not hex");
+    return *b;
+}
+
+json ReadJsonFile(const std::string& path, const char* what) {
+    std::ifstream f(path);
+    if (!f) throw CliError(std::string("cannot read the ") + what + " " + path);
+    try {
+        return json::parse(f);
+    } catch (const std::exception& e) {
+        throw CliError(std::string("the ") + what + " " + path + " is not JSON: " + e.what());
+    }
+}
+
+// `folio work certificate WORK_ID -o FILE`.
+int RunWorkCertificate(Ctx& c) {
+    const char* usage = "folio work certificate WORK_ID -o FILE";
+    uint64_t id = ParseU64(Pos(c, 2, usage), "WORK_ID");
+    std::string out = c.args.Opt("o").value_or(c.args.Opt("output").value_or(""));
+    if (out.empty()) throw UsageError(std::string("usage: ") + usage);
+    RpcClient rpc(NodeUrl(c));
+    json cert = rpc.Call("work_certificate", {{"id", id}});
+    std::ofstream f(out);
+    f << cert.dump(2) << "\n";
+    if (!f) throw CliError("cannot write " + out);
+    Print(c, {{"file", out}, {"work", id}, {"height", cert.value("height", 0)}},
+          "certificate of work " + std::to_string(id) + " (certified at height " + Txt(cert, "height") + ") written to " + out);
+    return 0;
+}
+
+// `folio work verify FILE --certificate C --genesis G` (offline).
+int RunWorkVerify(Ctx& c) {
+    const char* usage = "folio work verify FILE --certificate FILE --genesis FILE";
+    const std::string& file = Pos(c, 2, usage);
+    json cert = ReadJsonFile(c.args.Need("certificate"), "certificate");
+    json genesis = ReadJsonFile(c.args.Need("genesis"), "genesis");
+    std::vector<PublicKey> validators;
+    std::string chain_id;
+    try {
+        chain_id = genesis.at("chain_id").get<std::string>();
+        for (const auto& v : genesis.at("validators")) {
+            auto k = ParseAddress(v.at("key").get<std::string>());
+            if (!k) throw CliError("genesis: bad validator key");
+            validators.push_back(*k);
+        }
+    } catch (const json::exception& e) {
+        throw CliError(std::string("genesis: ") + e.what());
+    }
+    WorkCertificate wc;
+    wc.chain_id = cert.value("chain_id", "");
+    wc.work_record = HexField(cert, "work_record");
+    wc.proof = HexField(cert, "proof");
+    wc.header = HexField(cert, "header");
+    wc.commit = HexField(cert, "commit");
+    for (const auto& h : cert.value("validator_handoffs", json::array()))
+        wc.handoffs.push_back(FromHex(h.is_string() ? h.get<std::string>() : "").value_or(Bytes{}));
+    Hash256 fp = Fingerprint(file, !c.json_out);
+    std::string why = VerifyWorkCertificate(fp, wc, chain_id, validators);
+    auto work = DecodeWork(wc.work_record);
+    json out = {{"valid", why.empty()}, {"file", file}, {"fingerprint", fp.hex()}};
+    if (!why.empty()) {
+        out["reason"] = why;
+        if (c.json_out) std::cout << out.dump() << "\n";
+        throw CliError("certificate does NOT verify: " + why);
+    }
+    auto header = DecodeHeader(wc.header);
+    out["work"] = work->id;
+    out["title"] = work->title;
+    out["height"] = header->height;
+    std::string owners;
+    for (const auto& s : work->owners) owners += "\n    " + s.owner.hex() + " " + std::to_string(s.bps) + " bps";
+    Print(c, out,
+          "certificate verifies: " + file + " is work " + std::to_string(work->id) + " \"" + work->title +
+              "\", registered on chain " + chain_id + ", in the state certified at height " +
+              std::to_string(header->height) + " by a quorum of the genesis validators\n  owners:" + owners);
+    return 0;
+}
+
+}  // namespace
+
+int CmdWork(Ctx& c) {
+    if (c.args.pos.size() >= 2) {
+        const std::string& sub = c.args.pos[1];
+        if (sub == "transfer-shares" || sub == "consent") return RunWorkShares(c);
+        if (sub == "certificate") return RunWorkCertificate(c);
+        if (sub == "verify") return RunWorkVerify(c);
+    }
+    if (c.args.pos.size() < 3) throw UsageError("usage: folio work register|show|find ...");
+    const std::string& sub = c.args.pos[1];
+    if (sub == "register") {
+        const std::string& file = c.args.pos[2];
+        RegisterWorkTx b;
+        b.fingerprint = Fingerprint(file, !c.json_out);
+        b.title = c.args.Need("title");
+        auto kind = ParseWorkKind(c.args.Opt("kind").value_or("other"));
+        if (!kind) throw UsageError("--kind must be film, series, song, game, book, image or other");
+        b.kind = *kind;
+        b.ids.isrc = c.args.Opt("isrc").value_or("");
+        b.ids.iswc = c.args.Opt("iswc").value_or("");
+        b.ids.isan = c.args.Opt("isan").value_or("");
+        b.ids.eidr = c.args.Opt("eidr").value_or("");
+        b.metadata_uri = c.args.Opt("metadata-uri").value_or("");
+        if (auto mh = c.args.Opt("metadata-hash")) {
+            auto h = Hash256::FromHexStr(*mh);
+            if (!h) throw UsageError("--metadata-hash must be 64 hex characters");
+            b.metadata_hash = *h;
+        }
+        for (const std::string& o : c.args.All("owner")) {
+            auto colon = o.find(':');
+            if (colon == std::string::npos) throw UsageError("--owner must be ADDR:BPS");
+            auto addr = ParseAddress(o.substr(0, colon));
+            if (!addr) throw UsageError("--owner: not a valid address: " + o.substr(0, colon));
+            unsigned long bps = 0;
+            try {
+                bps = std::stoul(o.substr(colon + 1));
+            } catch (...) {
+                throw UsageError("--owner: BPS must be a number: " + o);
+            }
+            if (bps == 0 || bps > 10000) throw UsageError("--owner: BPS must be 1..10000: " + o);
+            b.owners.push_back({*addr, static_cast<uint16_t>(bps)});
+        }
+        json result;
+        if (b.owners.empty()) {
+            // The signer owns 100% by default: its address comes from the keystore (no password needed).
+            cli::Keystore ks = c.Keys();
+            std::string name = c.args.Opt("key").value_or("");
+            if (name.empty()) {
+                auto list = ks.List();
+                if (!list || list->size() != 1) throw UsageError("choose a signing key with --key NAME");
+                name = list->front().name;
+            }
+            auto info = ks.Show(name);
+            if (!info) throw CliError(info.error().message);
+            b.owners.push_back({info->address, 10000});
+        }
+        std::sort(b.owners.begin(), b.owners.end(), [](const Share& x, const Share& y) { return x.owner < y.owner; });
+        for (size_t i = 1; i < b.owners.size(); ++i)
+            if (b.owners[i].owner == b.owners[i - 1].owner) throw UsageError("--owner lists an address twice");
+        std::string fp = b.fingerprint.hex();
+        result = SignAndSend(c, b);
+        if (result.is_null()) return 0;  // offline
+        RequireSuccess(result);
+        if (result.value("status", "") == "pending") {
+            Print(c, {{"fingerprint", fp}, {"tx", result["hash"]}, {"status", "pending"}}, "submitted " + result["hash"].get<std::string>());
+            return 0;
+        }
+        uint64_t work_id = 0;
+        for (const auto& e : result.value("events", json::array()))
+            if (e.value("type", "") == "work_registered") work_id = e.at("work").get<uint64_t>();
+        json out = {{"work_id", work_id}, {"fingerprint", fp}, {"tx", result.at("hash")}, {"height", result.at("height")}};
+        Print(c, out,
+              "registered work " + std::to_string(work_id) + "\n  fingerprint " + fp + "\n  tx " + result.at("hash").get<std::string>() +
+                  "\n  height " + std::to_string(result.at("height").get<uint64_t>()));
+        return 0;
+    }
+    cli::RpcClient rpc(NodeUrl(c));
+    if (sub == "show") {
+        uint64_t id = 0;
+        try {
+            id = std::stoull(c.args.pos[2]);
+        } catch (...) {
+            throw UsageError("WORK_ID must be a number");
+        }
+        json w = rpc.Call("work_get", {{"id", id}});
+        Print(c, w, WorkHuman(w));
+        return 0;
+    }
+    if (sub == "find") {
+        Hash256 fp = Fingerprint(c.args.pos[2], !c.json_out);
+        json w = WorkByFingerprint(rpc, fp);
+        Print(c, w, WorkHuman(w));
+        return 0;
+    }
+    throw UsageError("unknown command: folio work " + sub);
+}
+
+int CmdFingerprint(Ctx& c) {
+    if (c.args.pos.size() < 2) throw UsageError("usage: folio fingerprint FILE");
+    Hash256 fp = Fingerprint(c.args.pos[1], !c.json_out);
+    Print(c, {{"file", c.args.pos[1]}, {"fingerprint", fp.hex()}}, fp.hex() + "  " + c.args.pos[1]);
+    return 0;
+}
+
+}  // namespace folio::cli

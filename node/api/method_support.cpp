@@ -1,0 +1,41 @@
+#include <node/api/method_support.h>
+
+#include <node/core/amount.h>
+
+namespace folio::api {
+
+bool IsOverseer(const Node& node, const std::optional<Address>& caller) {
+    if (!caller) return false;
+    protocol::Account a = state::LoadAccount(node.store(), *caller);
+    return protocol::HasRole(a.roles, protocol::Role::AUDITOR) || protocol::HasRole(a.roles, protocol::Role::GOVERNANCE);
+}
+
+bool HasRoleAt(const Node& node, const std::optional<Address>& who, protocol::Role r) {
+    return who && protocol::HasRole(state::LoadAccount(node.store(), *who).roles, r);
+}
+
+void RequireSelfOrOverseer(const Node& node, const CallContext& ctx, const Address& a, const char* what) {
+    if (!ctx.account || (*ctx.account != a && !IsOverseer(node, ctx.account)))
+        throw RpcError(ErrorCode::FORBIDDEN, std::string("only ") + what + ", auditors and governance may read this");
+}
+
+std::string AmountText(int64_t v, const std::string& cur) {
+    auto c = FindCurrency(cur);
+    return c ? FormatAmount(v, *c) : std::to_string(v);
+}
+
+state::PrefixScan Scan(const Node& node) {
+    return [&node](ByteView prefix, const state::PrefixVisitor& visit) { node.store().ForEachState(prefix, visit); };
+}
+
+state::BlockContext QueryBlock(const Node& node) {
+    protocol::BlockHeader head = node.Head();
+    return state::BlockContext{head.height, head.time_ms, Address{}};
+}
+
+void ThrowQueryError(const state::QueryError& e) {
+    throw RpcError(e.kind == state::QueryError::MALFORMED ? ErrorCode::INTERNAL_ERROR : ErrorCode::RESOURCE_UNAVAILABLE,
+                   e.message);
+}
+
+}  // namespace folio::api

@@ -1,0 +1,99 @@
+// Work methods: a registered work and its certificate of registration (docs/rpc.md).
+#include <node/api/api.h>
+
+#include <node/api/method_support.h>
+#include <node/api/json_render.h>
+#include <node/core/smt.h>
+#include <node/state/settlement.h>
+
+namespace folio::api {
+
+void RegisterWorkMethods(rpc::RpcServer& server, Node& node) {
+    server.Register(
+        "work_get",
+        [&node](const json& params, CallContext&) {
+            const rpc::Params args = ApiParams(params);
+            std::optional<uint64_t> id;
+            if (args.Has("id")) {
+                id = args.Uint64("id");
+            } else if (args.Has("fingerprint")) {
+                Hash256 fp = args.Hash("fingerprint");
+                id = state::LoadWorkIdByFingerprint(node.store(), fp);
+                if (!id) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work with fingerprint " + fp.hex());
+            } else {
+                throw RpcError(ErrorCode::INVALID_PARAMS, "give 'id' or 'fingerprint'");
+            }
+            auto w = state::LoadWork(node.store(), *id);
+            if (!w) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work " + std::to_string(*id));
+            json out = WorkJson(*w);
+            out["shares_version"] = state::LoadSharesVersion(node.store(), *id);
+            out["split"] = protocol::SplitAddress(*id).hex();
+            return out;
+        },
+        Access::PUBLIC);
+
+    server.Register(
+        "work_certificate",
+        [&node](const json& params, CallContext&) {
+            const rpc::Params args = ApiParams(params);
+            uint64_t id = args.Uint64("id");
+            if (!state::LoadWork(node.store(), id)) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no work " + std::to_string(id));
+            // The newest block with a commit certificate (in BFT mode certificates follow
+            // execution by a few blocks).
+            uint64_t h = node.Head().height;
+            std::optional<Bytes> cert;
+            for (uint64_t back = 0; back < 64 && back <= h; ++back)
+                if ((cert = node.store().GetCommitCert(h - back))) {
+                    h -= back;
+                    break;
+                }
+            if (!cert) throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "no recent block has a commit certificate yet; retry");
+            auto block = node.store().GetBlock(h);
+            if (!block) throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "block " + std::to_string(h) + " is not stored");
+            Bytes key = state::keys::Work(id);
+            auto proof = SmtProve(node.store(), block->header.state_root, h, Sha256Of(key));
+            if (!proof) throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "state proof unavailable at height " + std::to_string(h));
+            // The record as of that height: the proof's leaf must match it (works change only by
+            // transfer_shares; a newer record would not verify against this root).
+            auto raw = node.store().Get(key);
+            if (!raw || !proof->leaf || proof->leaf->value_hash != Sha256Of(*raw))
+                throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "the work changed after the last certified block; retry");
+            auto w = state::LoadWork(node.store(), id);
+            json validators = json::array();
+            for (const auto& v : node.genesis().validators) validators.push_back(v.key.hex());
+            // Hand-offs: for each validator-set change up to height h, the epoch's last block, its
+            // certificate by the old set and a proof that its state holds the new set.
+            json handoffs = json::array();
+            for (uint64_t e = 1;; ++e) {
+                auto rec = state::LoadValidatorSetOfEpoch(node.store(), e);
+                if (!rec || rec->from_height > h) break;
+                uint64_t last = rec->from_height - 1;
+                auto b = node.store().GetBlock(last);
+                auto c = node.store().GetCommitCert(last);
+                Bytes vkey = protocol::ValidatorSetKey(e);
+                auto vraw = node.store().Get(vkey);
+                std::optional<SmtProof> vproof;
+                if (b && vraw)
+                    if (auto pr = SmtProve(node.store(), b->header.state_root, last, Sha256Of(vkey))) vproof = std::move(pr.value());
+                if (!b || !c || !vraw || !vproof)
+                    throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
+                                   "the hand-off to validator epoch " + std::to_string(e) + " is not available yet; retry");
+                handoffs.push_back(ToHex(protocol::EncodeHandoff(
+                    protocol::ValidatorHandoff{protocol::EncodeHeader(b->header), *c, *vraw, EncodeSmtProof(*vproof)})));
+            }
+            return json{{"format", "folio-work-certificate/1"},
+                        {"chain_id", node.chain_id()},
+                        {"genesis_hash", node.genesis_hash().hex()},
+                        {"work", WorkJson(*w)},
+                        {"height", h},
+                        {"work_record", ToHex(*raw)},
+                        {"proof", ToHex(EncodeSmtProof(*proof))},
+                        {"header", ToHex(protocol::EncodeHeader(block->header))},
+                        {"commit", ToHex(*cert)},
+                        {"genesis_validators", validators},
+                        {"validator_handoffs", handoffs}};
+        },
+        Access::PUBLIC);
+}
+
+}  // namespace folio::api
