@@ -4,8 +4,8 @@
 // 127.0.0.1 — what foliod wires in node/app/main.cpp, without the RPC server. A validator can be
 // stopped and restarted from its data directory on the same port.
 //
-// No timing is asserted: waits poll every 20 ms and fail only when nothing moved for 60 s (the
-// machine running the tests may be slow and shared).
+// No timing is asserted: waits poll every 20 ms and fail only when nothing moved for 60 s, or
+// after 5 minutes in all (the machine running the tests may be slow and shared).
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -66,6 +66,7 @@ inline std::vector<uint16_t> FreePorts(size_t n) {
 class EngineCluster {
 public:
     static constexpr auto PROGRESS_TIMEOUT = std::chrono::seconds(60);
+    static constexpr auto TOTAL_TIMEOUT = std::chrono::minutes(5);
     static constexpr auto POLL = std::chrono::milliseconds(20);
 
     explicit EngineCluster(size_t n = 4) {
@@ -156,11 +157,13 @@ public:
         return s;
     }
 
-    // Polls `done` every 20 ms. Fails (returns false) only when it has not held and no running
-    // validator's height moved for 60 s.
+    // Polls `done` every 20 ms. Fails (returns false) when it has not held and no running
+    // validator's height moved for 60 s, or after 5 minutes in all (a condition that never holds
+    // on a live chain).
     bool WaitFor(const std::function<bool()>& done) {
         std::vector<uint64_t> last(Size());
-        auto last_progress = std::chrono::steady_clock::now();
+        const auto start = std::chrono::steady_clock::now();
+        auto last_progress = start;
         while (!done()) {
             bool moved = false;
             for (size_t i = 0; i < Size(); ++i) {
@@ -170,7 +173,7 @@ public:
             }
             auto now = std::chrono::steady_clock::now();
             if (moved) last_progress = now;
-            if (now - last_progress > PROGRESS_TIMEOUT) return false;
+            if (now - last_progress > PROGRESS_TIMEOUT || now - start > TOTAL_TIMEOUT) return false;
             std::this_thread::sleep_for(POLL);
         }
         return true;
