@@ -18,8 +18,9 @@
 //    block and batch seen is stored so Restore can rebuild the tree after a restart.
 //  - Errors (docs/consensus.md, "The shell"): a local failure — a store write that fails, a
 //    persisted state that does not decode, an invariant of its own ledger broken — ends the
-//    process through folio::Fatal (node/core/fatal.h), which logs the reason first; nothing
-//    later leaves the node or executes. Invalid input from peers is dropped, never fatal.
+//    process through folio::Fatal (node/core/fatal.h), which logs the reason and aborts: nothing
+//    after the failed step runs (no message leaves after a safety write that failed). Invalid
+//    input from peers is dropped, never fatal.
 //    Everything else is logged through node/log under the component "engine".
 // Thread-safety: Start/Stop from one thread; everything else runs on the engine's own threads.
 #include <atomic>
