@@ -230,15 +230,11 @@ int main(int argc, char** argv) {
 
         std::signal(SIGINT, OnSignal);
         std::signal(SIGTERM, OnSignal);
-        while (!g_stop && engine.Healthy()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (g_stop) log::Info("main", "stopping", {{"signal", g_stop == SIGINT ? "SIGINT" : "SIGTERM"}});
         engine.Stop();
         stream.Stop();
         server.Stop();
-        if (!engine.Healthy()) {
-            log::Error("main", "stopped after a fatal local error", {{"height", n.height()}});
-            return 3;
-        }
         log::Info("main", "stopped", {{"height", n.height()}});
         return 0;
     } catch (const std::exception& e) {

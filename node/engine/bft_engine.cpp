@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <string_view>
+#include <string>
 
 #include <boost/asio/executor_work_guard.hpp>
+
+#include <node/core/fatal.h>
+#include <node/log/log.h>
 
 namespace folio::engine {
 
@@ -33,14 +34,17 @@ std::string Short(const PublicKey& k) { return k.hex().substr(0, 8); }
 std::string BlockMetaName(const consensus::BlockId& id) { return "cblock/" + id.hex(); }
 std::string BatchMetaName(const Hash256& h) { return "batch/" + h.hex(); }
 const char* SAFETY_META = "consensus/safety";
+constexpr std::string_view LOG = "engine";  // the log component of every line (and Fatal) here
 
 }  // namespace
 
+void BftEngine::PutMeta(const std::string& name, ByteView value, bool sync) {
+    if (auto st = m_node.store().PutMeta(name, value, sync); !st)
+        Fatal(LOG, "cannot write " + name + " to the store: " + st.error().message);
+}
 
 BftEngine::BftEngine(Node& node, const SecretKey& key, BftConfig cfg)
-    : m_node(node), m_key(key), m_pub(*DerivePublicKey(key)), m_cfg(std::move(cfg)), m_signer(key) {
-    const char* trace = std::getenv("FOLIO_CONSENSUS_TRACE");
-    m_trace = trace && std::string_view(trace) == "1";
+    : m_node(node), m_key(key), m_pub(DerivePublicKey(key).value_or(PublicKey{})), m_cfg(std::move(cfg)), m_signer(key) {
     m_genesis_set.epoch = 0;
     if (auto g = state::LoadValidatorSetOfEpoch(node.store(), 0)) m_genesis_set.members = g->members;
     m_core = std::make_unique<consensus::Core>(m_cfg.core, m_genesis_set, node.genesis_hash(), m_signer, m_verifier);
@@ -199,33 +203,29 @@ void BftEngine::ConsensusLoop() {
     auto safety_raw = m_node.store().GetMeta(SAFETY_META);
     if (safety_raw) {
         auto safety = consensus::DecodeSafetyState(*safety_raw);
-        if (!safety) {
-            std::fprintf(stderr, "foliod: fatal: persisted consensus safety state does not decode\n");
-            m_healthy = false;
-            return;
-        }
+        if (!safety) Fatal(LOG, "persisted consensus safety state does not decode");
         std::vector<consensus::Block> blocks;
         m_node.store().ForEachMeta("cblock/", [&](const std::string&, const Bytes& v) {
             if (auto b = consensus::DecodeBlock(v)) blocks.push_back(std::move(b.value()));
         });
-        std::fprintf(stderr, "foliod: restoring consensus: %zu stored blocks, ledger height %llu\n", blocks.size(),
-                     static_cast<unsigned long long>(m_node.height()));
+        log::Info(LOG, "restoring consensus", {{"stored_blocks", blocks.size()}, {"height", m_node.height()}});
         Run(m_core->Restore(safety.value(), blocks, m_node.height(), now), now);
     } else {
         Run(m_core->Start(now), now);
     }
-    uint64_t last_trace = now;
-    while (!m_stop && m_healthy) {
-        if (m_trace && SteadyMs() - last_trace >= 2000) {
-            last_trace = SteadyMs();
+    uint64_t last_debug = now;
+    while (!m_stop) {
+        if (log::Enabled(log::Level::DEBUG) && SteadyMs() - last_debug >= 2000) {  // the pipeline's state
+            last_debug = SteadyMs();
             size_t exec_queue = 0;
             {
                 std::lock_guard lock(m_exec_mu);
                 exec_queue = m_exec_queue.size();
             }
-            std::fprintf(stderr, "foliod: trace: %s executed %llu exec_queue %zu mempool %zu in_flight %zu verify_backlog %zu waiting %zu\n",
-                         m_core->DebugString().c_str(), static_cast<unsigned long long>(m_executed_height.load()), exec_queue,
-                         m_node.mempool().Size(), m_in_flight.size(), m_verify_backlog.load(), m_waiting.size());
+            log::Debug(LOG, "state", {{"core", m_core->DebugString()}, {"executed", m_executed_height.load()},
+                                      {"exec_queue", exec_queue}, {"mempool", m_node.mempool().Size()},
+                                      {"in_flight", m_in_flight.size()}, {"verify_backlog", m_verify_backlog.load()},
+                                      {"waiting", m_waiting.size()}});
         }
         std::deque<Event> events;
         {
@@ -307,11 +307,11 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
     if (auto* p = std::get_if<consensus::Proposal>(&msg)) {
         const consensus::Block& b = p->block;
         if (b.next_validators && !ReconfigAgreed(b)) {
-            std::fprintf(stderr, "foliod: not voting for %s's validator-set change to epoch %llu: not scheduled and due on our ledger\n",
-                         Short(from).c_str(), static_cast<unsigned long long>(b.next_validators->epoch));
+            log::Warn(LOG, "not voting for a validator-set change: not scheduled and due on our ledger",
+                      {{"peer", Short(from)}, {"epoch", b.next_validators->epoch}});
             return;
         }
-        (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
+        PutMeta(BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
         if (!b.payload.IsZero()) {
             std::shared_ptr<const StoredBatch> batch = GetBatch(b.payload);
             if (!batch) {
@@ -329,7 +329,7 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
         }
     } else if (auto* r = std::get_if<consensus::BlockResponse>(&msg)) {
         for (const consensus::Block& b : r->blocks)
-            (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
+            PutMeta(BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
     }
     Run(m_core->OnMessage(from, msg, now), now);
 }
@@ -367,7 +367,7 @@ bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw) {
     if (!batch) return false;
     auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch.value()), std::move(raw), false});
     sb->verified = VerifyBatch(*sb);
-    (void)m_node.store().PutMeta(BatchMetaName(hash), sb->raw, false);
+    PutMeta(BatchMetaName(hash), sb->raw, false);
     // Its transactions are on their way into a block: do not propose them again meanwhile (a
     // canonical encoding's id is the tagged hash of the bytes as received).
     uint64_t wall = WallMs();
@@ -452,7 +452,7 @@ void BftEngine::AnswerPayload(uint64_t now) {
     }
     Bytes raw = EncodeBatch(batch);
     Hash256 hash = BatchHash(raw);
-    (void)m_node.store().PutMeta(BatchMetaName(hash), raw, false);
+    PutMeta(BatchMetaName(hash), raw, false);
     {
         std::lock_guard lock(m_batch_mu);
         m_batches.emplace(hash, std::make_shared<StoredBatch>(StoredBatch{std::move(batch), raw, true}));
@@ -462,9 +462,7 @@ void BftEngine::AnswerPayload(uint64_t now) {
     consensus::RequestPayloadAction req = *m_payload_request;
     m_payload_request.reset();
     std::optional<consensus::ValidatorSet> next = DueChange(req.epoch, req.height);
-    if (next)
-        std::fprintf(stderr, "foliod: proposing the validator-set change to epoch %llu at height %llu\n",
-                     static_cast<unsigned long long>(next->epoch), static_cast<unsigned long long>(req.height));
+    if (next) log::Info(LOG, "proposing the validator-set change", {{"epoch", next->epoch}, {"height", req.height}});
     Run(m_core->OnPayloadReady(req.round, req.parent_id, hash, next, now), now);
 }
 
@@ -473,8 +471,8 @@ void BftEngine::AnswerPayload(uint64_t now) {
 void BftEngine::AddEvidence(Bytes encoded, bool gossip) {
     Hash256 id = Sha256Of(encoded);
     if (!m_evidence_seen.insert(id).second) return;
-    std::fprintf(stderr, "foliod: equivocation evidence %s %s\n", id.hex().substr(0, 16).c_str(),
-                 gossip ? "detected here" : "received");
+    log::Warn(LOG, gossip ? "equivocation evidence detected here" : "equivocation evidence received",
+              {{"evidence", id.hex().substr(0, 16)}});
     if (gossip) BroadcastShell(ShellMsg::EVIDENCE, encoded);
     if (m_evidence_pending.size() < MAX_PENDING_EVIDENCE) m_evidence_pending.emplace(id, std::move(encoded));
 }
@@ -487,16 +485,10 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                 using T = std::decay_t<decltype(act)>;
                 if constexpr (std::is_same_v<T, consensus::PersistSafetyAction>) {
                     // Durable before any later message of this list leaves the node.
-                    if (auto st = m_node.store().PutMeta(SAFETY_META, consensus::EncodeSafetyState(act.state), true); !st) {
-                        std::fprintf(stderr, "foliod: fatal: cannot persist consensus safety state: %s\n",
-                                     st.error().message.c_str());
-                        m_healthy = false;
-                    }
+                    PutMeta(SAFETY_META, consensus::EncodeSafetyState(act.state), true);
                 } else if constexpr (std::is_same_v<T, consensus::SendAction>) {
-                    if (!m_healthy) return;
                     if (auto* p = std::get_if<consensus::Proposal>(&act.msg))
-                        (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(p->block)),
-                                                     consensus::EncodeBlock(p->block), false);
+                        PutMeta(BlockMetaName(consensus::BlockIdOf(p->block)), consensus::EncodeBlock(p->block), false);
                     if (act.to == m_pub) {
                         Post(Event{Event::NET, m_pub, [&] {
                                        Bytes m{static_cast<uint8_t>(ShellMsg::CONSENSUS)};
@@ -508,10 +500,8 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                         SendShell(act.to, ShellMsg::CONSENSUS, consensus::EncodeMessage(act.msg));
                     }
                 } else if constexpr (std::is_same_v<T, consensus::BroadcastAction>) {
-                    if (!m_healthy) return;
                     if (auto* p = std::get_if<consensus::Proposal>(&act.msg))
-                        (void)m_node.store().PutMeta(BlockMetaName(consensus::BlockIdOf(p->block)),
-                                                     consensus::EncodeBlock(p->block), false);
+                        PutMeta(BlockMetaName(consensus::BlockIdOf(p->block)), consensus::EncodeBlock(p->block), false);
                     BroadcastShell(ShellMsg::CONSENSUS, consensus::EncodeMessage(act.msg));
                 } else if constexpr (std::is_same_v<T, consensus::CommitAction>) {
                     std::lock_guard lock(m_exec_mu);
@@ -523,19 +513,18 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                     m_payload_request = act;
                     m_payload_request_at = now;
                 } else if constexpr (std::is_same_v<T, consensus::EvidenceAction>) {
-                    std::fprintf(stderr, "foliod: equivocation by validator %s detected\n",
-                                 Short(act.evidence.signer).c_str());
+                    log::Warn(LOG, "equivocation by a validator detected", {{"peer", Short(act.evidence.signer)}});
                     AddEvidence(consensus::EncodeEvidence(act.evidence), true);
                 } else if constexpr (std::is_same_v<T, consensus::EpochChangeAction>) {
-                    std::fprintf(stderr, "foliod: validator set epoch %llu (%zu members) from height %llu\n",
-                                 static_cast<unsigned long long>(act.next.epoch), act.next.members.size(),
-                                 static_cast<unsigned long long>(act.first_height));
+                    log::Info(LOG, "validator set epoch",
+                              {{"epoch", act.next.epoch}, {"members", act.next.members.size()}, {"height", act.first_height}});
                     AddValidatorSet(act.first_height, act.next);
                 } else if constexpr (std::is_same_v<T, consensus::RejectAction>) {
-                    // The core already dropped the message; with FOLIO_CONSENSUS_TRACE=1 say why.
-                    if (m_trace)
-                        std::fprintf(stderr, "foliod: trace: dropped a message from %s: %s [%s]\n", Short(act.from).c_str(),
-                                     consensus::ConsensusErrorName(act.error), m_core->DebugString().c_str());
+                    // The core already dropped the message; at trace level say why.
+                    if (log::Enabled(log::Level::TRACE))
+                        log::Trace(LOG, "dropped a message",
+                                   {{"peer", Short(act.from)}, {"error", consensus::ConsensusErrorName(act.error)},
+                                    {"core", m_core->DebugString()}});
                 }
             },
             a);
@@ -545,7 +534,7 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
 // ------------------------------------------------------------------ executor thread
 
 void BftEngine::ExecutorLoop() {
-    while (!m_stop && m_healthy) {
+    while (!m_stop) {
         ToExecute next;
         {
             std::unique_lock lock(m_exec_mu);
@@ -558,13 +547,9 @@ void BftEngine::ExecutorLoop() {
             m_exec_queue.pop_front();
             continue;
         }
-        if (next.height != m_executed_height.load() + 1) {
-            std::fprintf(stderr, "foliod: fatal: committed height %llu after executed height %llu\n",
-                         static_cast<unsigned long long>(next.height),
-                         static_cast<unsigned long long>(m_executed_height.load()));
-            m_healthy = false;
-            return;
-        }
+        if (next.height != m_executed_height.load() + 1)
+            Fatal(LOG, "committed height " + std::to_string(next.height) + " after executed height " +
+                           std::to_string(m_executed_height.load()));
         std::shared_ptr<const StoredBatch> sb;
         if (!next.block.payload.IsZero()) {
             sb = GetBatch(next.block.payload);
@@ -618,19 +603,12 @@ void BftEngine::ExecutorLoop() {
             m_node.ExecuteBlock(batch.time_ms, next.block.proposer, std::move(entries), evidence, next_set);
         Hash256 hash = built.hash;
         uint64_t height = built.committed.block.header.height;
-        if (height != next.height) {
-            std::fprintf(stderr, "foliod: fatal: ledger height %llu for consensus height %llu\n",
-                         static_cast<unsigned long long>(height), static_cast<unsigned long long>(next.height));
-            m_healthy = false;
-            return;
-        }
+        if (height != next.height)
+            Fatal(LOG, "ledger height " + std::to_string(height) + " for consensus height " + std::to_string(next.height));
         // Did this block schedule or make a validator-set change? (Then refresh the sets.)
         const auto& writes = built.committed.writes;
         const bool sets_changed = writes.count(state::keys::PendingValidators()) || writes.count(state::keys::Validators());
-        if (!m_node.CommitBlock(std::move(built))) {
-            m_healthy = false;
-            return;
-        }
+        if (!m_node.CommitBlock(std::move(built))) Fatal(LOG, "cannot commit the block at height " + std::to_string(height));
         m_executed_height = height;
         if (sets_changed) LoadValidatorSets();
         {
@@ -644,7 +622,9 @@ void BftEngine::ExecutorLoop() {
         }
         // Sign the executed header and gossip the signature.
         Hash256 msg = CommitMessage(m_node.chain_id(), height, hash);
-        Signature sig = *SignSchnorr(m_key, msg, msg);
+        std::optional<Signature> signed_msg = SignSchnorr(m_key, msg, msg);
+        if (!signed_msg) Fatal(LOG, "cannot sign the ledger header at height " + std::to_string(height));
+        const Signature& sig = *signed_msg;
         Writer w;
         w.U64(height);
         w.Fixed(hash);
@@ -691,7 +671,8 @@ void BftEngine::OnLedgerSig(const PublicKey& from, ByteView body) {
         CommitCert cert;
         for (const auto& [k, s] : sigs)  // std::map: sorted by key
             if (set.IndexOf(k)) cert.signatures.emplace_back(k, s);
-        if (!m_node.StoreCommitCert(it->first, cert)) m_healthy = false;
+        if (!m_node.StoreCommitCert(it->first, cert))
+            Fatal(LOG, "cannot store the commit certificate of height " + std::to_string(it->first));
         m_ledger_sigs.erase(it->first);
         it = m_own_hash.erase(it);
     }

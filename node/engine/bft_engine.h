@@ -16,6 +16,12 @@
 //    ledger infos after ordering).
 //  - Safety state is fsynced before any message leaves (PersistSafety first); every consensus
 //    block and batch seen is stored so Restore can rebuild the tree after a restart.
+//  - Errors (docs/consensus.md, "The shell"): a local failure — a store write that fails, a
+//    persisted state that does not decode, an invariant of its own ledger broken — ends the
+//    process through folio::Fatal (node/core/fatal.h), which logs the reason and aborts: nothing
+//    after the failed step runs (no message leaves after a safety write that failed). Invalid
+//    input from peers is dropped, never fatal.
+//    Everything else is logged through node/log under the component "engine".
 // Thread-safety: Start/Stop from one thread; everything else runs on the engine's own threads.
 #include <atomic>
 #include <condition_variable>
@@ -68,11 +74,15 @@ using protocol::EncodeBatch;
 
 class BftEngine final : public ConsensusEngine {
 public:
+    // `key` is this validator's secret key (the transport throws std::invalid_argument if it is
+    // not a valid one). `node` must outlive the engine. Reads the validator sets from the store;
+    // opens no socket until Start().
     BftEngine(Node& node, const SecretKey& key, BftConfig cfg);
     ~BftEngine() override;
+    // Binds the transport (throws boost::system::system_error if the address is taken) and starts
+    // the engine's threads. Call at most once per engine; a restarted validator is a new engine.
     void Start() override;
     void Stop() override;
-    bool Healthy() const override { return m_healthy.load(); }
     uint16_t P2pPort() const;
     // Called by the RPC layer after a transaction was admitted: gossip it to the other validators.
     void Gossip(const Hash256& id, ByteView tx_bytes);
@@ -120,6 +130,8 @@ private:
     consensus::ValidatorSet SetAtHeight(uint64_t height) const;
     std::optional<consensus::ValidatorSet> SetOfEpoch(uint64_t epoch) const;
     bool IsAllowedPeer(const PublicKey& key) const;
+    // Writes node-local metadata (consensus blocks, batches, the safety state); Fatal on failure.
+    void PutMeta(const std::string& name, ByteView value, bool sync);
     // A proposal carrying a validator-set change is voted on only if our ledger has that change
     // scheduled and due at the block's height.
     bool ReconfigAgreed(const consensus::Block& b) const;
@@ -142,8 +154,6 @@ private:
     std::unique_ptr<net::Transport> m_net;
     std::thread m_io_thread, m_consensus_thread, m_exec_thread;
     std::atomic<bool> m_stop{false};
-    std::atomic<bool> m_healthy{true};
-    bool m_trace = false;  // FOLIO_CONSENSUS_TRACE=1: log dropped messages and the core's state
 
     // Consensus thread's inbox.
     std::mutex m_mu;

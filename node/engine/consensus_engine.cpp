@@ -1,6 +1,9 @@
 #include <node/engine/consensus_engine.h>
 
 #include <chrono>
+#include <string>
+
+#include <node/core/fatal.h>
 
 namespace folio::engine {
 
@@ -35,10 +38,8 @@ void SoloEngine::Run() {
             continue;
         }
         CommitCert cert = m_node.SignCommit(b);
-        if (!m_node.CommitBlock(std::move(b), cert)) {
-            m_healthy = false;
-            return;
-        }
+        const uint64_t height = b.committed.block.header.height;
+        if (!m_node.CommitBlock(std::move(b), cert)) Fatal("engine", "cannot commit the block at height " + std::to_string(height));
         last_block = std::chrono::steady_clock::now();
     }
 }

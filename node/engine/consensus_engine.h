@@ -27,8 +27,8 @@ public:
     virtual void Start() = 0;
     // Stops and joins. Blocks already committed stay committed.
     virtual void Stop() = 0;
-    // False once the engine stopped on a fatal local error (the node must exit).
-    virtual bool Healthy() const = 0;
+    // An engine never stops on its own: a local failure (a store write that fails, an invariant
+    // of its own ledger broken) ends the process through folio::Fatal (node/core/fatal.h).
 };
 
 struct SoloConfig {
@@ -42,14 +42,12 @@ public:
     ~SoloEngine() override { Stop(); }
     void Start() override;
     void Stop() override;
-    bool Healthy() const override { return m_healthy.load(); }
 
 private:
     void Run();
     Node& m_node;
     SoloConfig m_cfg;
     std::atomic<bool> m_stop{false};
-    std::atomic<bool> m_healthy{true};
     std::thread m_thread;
 };
 
