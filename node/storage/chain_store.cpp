@@ -311,12 +311,6 @@ Status<StoreFailure> ChainStore::PutCommitCert(uint64_t height, ByteView cert) {
 
 std::optional<Bytes> ChainStore::GetMeta(const std::string& name) const { return RawGet(Key("X/" + name)); }
 
-Status<StoreFailure> ChainStore::DeleteMeta(const std::string& name) {
-    leveldb::Status st = m_db->Delete(leveldb::WriteOptions(), S(Key("X/" + name)));
-    if (!st.ok()) return Fail(StoreFailure{StoreError::IO, st.ToString()});
-    return Ok{};
-}
-
 void ChainStore::ForEachState(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const {
     leveldb::ReadOptions ro;
     ro.verify_checksums = true;
