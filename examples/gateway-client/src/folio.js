@@ -197,7 +197,7 @@ export function merkleVerify(rootHex, leaf, index, count, pathHex) {
   return sn === 0n && bytesToHex(r) === rootHex;
 }
 
-// ---- receipts and events (node/state/types.{h,cpp}; field-list encoding of node/state/fields.h) ----
+// ---- receipts and events (node/protocol/types.{h,cpp}; field-list encoding of node/protocol/fields.h) ----
 const F = {
   u8: (r) => r.u8(), u16: (r) => r.u16(), u32: (r) => r.u32(), u64: (r) => r.u64(), i64: (r) => r.i64(),
   addr: (r) => r.hex(32), hash: (r) => r.hex(32), str: (r) => r.str(1024), bytes: (r) => bytesToHex(r.blob(32 * 1024)),
