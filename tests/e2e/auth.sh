@@ -35,4 +35,19 @@ bad=$(rpc auth_login "{\"address\":\"$ADDR_alice\",\"nonce\":\"$nonce\",\"signat
 expect_eq "$(jq -r .error.code <<<"$bad")" "-32012" "bad signature login"
 reuse=$(rpc auth_login "{\"address\":\"$ADDR_alice\",\"nonce\":\"$nonce\",\"signature\":\"$(printf '%0128d' 0)\"}")
 expect_eq "$(jq -r .error.code <<<"$reuse")" "-32012" "nonce cannot be retried"
-pass "bad and replayed logins refused (-32012)"
+# A VALID login, then the very same request replayed: the nonce is single-use, so the replay is
+# refused although its signature is good. (Signed here with the example gateway client's BIP-340
+# code, an independent implementation of docs/rpc-protocol.md's auth message.)
+chain=$(rpc chain_info '{}' | jq -r .result.chain_id)
+nonce=$(rpc auth_challenge '{}' | jq -r .result.nonce)
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+sig=$(cd "$ROOT" && node --input-type=module -e "
+  import { signAuth } from './examples/gateway-client/src/folio.js';
+  const hex = (h) => Uint8Array.from(h.match(/../g).map((b) => parseInt(b, 16)));
+  console.log(signAuth(hex('$SK_alice'), '$chain', '$nonce'));") || fail "signing the login with node"
+req="{\"address\":\"$ADDR_alice\",\"nonce\":\"$nonce\",\"signature\":\"$sig\"}"
+first=$(rpc auth_login "$req")
+[ -n "$(jq -r '.result.token // empty' <<<"$first")" ] || fail "a valid login was refused: $first"
+replay=$(rpc auth_login "$req")
+expect_eq "$(jq -r .error.code <<<"$replay")" "-32012" "a replayed valid login"
+pass "bad logins refused; a valid login works once and its replay is refused (-32012)"

@@ -171,7 +171,7 @@ LASTSEQ=$(tail -1 "$T/instr.jsonl" | jq .seq)
 deadline=$((SECONDS + 150))
 until [ "$(cat "$GWDIR/cursor" 2>/dev/null || echo 0)" -gt "$LASTSEQ" ]; do
   [ $SECONDS -lt $deadline ] || { tail -30 "$T/client.log"; fail "the client did not catch up (cursor $(cat "$GWDIR/cursor"), last instruction $LASTSEQ)"; }
-  kill -0 "$CLIENT" || { tail -30 "$T/client.log"; fail "the client exited"; }
+  pid_alive "$CLIENT" || { tail -30 "$T/client.log"; fail "the client exited"; }
   sleep 1
 done
 kill "$CLIENT"; wait "$CLIENT" 2>/dev/null || true

@@ -25,7 +25,7 @@ wait_vheight() {
 }
 vkill() {  # SIGKILL validator I and wait until it is gone
   local p; p=$(vpid "$1"); kill -9 "$p" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.05; done
+  wait_gone "$p" 100 && return 0
   fail "v$1 (pid $p) survived SIGKILL"
 }
 # same_chain I J... : identical block hash and state root at every height up to the lowest head
@@ -33,10 +33,15 @@ same_chain() {
   local min=-1 h i ref
   for i in "$@"; do h=$(vheight "$i"); { [ $min -lt 0 ] || [ "$h" -lt $min ]; } && min=$h; done
   [ "$min" -ge 1 ] || fail "no common height"
+  local re='^[0-9a-f]{64} [0-9a-f]{64}$' got
   for ((h = 1; h <= min; h++)); do
     ref=$(vblock "$1" $h)
+    # A missing answer is never "equal": each validator must show a real hash and state root.
+    [[ "$ref" =~ $re ]] || fail "v$1 gave no block at height $h (got '$ref')"
     for i in "${@:2}"; do
-      [ "$(vblock "$i" $h)" = "$ref" ] || fail "fork or divergence at height $h between v$1 and v$i"
+      got=$(vblock "$i" $h)
+      [[ "$got" =~ $re ]] || fail "v$i gave no block at height $h (got '$got')"
+      [ "$got" = "$ref" ] || fail "fork or divergence at height $h between v$1 and v$i"
     done
   done
   echo "$min"

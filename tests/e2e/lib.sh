@@ -8,7 +8,7 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do
-    for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    wait_gone "$p" 30 || true
     kill -9 "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
@@ -24,6 +24,7 @@ expect_contains() { case "$1" in *"$2"*) ;; *) fail "$3: '$1' does not contain '
 
 # Ports: one definition for the scripts and tests (scripts/lib/ports.sh).
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/lib/ports.sh"
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/lib/proc.sh"
 
 rpc() {  # rpc METHOD PARAMS_JSON [TOKEN] -> the whole response
   local auth=()
@@ -65,7 +66,7 @@ start_node() {  # extra foliod args...
   PIDS+=("$NODE_PID")
   local deadline=$((SECONDS + 30))
   until rpc chain_info '{}' 2>/dev/null | jq -e '.result.height >= 0' >/dev/null 2>&1; do
-    kill -0 "$NODE_PID" 2>/dev/null || { cat "$T/foliod.log" >&2; fail "foliod exited"; }
+    pid_alive "$NODE_PID" || { cat "$T/foliod.log" >&2; fail "foliod exited"; }
     [ $SECONDS -lt $deadline ] || fail "foliod did not answer within 30 s"
     sleep 0.1
   done
