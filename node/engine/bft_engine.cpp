@@ -505,6 +505,7 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                     AddValidatorSet(act.first_height, act.next);
                 } else if constexpr (std::is_same_v<T, consensus::RejectAction>) {
                     // The core already dropped the message; at trace level say why.
+                    ++m_rejected;
                     if (log::Enabled(log::Level::TRACE))
                         log::Trace(LOG, "dropped a message",
                                    {{"peer", Short(act.from)}, {"error", consensus::ConsensusErrorName(act.error)},

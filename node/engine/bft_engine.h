@@ -92,6 +92,8 @@ public:
     uint16_t P2pPort() const;
     // Called by the RPC layer after a transaction was admitted: gossip it to the other validators.
     void Gossip(const Hash256& id, ByteView tx_bytes);
+    // Consensus messages the core dropped (RejectAction) since Start: a health figure (the bench).
+    uint64_t RejectedMessages() const { return m_rejected.load(); }
 
 private:
     struct Event {
@@ -164,6 +166,7 @@ private:
     std::unique_ptr<net::Transport> m_net;
     std::thread m_io_thread, m_consensus_thread, m_exec_thread;
     std::atomic<bool> m_stop{false};
+    std::atomic<uint64_t> m_rejected{0};
 
     // Consensus thread's inbox.
     std::mutex m_mu;

@@ -69,8 +69,8 @@ public:
     // Executes the committed block `block` at `height` (its batch `batch`, empty when the block
     // has no payload) and stores it; nullopt when it cannot be stored. Ends the process through
     // folio::Fatal if the block it built is not at `height`, before storing it.
-    virtual std::optional<Executed> Execute(uint64_t height, const consensus::Block& block, const protocol::Batch& batch,
-                                            chain::VerifyPool& pool) = 0;
+    virtual std::optional<Executed> Execute(uint64_t height, const consensus::Block& block,
+                                            const protocol::Batch& batch, chain::VerifyPool& pool) = 0;
     virtual bool StoreCommitCert(uint64_t height, const protocol::CommitCert& cert) = 0;
 };
 

@@ -83,8 +83,8 @@ void NodeLedger::PreverifyGossip(const std::vector<Bytes>& raws, chain::VerifyPo
 
 void NodeLedger::AdmitGossip(ByteView raw) { (void)m_node.Admit(raw, /*from_peer=*/true); }
 
-std::optional<Ledger::Executed> NodeLedger::Execute(uint64_t height, const consensus::Block& block, const protocol::Batch& batch,
-                                                    chain::VerifyPool& pool) {
+std::optional<Ledger::Executed> NodeLedger::Execute(uint64_t height, const consensus::Block& block,
+                                                    const protocol::Batch& batch, chain::VerifyPool& pool) {
     // Deterministic selection: transactions that do not decode or verify are left out. Each
     // signature was checked once on this node already (cache); misses are checked on the pool.
     std::vector<PoolEntry> decoded;
@@ -126,7 +126,8 @@ std::optional<Ledger::Executed> NodeLedger::Execute(uint64_t height, const conse
     out.hash = built.hash;
     out.height = built.committed.block.header.height;
     if (out.height != height)  // checked before the block is stored
-        Fatal("engine", "ledger height " + std::to_string(out.height) + " for consensus height " + std::to_string(height));
+        Fatal("engine",
+              "ledger height " + std::to_string(out.height) + " for consensus height " + std::to_string(height));
     // Did this block schedule or make a validator-set change? (Then the engine refreshes its sets.)
     const auto& writes = built.committed.writes;
     out.sets_changed = writes.count(state::keys::PendingValidators()) || writes.count(state::keys::Validators());
