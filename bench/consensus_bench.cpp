@@ -1,7 +1,8 @@
-// folio-bench-consensus: the consensus layer alone. One process = one validator running the real
-// consensus::Core (Jolteon) over the real net::Transport (authenticated, encrypted TCP), ordering
-// opaque 32-byte commands with no execution, as libhotstuff's benchmark does (docs/performance.md,
-// "Consensus alone").
+// folio-bench-consensus: the consensus layer alone. One process = one validator running foliod's
+// own BFT engine (engine::BftEngine: the real consensus::Core, Jolteon, over the real
+// net::Transport, authenticated encrypted TCP) over a NullLedger in place of chain::Node (the
+// engine::Ledger seam, node/engine/ledger.h), ordering opaque 32-byte commands with no execution,
+// as libhotstuff's benchmark does (docs/performance.md, "Consensus alone").
 //
 //   folio-bench-consensus run --n N [options]      # driver: starts N node processes on 127.0.0.1
 //                                                  # with fresh keys, prints one summary JSON line
@@ -9,7 +10,7 @@
 //
 // Options (both modes; the driver passes them on):
 //   --block-size B    commands per block (400)
-//   --batch-ms T      a leader with fewer than B commands waits up to T ms to fill its block (5)
+//   --batch-ms T      accepted and reported, no effect: the engine does not wait to fill a block
 //   --idle-ms T       a leader with no command at all proposes an empty block after T ms (50)
 //   --rate R          open loop: each process offers R commands/s (0 = closed loop)
 //   --outstanding K   closed loop: each process keeps K of its commands uncommitted (1500)
@@ -20,14 +21,13 @@
 //   --dir D           (run) where the nodes write their files; default a fresh /tmp directory,
 //                     removed after a clean run
 //
-// How a command travels (like libhotstuff, whose clients send each command to every replica): its
-// origin generates it (4-byte origin, 8-byte sequence, 20 filler bytes) and sends it to every
-// validator; each keeps a FIFO pool. The round's leader takes up to B pooled commands, broadcasts
-// them as a batch, and proposes the batch's hash as the block payload. A validator votes only once
-// it holds the batch (so committed data is always held by f+1 honest validators). Commands in a
-// batch leave every pool; a batch whose block has not committed within 5 s goes back to the pools.
-// The safety state the core asks to persist is written to a file and fdatasync'ed before any later
-// message leaves (blocks are not stored: the bench never restarts).
+// How a command travels: its origin generates it (4-byte origin, 8-byte sequence, 20 filler bytes),
+// pools it and hands it to the engine's gossip (BftEngine::Gossip), which sends it to every
+// validator; each keeps a FIFO pool (NullLedger). Batches, proposals, votes, the wait for a batch
+// before voting and the safety writes are the engine's own: the safety state the core asks to
+// persist is written to a file and fdatasync'ed before any later message leaves; batches are kept
+// in memory until 10 s after their execution, consensus blocks not at all (the bench never restarts). Executing a
+// committed block marks its commands committed (they leave the pool) and chains its payload.
 //
 // Each node measures, over the window: committed commands/s (every command in a block committed in
 // the window, as seen at this node) and commit latency of its own commands (generation -> the
@@ -44,7 +44,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -60,15 +59,17 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
 
-#include <node/consensus/core.h>
+#include <node/chain/verify_pool.h>
 #include <node/consensus/crypto.h>
+#include <node/engine/bft_engine.h>
+#include <node/engine/ledger.h>
 #include <node/core/codec.h>
 #include <node/core/hash.h>
 #include <node/net/transport.h>
@@ -80,10 +81,7 @@ namespace {
 
 using Cmd = FixedBytes<32>;
 constexpr size_t CMD_SIZE = 32;
-constexpr uint64_t BATCH_TTL_MS = 5000;     // a proposed batch not committed by then: back to the pools
 constexpr uint64_t GC_AFTER_MS = 10000;     // committed commands are remembered this long (duplicates)
-constexpr uint64_t BATCH_RETRY_MS = 200;
-constexpr size_t MAX_CMDS_PER_MSG = 8192;
 
 std::atomic<bool> g_term{false};
 void OnTerm(int) { g_term = true; }
@@ -140,8 +138,6 @@ SecretKey DeriveKey(const std::string& seed, uint64_t i) {
         if (IsValidSecretKey(sk)) return sk;
     }
 }
-
-Hash256 BatchHashOf(ByteView body) { return TaggedHash("folio/bench/batch", body); }
 
 std::optional<std::string> ArgOpt(int argc, char** argv, const std::string& name) {
     for (int i = 2; i + 1 < argc; ++i)
@@ -201,484 +197,247 @@ public:
         if (m_fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
     }
     ~SafetyFile() { ::close(m_fd); }
-    void Write(ByteView enc) {
+    SafetyFile(const SafetyFile&) = delete;
+    SafetyFile& operator=(const SafetyFile&) = delete;
+    std::optional<std::string> Write(ByteView enc) {
         uint64_t t0 = NowUs();
         Bytes buf(4 + enc.size());
         uint32_t n = static_cast<uint32_t>(enc.size());
         std::memcpy(buf.data(), &n, 4);
         std::memcpy(buf.data() + 4, enc.data(), enc.size());
         if (::pwrite(m_fd, buf.data(), buf.size(), 0) != static_cast<ssize_t>(buf.size()) || ::fdatasync(m_fd) != 0)
-            throw std::runtime_error(std::string("cannot persist the safety state: ") + std::strerror(errno));
+            return std::string("cannot persist the safety state: ") + std::strerror(errno);
         ++m_writes;
         m_us += NowUs() - t0;
+        return std::nullopt;
     }
     uint64_t writes() const { return m_writes; }
     uint64_t micros() const { return m_us; }
 
 private:
     int m_fd;
-    uint64_t m_writes = 0;
+    uint64_t m_writes = 0;  // written on the consensus thread only; read after the engine stopped
     uint64_t m_us = 0;
 };
 
-enum class Msg : uint8_t { CONSENSUS = 1, CMDS = 2, BATCH = 3, BATCH_REQUEST = 4 };
-
-class BenchNode {
+// The engine's ledger in this bench (node/engine/ledger.h): opaque 32-byte commands, no execution.
+// Metadata lives in memory (batches only, until GC_AFTER_MS after their execution: the bench never
+// restarts, so consensus blocks are not kept) except the safety state, which goes to its fdatasync'ed file. One validator set (genesis),
+// no signatures to check, no ledger signatures. A command pool in arrival order; executing a block
+// chains its payload into the sequence hash and times this process's own commands.
+class NullLedger final : public engine::Ledger {
 public:
-    BenchNode(uint32_t index, std::vector<SecretKey> keys, std::vector<uint16_t> ports, const std::string& seed,
-              const std::string& dir, Options opt)
-        : m_index(index), m_opt(opt), m_dir(dir), m_signer(keys[index]), m_safety(dir + "/node" + std::to_string(index) + ".safety") {
-        for (const SecretKey& k : keys) m_vset.members.push_back(*DerivePublicKey(k));
-        m_self = m_vset.members[index];
-        consensus::Config cc;
-        cc.base_timeout_ms = opt.timeout_ms;
-        cc.max_timeout_ms = 8 * opt.timeout_ms;
-        m_core = std::make_unique<consensus::Core>(cc, m_vset, TaggedHash("folio/bench/genesis", AsBytes(seed)), m_signer,
-                                                   m_verifier);
-        net::TransportConfig tc;
-        tc.chain_id = "folio-bench-consensus/" + seed;
-        tc.key = keys[index];
-        tc.listen_host = "127.0.0.1";
-        tc.listen_port = ports[index];
-        for (size_t i = 0; i < keys.size(); ++i)
-            if (i != index) {
-                tc.peers.push_back(net::PeerAddr{m_vset.members[i], "127.0.0.1", ports[i]});
-                m_peers.push_back(m_vset.members[i]);
-            }
-        m_net = std::make_unique<net::Transport>(m_io, tc);
-        m_net->OnMessage([this](const PublicKey& from, Bytes msg) {
-            {
-                std::lock_guard lock(m_mu);
-                m_inbox.emplace_back(from, std::move(msg));
-            }
-            m_cv.notify_one();
-        });
+    NullLedger(uint32_t index, const std::string& seed, std::vector<PublicKey> members, const std::string& dir)
+        : m_index(index), m_chain_id("folio-bench-consensus/" + seed),
+          m_genesis(TaggedHash("folio/bench/genesis", AsBytes(seed))),
+          m_safety(dir + "/node" + std::to_string(index) + ".safety") {
+        m_set.members = std::move(members);
         m_chain.push_back(Hash256{});
     }
 
-    int Run() {
-        m_net->Start();
-        std::thread io([this] {
-            auto guard = boost::asio::make_work_guard(m_io);
-            m_io.run();
-        });
-        m_start_us = NowUs();
-        m_window_from = m_start_us + static_cast<uint64_t>(m_opt.warmup_s * 1e6);
-        m_window_to = m_window_from + static_cast<uint64_t>(m_opt.duration_s * 1e6);
-        uint64_t exit_at = m_window_to + static_cast<uint64_t>(m_opt.linger_s * 1e6);
-        m_last_gen_us = m_start_us;
-        Execute(m_core->Start(NowMs()));
-        int rc = 0;
-        try {
-            while (!g_term && NowUs() < exit_at) Step();
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "folio-bench-consensus node %u: %s\n", m_index, e.what());
-            rc = 1;
-        }
-        if (!m_reported) Report();
-        WriteSeq();
-        m_net->Stop();
-        m_io.stop();
-        io.join();
-        return rc;
+    // Window and measurement (set before the engine starts).
+    void SetWindow(uint64_t from_us, uint64_t to_us) {
+        m_window_from = from_us;
+        m_window_to = to_us;
+    }
+    // A command generated here: pooled (the caller gossips it).
+    void Generate(const Cmd& c, uint64_t now_us) {
+        std::lock_guard lock(m_mu);
+        m_own_pending.emplace(CmdSeq(c), now_us);
+        AddLocked(c);
+    }
+    size_t OwnPending() const {
+        std::lock_guard lock(m_mu);
+        return m_own_pending.size();
     }
 
-private:
-    enum class State : uint8_t { POOLED, PROPOSED, COMMITTED };
-    struct Entry {
-        State state;
-    };
-    struct StoredBatch {
-        std::vector<Cmd> cmds;
-        Bytes raw;
-        uint64_t at_ms = 0;
-        bool committed = false;
-    };
-    struct Waiting {
-        PublicKey from;
-        consensus::Message msg;
-    };
+    // ---- engine::Ledger
+    const std::string& ChainId() const override { return m_chain_id; }
+    const Hash256& GenesisHash() const override { return m_genesis; }
+    uint64_t Height() const override {
+        std::lock_guard lock(m_mu);
+        return m_chain.size() - 1;
+    }
+    std::optional<Bytes> GetMeta(const std::string& name) const override {
+        std::lock_guard lock(m_meta_mu);
+        auto it = m_meta.find(name);
+        if (it == m_meta.end()) return std::nullopt;
+        return it->second;
+    }
+    std::optional<std::string> PutMeta(const std::string& name, ByteView value, bool sync) override {
+        if (sync) return m_safety.Write(value);  // the safety state, the only synced write
+        if (name.rfind("batch/", 0) != 0) return std::nullopt;
+        std::lock_guard lock(m_meta_mu);
+        m_meta[name] = Bytes(value.begin(), value.end());
+        return std::nullopt;
+    }
+    void ForEachMeta(const std::string&, const std::function<void(const std::string&, const Bytes&)>&) const override {}
+    std::optional<protocol::ValidatorSetRecord> ValidatorSet() const override { return m_set; }
+    std::optional<protocol::ValidatorSetRecord> ValidatorSetOfEpoch(uint64_t epoch) const override {
+        if (epoch != 0) return std::nullopt;
+        return m_set;
+    }
+    std::optional<protocol::PendingValidatorSet> PendingValidatorSet() const override { return std::nullopt; }
 
-    static uint64_t NowMs() { return NowUs() / 1000; }
-
-    void Step() {
-        std::deque<std::pair<PublicKey, Bytes>> inbox;
+    chain::SigCache& sig_cache() override { return m_sig_cache; }
+    size_t PoolSize() const override {
+        std::lock_guard lock(m_mu);
+        return m_pooled.size();
+    }
+    uint64_t PoolAddedCount() const override {
+        std::lock_guard lock(m_mu);
+        return m_added;
+    }
+    std::vector<Candidate> Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) override {
+        std::lock_guard lock(m_mu);
+        std::vector<Candidate> out;
+        while (!m_pool.empty() && !m_pooled.count(m_pool.front())) m_pool.pop_front();  // committed meanwhile
+        for (const Cmd& c : m_pool) {
+            if (out.size() >= max) break;
+            auto it = m_pooled.find(c);
+            if (it == m_pooled.end()) continue;
+            Hash256 id = Hash256::FromView(c.view());
+            if (skip(id)) continue;
+            if (it->second) ++m_requeued;  // offered before, not committed: proposed again
+            it->second = true;
+            out.push_back(Candidate{id, Bytes(c.begin(), c.end())});
+        }
+        return out;
+    }
+    Hash256 CommandId(ByteView raw) const override {
+        return raw.size() == CMD_SIZE ? Hash256::FromView(raw) : TaggedHash("folio/bench/bad-cmd", raw);
+    }
+    bool VerifyCommands(const std::vector<Bytes>& raws, chain::VerifyPool&) override {
+        return std::all_of(raws.begin(), raws.end(), [](const Bytes& r) { return r.size() == CMD_SIZE; });
+    }
+    void PreverifyGossip(const std::vector<Bytes>&, chain::VerifyPool&) override {}
+    void AdmitGossip(ByteView raw) override {
+        if (raw.size() != CMD_SIZE) return;
+        std::lock_guard lock(m_mu);
+        AddLocked(Cmd::FromView(raw));
+    }
+    std::optional<Executed> Execute(uint64_t height, const consensus::Block& block, const protocol::Batch& batch,
+                                    chain::VerifyPool&) override {
+        std::lock_guard lock(m_mu);
+        if (height != m_chain.size()) return std::nullopt;
+        const uint64_t now_us = NowUs();
+        const bool in_window = now_us >= m_window_from && now_us < m_window_to;
+        Executed out;
+        out.height = height;
+        size_t ops = 0;
+        for (const Bytes& raw : batch.txs) {
+            if (raw.size() != CMD_SIZE) continue;
+            Cmd c = Cmd::FromView(raw);
+            if (!m_committed.insert(c).second) {
+                ++m_duplicates;
+                continue;
+            }
+            m_committed_order.emplace_back(now_us, c);
+            m_pooled.erase(c);
+            out.ids.push_back(Hash256::FromView(c.view()));
+            ++ops;
+            if (CmdOrigin(c) != m_index) continue;
+            auto p = m_own_pending.find(CmdSeq(c));
+            if (p == m_own_pending.end()) continue;
+            if (in_window) m_latencies_ms.push_back(static_cast<double>(now_us - p->second) / 1000.0);
+            m_own_pending.erase(p);
+        }
+        // Committed commands are remembered GC_AFTER_MS (late gossip of them is not pooled again).
+        while (!m_committed_order.empty() && now_us - m_committed_order.front().first > GC_AFTER_MS * 1000) {
+            m_committed.erase(m_committed_order.front().second);
+            m_committed_order.pop_front();
+        }
+        if (in_window) {
+            m_window_ops += ops;
+            if (!m_height_from) m_height_from = height - 1;
+            m_height_to = height;
+        }
+        m_total_ops += ops;
+        m_round = block.round;
+        Writer w;
+        w.Fixed(m_chain.back());
+        w.Fixed(block.payload);
+        m_chain.push_back(TaggedHash("folio/bench/seq", w.bytes()));
+        out.hash = m_chain.back();
         {
-            std::unique_lock lock(m_mu);
-            uint64_t now = NowMs();
-            uint64_t wait = m_opt.tick_ms;
-            if (!m_self_msgs.empty() || (m_timer && *m_timer <= now)) wait = 0;
-            else if (m_timer) wait = std::min(wait, *m_timer - now);
-            if (m_inbox.empty() && wait > 0)
-                m_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return !m_inbox.empty() || g_term.load(); });
-            inbox.swap(m_inbox);
-        }
-        for (auto& [from, bytes] : inbox) HandleNet(from, bytes);
-        while (!m_self_msgs.empty()) {
-            consensus::Message m = std::move(m_self_msgs.front());
-            m_self_msgs.pop_front();
-            Execute(m_core->OnMessage(m_self, m, NowMs()));
-        }
-        uint64_t now = NowMs();
-        if (m_timer && now >= *m_timer) {
-            m_timer.reset();
-            Execute(m_core->OnTimer(now));
-        }
-        Generate();
-        AnswerPayload();
-        ApplyCommits();
-        Housekeeping();
-        if (!m_reported && NowUs() >= m_window_to) Report();
-    }
-
-    // ---------------------------------------------------------------- commands and batches
-
-    void Generate() {
-        uint64_t now = NowUs();
-        size_t want = 0;
-        if (m_opt.rate > 0) {
-            auto due = static_cast<uint64_t>(m_opt.rate * static_cast<double>(now - m_start_us) / 1e6);
-            want = due > m_next_seq ? static_cast<size_t>(due - m_next_seq) : 0;
-        } else if (m_own_pending.size() < m_opt.outstanding) {
-            want = m_opt.outstanding - m_own_pending.size();
-        }
-        for (size_t i = 0; i < want; ++i) {
-            uint64_t seq = m_next_seq++;
-            Cmd c = MakeCmd(m_index, seq);
-            m_own_pending.emplace(seq, now);
-            if (AddToPool(c)) m_outbox.push_back(c);
-        }
-        if (!m_outbox.empty() && (now - m_last_gen_us >= m_opt.tick_ms * 1000 || m_outbox.size() >= MAX_CMDS_PER_MSG)) {
-            m_last_gen_us = now;
-            for (size_t i = 0; i < m_outbox.size(); i += MAX_CMDS_PER_MSG) {
-                size_t end = std::min(m_outbox.size(), i + MAX_CMDS_PER_MSG);
-                Bytes body;
-                body.reserve((end - i) * CMD_SIZE);
-                for (size_t k = i; k < end; ++k) body.insert(body.end(), m_outbox[k].begin(), m_outbox[k].end());
-                BroadcastShell(Msg::CMDS, body);
-            }
-            m_outbox.clear();
-        }
-    }
-
-    bool AddToPool(const Cmd& c) {
-        auto [it, fresh] = m_cmds.try_emplace(c, Entry{State::POOLED});
-        if (!fresh) return false;
-        m_pool.push_back(c);
-        ++m_pooled;
-        return true;
-    }
-
-    // A batch seen (ours or a leader's): its commands leave the pools.
-    void AcceptBatch(const Hash256& h, Bytes raw) {
-        if (m_batches.count(h)) return;
-        StoredBatch b;
-        b.cmds.reserve(raw.size() / CMD_SIZE);
-        for (size_t off = 0; off + CMD_SIZE <= raw.size(); off += CMD_SIZE)
-            b.cmds.push_back(Cmd::FromView(ByteView(raw.data() + off, CMD_SIZE)));
-        b.raw = std::move(raw);
-        b.at_ms = NowMs();
-        for (const Cmd& c : b.cmds) {
-            auto [it, fresh] = m_cmds.try_emplace(c, Entry{State::PROPOSED});
-            if (!fresh && it->second.state == State::POOLED) {
-                it->second.state = State::PROPOSED;
-                --m_pooled;
+            // Executed batches are kept GC_AFTER_MS more (a lagging peer may still ask for one).
+            std::lock_guard meta(m_meta_mu);
+            m_executed_batches.emplace_back(now_us, "batch/" + block.payload.hex());
+            while (now_us - m_executed_batches.front().first > GC_AFTER_MS * 1000) {
+                m_meta.erase(m_executed_batches.front().second);
+                m_executed_batches.pop_front();
             }
         }
-        m_batches.emplace(h, std::move(b));
-        m_batch_order.emplace_back(NowMs(), h);
-        auto w = m_waiting.find(h);
-        if (w != m_waiting.end()) {
-            std::vector<Waiting> ws = std::move(w->second);
-            m_waiting.erase(w);
-            for (Waiting& x : ws) Execute(m_core->OnMessage(x.from, x.msg, NowMs()));
-        }
+        return out;
     }
+    bool StoreCommitCert(uint64_t, const protocol::CommitCert&) override { return true; }
 
-    void AnswerPayload() {
-        if (!m_request) return;
-        uint64_t now = NowMs();
-        uint64_t waited = now - m_request_at;
-        bool full = m_pooled >= m_opt.block_size;
-        if (!full && !(m_pooled > 0 && waited >= m_opt.batch_ms) && waited < m_opt.idle_ms) return;
-        Bytes raw;
-        raw.reserve(std::min(m_pooled, m_opt.block_size) * CMD_SIZE);
-        size_t taken = 0;
-        while (taken < m_opt.block_size && !m_pool.empty()) {
-            Cmd c = m_pool.front();
-            m_pool.pop_front();
-            auto it = m_cmds.find(c);
-            if (it == m_cmds.end() || it->second.state != State::POOLED) continue;
-            raw.insert(raw.end(), c.begin(), c.end());
-            ++taken;
-        }
-        Hash256 payload;  // zero: an empty block
-        if (taken > 0) {
-            payload = BatchHashOf(raw);
-            BroadcastShell(Msg::BATCH, raw);  // before the proposal: same per-peer connection, in order
-            AcceptBatch(payload, std::move(raw));
-        }
-        consensus::RequestPayloadAction req = *m_request;
-        m_request.reset();
-        Execute(m_core->OnPayloadReady(req.round, req.parent_id, payload, std::nullopt, now));
-    }
-
-    // Committed blocks are applied in height order once their batch is here.
-    void ApplyCommits() {
-        while (!m_to_apply.empty()) {
-            const consensus::CommittedBlock& cb = m_to_apply.front();
-            if (cb.height != m_chain.size()) throw std::runtime_error("commit out of order");
-            const Hash256& payload = cb.block.payload;
-            size_t ops = 0;
-            if (!payload.IsZero()) {
-                auto it = m_batches.find(payload);
-                if (it == m_batches.end()) {
-                    uint64_t now = NowMs();
-                    if (now - m_batch_requested[payload] >= BATCH_RETRY_MS) {
-                        m_batch_requested[payload] = now;
-                        BroadcastShell(Msg::BATCH_REQUEST, payload.view());
-                    }
-                    return;
-                }
-                StoredBatch& b = it->second;
-                b.committed = true;
-                uint64_t now_us = NowUs();
-                bool in_window = now_us >= m_window_from && now_us < m_window_to;
-                for (const Cmd& c : b.cmds) {
-                    auto [eit, fresh] = m_cmds.try_emplace(c, Entry{State::PROPOSED});
-                    Entry& e = eit->second;
-                    if (e.state == State::COMMITTED) {
-                        ++m_duplicates;
-                        continue;
-                    }
-                    if (e.state == State::POOLED) --m_pooled;
-                    e.state = State::COMMITTED;
-                    ++ops;
-                    if (CmdOrigin(c) != m_index) continue;
-                    auto p = m_own_pending.find(CmdSeq(c));
-                    if (p == m_own_pending.end()) continue;
-                    if (in_window) m_latencies_ms.push_back(static_cast<double>(now_us - p->second) / 1000.0);
-                    m_own_pending.erase(p);
-                }
-                m_gc.emplace_back(NowMs(), payload);
-                if (in_window) m_window_ops += ops;
-                m_batch_requested.erase(payload);
-            }
-            uint64_t now_us = NowUs();
-            if (now_us >= m_window_from && now_us < m_window_to) {
-                if (!m_height_from) m_height_from = cb.height - 1;
-                m_height_to = cb.height;
-            }
-            Writer w;
-            w.Fixed(m_chain.back());
-            w.Fixed(payload);
-            m_chain.push_back(TaggedHash("folio/bench/seq", w.bytes()));
-            m_total_ops += ops;
-            m_to_apply.pop_front();
-        }
-    }
-
-    void Housekeeping() {
-        uint64_t now = NowMs();
-        // Proposed batches whose block did not commit in time: their commands go back to the pools.
-        while (!m_batch_order.empty() && now - m_batch_order.front().first > BATCH_TTL_MS) {
-            Hash256 h = m_batch_order.front().second;
-            m_batch_order.pop_front();
-            auto it = m_batches.find(h);
-            if (it == m_batches.end() || it->second.committed) continue;
-            for (const Cmd& c : it->second.cmds) {
-                auto e = m_cmds.find(c);
-                if (e != m_cmds.end() && e->second.state == State::PROPOSED) {
-                    e->second.state = State::POOLED;
-                    ++m_pooled;
-                    m_pool.push_back(c);
-                    ++m_requeued;
-                }
-            }
-            // Kept (a late commit still needs it) until GC_AFTER_MS more have passed.
-            m_gc.emplace_back(now, h);
-        }
-        // Committed (or abandoned) batches are forgotten after a while, with their commands.
-        while (!m_gc.empty() && now - m_gc.front().first > GC_AFTER_MS) {
-            Hash256 h = m_gc.front().second;
-            m_gc.pop_front();
-            auto it = m_batches.find(h);
-            if (it == m_batches.end()) continue;
-            if (it->second.committed)
-                for (const Cmd& c : it->second.cmds) m_cmds.erase(c);
-            m_batches.erase(it);
-        }
-        // Ask again for batches that proposals wait on.
-        for (auto& [h, ws] : m_waiting) {
-            uint64_t& last = m_batch_requested[h];
-            if (now - last < BATCH_RETRY_MS) continue;
-            last = now;
-            BroadcastShell(Msg::BATCH_REQUEST, h.view());
-        }
-        if (m_waiting.size() > 256) m_waiting.erase(m_waiting.begin());
-    }
-
-    // ---------------------------------------------------------------- network and core
-
-    void SendShell(const PublicKey& to, Msg type, ByteView body) {
-        Bytes m;
-        m.reserve(body.size() + 1);
-        m.push_back(static_cast<uint8_t>(type));
-        m.insert(m.end(), body.begin(), body.end());
-        m_net->Send(to, std::move(m));
-    }
-    // To every peer, queued for those not connected yet (Transport::Broadcast skips them).
-    void BroadcastShell(Msg type, ByteView body) {
-        for (const PublicKey& p : m_peers) SendShell(p, type, body);
-    }
-
-    void HandleNet(const PublicKey& from, const Bytes& bytes) {
-        if (bytes.empty()) return;
-        ByteView body(bytes.data() + 1, bytes.size() - 1);
-        switch (static_cast<Msg>(bytes[0])) {
-            case Msg::CONSENSUS: {
-                auto msg = consensus::DecodeMessage(body);
-                if (!msg) return;
-                if (auto* p = std::get_if<consensus::Proposal>(&msg.value())) {
-                    const Hash256& payload = p->block.payload;
-                    if (!payload.IsZero() && !m_batches.count(payload)) {
-                        m_waiting[payload].push_back(Waiting{from, std::move(msg.value())});
-                        return;  // voted on once the batch is here (Housekeeping asks for it)
-                    }
-                }
-                Execute(m_core->OnMessage(from, msg.value(), NowMs()));
-                return;
-            }
-            case Msg::CMDS:
-                if (body.size() % CMD_SIZE != 0) return;
-                for (size_t off = 0; off < body.size(); off += CMD_SIZE)
-                    AddToPool(Cmd::FromView(ByteView(body.data() + off, CMD_SIZE)));
-                return;
-            case Msg::BATCH:
-                if (body.size() % CMD_SIZE != 0 || body.empty()) return;
-                AcceptBatch(BatchHashOf(body), Bytes(body.begin(), body.end()));
-                return;
-            case Msg::BATCH_REQUEST: {
-                if (body.size() != 32) return;
-                auto it = m_batches.find(Hash256::FromView(body));
-                if (it != m_batches.end()) SendShell(from, Msg::BATCH, it->second.raw);
-                return;
-            }
-        }
-    }
-
-    void Execute(consensus::Actions actions) {
-        for (consensus::Action& a : actions) {
-            std::visit(
-                [&](auto& act) {
-                    using T = std::decay_t<decltype(act)>;
-                    if constexpr (std::is_same_v<T, consensus::PersistSafetyAction>) {
-                        m_safety.Write(consensus::EncodeSafetyState(act.state));  // before any later send
-                    } else if constexpr (std::is_same_v<T, consensus::SendAction>) {
-                        if (act.to == m_self) m_self_msgs.push_back(std::move(act.msg));
-                        else SendShell(act.to, Msg::CONSENSUS, consensus::EncodeMessage(act.msg));
-                    } else if constexpr (std::is_same_v<T, consensus::BroadcastAction>) {
-                        BroadcastShell(Msg::CONSENSUS, consensus::EncodeMessage(act.msg));
-                    } else if constexpr (std::is_same_v<T, consensus::CommitAction>) {
-                        for (auto& b : act.blocks) m_to_apply.push_back(std::move(b));
-                    } else if constexpr (std::is_same_v<T, consensus::ScheduleTimerAction>) {
-                        m_timer = act.deadline_ms;
-                    } else if constexpr (std::is_same_v<T, consensus::RequestPayloadAction>) {
-                        m_request = act;
-                        m_request_at = NowMs();
-                    } else if constexpr (std::is_same_v<T, consensus::RejectAction>) {
-                        ++m_rejects;
-                    } else {
-                        (void)act;  // evidence and epoch changes do not happen in this bench
-                    }
-                },
-                a);
-        }
-    }
-
-    // ---------------------------------------------------------------- results
-
-    void Report() {
-        m_reported = true;
-        double window_s = m_opt.duration_s;
+    json Report(size_t n, double window_s, uint64_t rejected) const {
+        std::lock_guard lock(m_mu);
         std::vector<double> lat = m_latencies_ms;
         double p50 = Percentile(lat, 0.5), p99 = Percentile(lat, 0.99);
         rusage ru{};
         getrusage(RUSAGE_SELF, &ru);
         double cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                        static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-        uint64_t height = m_chain.size() - 1;
-        json j = {{"node", m_index},
-                  {"n", m_vset.Size()},
-                  {"ops_per_s", static_cast<double>(m_window_ops) / window_s},
-                  {"p50_ms", p50},
-                  {"p99_ms", p99},
-                  {"latency_samples", lat.size()},
-                  {"window_s", window_s},
-                  {"window_ops", m_window_ops},
-                  {"window_heights", json::array({m_height_from.value_or(0), m_height_to})},
-                  {"blocks_per_s", static_cast<double>(m_height_to - m_height_from.value_or(m_height_to)) / window_s},
-                  {"committed_height", height},
-                  {"committed_ops", m_total_ops},
-                  {"seq_hash", m_chain.back().hex()},
-                  {"round", m_core->CurrentRound()},
-                  {"safety_writes", m_safety.writes()},
-                  {"safety_write_ms_avg", m_safety.writes() ? static_cast<double>(m_safety.micros()) / 1000.0 / static_cast<double>(m_safety.writes()) : 0.0},
-                  {"requeued", m_requeued},
-                  {"duplicates", m_duplicates},
-                  {"rejected_msgs", m_rejects},
-                  {"cpu_s", cpu_s}};
-        std::cout << j.dump() << std::endl;
+        return json{{"node", m_index},
+                    {"n", n},
+                    {"ops_per_s", static_cast<double>(m_window_ops) / window_s},
+                    {"p50_ms", p50},
+                    {"p99_ms", p99},
+                    {"latency_samples", lat.size()},
+                    {"window_s", window_s},
+                    {"window_ops", m_window_ops},
+                    {"window_heights", json::array({m_height_from.value_or(0), m_height_to})},
+                    {"blocks_per_s", static_cast<double>(m_height_to - m_height_from.value_or(m_height_to)) / window_s},
+                    {"committed_height", m_chain.size() - 1},
+                    {"committed_ops", m_total_ops},
+                    {"seq_hash", m_chain.back().hex()},
+                    {"round", m_round},
+                    {"safety_writes", m_safety.writes()},
+                    {"safety_write_ms_avg", m_safety.writes() ? static_cast<double>(m_safety.micros()) / 1000.0 / static_cast<double>(m_safety.writes()) : 0.0},
+                    {"requeued", m_requeued},
+                    {"duplicates", m_duplicates},
+                    {"rejected_msgs", rejected},
+                    {"cpu_s", cpu_s}};
     }
-
-    void WriteSeq() {
-        std::ofstream f(m_dir + "/node" + std::to_string(m_index) + ".seq");
+    void WriteSeq(const std::string& dir) const {
+        std::lock_guard lock(m_mu);
+        std::ofstream f(dir + "/node" + std::to_string(m_index) + ".seq");
         for (size_t h = 1; h < m_chain.size(); ++h) f << h << " " << m_chain[h].hex() << "\n";
     }
 
-    uint32_t m_index;
-    Options m_opt;
-    std::string m_dir;
-    consensus::ValidatorSet m_vset;
-    PublicKey m_self;
-    std::vector<PublicKey> m_peers;
-    consensus::SchnorrSigner m_signer;
-    consensus::SchnorrVerifier m_verifier;
-    std::unique_ptr<consensus::Core> m_core;
+private:
+    void AddLocked(const Cmd& c) {
+        if (m_committed.count(c) || !m_pooled.emplace(c, false).second) return;
+        m_pool.push_back(c);
+        ++m_added;
+    }
+
+    const uint32_t m_index;
+    const std::string m_chain_id;
+    const Hash256 m_genesis;
+    protocol::ValidatorSetRecord m_set;
+    chain::SigCache m_sig_cache{16};  // unused: nothing here is signed
     SafetyFile m_safety;
-    boost::asio::io_context m_io;
-    std::unique_ptr<net::Transport> m_net;
+    uint64_t m_window_from = 0, m_window_to = 0;
 
-    std::mutex m_mu;
-    std::condition_variable m_cv;
-    std::deque<std::pair<PublicKey, Bytes>> m_inbox;
+    mutable std::mutex m_meta_mu;
+    std::map<std::string, Bytes> m_meta;  // batches by "batch/<hash>"
+    std::deque<std::pair<uint64_t, std::string>> m_executed_batches;  // execution time (us), name
 
-    // Consensus thread only.
-    std::deque<consensus::Message> m_self_msgs;
-    std::optional<uint64_t> m_timer;
-    std::optional<consensus::RequestPayloadAction> m_request;
-    uint64_t m_request_at = 0;
-    std::unordered_map<Cmd, Entry, CmdHash> m_cmds;
-    std::deque<Cmd> m_pool;  // FIFO; entries no longer POOLED are skipped when popped
-    size_t m_pooled = 0;
-    std::map<Hash256, StoredBatch> m_batches;
-    std::deque<std::pair<uint64_t, Hash256>> m_batch_order, m_gc;
-    std::map<Hash256, std::vector<Waiting>> m_waiting;
-    std::map<Hash256, uint64_t> m_batch_requested;
-    std::deque<consensus::CommittedBlock> m_to_apply;
+    mutable std::mutex m_mu;
+    std::deque<Cmd> m_pool;                            // arrival order; committed ones skipped
+    std::unordered_map<Cmd, bool, CmdHash> m_pooled;   // pooled command -> offered for a batch before
+    std::unordered_set<Cmd, CmdHash> m_committed;
+    std::deque<std::pair<uint64_t, Cmd>> m_committed_order;  // commit time (us), for forgetting
+    uint64_t m_added = 0;
     std::vector<Hash256> m_chain;  // seq hash by height
-
-    uint64_t m_next_seq = 0;
     std::unordered_map<uint64_t, uint64_t> m_own_pending;  // seq -> generated at (us)
-    std::vector<Cmd> m_outbox;
-    uint64_t m_last_gen_us = 0;
-
-    uint64_t m_start_us = 0, m_window_from = 0, m_window_to = 0;
     std::optional<uint64_t> m_height_from;
-    uint64_t m_height_to = 0;
-    uint64_t m_window_ops = 0, m_total_ops = 0, m_duplicates = 0, m_requeued = 0, m_rejects = 0;
+    uint64_t m_height_to = 0, m_round = 0;
+    uint64_t m_window_ops = 0, m_total_ops = 0, m_duplicates = 0, m_requeued = 0;
     std::vector<double> m_latencies_ms;
-    bool m_reported = false;
 };
 
 std::vector<uint16_t> ParsePorts(const std::string& s) {
@@ -703,8 +462,58 @@ int RunNode(int argc, char** argv) {
     for (size_t i = 0; i < n; ++i) keys.push_back(DeriveKey(seed, i));
     std::signal(SIGTERM, OnTerm);
     std::signal(SIGINT, OnTerm);
-    BenchNode node(index, keys, ports, seed, dir, Options::Parse(argc, argv));
-    return node.Run();
+    const Options opt = Options::Parse(argc, argv);
+    std::vector<PublicKey> members;
+    for (const SecretKey& k : keys) members.push_back(*DerivePublicKey(k));
+    NullLedger ledger(index, seed, members, dir);
+
+    engine::BftConfig cfg;
+    cfg.p2p_host = "127.0.0.1";
+    cfg.p2p_port = ports[index];
+    for (size_t i = 0; i < n; ++i)
+        if (i != index) cfg.peers.push_back(net::PeerAddr{members[i], "127.0.0.1", ports[i]});
+    cfg.core.base_timeout_ms = opt.timeout_ms;
+    cfg.core.max_timeout_ms = 8 * opt.timeout_ms;
+    cfg.idle_block_ms = opt.idle_ms;
+    cfg.max_batch_txs = opt.block_size;
+    cfg.exec_backpressure_ms = 0;  // execution is free here
+    cfg.verify_threads = 1;        // nothing to verify
+    cfg.ledger_signatures = false;
+    engine::BftEngine eng(ledger, keys[index], cfg);
+
+    const uint64_t start_us = NowUs();
+    const uint64_t window_from = start_us + static_cast<uint64_t>(opt.warmup_s * 1e6);
+    const uint64_t window_to = window_from + static_cast<uint64_t>(opt.duration_s * 1e6);
+    const uint64_t exit_at = window_to + static_cast<uint64_t>(opt.linger_s * 1e6);
+    ledger.SetWindow(window_from, window_to);
+    eng.Start();
+    // The load: this process's commands, pooled here and gossiped by the engine every tick.
+    uint64_t next_seq = 0;
+    bool reported = false;
+    while (!g_term && NowUs() < exit_at) {
+        const uint64_t now = NowUs();
+        size_t want = 0;
+        if (opt.rate > 0) {
+            auto due = static_cast<uint64_t>(opt.rate * static_cast<double>(now - start_us) / 1e6);
+            want = due > next_seq ? static_cast<size_t>(due - next_seq) : 0;
+        } else if (size_t pending = ledger.OwnPending(); pending < opt.outstanding) {
+            want = opt.outstanding - pending;
+        }
+        for (size_t i = 0; i < want; ++i) {
+            Cmd c = MakeCmd(index, next_seq++);
+            ledger.Generate(c, now);
+            eng.Gossip(Hash256::FromView(c.view()), c.view());
+        }
+        if (!reported && now >= window_to) {
+            reported = true;
+            std::cout << ledger.Report(n, opt.duration_s, eng.RejectedMessages()).dump() << std::endl;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(opt.tick_ms));
+    }
+    eng.Stop();
+    if (!reported) std::cout << ledger.Report(n, opt.duration_s, eng.RejectedMessages()).dump() << std::endl;
+    ledger.WriteSeq(dir);
+    return 0;
 }
 
 // ---------------------------------------------------------------- driver

@@ -7,6 +7,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include <node/core/fatal.h>
+#include <node/engine/node_ledger.h>
 #include <node/log/log.h>
 
 namespace folio::engine {
@@ -39,21 +40,34 @@ constexpr std::string_view LOG = "engine";  // the log component of every line (
 }  // namespace
 
 void BftEngine::PutMeta(const std::string& name, ByteView value, bool sync) {
-    if (auto st = m_node.store().PutMeta(name, value, sync); !st)
-        Fatal(LOG, "cannot write " + name + " to the store: " + st.error().message);
+    if (auto err = m_ledger.PutMeta(name, value, sync))
+        Fatal(LOG, "cannot write " + name + " to the store: " + *err);
+}
+
+BftEngine::BftEngine(Ledger& ledger, const SecretKey& key, BftConfig cfg)
+    : m_ledger(ledger), m_key(key), m_pub(DerivePublicKey(key).value_or(PublicKey{})), m_cfg(std::move(cfg)), m_signer(key) {
+    Init();
 }
 
 BftEngine::BftEngine(Node& node, const SecretKey& key, BftConfig cfg)
-    : m_node(node), m_key(key), m_pub(DerivePublicKey(key).value_or(PublicKey{})), m_cfg(std::move(cfg)), m_signer(key) {
+    : BftEngine(std::make_unique<NodeLedger>(node), key, std::move(cfg)) {}
+
+BftEngine::BftEngine(std::unique_ptr<Ledger> owned, const SecretKey& key, BftConfig cfg)
+    : m_owned_ledger(std::move(owned)), m_ledger(*m_owned_ledger), m_key(key),
+      m_pub(DerivePublicKey(key).value_or(PublicKey{})), m_cfg(std::move(cfg)), m_signer(key) {
+    Init();
+}
+
+void BftEngine::Init() {
     m_genesis_set.epoch = 0;
-    if (auto g = state::LoadValidatorSetOfEpoch(node.store(), 0)) m_genesis_set.members = g->members;
-    m_core = std::make_unique<consensus::Core>(m_cfg.core, m_genesis_set, node.genesis_hash(), m_signer, m_verifier);
+    if (auto g = m_ledger.ValidatorSetOfEpoch(0)) m_genesis_set.members = g->members;
+    m_core = std::make_unique<consensus::Core>(m_cfg.core, m_genesis_set, m_ledger.GenesisHash(), m_signer, m_verifier);
     AddValidatorSet(1, m_genesis_set);
     LoadValidatorSets();
 
     net::TransportConfig tc;
-    tc.chain_id = node.chain_id();
-    tc.key = key;
+    tc.chain_id = m_ledger.ChainId();
+    tc.key = m_key;
     tc.listen_host = m_cfg.p2p_host;
     tc.listen_port = m_cfg.p2p_port;
     tc.peers = m_cfg.peers;
@@ -70,8 +84,8 @@ BftEngine::~BftEngine() { Stop(); }
 uint16_t BftEngine::P2pPort() const { return m_net->ListenPort(); }
 
 void BftEngine::Start() {
-    m_executed_height = m_node.height();
-    m_verify = std::make_unique<VerifyPool>(m_cfg.verify_threads, m_node.sig_cache());
+    m_executed_height = m_ledger.Height();
+    m_verify = std::make_unique<VerifyPool>(m_cfg.verify_threads, m_ledger.sig_cache());
     m_net->Start();
     m_io_thread = std::thread([this] {
         auto guard = boost::asio::make_work_guard(m_io);
@@ -130,23 +144,11 @@ void BftEngine::AdmitGossip(ByteView body) {
     m_verify_backlog += txs.size();
     auto msg = std::make_shared<std::vector<Bytes>>(std::move(txs));
     m_verify->PostOrdered([this, msg] {
-        std::vector<protocol::Transaction> decoded;
-        std::vector<Hash256> ids;
-        decoded.reserve(msg->size());
-        for (const Bytes& raw : *msg) {
-            auto tx = protocol::DecodeTx(raw);
-            if (!tx) continue;  // Admit reports it
-            ids.push_back(protocol::TxId(tx.value()));
-            decoded.push_back(std::move(tx.value()));
-        }
-        std::vector<const protocol::Transaction*> ptrs;
-        ptrs.reserve(decoded.size());
-        for (const protocol::Transaction& t : decoded) ptrs.push_back(&t);
-        (void)m_verify->VerifyAll(ptrs, ids);  // fills the cache; a bad one is rejected by Admit
+        m_ledger.PreverifyGossip(*msg, *m_verify);  // fills the cache; a bad one is rejected by Admit
         for (size_t i = 0; i < msg->size(); i += GOSSIP_CHUNK_TXS) {
             for (size_t k = i; k < std::min(msg->size(), i + GOSSIP_CHUNK_TXS); ++k) {
                 if (m_stop) return;
-                (void)m_node.Admit((*msg)[k], /*from_peer=*/true);
+                m_ledger.AdmitGossip((*msg)[k]);
             }
             Post(Event{});  // a leader waiting for transactions may propose now
         }
@@ -200,16 +202,16 @@ void BftEngine::BroadcastShell(ShellMsg type, ByteView body) {
 
 void BftEngine::ConsensusLoop() {
     uint64_t now = SteadyMs();
-    auto safety_raw = m_node.store().GetMeta(SAFETY_META);
+    auto safety_raw = m_ledger.GetMeta(SAFETY_META);
     if (safety_raw) {
         auto safety = consensus::DecodeSafetyState(*safety_raw);
         if (!safety) Fatal(LOG, "persisted consensus safety state does not decode");
         std::vector<consensus::Block> blocks;
-        m_node.store().ForEachMeta("cblock/", [&](const std::string&, const Bytes& v) {
+        m_ledger.ForEachMeta("cblock/", [&](const std::string&, const Bytes& v) {
             if (auto b = consensus::DecodeBlock(v)) blocks.push_back(std::move(b.value()));
         });
-        log::Info(LOG, "restoring consensus", {{"stored_blocks", blocks.size()}, {"height", m_node.height()}});
-        Run(m_core->Restore(safety.value(), blocks, m_node.height(), now), now);
+        log::Info(LOG, "restoring consensus", {{"stored_blocks", blocks.size()}, {"height", m_ledger.Height()}});
+        Run(m_core->Restore(safety.value(), blocks, m_ledger.Height(), now), now);
     } else {
         Run(m_core->Start(now), now);
     }
@@ -223,7 +225,7 @@ void BftEngine::ConsensusLoop() {
                 exec_queue = m_exec_queue.size();
             }
             log::Debug(LOG, "state", {{"core", m_core->DebugString()}, {"executed", m_executed_height.load()},
-                                      {"exec_queue", exec_queue}, {"mempool", m_node.mempool().Size()},
+                                      {"exec_queue", exec_queue}, {"mempool", m_ledger.PoolSize()},
                                       {"in_flight", m_in_flight.size()}, {"verify_backlog", m_verify_backlog.load()},
                                       {"waiting", m_waiting.size()}});
         }
@@ -335,24 +337,7 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
 }
 
 bool BftEngine::VerifyBatch(const StoredBatch& sb) const {
-    // Transactions admitted here or verified before are in the cache; the rest are checked on
-    // the pool in parallel (and cached, so admission and execution do not check them again).
-    std::vector<protocol::Transaction> txs;
-    std::vector<Hash256> ids;
-    txs.reserve(sb.batch.txs.size());
-    for (const Bytes& raw : sb.batch.txs) {
-        auto tx = protocol::DecodeTx(raw);
-        if (!tx) return false;
-        Hash256 id = protocol::TxId(tx.value());
-        if (m_node.sig_cache().Contains(id) || m_node.mempool().Contains(id)) continue;
-        txs.push_back(std::move(tx.value()));
-        ids.push_back(id);
-    }
-    std::vector<const protocol::Transaction*> check;
-    check.reserve(txs.size());
-    for (const protocol::Transaction& t : txs) check.push_back(&t);
-    for (bool ok : m_verify->VerifyAll(check, ids))
-        if (!ok) return false;
+    if (!m_ledger.VerifyCommands(sb.batch.txs, *m_verify)) return false;
     for (const Bytes& e : sb.batch.evidence)
         if (!consensus::DecodeEvidence(e)) return false;
     return true;
@@ -368,10 +353,9 @@ bool BftEngine::AcceptBatch(const Hash256& hash, Bytes raw) {
     auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch.value()), std::move(raw), false});
     sb->verified = VerifyBatch(*sb);
     PutMeta(BatchMetaName(hash), sb->raw, false);
-    // Its transactions are on their way into a block: do not propose them again meanwhile (a
-    // canonical encoding's id is the tagged hash of the bytes as received).
+    // Its transactions are on their way into a block: do not propose them again meanwhile.
     uint64_t wall = WallMs();
-    for (const Bytes& tx : sb->batch.txs) m_in_flight.emplace(TaggedHash("folio/tx/id", tx), wall);
+    for (const Bytes& tx : sb->batch.txs) m_in_flight.emplace(m_ledger.CommandId(tx), wall);
     {
         std::lock_guard lock(m_batch_mu);
         m_batches.emplace(hash, std::move(sb));
@@ -393,7 +377,7 @@ std::shared_ptr<const BftEngine::StoredBatch> BftEngine::GetBatch(const Hash256&
         auto it = m_batches.find(h);
         if (it != m_batches.end()) return it->second;
     }
-    auto raw = m_node.store().GetMeta(BatchMetaName(h));
+    auto raw = m_ledger.GetMeta(BatchMetaName(h));
     if (!raw) return nullptr;
     auto batch = DecodeBatch(*raw);
     if (!batch) return nullptr;
@@ -408,7 +392,7 @@ void BftEngine::AnswerPayload(uint64_t now) {
     uint64_t wall = WallMs();
     const bool may_wait =
         now - m_payload_request_at < m_cfg.idle_block_ms && m_in_flight.empty() && m_evidence_pending.empty();
-    const uint64_t added = m_node.mempool().AddedCount();
+    const uint64_t added = m_ledger.PoolAddedCount();
     if (may_wait && added == m_idle_added) return;  // nothing arrived since the last empty look
     // Back-pressure from execution (as Aptos's proposal back-pressure): while this node's executor
     // still has committed blocks to run, the leader waits (at most exec_backpressure_ms) unless a
@@ -422,20 +406,20 @@ void BftEngine::AnswerPayload(uint64_t now) {
             std::lock_guard lock(m_exec_mu);
             lag = m_exec_queue.size();
         }
-        const size_t pool = m_node.mempool().Size();
+        const size_t pool = m_ledger.PoolSize();
         const size_t fresh = pool > m_in_flight.size() ? pool - m_in_flight.size() : 0;
         if (lag > 0 && fresh < m_cfg.max_batch_txs) return;
     }
     // Only what goes into the batch is copied out of the mempool; what we (or another leader)
     // proposed and is not executed yet is skipped inside it.
-    std::vector<PoolEntry> cands =
-        m_node.mempool().Candidates(m_cfg.max_batch_txs, [&](const Hash256& id) { return m_in_flight.count(id) != 0; });
+    std::vector<Ledger::Candidate> cands =
+        m_ledger.Candidates(m_cfg.max_batch_txs, [&](const Hash256& id) { return m_in_flight.count(id) != 0; });
     Batch batch;
     std::vector<Hash256> ids;
     batch.txs.reserve(cands.size());
-    for (const PoolEntry& e : cands) {
-        batch.txs.push_back(protocol::EncodeTx(e.tx));
-        ids.push_back(e.id);
+    for (Ledger::Candidate& c : cands) {
+        batch.txs.push_back(std::move(c.raw));
+        ids.push_back(c.id);
     }
     bool idle = batch.txs.empty() && m_evidence_pending.empty();
     if (idle && may_wait) {
@@ -521,6 +505,7 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                     AddValidatorSet(act.first_height, act.next);
                 } else if constexpr (std::is_same_v<T, consensus::RejectAction>) {
                     // The core already dropped the message; at trace level say why.
+                    ++m_rejected;
                     if (log::Enabled(log::Level::TRACE))
                         log::Trace(LOG, "dropped a message",
                                    {{"peer", Short(act.from)}, {"error", consensus::ConsensusErrorName(act.error)},
@@ -563,52 +548,13 @@ void BftEngine::ExecutorLoop() {
         }
         static const Batch EMPTY_BATCH;
         const Batch& batch = sb ? sb->batch : EMPTY_BATCH;
-        // Deterministic selection: transactions that do not decode or verify are left out. Each
-        // signature was checked once on this node already (cache); misses are checked on the pool.
-        std::vector<PoolEntry> decoded;
-        decoded.reserve(batch.txs.size());
-        for (const Bytes& raw : batch.txs) {
-            auto tx = protocol::DecodeTx(raw);
-            if (!tx) continue;
-            Hash256 id = protocol::TxId(tx.value());
-            decoded.push_back(PoolEntry{std::move(tx.value()), id, raw.size(), 0});
-        }
-        std::vector<const protocol::Transaction*> check;
-        std::vector<Hash256> check_ids;
-        for (const PoolEntry& e : decoded) {
-            check.push_back(&e.tx);
-            check_ids.push_back(e.id);
-        }
-        std::vector<bool> sig_ok = m_verify->VerifyAll(check, check_ids);
-        std::vector<PoolEntry> entries;
-        entries.reserve(decoded.size());
-        for (size_t i = 0; i < decoded.size(); ++i)
-            if (sig_ok[i]) entries.push_back(std::move(decoded[i]));
-        // Evidence is checked against the set of its epoch as this ledger records it (deterministic).
-        std::vector<Node::EvidenceItem> evidence;
-        for (const Bytes& raw : batch.evidence) {
-            auto ev = consensus::DecodeEvidence(raw);
-            if (!ev) continue;
-            auto epoch = consensus::EvidenceEpoch(ev.value());
-            auto rec = epoch ? state::LoadValidatorSetOfEpoch(m_node.store(), *epoch) : std::nullopt;
-            if (!rec || !consensus::VerifyEvidence(ev.value(), consensus::ValidatorSet{*epoch, rec->members}, m_verifier))
-                continue;
-            evidence.push_back(Node::EvidenceItem{Sha256Of(raw), ev->signer, raw});
-        }
-        std::vector<Hash256> ids;
-        for (const PoolEntry& e : entries) ids.push_back(e.id);
-        // A committed block carrying a validator-set change ends its epoch (docs/consensus.md).
-        const std::vector<Address>* next_set = next.block.next_validators ? &next.block.next_validators->members : nullptr;
-        BuiltBlock built =
-            m_node.ExecuteBlock(batch.time_ms, next.block.proposer, std::move(entries), evidence, next_set);
-        Hash256 hash = built.hash;
-        uint64_t height = built.committed.block.header.height;
+        std::optional<Ledger::Executed> done = m_ledger.Execute(next.height, next.block, batch, *m_verify);
+        if (!done) Fatal(LOG, "cannot commit the block at height " + std::to_string(next.height));
+        const Hash256 hash = done->hash;
+        const uint64_t height = done->height;
         if (height != next.height)
             Fatal(LOG, "ledger height " + std::to_string(height) + " for consensus height " + std::to_string(next.height));
-        // Did this block schedule or make a validator-set change? (Then refresh the sets.)
-        const auto& writes = built.committed.writes;
-        const bool sets_changed = writes.count(state::keys::PendingValidators()) || writes.count(state::keys::Validators());
-        if (!m_node.CommitBlock(std::move(built))) Fatal(LOG, "cannot commit the block at height " + std::to_string(height));
+        const bool sets_changed = done->sets_changed;
         m_executed_height = height;
         if (sets_changed) LoadValidatorSets();
         {
@@ -620,26 +566,28 @@ void BftEngine::ExecutorLoop() {
             std::lock_guard lock(m_batch_mu);
             m_batches.erase(next.block.payload);
         }
-        // Sign the executed header and gossip the signature.
-        Hash256 msg = CommitMessage(m_node.chain_id(), height, hash);
-        std::optional<Signature> signed_msg = SignSchnorr(m_key, msg, msg);
-        if (!signed_msg) Fatal(LOG, "cannot sign the ledger header at height " + std::to_string(height));
-        const Signature& sig = *signed_msg;
-        Writer w;
-        w.U64(height);
-        w.Fixed(hash);
-        w.Fixed(sig);
-        {
-            std::lock_guard lock(m_sig_mu);
-            m_own_hash[height] = hash;
-            m_ledger_sigs[height][hash][m_pub] = sig;
+        if (m_cfg.ledger_signatures) {
+            // Sign the executed header and gossip the signature.
+            Hash256 msg = CommitMessage(m_ledger.ChainId(), height, hash);
+            std::optional<Signature> signed_msg = SignSchnorr(m_key, msg, msg);
+            if (!signed_msg) Fatal(LOG, "cannot sign the ledger header at height " + std::to_string(height));
+            const Signature& sig = *signed_msg;
+            Writer w;
+            w.U64(height);
+            w.Fixed(hash);
+            w.Fixed(sig);
+            {
+                std::lock_guard lock(m_sig_mu);
+                m_own_hash[height] = hash;
+                m_ledger_sigs[height][hash][m_pub] = sig;
+            }
+            BroadcastShell(ShellMsg::LEDGER_SIG, w.bytes());
+            OnLedgerSig(m_pub, {});  // try to complete the certificate with signatures already received
         }
-        BroadcastShell(ShellMsg::LEDGER_SIG, w.bytes());
-        OnLedgerSig(m_pub, {});  // try to complete the certificate with signatures already received
         {
             std::lock_guard lock(m_gossip_mu);
-            for (const Hash256& id : ids) m_executed_ids.push_back(id);
-            for (const Node::EvidenceItem& e : evidence) m_recorded_evidence.push_back(e.id);
+            for (const Hash256& id : done->ids) m_executed_ids.push_back(id);
+            for (const Hash256& id : done->evidence) m_recorded_evidence.push_back(id);
         }
         if (m_cfg.exec_backpressure_ms > 0) Post(Event{});  // a leader held back by execution may propose now
     }
@@ -652,10 +600,10 @@ void BftEngine::OnLedgerSig(const PublicKey& from, ByteView body) {
         uint64_t height = r.U64();
         Hash256 hash = r.Fixed<32>();
         Signature sig = r.Fixed<64>();
-        if (!r.Finish() || !IsAllowedPeer(from)) return;  // counted below only if in the height's set
+        if (!m_cfg.ledger_signatures || !r.Finish() || !IsAllowedPeer(from)) return;  // counted below only if in the height's set
         uint64_t executed = m_executed_height.load();
         if (height + LEDGER_SIG_WINDOW < executed || height > executed + LEDGER_SIG_WINDOW) return;
-        if (!VerifySchnorr(from, CommitMessage(m_node.chain_id(), height, hash), sig)) return;
+        if (!VerifySchnorr(from, CommitMessage(m_ledger.ChainId(), height, hash), sig)) return;
         m_ledger_sigs[height][hash][from] = sig;
     }
     // Complete every certificate that has a quorum of signatures on our own executed hash.
@@ -671,7 +619,7 @@ void BftEngine::OnLedgerSig(const PublicKey& from, ByteView body) {
         CommitCert cert;
         for (const auto& [k, s] : sigs)  // std::map: sorted by key
             if (set.IndexOf(k)) cert.signatures.emplace_back(k, s);
-        if (!m_node.StoreCommitCert(it->first, cert))
+        if (!m_ledger.StoreCommitCert(it->first, cert))
             Fatal(LOG, "cannot store the commit certificate of height " + std::to_string(it->first));
         m_ledger_sigs.erase(it->first);
         it = m_own_hash.erase(it);
@@ -693,7 +641,7 @@ void BftEngine::AddValidatorSet(uint64_t first_height, const consensus::Validato
 }
 
 void BftEngine::LoadValidatorSets() {
-    auto current = state::LoadValidatorSet(m_node.store());
+    auto current = m_ledger.ValidatorSet();
     if (!current) return;
     uint64_t known = 0;
     {
@@ -701,9 +649,9 @@ void BftEngine::LoadValidatorSets() {
         for (const auto& [h, set] : m_sets) known = std::max(known, set.epoch);
     }
     for (uint64_t e = known + 1; e <= current->epoch; ++e)
-        if (auto rec = state::LoadValidatorSetOfEpoch(m_node.store(), e))
+        if (auto rec = m_ledger.ValidatorSetOfEpoch(e))
             AddValidatorSet(rec->from_height, consensus::ValidatorSet{e, rec->members});
-    if (auto pending = state::LoadPendingValidatorSet(m_node.store())) {
+    if (auto pending = m_ledger.PendingValidatorSet()) {
         std::lock_guard lock(m_sets_mu);
         m_allowed.insert(pending->members.begin(), pending->members.end());
     }
@@ -729,8 +677,8 @@ bool BftEngine::IsAllowedPeer(const PublicKey& key) const {
 }
 
 std::optional<consensus::ValidatorSet> BftEngine::DueChange(uint64_t epoch, uint64_t height) const {
-    auto current = state::LoadValidatorSet(m_node.store());
-    auto pending = state::LoadPendingValidatorSet(m_node.store());
+    auto current = m_ledger.ValidatorSet();
+    auto pending = m_ledger.PendingValidatorSet();
     if (!current || !pending || current->epoch != epoch || pending->epoch != epoch + 1) return std::nullopt;
     if (height + 1 < pending->activation_height) return std::nullopt;
     return consensus::ValidatorSet{pending->epoch, pending->members};

@@ -36,6 +36,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <node/engine/consensus_engine.h>
+#include <node/engine/ledger.h>
 #include <node/chain/verify_pool.h>
 #include <node/consensus/core.h>
 #include <node/net/transport.h>
@@ -55,6 +56,9 @@ struct BftConfig {
     uint64_t exec_backpressure_ms = 200;  // a leader whose executor is behind waits up to this long (0: never)
     size_t verify_threads = 0;         // signature-check pool (0: one per hardware thread)
     net::FaultConfig faults;           // test hooks (seeded drop/delay/reorder, link control)
+    // Sign each executed ledger header and gather the commit certificates (off: a ledger with no
+    // executed headers to certify, as the consensus bench's).
+    bool ledger_signatures = true;
 };
 
 // The shell's wire messages (the transport carries opaque bytes): a type byte, then the body.
@@ -75,8 +79,10 @@ using protocol::EncodeBatch;
 class BftEngine final : public ConsensusEngine {
 public:
     // `key` is this validator's secret key (the transport throws std::invalid_argument if it is
-    // not a valid one). `node` must outlive the engine. Reads the validator sets from the store;
-    // opens no socket until Start().
+    // not a valid one). `ledger` must outlive the engine. Reads the validator sets from the
+    // ledger; opens no socket until Start().
+    BftEngine(Ledger& ledger, const SecretKey& key, BftConfig cfg);
+    // Over a chain::Node (through a NodeLedger the engine owns); `node` must outlive the engine.
     BftEngine(Node& node, const SecretKey& key, BftConfig cfg);
     ~BftEngine() override;
     // Binds the transport (throws boost::system::system_error if the address is taken) and starts
@@ -86,6 +92,8 @@ public:
     uint16_t P2pPort() const;
     // Called by the RPC layer after a transaction was admitted: gossip it to the other validators.
     void Gossip(const Hash256& id, ByteView tx_bytes);
+    // Consensus messages the core dropped (RejectAction) since Start: a health figure (the bench).
+    uint64_t RejectedMessages() const { return m_rejected.load(); }
 
 private:
     struct Event {
@@ -138,7 +146,11 @@ private:
     // The change our ledger has scheduled and due for a block at `height` in `epoch`, if any.
     std::optional<consensus::ValidatorSet> DueChange(uint64_t epoch, uint64_t height) const;
 
-    Node& m_node;
+    BftEngine(std::unique_ptr<Ledger> owned, const SecretKey& key, BftConfig cfg);
+    void Init();
+
+    std::unique_ptr<Ledger> m_owned_ledger;  // set when built over a Node
+    Ledger& m_ledger;
     SecretKey m_key;
     PublicKey m_pub;
     BftConfig m_cfg;
@@ -154,6 +166,7 @@ private:
     std::unique_ptr<net::Transport> m_net;
     std::thread m_io_thread, m_consensus_thread, m_exec_thread;
     std::atomic<bool> m_stop{false};
+    std::atomic<uint64_t> m_rejected{0};
 
     // Consensus thread's inbox.
     std::mutex m_mu;
