@@ -69,6 +69,7 @@
 #include <node/chain/verify_pool.h>
 #include <node/consensus/crypto.h>
 #include <node/engine/bft_engine.h>
+#include <node/net/ports.h>
 #include <node/engine/ledger.h>
 #include <node/core/codec.h>
 #include <node/core/hash.h>
@@ -537,27 +538,9 @@ int RunDriver(int argc, char** argv) {
     // Fresh keys every run: a random seed.
     std::random_device rd;
     std::string seed = std::to_string(rd()) + "-" + std::to_string(rd());
-    // Free ports below Linux's ephemeral range (32768+): no outgoing connection on this machine
-    // (nor a peer's reconnect to a port not listening yet) can be holding one. Each candidate is
-    // bound once to check it is free, then released.
-    std::vector<uint16_t> ports;
-    {
-        boost::asio::io_context io;
-        std::vector<boost::asio::ip::tcp::acceptor> acc;
-        uint16_t candidate = static_cast<uint16_t>(20000 + rd() % 12000);
-        for (int tries = 0; ports.size() < n && tries < 12000; ++tries) {
-            if (++candidate >= 32000) candidate = 20000;
-            boost::system::error_code ec;
-            boost::asio::ip::tcp::acceptor a(io);
-            boost::asio::ip::tcp::endpoint ep(boost::asio::ip::make_address("127.0.0.1"), candidate);
-            a.open(ep.protocol(), ec);
-            if (!ec) a.bind(ep, ec);
-            if (ec) continue;
-            acc.push_back(std::move(a));
-            ports.push_back(candidate);
-        }
-        if (ports.size() < n) return 2;
-    }
+    // Free ports below Linux's ephemeral range, each checked (node/net/ports.h).
+    std::vector<uint16_t> ports = net::FreeLoopbackPorts(n, static_cast<uint32_t>(rd()));
+    if (ports.size() < n) return 2;
     std::string port_list;
     for (uint16_t p : ports) port_list += (port_list.empty() ? "" : ",") + std::to_string(p);
 

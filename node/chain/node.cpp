@@ -8,6 +8,8 @@
 #include <node/core/merkle.h>
 #include <node/log/log.h>
 #include <node/state/execute.h>
+#include <node/state/keys.h>
+#include <node/state/records.h>
 #include <node/state/state_root.h>
 
 namespace folio::chain {
@@ -213,6 +215,21 @@ bool Node::CommitBlock(BuiltBlock b) {
     m_mempool.RemoveCommitted(ids, [&](const Address& a) { return state::LoadAccount(*m_store, a).next_nonce; });
     if (m_on_commit) m_on_commit(h);
     return true;
+}
+
+std::optional<protocol::ValidatorSetRecord> Node::ValidatorSet() const { return state::LoadValidatorSet(*m_store); }
+
+std::optional<protocol::ValidatorSetRecord> Node::ValidatorSetOfEpoch(uint64_t epoch) const {
+    return state::LoadValidatorSetOfEpoch(*m_store, epoch);
+}
+
+std::optional<protocol::PendingValidatorSet> Node::PendingValidators() const {
+    return state::LoadPendingValidatorSet(*m_store);
+}
+
+bool Node::ChangesValidatorSets(const BuiltBlock& b) {
+    const auto& writes = b.committed.writes;
+    return writes.count(state::keys::PendingValidators()) || writes.count(state::keys::Validators());
 }
 
 }  // namespace folio::chain

@@ -65,6 +65,13 @@ public:
     // Ids of transactions whose signatures verified on this node (admission, batches, execution).
     SigCache& sig_cache() { return m_sig_cache; }
     uint64_t height() const { return m_height.load(); }
+    // The validator sets on the committed ledger: the set in force, the set of `epoch`, and a
+    // scheduled change (nullopt when absent). Thread-safe.
+    std::optional<protocol::ValidatorSetRecord> ValidatorSet() const;
+    std::optional<protocol::ValidatorSetRecord> ValidatorSetOfEpoch(uint64_t epoch) const;
+    std::optional<protocol::PendingValidatorSet> PendingValidators() const;
+    // Whether executing `b` scheduled or made a validator-set change.
+    static bool ChangesValidatorSets(const BuiltBlock& b);
     // The latest committed header (cached; no store read).
     protocol::BlockHeader Head() const {
         std::lock_guard lock(m_head_mu);

@@ -3,7 +3,6 @@
 #include <string>
 
 #include <node/core/fatal.h>
-#include <node/state/records.h>
 
 namespace folio::engine {
 
@@ -20,13 +19,13 @@ void NodeLedger::ForEachMeta(const std::string& prefix,
 }
 
 std::optional<protocol::ValidatorSetRecord> NodeLedger::ValidatorSet() const {
-    return state::LoadValidatorSet(m_node.store());
+    return m_node.ValidatorSet();
 }
 std::optional<protocol::ValidatorSetRecord> NodeLedger::ValidatorSetOfEpoch(uint64_t epoch) const {
-    return state::LoadValidatorSetOfEpoch(m_node.store(), epoch);
+    return m_node.ValidatorSetOfEpoch(epoch);
 }
 std::optional<protocol::PendingValidatorSet> NodeLedger::PendingValidatorSet() const {
-    return state::LoadPendingValidatorSet(m_node.store());
+    return m_node.PendingValidators();
 }
 
 size_t NodeLedger::PoolSize() const { return m_node.mempool().Size(); }
@@ -112,7 +111,7 @@ std::optional<Ledger::Executed> NodeLedger::Execute(uint64_t height, const conse
         auto ev = consensus::DecodeEvidence(raw);
         if (!ev) continue;
         auto epoch = consensus::EvidenceEpoch(ev.value());
-        auto rec = epoch ? state::LoadValidatorSetOfEpoch(m_node.store(), *epoch) : std::nullopt;
+        auto rec = epoch ? m_node.ValidatorSetOfEpoch(*epoch) : std::nullopt;
         if (!rec || !consensus::VerifyEvidence(ev.value(), consensus::ValidatorSet{*epoch, rec->members}, m_verifier))
             continue;
         evidence.push_back(Node::EvidenceItem{Sha256Of(raw), ev->signer, raw});
@@ -129,8 +128,7 @@ std::optional<Ledger::Executed> NodeLedger::Execute(uint64_t height, const conse
         Fatal("engine",
               "ledger height " + std::to_string(out.height) + " for consensus height " + std::to_string(height));
     // Did this block schedule or make a validator-set change? (Then the engine refreshes its sets.)
-    const auto& writes = built.committed.writes;
-    out.sets_changed = writes.count(state::keys::PendingValidators()) || writes.count(state::keys::Validators());
+    out.sets_changed = Node::ChangesValidatorSets(built);
     if (!m_node.CommitBlock(std::move(built))) return std::nullopt;
     return out;
 }

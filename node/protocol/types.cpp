@@ -84,18 +84,6 @@ const char* LicenceStatusName(LicenceStatus s) {
     return "unknown";
 }
 
-void EncodeGovAction(Writer& w, const GovAction& a) {
-    FieldWriter fw{w};
-    fw(a);
-}
-
-GovAction DecodeGovAction(Reader& r) {
-    GovAction a;
-    FieldReader fr{r};
-    fr(a);
-    return a;
-}
-
 Bytes EncodeUnsignedTx(const Transaction& tx) {
     Writer w;
     WriteUnsigned(w, tx);

@@ -739,7 +739,6 @@ Bytes EncodeWork(const Work& w);
 Result<Work, DecodeError> DecodeWork(ByteView b);
 Bytes EncodeProposal(const Proposal& p);
 Result<Proposal, DecodeError> DecodeProposal(ByteView b);
-void EncodeGovAction(Writer& w, const GovAction& a);
 
 // ---- settlement records (values in the state map; docs/settlement.md) ----
 struct PayoutPrefs {
@@ -808,6 +807,5 @@ struct Auction {
     bool operator==(const Auction&) const = default;
     FOLIO_FIELDS(id, work, contract, seller, licence, kind)
 };
-GovAction DecodeGovAction(Reader& r);
 
 }  // namespace folio::protocol

@@ -76,9 +76,11 @@ constexpr std::array<KindRule, TX_KIND_MAX> TABLE = {
     R_NFT_BUY,        R_NFT_BURN,
 };
 static_assert(std::variant_size_v<TxBody> == TX_KIND_MAX, "a TxKind without a row in the kinds table");
+// Rows in TxKind order. (That each row has an effect is checked by state_tests: GCC cannot
+// compare a function pointer with nullptr in a constant expression under -fsanitize.)
 constexpr bool InKindOrder() {
     for (size_t i = 0; i < TABLE.size(); ++i)
-        if (static_cast<size_t>(TABLE[i].kind) != i + 1 || TABLE[i].effect == nullptr) return false;
+        if (static_cast<size_t>(TABLE[i].kind) != i + 1) return false;
     return true;
 }
 static_assert(InKindOrder());

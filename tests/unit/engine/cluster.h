@@ -21,6 +21,7 @@
 
 #include <node/chain/node.h>
 #include <node/engine/bft_engine.h>
+#include <node/net/ports.h>
 
 #include "../state/test_util.h"
 
@@ -42,25 +43,9 @@ inline state::GenesisDoc ClusterGenesis(const std::vector<SecretKey>& keys) {
     return g;
 }
 
-// `n` free TCP ports on 127.0.0.1 below Linux's ephemeral range (32768+), so that no outgoing
-// connection can hold one while its validator is stopped. Each is bound to check it is free.
+// `n` free TCP ports on 127.0.0.1 (net::FreeLoopbackPorts: below the ephemeral range, each checked).
 inline std::vector<uint16_t> FreePorts(size_t n) {
-    boost::asio::io_context io;
-    std::vector<boost::asio::ip::tcp::acceptor> held;
-    std::vector<uint16_t> ports;
-    auto candidate = static_cast<uint16_t>(20000 + (static_cast<unsigned>(::getpid()) * 7919u) % 12000u);
-    for (int tries = 0; ports.size() < n && tries < 12000; ++tries) {
-        if (++candidate >= 32000) candidate = 20000;
-        boost::system::error_code ec;
-        boost::asio::ip::tcp::acceptor a(io);
-        boost::asio::ip::tcp::endpoint ep(boost::asio::ip::make_address("127.0.0.1"), candidate);
-        a.open(ep.protocol(), ec);
-        if (!ec) a.bind(ep, ec);
-        if (ec) continue;
-        held.push_back(std::move(a));
-        ports.push_back(candidate);
-    }
-    return ports;  // the acceptors close here
+    return net::FreeLoopbackPorts(n, static_cast<uint32_t>(::getpid()) * 7919u);
 }
 
 class EngineCluster {
