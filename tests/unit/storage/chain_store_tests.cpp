@@ -15,6 +15,7 @@
 
 #include <node/state/state_root.h>
 #include <node/storage/chain_store.h>
+#include <tests/unit/child_process.h>
 #include <tests/unit/state/test_util.h>
 
 using namespace folio;
@@ -265,31 +266,11 @@ TEST_CASE("a record of our own store that does not decode stops the process thro
     }
     // Decoding it must stop the node (folio::Fatal, component "store"), never answer. The child
     // opens the store itself (no LevelDB thread of the parent's is copied into it).
-    int fds[2];
-    REQUIRE(::pipe(fds) == 0);
-    std::fflush(nullptr);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(fds[0]);
-        rlimit no_core{0, 0};
-        ::setrlimit(RLIMIT_CORE, &no_core);
-        ::dup2(fds[1], STDERR_FILENO);
-        std::signal(SIGABRT, SIG_DFL);  // not doctest's crash report: the abort is expected
+    const test::ChildResult r = test::RunChild([&](int) {
         SetFatalHandler(nullptr);
         auto store = ChainStore::Open(dir.path.string(), {});
         if (store) (void)store.value()->GetBlock(0);
-        ::_exit(0);
-    }
-    ::close(fds[1]);
-    std::string err;
-    char buf[512];
-    ssize_t n;
-    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<size_t>(n));
-    ::close(fds[0]);
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    CHECK(WIFSIGNALED(status));
-    CHECK(WTERMSIG(status) == SIGABRT);
-    CHECK(err == "foliod: fatal: store: corrupt block record at height 0\n");
+    });
+    CHECK(test::DiedOfAbort(r.status));
+    CHECK(r.output == "foliod: fatal: store: corrupt block record at height 0\n");
 }
