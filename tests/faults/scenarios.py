@@ -1,0 +1,237 @@
+"""The fault scenarios S1-S19 of docs/reliability.md (S20, the simulator, runs from tests/sim).
+
+Each scenario is a function(run, long) that starts the cluster's load, applies its fault schedule
+(every step is logged with its time by the harness) and returns the checker's keyword arguments.
+`long` stretches the schedule to minutes (scripts/faults --long); the short form fits the default
+suite. A scenario may raise harness.Fail for a check of its own (e.g. "no commits while split").
+"""
+import random
+import time
+
+from harness import Fail, now
+
+
+def dur(long, short_s, long_s):
+    return long_s if long else short_s
+
+
+def stalled(run, seconds, nodes):
+    """Raises unless the highest height among nodes stays the same for `seconds` (no commits)."""
+    h0 = run.max_height(nodes)
+    time.sleep(seconds)
+    h1 = run.max_height(nodes)
+    if h1 != h0:
+        raise Fail("commits while split: height %d -> %d" % (h0, h1))
+    run.note("no commits while split (height stayed %d for %d s)" % (h0, seconds))
+
+
+def progresses(run, seconds, nodes, what):
+    h0 = run.max_height(nodes)
+    time.sleep(seconds)
+    h1 = run.max_height(nodes)
+    if h1 <= h0:
+        raise Fail("%s: no commits in %d s (height %d)" % (what, seconds, h0))
+    run.note("%s: commits go on (%d -> %d)" % (what, h0, h1))
+
+
+def s1_kill_random(run, long):
+    """kill -9 a random validator every ~10 s; it restarts ~5 s later."""
+    total = dur(long, 40, 300)
+    run.start_load(total + 10)
+    rng = random.Random(run.name)
+    end = now() + total
+    while now() < end:
+        v = run.node(rng.randrange(run.nval))
+        v.kill()
+        time.sleep(5)
+        v.start()
+        time.sleep(5)
+    run.mark_healed()
+    return {}
+
+
+def s2_kill_all(run, long):
+    """kill -9 all four validators at once and restart them."""
+    rounds = dur(long, 1, 5)
+    run.start_load(20 + rounds * 25)
+    for _ in range(rounds):
+        time.sleep(10)
+        for v in run.honest():
+            v.kill()
+        time.sleep(3)
+        for v in run.honest():
+            v.start()
+        run.wait_height(run.max_height() + 2, timeout=120)
+        run.note("all four restarted and committing")
+    run.mark_healed()
+    return {}
+
+
+def s3_pause_leader(run, long):
+    """SIGSTOP the leader, resume it later."""
+    rounds = dur(long, 1, 6)
+    run.start_load(15 + rounds * 30)
+    for _ in range(rounds):
+        time.sleep(8)
+        v = run.node(run.leader())
+        v.pause()
+        others = [n for n in run.honest() if n is not v]
+        progresses(run, 12, others, "leader %s paused" % v.name)
+        v.resume()
+        time.sleep(8)
+    run.mark_healed()
+    return {}
+
+
+def isolate(run, long, leader):
+    rounds = dur(long, 1, 5)
+    run.start_load(15 + rounds * 35)
+    for _ in range(rounds):
+        time.sleep(8)
+        v = run.node(run.leader() if leader else (run.leader() + 2) % run.nval)
+        others = [n for n in run.honest() if n is not v]
+        run.partition([v], others)
+        progresses(run, 15, others, "%s isolated" % v.name)
+        run.heal()
+        time.sleep(10)
+    return {}
+
+
+def s4_isolate_one(run, long):
+    """Isolate one (non-leader) node from the others, then heal."""
+    return isolate(run, long, leader=False)
+
+
+def s5_isolate_leader(run, long):
+    """Isolate the leader, then heal."""
+    return isolate(run, long, leader=True)
+
+
+def s6_split_2_2(run, long):
+    """Partition 2|2: no commits while split; commits resume after healing."""
+    rounds = dur(long, 1, 4)
+    run.start_load(15 + rounds * 40)
+    a, b = run.honest()[:2], run.honest()[2:]
+    for _ in range(rounds):
+        time.sleep(8)
+        run.partition(a, b)
+        time.sleep(3)  # a block already voted may still land
+        stalled(run, dur(long, 12, 25), run.honest())
+        run.heal()
+        progresses(run, 15, run.honest(), "healed 2|2")
+    return {}
+
+
+def s7_split_3_1(run, long):
+    """Partition 3|1: the three commit on; the one catches up after healing."""
+    rounds = dur(long, 1, 4)
+    run.start_load(15 + rounds * 35)
+    for r in range(rounds):
+        time.sleep(8)
+        one = run.node((r + 3) % run.nval)
+        three = [n for n in run.honest() if n is not one]
+        run.partition([one], three)
+        progresses(run, 15, three, "3|1 majority")
+        run.heal()
+        time.sleep(10)
+    return {}
+
+
+def s8_one_way(run, long):
+    """One-way links: v0's packets do not reach v1, v2's do not reach v3."""
+    total = dur(long, 25, 180)
+    run.start_load(total + 15)
+    time.sleep(8)
+    v = run.honest()
+    run.one_way(v[0], v[1])
+    run.one_way(v[2], v[3])
+    progresses(run, total, v, "one-way links")
+    run.heal()
+    return {}
+
+
+def s9_loss(run, long):
+    """10% then 30% packet loss on every validator link."""
+    each = dur(long, 15, 90)
+    run.start_load(2 * each + 20)
+    time.sleep(8)
+    run.loss(10)
+    progresses(run, each, run.honest(), "10% loss")
+    run.loss(30)
+    time.sleep(each)
+    run.heal()
+    return {}
+
+
+def skew(run, long, offset):
+    """Restart two validators with their clocks moved +offset and -offset (faketime)."""
+    total = dur(long, 30, 180)
+    run.start_load(total + 25)
+    time.sleep(8)
+    v = run.honest()
+    for node, off in ((v[1], "+" + offset), (v[2], "-" + offset)):
+        node.kill()
+        node.start(skew=off)
+    return total, v
+
+
+def s10_skew_30s(run, long):
+    """Clocks of two validators off by +30 s and -30 s: the chain stays live."""
+    total, v = skew(run, long, "30s")
+    progresses(run, total, v, "clock skew +-30 s")
+    run.mark_healed()
+    return {}
+
+
+def s11_skew_5min(run, long):
+    """Clock of one validator off by +5 min, another by -5 min: safe, and the node says it is off."""
+    total, v = skew(run, long, "300s")
+    time.sleep(total)
+    run.mark_healed()
+    for node in (v[1], v[2]):
+        with open(node.log_path, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+        if "clock" not in text:
+            raise Fail("%s (clock off by 5 min) never said its clock is off" % node.name)
+    run.note("the skewed nodes logged that their clocks are off")
+    return {"liveness_bound": 120.0}
+
+
+def s12_twin(run, long):
+    """An equivocating twin (same key, own data and safety state): evidence is recorded."""
+    total = dur(long, 45, 240)
+    run.start_load(total + 10)
+    smallest = min(range(run.nval), key=run.key_of)
+    twin = run.add_twin(smallest)
+    twin.peers = run.peer_list(twin, run.honest())
+    twin.start()
+    time.sleep(total)
+    twin.kill()
+    run.mark_healed()
+    return {"expect_evidence_for": [smallest], "nodes": run.honest()}
+
+
+def s13_fork_control(run, long):
+    """Control: two twins (> f) on a split network must fork, and the checker must say so."""
+    v = run.honest()
+    run.start_load(40, nodes=v[:3])
+    time.sleep(5)
+    run.net_move(v[3], "p2pB")  # v3 now reaches only the twins' network
+    t0 = run.add_twin(0, bridge="p2pB", p2p_host=v[0].p2p_host)
+    t1 = run.add_twin(1, bridge="p2pB", p2p_host=v[1].p2p_host)
+    for t in (t0, t1):
+        t.peers = run.peer_list(t, [v[0], v[1], v[2], v[3]])
+    t0.start()
+    t1.start()
+    h = run.max_height()
+    run.wait_height(h + 3, nodes=[v[2]], timeout=120)
+    run.wait_height(h + 3, nodes=[v[3]], timeout=120)
+    run.mark_healed()
+    return {"fork_control": True, "nodes": [v[2], v[3]]}
+
+
+SCENARIOS = {
+    "S1": s1_kill_random, "S2": s2_kill_all, "S3": s3_pause_leader, "S4": s4_isolate_one,
+    "S5": s5_isolate_leader, "S6": s6_split_2_2, "S7": s7_split_3_1, "S8": s8_one_way, "S9": s9_loss,
+    "S10": s10_skew_30s, "S11": s11_skew_5min, "S12": s12_twin, "S13": s13_fork_control,
+}
