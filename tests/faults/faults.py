@@ -30,6 +30,8 @@ def run_one(name, args, workroot):
     rows, figures, err = [], {}, None
     try:
         run.create()
+        if hasattr(fn, "prepare"):
+            fn.prepare(run)
         run.start_all()
         run.wait_height(1, timeout=120)
         run.note("cluster up: %s" % ", ".join("%s=%s" % (n.name, n.rpc_ip) for n in run.nodes))

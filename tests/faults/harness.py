@@ -179,7 +179,8 @@ class Node:
         self.run, self.k, self.validator, self.ns = run, k, validator, ns
         self.p2p_host = p2p_host
         self.home, self.key_file = home, key_file
-        self.name = "v%d" % validator if k == validator else "v%d'%d" % (validator, k)
+        self.twin = False
+        self.name = "v%d" % validator
         self.proc = None
         self.skew = None
         self.rpc_ip = run.net.mgmt_ip(k + 1)
@@ -300,6 +301,7 @@ class Run:
         self.tag = "f%d" % net_id
         self.net = None
         self.net_id = net_id
+        self.mounts = []
 
     # -- log
     def note(self, text):
@@ -352,7 +354,44 @@ class Run:
         """Another process with validator's key and its own data (and so its own safety state)."""
         k = len(self.nodes)
         twin = self.add_node(k, validator, bridge, p2p_host if p2p_host is not None else 100 + k)
+        twin.twin = True
+        twin.name = "v%d-twin%d" % (validator, k)
         return twin
+
+    def add_validator(self):
+        """A new process with a fresh validator key, not in any set yet (S17): its key is appended to
+        the layout so the checker and peer lists know it."""
+        key = json.loads(sh(os.path.join(self.bin, "foliod"), "keygen"))
+        v = len(self.layout["validators"])
+        d = os.path.join(self.devnet_dir, "validators", "v%d" % v)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "validator.key"), "w") as f:
+            f.write(key["secret_key"] + "\n")
+        os.chmod(os.path.join(d, "validator.key"), 0o600)
+        self.layout["validators"].append({"key": key["address"]})
+        k = len(self.nodes)
+        node = self.add_node(k, v, "p2pA", v + 1)
+        node.name = "v%d" % v
+        node.peers = self.peer_list(node, self.honest())
+        return node
+
+    def cli(self, who, *args):
+        """The folio CLI as account `who` against the first live validator; returns its stdout."""
+        acct = self.layout["accounts"][who]
+        env = dict(os.environ, FOLIO_PASSWORD=self.layout.get("password", ""), FOLIO_KEYSTORE_KDF="interactive")
+        node = next(n for n in self.honest() if n.alive())
+        cmd = [os.path.join(self.bin, "folio"), "--node", "http://%s:%d" % (node.rpc_ip, RPC_PORT),
+               "--home", acct["home"], "--key", who] + list(args)
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+        if r.returncode != 0:
+            raise Fail("folio %s failed: %s" % (" ".join(args[:3]), r.stderr.strip()[-400:]))
+        return r.stdout
+
+    def mount_tmpfs(self, path, size):
+        os.makedirs(path, exist_ok=True)
+        sh("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", path)
+        self.mounts.append(path)
+        self.note("tmpfs of %s mounted at %s" % (size, path))
 
     def write_devnet_json(self):
         d = {"chain_id": self.layout["chain_id"], "genesis": self.genesis,
@@ -363,7 +402,8 @@ class Run:
             json.dump(d, f)
 
     def honest(self):
-        return [n for n in self.nodes if n.k == n.validator]
+        """Every validator's own process (not twins)."""
+        return [n for n in self.nodes if not n.twin]
 
     def node(self, i):
         return self.nodes[i]
@@ -531,3 +571,5 @@ class Run:
                 pass
         if self.net is not None:
             self.net.cleanup()
+        for m in self.mounts:
+            sh("umount", "-l", m, check=False)

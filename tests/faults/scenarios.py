@@ -5,6 +5,7 @@ Each scenario is a function(run, long) that starts the cluster's load, applies i
 `long` stretches the schedule to minutes (scripts/faults --long); the short form fits the default
 suite. A scenario may raise harness.Fail for a check of its own (e.g. "no commits while split").
 """
+import os
 import random
 import time
 
@@ -230,8 +231,76 @@ def s13_fork_control(run, long):
     return {"fork_control": True, "nodes": [v[2], v[3]]}
 
 
+def s16_disk_full(run, long):
+    """Disk full under one validator: it stops cleanly or refuses writes, loses nothing, and
+    resumes once space returns."""
+    v = run.node(3)
+    full = dur(long, 20, 120)
+    run.start_load(full + 40)
+    time.sleep(8)
+    filler = os.path.join(v.home, "data", "filler")
+    with open(filler, "wb") as f:  # fill the tmpfs to the last byte
+        try:
+            while True:
+                f.write(b"\0" * (1 << 20))
+                f.flush()
+        except OSError:
+            pass
+    run.note("disk of %s full" % v.name)
+    progresses(run, full, run.honest()[:3], "%s out of disk" % v.name)
+    state = "running" if v.alive() else "exited with code %s" % v.proc.returncode
+    run.note("%s %s while its disk was full" % (v.name, state))
+    if not v.alive():
+        text = v.log_tail(40).lower()
+        if "space" not in text and "disk" not in text:
+            raise Fail("%s exited without saying its disk is full:\n%s" % (v.name, v.log_tail(10)))
+    os.remove(filler)
+    run.note("space returned on %s" % v.name)
+    if not v.alive():
+        v.start()
+    run.wait_height(run.max_height(run.honest()[:3]), nodes=[v], timeout=120)
+    run.mark_healed()
+    return {}
+
+
+s16_disk_full.prepare = lambda run: run.mount_tmpfs(os.path.join(run.node(3).home, "data"), "64m")
+
+
+def s17_reconfig(run, long):
+    """A validator-set change (add a fifth validator) scheduled and activated while validators are
+    killed and partitioned."""
+    run.start_load(dur(long, 80, 240))
+    time.sleep(5)
+    new = run.add_validator()
+    new.start()
+    keys = [run.key_of(i) for i in range(run.nval + 1)]
+    h = run.max_height()
+    run.cli("governance", "gov", "set-validators", "--activation-height", str(h + 40), *keys)
+    run.note("set-validators: %s joins at height %d" % (new.name, h + 40))
+    run.node(1).kill()
+    time.sleep(5)
+    run.node(1).start()
+    run.partition([run.node(2)], [n for n in run.nodes if n is not run.node(2)])
+    time.sleep(10)
+    run.heal()
+    deadline = now() + 180
+    while True:
+        epochs = [(n.rpc.call("chain_info") or {}).get("validator_epoch") for n in run.honest() + [new]]
+        if all(e == 1 for e in epochs):
+            break
+        if now() > deadline:
+            raise Fail("not every node reached validator epoch 1: %s" % epochs)
+        time.sleep(1)
+    run.note("epoch 1 (five validators) in force on every node")
+    run.node(0).kill()
+    progresses(run, 15, [n for n in run.nodes if n.alive()], "five validators, v0 down")
+    run.node(0).start()
+    return {}
+
+
 SCENARIOS = {
     "S1": s1_kill_random, "S2": s2_kill_all, "S3": s3_pause_leader, "S4": s4_isolate_one,
     "S5": s5_isolate_leader, "S6": s6_split_2_2, "S7": s7_split_3_1, "S8": s8_one_way, "S9": s9_loss,
     "S10": s10_skew_30s, "S11": s11_skew_5min, "S12": s12_twin, "S13": s13_fork_control,
+    "S16": s16_disk_full, "S17": s17_reconfig,
 }
