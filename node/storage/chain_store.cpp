@@ -11,6 +11,7 @@
 #include <leveldb/write_batch.h>
 
 #include <node/core/fatal.h>
+#include <node/storage/failpoints.h>
 
 namespace folio::storage {
 namespace {
@@ -291,8 +292,10 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
     batch.Put(S(Key(META_HEIGHT)), S(Be64(h)));
     leveldb::WriteOptions wo;
     wo.sync = m_sync;
+    Failpoint("before", "commit");
     leveldb::Status st = m_db->Write(wo, &batch);
     if (!st.ok()) return Fail(StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, st.ToString()});
+    Failpoint("after", "commit");
     {
         // The next block's state map update starts from these nodes.
         std::lock_guard lock(m_node_mu);
@@ -304,8 +307,10 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
 Status<StoreFailure> ChainStore::PutCommitCert(uint64_t height, ByteView cert) {
     leveldb::WriteOptions wo;
     wo.sync = m_sync;
+    Failpoint("before", "cert");
     leveldb::Status st = m_db->Put(wo, S(CertKey(height)), S(cert));
     if (!st.ok()) return Fail(StoreFailure{StoreError::IO, st.ToString()});
+    Failpoint("after", "cert");
     return Ok{};
 }
 
@@ -342,8 +347,11 @@ void ChainStore::ForEachMeta(const std::string& prefix,
 Status<StoreFailure> ChainStore::PutMeta(const std::string& name, ByteView value, bool sync) {
     leveldb::WriteOptions wo;
     wo.sync = sync;
+    const std::string_view point = std::string_view(name).substr(0, name.find('/'));
+    Failpoint("before", point);
     leveldb::Status st = m_db->Put(wo, S(Key("X/" + name)), S(value));
     if (!st.ok()) return Fail(StoreFailure{StoreError::IO, st.ToString()});
+    Failpoint("after", point);
     return Ok{};
 }
 

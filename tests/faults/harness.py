@@ -188,6 +188,7 @@ class Node:
         self.log_path = os.path.join(home, "foliod.log")
         self.peers = []  # "key@ip:port"
         self.extra_args = []
+        self.env = {}  # extra environment of the next start (e.g. FOLIO_FAILPOINTS)
 
     def start(self, skew=None):
         if self.alive():
@@ -206,9 +207,11 @@ class Node:
             cmd += ["--peer", p]
         cmd += self.run.foliod_args + self.extra_args
         logf = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        env = dict(os.environ, **self.env)
+        self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         logf.close()
-        self.run.note("start %s (pid %d%s)" % (self.name, self.proc.pid, ", clock " + self.skew if self.skew else ""))
+        extra = (", clock " + self.skew if self.skew else "") + "".join(", %s=%s" % kv for kv in self.env.items())
+        self.run.note("start %s (pid %d%s)" % (self.name, self.proc.pid, extra))
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None

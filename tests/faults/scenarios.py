@@ -300,6 +300,38 @@ def s17_reconfig(run, long):
     return {}
 
 
+FAILPOINTS = ["before:consensus", "after:consensus", "before:commit", "after:commit", "before:cert", "after:cert",
+              "before:cblock", "after:batch"]
+
+
+def s14_failpoints(run, long):
+    """Crash before and after each durable write (storage failpoints): the safety state, a block
+    commit, a commit certificate, consensus blocks and batches; the node restarts and catches up."""
+    points = FAILPOINTS * (3 if long else 1)
+    run.start_load(20 + 14 * len(points))
+    rng = random.Random(run.name)
+    v = run.node(3)
+    for point in points:
+        time.sleep(3)
+        v.kill()
+        v.env = {"FOLIO_FAILPOINTS": "%s@%d" % (point, rng.randrange(2, 12))}
+        v.start()
+        deadline = now() + 60
+        while v.alive() and now() < deadline:
+            time.sleep(0.2)
+        if v.alive():
+            raise Fail("%s did not reach failpoint %s within 60 s" % (v.name, point))
+        if v.proc.returncode != 86:
+            raise Fail("%s exited with %s, not the failpoint's 86, at %s:\n%s" %
+                       (v.name, v.proc.returncode, point, v.log_tail(8)))
+        run.note("%s crashed at %s" % (v.name, point))
+        v.env = {}
+        v.start()
+        run.wait_height(run.max_height(run.honest()[:3]), nodes=[v], timeout=90)
+    run.mark_healed()
+    return {}
+
+
 def corrupt_tail(path, how):
     """Truncates the last 100 bytes of path, or flips one byte in its last 100."""
     size = os.path.getsize(path)
@@ -351,5 +383,5 @@ SCENARIOS = {
     "S1": s1_kill_random, "S2": s2_kill_all, "S3": s3_pause_leader, "S4": s4_isolate_one,
     "S5": s5_isolate_leader, "S6": s6_split_2_2, "S7": s7_split_3_1, "S8": s8_one_way, "S9": s9_loss,
     "S10": s10_skew_30s, "S11": s11_skew_5min, "S12": s12_twin, "S13": s13_fork_control,
-    "S15": s15_corrupt_tail, "S16": s16_disk_full, "S17": s17_reconfig,
+    "S14": s14_failpoints, "S15": s15_corrupt_tail, "S16": s16_disk_full, "S17": s17_reconfig,
 }
