@@ -14,7 +14,7 @@ bool BatchStore::Verify(const StoredBatch& sb, chain::VerifyPool& pool) const {
 
 std::shared_ptr<const StoredBatch> BatchStore::Get(const Hash256& hash, chain::VerifyPool& pool) {
     {
-        std::lock_guard lock(m_mu);
+        MutexLock lock(m_mu);
         auto it = m_batches.find(hash);
         if (it != m_batches.end()) return it->second;
     }
@@ -24,13 +24,13 @@ std::shared_ptr<const StoredBatch> BatchStore::Get(const Hash256& hash, chain::V
     if (!batch) return nullptr;
     auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch.value()), std::move(*raw), false});
     sb->verified = Verify(*sb, pool);
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_batches.emplace(hash, std::move(sb)).first->second;
 }
 
 std::shared_ptr<const StoredBatch> BatchStore::Accept(const Hash256& hash, Bytes raw, chain::VerifyPool& pool) {
     {
-        std::lock_guard lock(m_mu);
+        MutexLock lock(m_mu);
         if (m_batches.count(hash)) return nullptr;
     }
     auto batch = protocol::DecodeBatch(raw);
@@ -38,7 +38,7 @@ std::shared_ptr<const StoredBatch> BatchStore::Accept(const Hash256& hash, Bytes
     auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch.value()), std::move(raw), false});
     sb->verified = Verify(*sb, pool);
     PutMetaOrFatal(m_ledger, BatchMetaName(hash), sb->raw, false);
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     m_batches.emplace(hash, sb);
     return sb;
 }
@@ -46,12 +46,12 @@ std::shared_ptr<const StoredBatch> BatchStore::Accept(const Hash256& hash, Bytes
 void BatchStore::AddOwn(const Hash256& hash, protocol::Batch batch, Bytes raw) {
     PutMetaOrFatal(m_ledger, BatchMetaName(hash), raw, false);
     auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch), std::move(raw), true});
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     m_batches.emplace(hash, std::move(sb));
 }
 
 void BatchStore::Drop(const Hash256& hash) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     m_batches.erase(hash);
 }
 

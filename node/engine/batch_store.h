@@ -6,9 +6,9 @@
 // accepts and proposes batches, the executor reads and drops them).
 #include <map>
 #include <memory>
-#include <mutex>
 
 #include <node/chain/verify_pool.h>
+#include <node/core/sync.h>
 #include <node/engine/ledger.h>
 #include <node/protocol/batch.h>
 
@@ -26,21 +26,21 @@ public:
 
     // The batch `hash` from memory, else from the metadata store (then decoded and verified on
     // `pool`, and kept in memory); null when neither holds one that decodes.
-    std::shared_ptr<const StoredBatch> Get(const Hash256& hash, chain::VerifyPool& pool);
+    std::shared_ptr<const StoredBatch> Get(const Hash256& hash, chain::VerifyPool& pool) EXCLUDES(m_mu);
     // A batch received from a peer, `raw` hashing to `hash`: decoded, verified on `pool`, written
     // to the metadata store and kept. Null when it was held already or does not decode.
-    std::shared_ptr<const StoredBatch> Accept(const Hash256& hash, Bytes raw, chain::VerifyPool& pool);
+    std::shared_ptr<const StoredBatch> Accept(const Hash256& hash, Bytes raw, chain::VerifyPool& pool) EXCLUDES(m_mu);
     // A batch this node built (verified by construction): written to the metadata store and kept.
-    void AddOwn(const Hash256& hash, protocol::Batch batch, Bytes raw);
+    void AddOwn(const Hash256& hash, protocol::Batch batch, Bytes raw) EXCLUDES(m_mu);
     // Forgets the in-memory copy (the metadata store keeps it).
-    void Drop(const Hash256& hash);
+    void Drop(const Hash256& hash) EXCLUDES(m_mu);
 
 private:
     bool Verify(const StoredBatch& sb, chain::VerifyPool& pool) const;
 
     Ledger& m_ledger;
-    std::mutex m_mu;
-    std::map<Hash256, std::shared_ptr<const StoredBatch>> m_batches;
+    Mutex m_mu;
+    std::map<Hash256, std::shared_ptr<const StoredBatch>> m_batches GUARDED_BY(m_mu);
 };
 
 }  // namespace folio::engine

@@ -97,7 +97,7 @@ void BftEngine::Start() {
 void BftEngine::Stop() {
     if (m_stop.exchange(true)) return;
     m_gossip.Stop();
-    m_cv.notify_all();
+    m_cv.NotifyAll();
     if (m_consensus_thread.joinable()) m_consensus_thread.join();
     m_executor->Stop();
     if (m_verify) m_verify->Stop();  // admission tasks still queued are dropped
@@ -108,11 +108,11 @@ void BftEngine::Stop() {
 
 void BftEngine::Post(Event e) {
     {
-        std::lock_guard lock(m_mu);
+        MutexLock lock(m_mu);
         if (m_events.size() >= MAX_INBOX) return;  // overload: consensus tolerates message loss
         m_events.push_back(std::move(e));
     }
-    m_cv.notify_one();
+    m_cv.NotifyOne();
 }
 
 void BftEngine::Gossip(const Hash256&, ByteView tx_bytes) {
@@ -152,6 +152,7 @@ void BftEngine::BroadcastShell(ShellMsg type, ByteView body) {
 // ------------------------------------------------------------------ consensus thread
 
 void BftEngine::ConsensusLoop() {
+    m_consensus_role.Assume();  // this thread is the consensus thread
     uint64_t now = SteadyMs();
     auto safety_raw = m_ledger.GetMeta(SAFETY_META);
     if (safety_raw) {
@@ -181,12 +182,13 @@ void BftEngine::ConsensusLoop() {
         }
         std::deque<Event> events;
         {
-            std::unique_lock lock(m_mu);
+            MutexLock lock(m_mu);
             uint64_t wait_ms = 20;
             now = SteadyMs();
             if (m_timer_deadline && m_timer_deadline > now) wait_ms = std::min<uint64_t>(wait_ms, m_timer_deadline - now);
             if (m_timer_deadline && m_timer_deadline <= now) wait_ms = 0;
-            m_cv.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return !m_events.empty() || m_stop.load(); });
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+            while (m_events.empty() && !m_stop.load() && m_cv.WaitUntil(m_mu, deadline)) {}
             events.swap(m_events);
         }
         now = SteadyMs();
@@ -327,8 +329,10 @@ void BftEngine::AnswerPayload(uint64_t now) {
     }
     // Only what goes into the batch is copied out of the mempool; what we (or another leader)
     // proposed and is not executed yet is skipped inside it.
-    std::vector<Ledger::Candidate> cands =
-        m_ledger.Candidates(m_cfg.max_batch_txs, [&](const Hash256& id) { return m_in_flight.count(id) != 0; });
+    std::vector<Ledger::Candidate> cands = m_ledger.Candidates(m_cfg.max_batch_txs, [&](const Hash256& id) {
+        m_consensus_role.Assume();  // called back inline, on the consensus thread
+        return m_in_flight.count(id) != 0;
+    });
     Batch batch;
     std::vector<Hash256> ids;
     batch.txs.reserve(cands.size());
@@ -377,6 +381,7 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
         if (m_stop) return;
         std::visit(
             [&](auto& act) {
+                m_consensus_role.Assume();  // runs inline, on the consensus thread
                 using T = std::decay_t<decltype(act)>;
                 if constexpr (std::is_same_v<T, consensus::PersistSafetyAction>) {
                     // Durable before any later message of this list leaves the node.

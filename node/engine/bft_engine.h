@@ -31,11 +31,9 @@
 // Thread-safety: Start/Stop from one thread; Gossip from any; everything else runs on the
 // engine's own threads.
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -51,6 +49,7 @@
 #include <node/engine/validator_sets.h>
 #include <node/chain/verify_pool.h>
 #include <node/consensus/core.h>
+#include <node/core/sync.h>
 #include <node/net/transport.h>
 #include <node/protocol/batch.h>
 
@@ -123,24 +122,24 @@ private:
     void Init();
 
     // Any thread.
-    void Post(Event e);
+    void Post(Event e) EXCLUDES(m_mu);
     void SendShell(const PublicKey& to, ShellMsg type, ByteView body);
     void BroadcastShell(ShellMsg type, ByteView body);
     // The executor's hook: a block was executed (executor thread).
     void OnExecuted(const Ledger::Executed& done, const Hash256& batch_hash);
 
     // Consensus thread.
-    void ConsensusLoop();
-    void HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t now);
-    void HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now);
-    void Run(consensus::Actions actions, uint64_t now);
-    void AnswerPayload(uint64_t now);
-    void AcceptBatch(const Hash256& hash, Bytes raw);
-    void FlushGossip();
-    void AddEvidence(Bytes encoded, bool gossip);
+    void ConsensusLoop() EXCLUDES(m_mu);
+    void HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t now) REQUIRES(m_consensus_role);
+    void HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now) REQUIRES(m_consensus_role);
+    void Run(consensus::Actions actions, uint64_t now) REQUIRES(m_consensus_role);
+    void AnswerPayload(uint64_t now) REQUIRES(m_consensus_role);
+    void AcceptBatch(const Hash256& hash, Bytes raw) REQUIRES(m_consensus_role);
+    void FlushGossip() REQUIRES(m_consensus_role);
+    void AddEvidence(Bytes encoded, bool gossip) REQUIRES(m_consensus_role);
     // A proposal carrying a validator-set change is voted on only if our ledger has that change
     // scheduled and due at the block's height.
-    bool ReconfigAgreed(const consensus::Block& b) const;
+    bool ReconfigAgreed(const consensus::Block& b) const REQUIRES(m_consensus_role);
 
     std::unique_ptr<Ledger> m_owned_ledger;  // set when built over a Node
     Ledger& m_ledger;
@@ -158,7 +157,9 @@ private:
     TxGossip m_gossip;
     std::unique_ptr<Executor> m_executor;  // built in Init (its hooks name this engine)
 
-    std::unique_ptr<consensus::Core> m_core;  // consensus thread only (after Start)
+    // The consensus thread: the one thread that calls the core and owns the data marked with it.
+    ThreadRole m_consensus_role;
+    std::unique_ptr<consensus::Core> m_core PT_GUARDED_BY(m_consensus_role);
     boost::asio::io_context m_io;
     std::unique_ptr<net::Transport> m_net;
     std::thread m_io_thread, m_consensus_thread;
@@ -169,22 +170,25 @@ private:
     std::unique_ptr<VerifyPool> m_verify;
 
     // The consensus thread's inbox (its one mutex).
-    std::mutex m_mu;
-    std::condition_variable m_cv;
-    std::deque<Event> m_events;
+    Mutex m_mu;
+    CondVar m_cv;
+    std::deque<Event> m_events GUARDED_BY(m_mu);
 
     // Consensus thread only.
-    uint64_t m_timer_deadline = 0;
-    std::optional<consensus::RequestPayloadAction> m_payload_request;
-    uint64_t m_payload_request_at = 0;
-    std::map<Hash256, std::vector<Pending>> m_waiting;  // batch hash -> proposals waiting for it
-    std::map<Hash256, uint64_t> m_batch_requested;      // batch hash -> last request time
-    std::map<Hash256, uint64_t> m_in_flight;            // tx ids we proposed, not yet executed -> when
-    uint64_t m_in_flight_swept = 0;                     // wall time of the last expiry pass
+    uint64_t m_timer_deadline GUARDED_BY(m_consensus_role) = 0;
+    std::optional<consensus::RequestPayloadAction> m_payload_request GUARDED_BY(m_consensus_role);
+    uint64_t m_payload_request_at GUARDED_BY(m_consensus_role) = 0;
+    // batch hash -> proposals waiting for it
+    std::map<Hash256, std::vector<Pending>> m_waiting GUARDED_BY(m_consensus_role);
+    // batch hash -> last request time
+    std::map<Hash256, uint64_t> m_batch_requested GUARDED_BY(m_consensus_role);
+    // tx ids we proposed, not yet executed -> when
+    std::map<Hash256, uint64_t> m_in_flight GUARDED_BY(m_consensus_role);
+    uint64_t m_in_flight_swept GUARDED_BY(m_consensus_role) = 0;  // wall time of the last expiry pass
     // Evidence (id -> encoding) put in each batch we propose until a committed block records it.
-    std::map<Hash256, Bytes> m_evidence_pending;
-    std::set<Hash256> m_evidence_seen;
-    uint64_t m_idle_added = UINT64_MAX;  // mempool AddedCount at the last empty look
+    std::map<Hash256, Bytes> m_evidence_pending GUARDED_BY(m_consensus_role);
+    std::set<Hash256> m_evidence_seen GUARDED_BY(m_consensus_role);
+    uint64_t m_idle_added GUARDED_BY(m_consensus_role) = UINT64_MAX;  // mempool AddedCount at the last empty look
 };
 
 }  // namespace folio::engine

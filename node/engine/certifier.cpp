@@ -18,7 +18,7 @@ Bytes LedgerCertifier::SignExecuted(uint64_t height, const Hash256& hash) {
     w.U64(height);
     w.Fixed(hash);
     w.Fixed(sig);
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     m_own_hash[height] = hash;
     m_sigs[height][hash][m_pub] = sig;
     return w.bytes();
@@ -33,13 +33,13 @@ void LedgerCertifier::OnSignature(const PublicKey& from, ByteView body, uint64_t
     if (!r.Finish() || !m_sets.IsAllowedPeer(from)) return;
     if (height + LEDGER_SIG_WINDOW < executed || height > executed + LEDGER_SIG_WINDOW) return;
     if (!VerifySchnorr(from, protocol::CommitMessage(m_ledger.ChainId(), height, hash), sig)) return;
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     m_sigs[height][hash][from] = sig;
     CompleteLocked(executed);
 }
 
 void LedgerCertifier::Complete(uint64_t executed) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     CompleteLocked(executed);
 }
 

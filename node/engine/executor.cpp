@@ -15,20 +15,20 @@ void Executor::Start(uint64_t executed_height, chain::VerifyPool& pool) {
 
 void Executor::Stop() {
     m_stop = true;
-    m_cv.notify_all();
+    m_cv.NotifyAll();
     if (m_thread.joinable()) m_thread.join();
 }
 
 void Executor::Enqueue(const std::vector<consensus::CommittedBlock>& blocks) {
     {
-        std::lock_guard lock(m_mu);
+        MutexLock lock(m_mu);
         for (const auto& cb : blocks) m_queue.push_back(ToExecute{cb.height, cb.block});
     }
-    m_cv.notify_all();
+    m_cv.NotifyAll();
 }
 
 size_t Executor::QueueSize() const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_queue.size();
 }
 
@@ -37,14 +37,15 @@ void Executor::Loop(chain::VerifyPool& pool) {
     while (!m_stop) {
         ToExecute next;
         {
-            std::unique_lock lock(m_mu);
-            m_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !m_queue.empty() || m_stop.load(); });
+            MutexLock lock(m_mu);
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+            while (m_queue.empty() && !m_stop.load() && m_cv.WaitUntil(m_mu, deadline)) {}
             if (m_queue.empty()) continue;
             next = m_queue.front();
         }
         const uint64_t executed = m_executed_height.load();
         if (next.height <= executed) {  // already executed (restart replay)
-            std::lock_guard lock(m_mu);
+            MutexLock lock(m_mu);
             m_queue.pop_front();
             continue;
         }
@@ -57,8 +58,9 @@ void Executor::Loop(chain::VerifyPool& pool) {
             if (!sb) {
                 // Committed data is held by f+1 honest validators: ask until it arrives.
                 m_hooks.request_batch(next.block.payload);
-                std::unique_lock lock(m_mu);
-                m_cv.wait_for(lock, std::chrono::milliseconds(BATCH_RETRY_MS));
+                MutexLock lock(m_mu);
+                (void)m_cv.WaitUntil(m_mu,
+                                     std::chrono::steady_clock::now() + std::chrono::milliseconds(BATCH_RETRY_MS));
                 continue;
             }
         }
@@ -70,7 +72,7 @@ void Executor::Loop(chain::VerifyPool& pool) {
                                   std::to_string(next.height));
         m_executed_height = done->height;
         {
-            std::lock_guard lock(m_mu);
+            MutexLock lock(m_mu);
             m_queue.pop_front();
         }
         m_hooks.executed(*done, next.block.payload);

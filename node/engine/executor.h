@@ -6,15 +6,14 @@
 // Thread-safety: one mutex for the queue; one owner thread (the executor's) for the rest.
 // Enqueue, Wake, QueueSize and ExecutedHeight from any thread; Start and Stop from one thread.
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include <node/chain/verify_pool.h>
 #include <node/consensus/core.h>
+#include <node/core/sync.h>
 #include <node/engine/batch_store.h>
 #include <node/engine/ledger.h>
 
@@ -41,10 +40,10 @@ public:
     // Joins the thread (a block being executed finishes first). Idempotent.
     void Stop();
     // Committed blocks, in height order.
-    void Enqueue(const std::vector<consensus::CommittedBlock>& blocks);
+    void Enqueue(const std::vector<consensus::CommittedBlock>& blocks) EXCLUDES(m_mu);
     // A batch arrived: a block waiting for it may run now.
-    void Wake() { m_cv.notify_all(); }
-    size_t QueueSize() const;
+    void Wake() { m_cv.NotifyAll(); }
+    size_t QueueSize() const EXCLUDES(m_mu);
     uint64_t ExecutedHeight() const { return m_executed_height.load(); }
 
 private:
@@ -52,7 +51,7 @@ private:
         uint64_t height;
         consensus::Block block;
     };
-    void Loop(chain::VerifyPool& pool);
+    void Loop(chain::VerifyPool& pool) EXCLUDES(m_mu);
 
     Ledger& m_ledger;
     BatchStore& m_batches;
@@ -61,9 +60,9 @@ private:
     std::atomic<uint64_t> m_executed_height{0};
     std::thread m_thread;
 
-    mutable std::mutex m_mu;
-    std::condition_variable m_cv;
-    std::deque<ToExecute> m_queue;
+    mutable Mutex m_mu;
+    CondVar m_cv;
+    std::deque<ToExecute> m_queue GUARDED_BY(m_mu);
 };
 
 }  // namespace folio::engine

@@ -9,21 +9,21 @@
 namespace folio::engine {
 
 bool TxGossip::Add(ByteView tx_bytes) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     bool first = m_txs.empty();
     m_txs.emplace_back(tx_bytes.begin(), tx_bytes.end());
     return first;
 }
 
 void TxGossip::Executed(const std::vector<Hash256>& ids, const std::vector<Hash256>& evidence) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     m_executed_ids.insert(m_executed_ids.end(), ids.begin(), ids.end());
     m_recorded_evidence.insert(m_recorded_evidence.end(), evidence.begin(), evidence.end());
 }
 
 TxGossip::Drained TxGossip::Take() {
     Drained out;
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     out.txs.swap(m_txs);
     out.executed.swap(m_executed_ids);
     out.recorded.swap(m_recorded_evidence);

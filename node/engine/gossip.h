@@ -7,10 +7,10 @@
 // executor, Take from the consensus thread; Admit from any thread (its tasks run on the pool).
 #include <atomic>
 #include <functional>
-#include <mutex>
 #include <vector>
 
 #include <node/chain/verify_pool.h>
+#include <node/core/sync.h>
 #include <node/engine/ledger.h>
 
 namespace folio::engine {
@@ -25,15 +25,15 @@ public:
 
     // Queues an admitted transaction's bytes for the next broadcast; true if the queue was empty
     // (the caller wakes the consensus thread, once per flush).
-    bool Add(ByteView tx_bytes);
+    bool Add(ByteView tx_bytes) EXCLUDES(m_mu);
     // What a block executed: its transaction ids and the evidence it recorded.
-    void Executed(const std::vector<Hash256>& ids, const std::vector<Hash256>& evidence);
+    void Executed(const std::vector<Hash256>& ids, const std::vector<Hash256>& evidence) EXCLUDES(m_mu);
     struct Drained {
         std::vector<Bytes> txs;         // to broadcast
         std::vector<Hash256> executed;  // no longer in flight
         std::vector<Hash256> recorded;  // evidence no longer pending
     };
-    Drained Take();
+    Drained Take() EXCLUDES(m_mu);
     // The TXS message bodies carrying `txs` (a list of blobs, GOSSIP_MSG_TXS per message).
     static std::vector<Bytes> EncodeTxsBodies(const std::vector<Bytes>& txs);
 
@@ -51,10 +51,10 @@ private:
     Ledger& m_ledger;
     std::atomic<bool> m_stop{false};
     std::atomic<size_t> m_backlog{0};
-    std::mutex m_mu;
-    std::vector<Bytes> m_txs;
-    std::vector<Hash256> m_executed_ids;
-    std::vector<Hash256> m_recorded_evidence;
+    Mutex m_mu;
+    std::vector<Bytes> m_txs GUARDED_BY(m_mu);
+    std::vector<Hash256> m_executed_ids GUARDED_BY(m_mu);
+    std::vector<Hash256> m_recorded_evidence GUARDED_BY(m_mu);
 };
 
 }  // namespace folio::engine

@@ -5,7 +5,7 @@
 namespace folio::engine {
 
 void ValidatorSets::Add(uint64_t first_height, const consensus::ValidatorSet& set) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     m_sets[first_height] = set;
     m_allowed.insert(set.members.begin(), set.members.end());
 }
@@ -15,33 +15,33 @@ void ValidatorSets::Load(const Ledger& ledger) {
     if (!current) return;
     uint64_t known = 0;
     {
-        std::lock_guard lock(m_mu);
+        MutexLock lock(m_mu);
         for (const auto& [h, set] : m_sets) known = std::max(known, set.epoch);
     }
     for (uint64_t e = known + 1; e <= current->epoch; ++e)
         if (auto rec = ledger.ValidatorSetOfEpoch(e)) Add(rec->from_height, consensus::ValidatorSet{e, rec->members});
     if (auto pending = ledger.PendingValidatorSet()) {
-        std::lock_guard lock(m_mu);
+        MutexLock lock(m_mu);
         m_allowed.insert(pending->members.begin(), pending->members.end());
     }
 }
 
 consensus::ValidatorSet ValidatorSets::AtHeight(uint64_t height) const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     auto it = m_sets.upper_bound(height);
     if (it != m_sets.begin()) --it;
     return it->second;
 }
 
 std::optional<consensus::ValidatorSet> ValidatorSets::OfEpoch(uint64_t epoch) const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     for (const auto& [h, set] : m_sets)
         if (set.epoch == epoch) return set;
     return std::nullopt;
 }
 
 bool ValidatorSets::IsAllowedPeer(const PublicKey& key) const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_allowed.count(key) != 0;
 }
 
