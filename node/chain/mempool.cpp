@@ -7,7 +7,7 @@ namespace folio::chain {
 
 AddResult Mempool::Add(protocol::Transaction tx, const Hash256& id, size_t bytes) {
     {
-        std::lock_guard lock(m_mu);
+        MutexLock lock(m_mu);
         if (m_by_id.count(id)) return AddResult::ALREADY_KNOWN;
         auto& per = m_by_sender[tx.sender];
         if (per.count(tx.nonce)) return AddResult::NONCE_IN_USE;
@@ -21,17 +21,17 @@ AddResult Mempool::Add(protocol::Transaction tx, const Hash256& id, size_t bytes
         m_by_id.emplace(id, std::make_pair(sender, nonce));
         m_bytes += bytes;
     }
-    m_cv.notify_all();
+    m_cv.NotifyAll();
     return AddResult::ADDED;
 }
 
 bool Mempool::Contains(const Hash256& id) const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_by_id.count(id) != 0;
 }
 
 uint64_t Mempool::PendingNonce(const Address& sender, uint64_t committed_next) const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     auto it = m_by_sender.find(sender);
     uint64_t next = committed_next;
     if (it == m_by_sender.end()) return next;
@@ -44,19 +44,19 @@ uint64_t Mempool::PendingNonce(const Address& sender, uint64_t committed_next) c
 }
 
 size_t Mempool::Size() const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_by_id.size();
 }
 
 std::vector<PoolEntry> Mempool::Candidates(size_t max) const { return Candidates(max, [](const Hash256&) { return false; }); }
 
 uint64_t Mempool::AddedCount() const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_next_seq;
 }
 
 std::vector<PoolEntry> Mempool::Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     // Senders in the order their oldest pending transaction arrived.
     std::vector<std::pair<uint64_t, const std::map<uint64_t, PoolEntry>*>> senders;
     senders.reserve(m_by_sender.size());
@@ -92,7 +92,7 @@ void Mempool::EraseLocked(const Address& sender, uint64_t nonce) {
 }
 
 void Mempool::Drop(const Hash256& id, const std::string& code, const std::string& message) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     auto it = m_by_id.find(id);
     if (it != m_by_id.end()) {
         auto [sender, nonce] = it->second;
@@ -110,23 +110,24 @@ void Mempool::RememberLocked(const Hash256& id, const std::string& code, const s
 }
 
 void Mempool::RememberRejection(const Hash256& id, const std::string& code, const std::string& message) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     RememberLocked(id, code, message);
 }
 
 std::optional<std::pair<std::string, std::string>> Mempool::RejectionOf(const Hash256& id) const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     auto it = m_rejected.find(id);
     if (it == m_rejected.end()) return std::nullopt;
     return it->second;
 }
 
 size_t Mempool::WaitForTxs(uint64_t ms) {
-    std::unique_lock lock(m_mu);
-    m_cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return !m_by_id.empty(); });
+    MutexLock lock(m_mu);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (m_by_id.empty() && m_cv.WaitUntil(m_mu, deadline)) {}
     return m_by_id.size();
 }
 
-void Mempool::Notify() { m_cv.notify_all(); }
+void Mempool::Notify() { m_cv.NotifyAll(); }
 
 }  // namespace folio::chain

@@ -1,16 +1,15 @@
 #pragma once
 // The mempool: admitted transactions waiting for a block, per sender ordered by nonce, bounded.
 // Thread-safe: every method locks the pool's mutex.
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <node/core/sync.h>
 #include <node/state/ledger.h>
 
 namespace folio::chain {
@@ -35,56 +34,56 @@ public:
     explicit Mempool(MempoolLimits limits) : m_limits(limits) {}
 
     // Adds a transaction that passed admission checks.
-    AddResult Add(protocol::Transaction tx, const Hash256& id, size_t bytes);
-    bool Contains(const Hash256& id) const;
+    AddResult Add(protocol::Transaction tx, const Hash256& id, size_t bytes) EXCLUDES(m_mu);
+    bool Contains(const Hash256& id) const EXCLUDES(m_mu);
     // The nonce after the sender's pending run that starts at `committed_next` (what a wallet
     // should use for its next transaction).
-    uint64_t PendingNonce(const Address& sender, uint64_t committed_next) const;
-    size_t Size() const;
+    uint64_t PendingNonce(const Address& sender, uint64_t committed_next) const EXCLUDES(m_mu);
+    size_t Size() const EXCLUDES(m_mu);
 
     // Candidates for the next block: per sender the pending run of nonces in order, senders in
     // the order their oldest pending transaction arrived. At most `max` entries.
-    std::vector<PoolEntry> Candidates(size_t max) const;
+    std::vector<PoolEntry> Candidates(size_t max) const EXCLUDES(m_mu);
     // The same, leaving out (without copying) every entry for which skip(id) is true; a skipped
     // entry still counts as pending for the nonce run of its sender, and not toward `max`.
     // `skip` runs under the pool's lock: it must not call into the pool.
-    std::vector<PoolEntry> Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) const;
+    std::vector<PoolEntry> Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) const EXCLUDES(m_mu);
     // Increases with every added transaction: unchanged means nothing new arrived.
-    uint64_t AddedCount() const;
+    uint64_t AddedCount() const EXCLUDES(m_mu);
 
     // Removes transactions that are in a committed block, and every pending transaction whose
     // nonce the committed state has passed (`next_nonce` gives the account's next nonce).
     template <typename NextNonce>
-    void RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce);
+    void RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce) EXCLUDES(m_mu);
     // Removes one transaction and remembers why (tx_get then reports it as rejected).
-    void Drop(const Hash256& id, const std::string& code, const std::string& message);
+    void Drop(const Hash256& id, const std::string& code, const std::string& message) EXCLUDES(m_mu);
 
     // The reason a transaction was rejected after admission, if remembered (bounded memory).
-    std::optional<std::pair<std::string, std::string>> RejectionOf(const Hash256& id) const;
-    void RememberRejection(const Hash256& id, const std::string& code, const std::string& message);
+    std::optional<std::pair<std::string, std::string>> RejectionOf(const Hash256& id) const EXCLUDES(m_mu);
+    void RememberRejection(const Hash256& id, const std::string& code, const std::string& message) EXCLUDES(m_mu);
 
     // Waits until the pool is non-empty or `ms` passed; returns Size().
-    size_t WaitForTxs(uint64_t ms);
-    void Notify();
+    size_t WaitForTxs(uint64_t ms) EXCLUDES(m_mu);
+    void Notify() EXCLUDES(m_mu);
 
 private:
-    void EraseLocked(const Address& sender, uint64_t nonce);
-    void RememberLocked(const Hash256& id, const std::string& code, const std::string& message);
+    void EraseLocked(const Address& sender, uint64_t nonce) REQUIRES(m_mu);
+    void RememberLocked(const Hash256& id, const std::string& code, const std::string& message) REQUIRES(m_mu);
 
     MempoolLimits m_limits;
-    mutable std::mutex m_mu;
-    std::condition_variable m_cv;
-    std::map<Address, std::map<uint64_t, PoolEntry>> m_by_sender;
-    std::map<Hash256, std::pair<Address, uint64_t>> m_by_id;
-    size_t m_bytes = 0;
-    uint64_t m_next_seq = 0;
-    std::map<Hash256, std::pair<std::string, std::string>> m_rejected;
-    std::deque<Hash256> m_rejected_order;
+    mutable Mutex m_mu;
+    CondVar m_cv;
+    std::map<Address, std::map<uint64_t, PoolEntry>> m_by_sender GUARDED_BY(m_mu);
+    std::map<Hash256, std::pair<Address, uint64_t>> m_by_id GUARDED_BY(m_mu);
+    size_t m_bytes GUARDED_BY(m_mu) = 0;
+    uint64_t m_next_seq GUARDED_BY(m_mu) = 0;
+    std::map<Hash256, std::pair<std::string, std::string>> m_rejected GUARDED_BY(m_mu);
+    std::deque<Hash256> m_rejected_order GUARDED_BY(m_mu);
 };
 
 template <typename NextNonce>
 void Mempool::RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     std::vector<Address> senders;
     for (const Hash256& id : ids) {
         auto it = m_by_id.find(id);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <thread>
 
 #include <boost/asio/post.hpp>
@@ -10,13 +9,13 @@
 namespace folio::chain {
 
 bool SigCache::Contains(const Hash256& id) const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_ids.count(id) != 0;
 }
 
 void SigCache::Insert(const Hash256& id) {
     if (m_capacity == 0) return;
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     if (!m_ids.insert(id).second) return;
     m_order.push_back(id);
     while (m_order.size() > m_capacity) {
@@ -26,7 +25,7 @@ void SigCache::Insert(const Hash256& id) {
 }
 
 size_t SigCache::Size() const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_ids.size();
 }
 
@@ -47,20 +46,20 @@ VerifyPool::VerifyPool(size_t threads, SigCache& cache) : m_cache(cache) {
 VerifyPool::~VerifyPool() { Stop(); }
 
 void VerifyPool::Post(std::function<void()> task) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     if (m_stopped) return;
     boost::asio::post(*m_pool, std::move(task));
 }
 
 void VerifyPool::PostOrdered(std::function<void()> task) {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     if (m_stopped) return;
     boost::asio::post(*m_ordered, std::move(task));
 }
 
 void VerifyPool::Stop() {
     {
-        std::lock_guard lock(m_mu);
+        MutexLock lock(m_mu);
         if (m_stopped) return;
         m_stopped = true;
     }
@@ -71,7 +70,7 @@ void VerifyPool::Stop() {
 }
 
 bool VerifyPool::Stopped() const {
-    std::lock_guard lock(m_mu);
+    MutexLock lock(m_mu);
     return m_stopped;
 }
 
@@ -86,9 +85,9 @@ struct VerifyJob {
     size_t chunk = 1, chunks = 0;
     std::vector<char> ok;  // one per transaction (not vector<bool>: chunks are written concurrently)
     std::atomic<size_t> next{0};
-    std::mutex mu;
-    std::condition_variable cv;
-    size_t done = 0;  // chunks finished (under mu)
+    Mutex mu;
+    CondVar cv;
+    size_t done GUARDED_BY(mu) = 0;  // chunks finished
 
     // Takes and runs chunks until none is left. The caller owns txs/ids until every taken chunk
     // is done, so a chunk taken here always has them.
@@ -98,8 +97,8 @@ struct VerifyJob {
             if (c >= chunks) return;
             size_t begin = c * chunk, end = std::min(txs->size(), begin + chunk);
             for (size_t i = begin; i < end; ++i) ok[i] = VerifyCached(*cache, *(*txs)[i], (*ids)[i]) ? 1 : 0;
-            std::lock_guard lock(mu);
-            if (++done == chunks) cv.notify_all();
+            MutexLock lock(mu);
+            if (++done == chunks) cv.NotifyAll();
         }
     }
 };
@@ -121,8 +120,8 @@ std::vector<bool> VerifyPool::VerifyAll(const std::vector<const protocol::Transa
     for (size_t i = 0; i < helpers; ++i) Post([job] { job->Work(); });
     job->Work();
     {
-        std::unique_lock lock(job->mu);
-        job->cv.wait(lock, [&] { return job->done == job->chunks; });
+        MutexLock lock(job->mu);
+        while (job->done != job->chunks) job->cv.Wait(job->mu);
     }
     for (size_t i = 0; i < txs.size(); ++i) out[i] = job->ok[i] != 0;
     return out;

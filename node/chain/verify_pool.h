@@ -8,13 +8,13 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <unordered_set>
 #include <vector>
 
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <node/core/sync.h>
 #include <node/state/ledger.h>
 
 namespace folio::chain {
@@ -28,9 +28,9 @@ namespace folio::chain {
 class SigCache {
 public:
     explicit SigCache(size_t capacity) : m_capacity(capacity) {}
-    bool Contains(const Hash256& id) const;
-    void Insert(const Hash256& id);
-    size_t Size() const;
+    bool Contains(const Hash256& id) const EXCLUDES(m_mu);
+    void Insert(const Hash256& id) EXCLUDES(m_mu);
+    size_t Size() const EXCLUDES(m_mu);
     size_t Capacity() const { return m_capacity; }
 
 private:
@@ -42,9 +42,9 @@ private:
         }
     };
     const size_t m_capacity;
-    mutable std::mutex m_mu;
-    std::unordered_set<Hash256, IdHash> m_ids;  // looked up only, never iterated
-    std::deque<Hash256> m_order;                // insertion order: the front is evicted first
+    mutable Mutex m_mu;
+    std::unordered_set<Hash256, IdHash> m_ids GUARDED_BY(m_mu);  // looked up only, never iterated
+    std::deque<Hash256> m_order GUARDED_BY(m_mu);                // insertion order: the front is evicted first
 };
 
 // Checks a transaction's signature through the cache: a hit skips the check, a success is
@@ -72,22 +72,22 @@ public:
     std::vector<bool> VerifyAll(const std::vector<const protocol::Transaction*>& txs, const std::vector<Hash256>& ids);
 
     // Runs `task` on a pool thread later. After Stop() tasks are dropped without running.
-    void Post(std::function<void()> task);
+    void Post(std::function<void()> task) EXCLUDES(m_mu);
     // The same, but tasks posted here run one at a time, in the order posted (a strand), e.g.
     // admissions that must keep each sender's nonce order; a task may still fan out with VerifyAll.
-    void PostOrdered(std::function<void()> task);
+    void PostOrdered(std::function<void()> task) EXCLUDES(m_mu);
     // Tasks queued but not started are dropped (destroyed without running); running ones
     // finish; the threads are joined. Idempotent.
-    void Stop();
-    bool Stopped() const;
+    void Stop() EXCLUDES(m_mu);
+    bool Stopped() const EXCLUDES(m_mu);
 
 private:
     SigCache& m_cache;
     size_t m_threads;
     std::unique_ptr<boost::asio::thread_pool> m_pool;
     std::unique_ptr<boost::asio::strand<boost::asio::thread_pool::executor_type>> m_ordered;
-    mutable std::mutex m_mu;
-    bool m_stopped = false;
+    mutable Mutex m_mu;
+    bool m_stopped GUARDED_BY(m_mu) = false;
 };
 
 }  // namespace folio::chain

@@ -22,23 +22,34 @@
 //    after the failed step runs (no message leaves after a safety write that failed). Invalid
 //    input from peers is dropped, never fatal.
 //    Everything else is logged through node/log under the component "engine".
-// Thread-safety: Start/Stop from one thread; everything else runs on the engine's own threads.
+// Parts (each its own header here, each with one mutex or one owner thread): BatchStore (batches
+// by hash, verified or not), Executor (the committed-block queue and the executor thread),
+// LedgerCertifier (ledger signatures, commit certificates), ValidatorSets (sets by first height,
+// allowed peers), TxGossip (the gossip buffer and the executor's hand-off). BftEngine keeps the
+// consensus thread (the core, the inbox, proposals waiting for batches, in-flight ids, pending
+// evidence) and wires the parts.
+// Thread-safety: Start/Stop from one thread; Gossip from any; everything else runs on the
+// engine's own threads.
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
 
+#include <node/engine/batch_store.h>
+#include <node/engine/certifier.h>
 #include <node/engine/consensus_engine.h>
+#include <node/engine/executor.h>
+#include <node/engine/gossip.h>
 #include <node/engine/ledger.h>
+#include <node/engine/validator_sets.h>
 #include <node/chain/verify_pool.h>
 #include <node/consensus/core.h>
+#include <node/core/sync.h>
 #include <node/net/transport.h>
 #include <node/protocol/batch.h>
 
@@ -101,117 +112,83 @@ private:
         PublicKey from;
         Bytes bytes;
     };
-    struct StoredBatch {
-        Batch batch;
-        Bytes raw;
-        bool verified = false;  // every transaction's signature checked
-    };
     struct Pending {  // a proposal waiting for its batch
         PublicKey from;
         consensus::Message msg;
         uint64_t since_ms;
     };
-    struct ToExecute {
-        uint64_t height;
-        consensus::Block block;
-    };
-
-    void ConsensusLoop();
-    void ExecutorLoop();
-    void Post(Event e);
-    void HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t now);
-    void HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now);
-    void Run(consensus::Actions actions, uint64_t now);
-    void AnswerPayload(uint64_t now);
-    bool AcceptBatch(const Hash256& hash, Bytes raw);
-    bool VerifyBatch(const StoredBatch& b) const;
-    void AdmitGossip(ByteView body);
-    void SendShell(const PublicKey& to, ShellMsg type, ByteView body);
-    void BroadcastShell(ShellMsg type, ByteView body);
-    void OnLedgerSig(const PublicKey& from, ByteView body);
-    void FlushGossip();
-    std::shared_ptr<const StoredBatch> GetBatch(const Hash256& h);
-    // Validator sets (docs/consensus.md, "Validator-set changes"). The ledger is the source of
-    // truth for executed heights; the core's EpochChangeAction announces a change first.
-    void LoadValidatorSets();                           // from the ledger (start, after execution)
-    void AddValidatorSet(uint64_t first_height, const consensus::ValidatorSet& set);
-    consensus::ValidatorSet SetAtHeight(uint64_t height) const;
-    std::optional<consensus::ValidatorSet> SetOfEpoch(uint64_t epoch) const;
-    bool IsAllowedPeer(const PublicKey& key) const;
-    // Writes node-local metadata (consensus blocks, batches, the safety state); Fatal on failure.
-    void PutMeta(const std::string& name, ByteView value, bool sync);
-    // A proposal carrying a validator-set change is voted on only if our ledger has that change
-    // scheduled and due at the block's height.
-    bool ReconfigAgreed(const consensus::Block& b) const;
-    // The change our ledger has scheduled and due for a block at `height` in `epoch`, if any.
-    std::optional<consensus::ValidatorSet> DueChange(uint64_t epoch, uint64_t height) const;
 
     BftEngine(std::unique_ptr<Ledger> owned, const SecretKey& key, BftConfig cfg);
     void Init();
+
+    // Any thread.
+    void Post(Event e) EXCLUDES(m_mu);
+    void SendShell(const PublicKey& to, ShellMsg type, ByteView body);
+    void BroadcastShell(ShellMsg type, ByteView body);
+    // The executor's hook: a block was executed (executor thread).
+    void OnExecuted(const Ledger::Executed& done, const Hash256& batch_hash);
+
+    // Consensus thread.
+    void ConsensusLoop() EXCLUDES(m_mu);
+    void HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t now) REQUIRES(m_consensus_role);
+    void HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now) REQUIRES(m_consensus_role);
+    void Run(consensus::Actions actions, uint64_t now) REQUIRES(m_consensus_role);
+    void AnswerPayload(uint64_t now) REQUIRES(m_consensus_role);
+    void AcceptBatch(const Hash256& hash, Bytes raw) REQUIRES(m_consensus_role);
+    void FlushGossip() REQUIRES(m_consensus_role);
+    void AddEvidence(Bytes encoded, bool gossip) REQUIRES(m_consensus_role);
+    // A proposal carrying a validator-set change is voted on only if our ledger has that change
+    // scheduled and due at the block's height.
+    bool ReconfigAgreed(const consensus::Block& b) const REQUIRES(m_consensus_role);
 
     std::unique_ptr<Ledger> m_owned_ledger;  // set when built over a Node
     Ledger& m_ledger;
     SecretKey m_key;
     PublicKey m_pub;
     BftConfig m_cfg;
-    consensus::ValidatorSet m_genesis_set;
-    mutable std::mutex m_sets_mu;
-    std::map<uint64_t, consensus::ValidatorSet> m_sets;  // first height in force -> set
-    std::set<PublicKey> m_allowed;                      // every set's members + the scheduled set's
     consensus::SchnorrSigner m_signer;
     consensus::SchnorrVerifier m_verifier;
-    std::unique_ptr<consensus::Core> m_core;
 
+    // The parts (docs/architecture.md, "Concurrency in foliod"): each has one mutex or one
+    // owner thread, and none calls back into the engine under its lock.
+    ValidatorSets m_sets;
+    BatchStore m_batches;
+    LedgerCertifier m_certifier;
+    TxGossip m_gossip;
+    std::unique_ptr<Executor> m_executor;  // built in Init (its hooks name this engine)
+
+    // The consensus thread: the one thread that calls the core and owns the data marked with it.
+    ThreadRole m_consensus_role;
+    std::unique_ptr<consensus::Core> m_core PT_GUARDED_BY(m_consensus_role);
     boost::asio::io_context m_io;
     std::unique_ptr<net::Transport> m_net;
-    std::thread m_io_thread, m_consensus_thread, m_exec_thread;
+    std::thread m_io_thread, m_consensus_thread;
     std::atomic<bool> m_stop{false};
     std::atomic<uint64_t> m_rejected{0};
+    // Signature checks (gossip admission, batches, execution) off the consensus thread; created
+    // by Start(), stopped by Stop().
+    std::unique_ptr<VerifyPool> m_verify;
 
-    // Consensus thread's inbox.
-    std::mutex m_mu;
-    std::condition_variable m_cv;
-    std::deque<Event> m_events;
+    // The consensus thread's inbox (its one mutex).
+    Mutex m_mu;
+    CondVar m_cv;
+    std::deque<Event> m_events GUARDED_BY(m_mu);
 
     // Consensus thread only.
-    uint64_t m_timer_deadline = 0;
-    std::optional<consensus::RequestPayloadAction> m_payload_request;
-    uint64_t m_payload_request_at = 0;
-    std::map<Hash256, std::vector<Pending>> m_waiting;  // batch hash -> proposals waiting for it
-    std::map<Hash256, uint64_t> m_batch_requested;      // batch hash -> last request time
-    std::map<Hash256, uint64_t> m_in_flight;            // tx ids we proposed, not yet executed -> when
-    uint64_t m_in_flight_swept = 0;                     // wall time of the last expiry pass
-    void AddEvidence(Bytes encoded, bool gossip);
+    uint64_t m_timer_deadline GUARDED_BY(m_consensus_role) = 0;
+    std::optional<consensus::RequestPayloadAction> m_payload_request GUARDED_BY(m_consensus_role);
+    uint64_t m_payload_request_at GUARDED_BY(m_consensus_role) = 0;
+    // batch hash -> proposals waiting for it
+    std::map<Hash256, std::vector<Pending>> m_waiting GUARDED_BY(m_consensus_role);
+    // batch hash -> last request time
+    std::map<Hash256, uint64_t> m_batch_requested GUARDED_BY(m_consensus_role);
+    // tx ids we proposed, not yet executed -> when
+    std::map<Hash256, uint64_t> m_in_flight GUARDED_BY(m_consensus_role);
+    uint64_t m_in_flight_swept GUARDED_BY(m_consensus_role) = 0;  // wall time of the last expiry pass
     // Evidence (id -> encoding) put in each batch we propose until a committed block records it.
-    std::map<Hash256, Bytes> m_evidence_pending;
-    std::set<Hash256> m_evidence_seen;
-
-    // Shared (m_batch_mu): batches by hash.
-    std::mutex m_batch_mu;
-    std::map<Hash256, std::shared_ptr<const StoredBatch>> m_batches;
-
-    // Signature checks (gossip admission, batches, execution) off the consensus thread; created
-    // by Start(), stopped by Stop(). Gossiped transactions queued for admission are bounded.
-    std::unique_ptr<VerifyPool> m_verify;
-    std::atomic<size_t> m_verify_backlog{0};
-    uint64_t m_idle_added = UINT64_MAX;  // consensus thread: mempool AddedCount at the last empty look
-
-    // Executor queue.
-    std::mutex m_exec_mu;
-    std::condition_variable m_exec_cv;
-    std::deque<ToExecute> m_exec_queue;
-    std::atomic<uint64_t> m_executed_height{0};
-
-    // Ledger signatures: height -> block hash -> signer -> signature (executor and net threads).
-    std::mutex m_sig_mu;
-    std::map<uint64_t, std::map<Hash256, std::map<PublicKey, Signature>>> m_ledger_sigs;
-    std::map<uint64_t, Hash256> m_own_hash;  // executed heights awaiting their certificate
-
-    // Transaction gossip (RPC threads -> flushed by the consensus thread).
-    std::mutex m_gossip_mu;
-    std::vector<Bytes> m_gossip;
-    std::vector<Hash256> m_executed_ids;  // executor -> consensus thread: leave m_in_flight
-    std::vector<Hash256> m_recorded_evidence;  // executor -> consensus thread: leave m_evidence_pending
+    std::map<Hash256, Bytes> m_evidence_pending GUARDED_BY(m_consensus_role);
+    std::set<Hash256> m_evidence_seen GUARDED_BY(m_consensus_role);
+    uint64_t m_idle_added GUARDED_BY(m_consensus_role) = UINT64_MAX;  // mempool AddedCount at the last empty look
 };
 
 }  // namespace folio::engine
