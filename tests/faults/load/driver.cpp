@@ -237,11 +237,15 @@ void Driver::RejectLocked(uint64_t id, const std::string& error) {
     FinishLocked(id, r);
 }
 
-void Driver::RefuseLocked(uint64_t id, const std::string& error) {
+// A node that lags behind refuses what the others accept (a payout it has not seen yet), so a
+// refusal counts once a second node agrees; only then is the nonce handed to a new transaction.
+void Driver::RefuseLocked(uint64_t id, size_t node, const std::string& error) {
     Tx& t = m_txs[id];
     if (t.state != TxState::OUTSTANDING || t.refused) return;
+    if (t.refused_by.empty()) t.refusal = error;
+    t.refused_by.insert(node);
+    if (t.refused_by.size() < std::min<size_t>(2, m_health.size())) return;
     t.refused = true;
-    t.refusal = error;
     t.refused_at = Clock::now();
     m_books[t.account].Refused(id, t.nonce);
 }
@@ -387,7 +391,7 @@ void Driver::Process(NodeConn& conn, size_t node, const std::vector<uint64_t>& i
             } else if (status == "pending") {
                 wait[id] = m_opt.poll;
             } else if (status == "rejected") {
-                RefuseLocked(id,
+                RefuseLocked(id, node,
                              ErrorText(g.result.value("error", json(nullptr))) + " (dropped at " + conn.url() + ")");
                 submit.push_back(id);  // admission gives a fresh answer
             } else if (g.kind == Answer::Kind::RPC_ERROR && g.code == NOT_FOUND) {
@@ -427,7 +431,7 @@ void Driver::Process(NodeConn& conn, size_t node, const std::vector<uint64_t>& i
                 for (uint64_t l : m_books[t.account].SpentByOther(nonce))
                     RejectLocked(l, "nonce_too_low: " + msg + " (at " + conn.url() + ")");
             } else {
-                RefuseLocked(id, reason + ": " + msg + " (at " + conn.url() + ")");
+                RefuseLocked(id, node, reason + ": " + msg + " (at " + conn.url() + ")");
                 wait[id] = std::chrono::seconds(2);
             }
         }

@@ -97,8 +97,9 @@ private:
         uint64_t nonce = 0;
         TxState state = TxState::OUTSTANDING;
         bool sent = false;     // some node had it in hand (admitted or asked)
-        bool refused = false;  // a node refused or dropped it (tentative)
-        std::string refusal;
+        bool refused = false;  // refused or dropped by two nodes (one if there is one): its nonce is reused
+        std::set<size_t> refused_by;
+        std::string refusal;  // the first refusal
         Clock::time_point refused_at;
         size_t node = 0;        // where it goes next
         Clock::time_point due;  // when
@@ -122,7 +123,7 @@ private:
     size_t NextNodeLocked(size_t after) const;
     void CommitLocked(uint64_t id, const json& got, const std::string& url);
     void RejectLocked(uint64_t id, const std::string& error);
-    void RefuseLocked(uint64_t id, const std::string& error);
+    void RefuseLocked(uint64_t id, size_t node, const std::string& error);
     void FinishLocked(uint64_t id, TxResult r);
     void WriteLineLocked(const json& line);
     void SettleLocked();  // schedules the settle chores of accounts with refused transactions
