@@ -361,6 +361,7 @@ void Driver::Process(NodeConn& conn, size_t node, const std::vector<uint64_t>& i
     // Snapshot what the requests need.
     std::vector<uint64_t> ask, submit;
     std::map<uint64_t, std::pair<std::string, std::string>> what;  // id -> (hash, hex)
+    std::map<uint64_t, std::string> spent;                         // id -> the node's "nonce already used"
     {
         std::lock_guard lock(m_mu);
         for (uint64_t id : ids) {
@@ -426,13 +427,34 @@ void Driver::Process(NodeConn& conn, size_t node, const std::vector<uint64_t>& i
             if (g.code != TX_REJECTED || Transient(reason)) {
                 wait[id] = std::chrono::seconds(1);
             } else if (reason == "nonce_too_low" && msg.find("already used") != std::string::npos) {
-                // The node's committed state spent this nonce and does not hold this transaction.
-                const uint64_t nonce = t.nonce;
-                for (uint64_t l : m_books[t.account].SpentByOther(nonce))
-                    RejectLocked(l, "nonce_too_low: " + msg + " (at " + conn.url() + ")");
+                spent[id] = "nonce_too_low: " + msg + " (at " + conn.url() + ")";
             } else {
                 RefuseLocked(id, node, reason + ": " + msg + " (at " + conn.url() + ")");
                 wait[id] = std::chrono::seconds(2);
+            }
+        }
+    }
+    // 3. The node's committed state spent the nonce. Its answer may race a commit of this very
+    // transaction (admission looks the id up before it checks the nonce), so ask again: not
+    // committed there now means never.
+    if (!spent.empty()) {
+        std::vector<uint64_t> vids;
+        std::vector<std::pair<std::string, json>> calls;
+        for (const auto& [id, why] : spent) {
+            vids.push_back(id);
+            calls.push_back({"tx_get", {{"hash", what[id].first}}});
+        }
+        std::vector<Answer> got = conn.Batch(calls);
+        std::lock_guard lock(m_mu);
+        for (size_t k = 0; k < vids.size(); ++k) {
+            const Answer& g = got[k];
+            Tx& t = m_txs[vids[k]];
+            if (t.state != TxState::OUTSTANDING) continue;
+            if (g.ok() && g.result.is_object() && g.result.value("status", "") == "committed") {
+                CommitLocked(vids[k], g.result, conn.url());
+            } else if (g.ok() || g.code == NOT_FOUND) {
+                m_books[t.account].Lost(vids[k], t.nonce);
+                RejectLocked(vids[k], spent[vids[k]]);
             }
         }
     }

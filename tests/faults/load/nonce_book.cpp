@@ -44,6 +44,16 @@ void NonceBook::Refused(uint64_t tx, uint64_t nonce) {
     if (AllRefused(nonce)) m_reuse.insert(nonce);
 }
 
+void NonceBook::Lost(uint64_t tx, uint64_t nonce) {
+    m_reuse.erase(nonce);
+    m_next = std::max(m_next, nonce + 1);
+    auto it = m_open.find(nonce);
+    if (it == m_open.end()) return;
+    auto& hs = it->second;
+    hs.erase(std::remove_if(hs.begin(), hs.end(), [tx](const Holder& h) { return h.tx == tx; }), hs.end());
+    if (hs.empty()) m_open.erase(it);
+}
+
 std::vector<uint64_t> NonceBook::Observe(uint64_t committed_next) {
     std::vector<uint64_t> unsettled;
     while (!m_open.empty() && m_open.begin()->first < committed_next) {

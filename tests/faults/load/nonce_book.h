@@ -20,8 +20,6 @@ namespace folio::faults {
 
 class NonceBook {
 public:
-    static constexpr uint64_t NO_TX = UINT64_MAX;  // not a transaction id
-
     // `next`: the account's next unused nonce (account_get's pending_nonce); `window`: how far the
     // newest allocated nonce may run ahead of the oldest unsettled one (below NONCE_WINDOW).
     explicit NonceBook(uint64_t next = 0, uint64_t window = 48) : m_next(next), m_window(window) {}
@@ -37,10 +35,10 @@ public:
     // A node refused `tx` or dropped it (tentative: it may still commit). Once every holder of its
     // nonce is refused, the nonce goes to the next new transaction.
     void Refused(uint64_t tx, uint64_t nonce);
-    // A node says `nonce` is spent and none of ours spent it there (tx_submit's nonce_too_low
-    // "already used" for a transaction the node does not hold): returns every holder; none can
-    // ever commit.
-    std::vector<uint64_t> SpentByOther(uint64_t nonce) { return Committed(NO_TX, nonce); }
+    // A node's committed state spent `nonce` and `tx` is not what spent it (tx_submit's
+    // nonce_too_low "already used", then tx_get of the same node does not find it): `tx` can never
+    // commit. The nonce is never reused; its other holders settle on their own.
+    void Lost(uint64_t tx, uint64_t nonce);
     // A node's committed next nonce (account_get): every nonce below it is spent, by our
     // transactions or by anyone else's; fresh nonces continue from at least there. Returns the
     // transactions still holding a spent nonce: each either committed (the caller has not seen it

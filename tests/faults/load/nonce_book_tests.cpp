@@ -50,14 +50,19 @@ TEST_CASE("a refill refused too frees the nonce again; a later refusal of a live
     CHECK(b.Render() == "next=11 floor=11 open=[] reuse=[]");
 }
 
-TEST_CASE("a nonce spent by someone else: every holder loses, the nonce is not reused") {
+TEST_CASE("a nonce spent by someone else: the loser gives it up, it is never reused") {
     NonceBook b(0, 48);
     b.Allocate(1);  // 0
     b.Allocate(2);  // 1
     b.Refused(1, 0);
-    CHECK(b.SpentByOther(0) == std::vector<uint64_t>{1});
+    CHECK(b.Allocate(3) == 0);  // the refill
+    b.Lost(1, 0);               // a node spent 0 without holding 1: 3 (ours) may be the spender
+    CHECK(b.Render() == "next=2 floor=0 open=[0:3 1:2] reuse=[]");
+    b.Lost(3, 0);
     CHECK(b.Render() == "next=2 floor=1 open=[1:2] reuse=[]");
-    CHECK(b.Allocate(3) == 2);
+    CHECK(b.Allocate(4) == 2);
+    b.Lost(9, 7);  // beyond what we handed out: fresh nonces continue after it
+    CHECK(b.Allocate(5) == 8);
 }
 
 TEST_CASE("observing the chain's next nonce settles everything below it and moves fresh nonces on") {
