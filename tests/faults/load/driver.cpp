@@ -372,17 +372,28 @@ void Driver::Process(NodeConn& conn, size_t node, const std::vector<uint64_t>& i
         }
     }
     std::map<uint64_t, Clock::duration> wait;  // id -> delay before its next look
-    // 1. Has it committed (or been dropped) here?
-    if (!ask.empty()) {
+    // tx_submit (the bytes) or tx_get (the hash) of each of `which`, in one request.
+    auto batch = [&](bool submitting, const std::vector<uint64_t>& which) {
         std::vector<std::pair<std::string, json>> calls;
-        for (uint64_t id : ask) calls.push_back({"tx_get", {{"hash", what[id].first}}});
-        std::vector<Answer> got = conn.Batch(calls);
-        std::lock_guard lock(m_mu);
+        for (uint64_t id : which)
+            calls.push_back(submitting ? std::pair<std::string, json>{"tx_submit", {{"tx", what[id].second}}}
+                                       : std::pair<std::string, json>{"tx_get", {{"hash", what[id].first}}});
+        return conn.Batch(calls);
+    };
+    // Under the lock: true (and the node marked down, the work handed on) when it did not answer.
+    auto down = [&](const std::vector<Answer>& got) {
         if (std::all_of(got.begin(), got.end(), [](const Answer& a) { return a.kind == Answer::Kind::TRANSPORT; })) {
             NodeFailedLocked(node, ids);
-            return;
+            return true;
         }
         NodeOkLocked(node);
+        return false;
+    };
+    // 1. Has it committed (or been dropped) here?
+    if (!ask.empty()) {
+        std::vector<Answer> got = batch(false, ask);
+        std::lock_guard lock(m_mu);
+        if (down(got)) return;
         for (size_t k = 0; k < ask.size(); ++k) {
             const uint64_t id = ask[k];
             const Answer& g = got[k];
@@ -404,15 +415,9 @@ void Driver::Process(NodeConn& conn, size_t node, const std::vector<uint64_t>& i
     }
     // 2. (Re)submit the same signed bytes: a node that holds or committed it answers its hash.
     if (!submit.empty()) {
-        std::vector<std::pair<std::string, json>> calls;
-        for (uint64_t id : submit) calls.push_back({"tx_submit", {{"tx", what[id].second}}});
-        std::vector<Answer> got = conn.Batch(calls);
+        std::vector<Answer> got = batch(true, submit);
         std::lock_guard lock(m_mu);
-        if (std::all_of(got.begin(), got.end(), [](const Answer& a) { return a.kind == Answer::Kind::TRANSPORT; })) {
-            NodeFailedLocked(node, ids);
-            return;
-        }
-        NodeOkLocked(node);
+        if (down(got)) return;
         for (size_t k = 0; k < submit.size(); ++k) {
             const uint64_t id = submit[k];
             const Answer& g = got[k];
@@ -439,12 +444,8 @@ void Driver::Process(NodeConn& conn, size_t node, const std::vector<uint64_t>& i
     // committed there now means never.
     if (!spent.empty()) {
         std::vector<uint64_t> vids;
-        std::vector<std::pair<std::string, json>> calls;
-        for (const auto& [id, why] : spent) {
-            vids.push_back(id);
-            calls.push_back({"tx_get", {{"hash", what[id].first}}});
-        }
-        std::vector<Answer> got = conn.Batch(calls);
+        for (const auto& [id, why] : spent) vids.push_back(id);
+        std::vector<Answer> got = batch(false, vids);
         std::lock_guard lock(m_mu);
         for (size_t k = 0; k < vids.size(); ++k) {
             const Answer& g = got[k];
