@@ -372,6 +372,8 @@ public:
         return out;
     }
     bool StoreCommitCert(uint64_t, const protocol::CommitCert&) override { return true; }
+    std::optional<Hash256> ExecutedHash(uint64_t) const override { return std::nullopt; }
+    std::optional<Bytes> CommitCertAt(uint64_t) const override { return std::nullopt; }
 
     json Report(size_t n, double window_s, uint64_t rejected) const {
         std::lock_guard lock(m_mu);

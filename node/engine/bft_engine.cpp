@@ -167,7 +167,9 @@ void BftEngine::ConsensusLoop() {
     } else {
         Run(m_core->Start(now), now);
     }
+    if (m_cfg.ledger_signatures) m_certifier.Recover(m_ledger.Height());
     uint64_t last_debug = now;
+    uint64_t last_pull = now;
     while (!m_stop) {
         if (log::Enabled(log::Level::DEBUG) && SteadyMs() - last_debug >= 2000) {  // the pipeline's state
             last_debug = SteadyMs();
@@ -185,7 +187,8 @@ void BftEngine::ConsensusLoop() {
             MutexLock lock(m_mu);
             uint64_t wait_ms = 20;
             now = SteadyMs();
-            if (m_timer_deadline && m_timer_deadline > now) wait_ms = std::min<uint64_t>(wait_ms, m_timer_deadline - now);
+            if (m_timer_deadline && m_timer_deadline > now)
+                wait_ms = std::min<uint64_t>(wait_ms, m_timer_deadline - now);
             if (m_timer_deadline && m_timer_deadline <= now) wait_ms = 0;
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
             while (m_events.empty() && !m_stop.load() && m_cv.WaitUntil(m_mu, deadline)) {}
@@ -201,6 +204,12 @@ void BftEngine::ConsensusLoop() {
         }
         AnswerPayload(now);
         FlushGossip();
+        // Pull the commit certificates of executed heights that did not gather their signatures.
+        if (m_cfg.ledger_signatures && now - last_pull >= 250) {
+            last_pull = now;
+            Bytes pull = m_certifier.DuePulls(m_executor->ExecutedHeight(), now);
+            if (!pull.empty()) BroadcastShell(ShellMsg::CERT_REQUEST, pull);
+        }
         // Ask again for batches that proposals are waiting on.
         for (auto& [hash, pending] : m_waiting) {
             uint64_t& last = m_batch_requested[hash];
@@ -211,7 +220,8 @@ void BftEngine::ConsensusLoop() {
         // Forget old waiting proposals (their rounds are long gone).
         for (auto it = m_waiting.begin(); it != m_waiting.end();) {
             auto& v = it->second;
-            v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& p) { return now - p.since_ms > 30000; }), v.end());
+            v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& p) { return now - p.since_ms > 30000; }),
+                    v.end());
             if (v.empty()) {
                 m_batch_requested.erase(it->first);
                 it = m_waiting.erase(it);
@@ -245,6 +255,13 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
         }
         case ShellMsg::LEDGER_SIG:
             if (m_cfg.ledger_signatures) m_certifier.OnSignature(from, body, m_executor->ExecutedHeight());
+            return;
+        case ShellMsg::CERT_REQUEST:
+            if (!m_sets.IsAllowedPeer(from)) return;
+            for (const Bytes& cert : m_certifier.Answer(body)) SendShell(from, ShellMsg::CERT, cert);
+            return;
+        case ShellMsg::CERT:
+            if (m_cfg.ledger_signatures) m_certifier.OnCertificate(body, m_executor->ExecutedHeight());
             return;
         case ShellMsg::EVIDENCE: {
             auto ev = consensus::DecodeEvidence(body);
@@ -281,9 +298,7 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
                 return;
             }
             if (!batch->verified) return;  // a batch with a bad transaction: we do not vote for it
-            uint64_t wall = WallMs();
-            uint64_t t = batch->batch.time_ms;
-            if ((t > wall ? t - wall : wall - t) > MAX_CLOCK_SKEW_MS) return;  // block time too far from our clock
+            if (!ClockAgrees(b.proposer, batch->batch.time_ms, now)) return;  // block time too far from our clock
         }
     } else if (auto* r = std::get_if<consensus::BlockResponse>(&msg)) {
         for (const consensus::Block& b : r->blocks)
@@ -417,14 +432,17 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                     AddEvidence(consensus::EncodeEvidence(act.evidence), true);
                 } else if constexpr (std::is_same_v<T, consensus::EpochChangeAction>) {
                     log::Info(LOG, "validator set epoch",
-                              {{"epoch", act.next.epoch}, {"members", act.next.members.size()}, {"height", act.first_height}});
+                              {{"epoch", act.next.epoch},
+                               {"members", act.next.members.size()},
+                               {"height", act.first_height}});
                     m_sets.Add(act.first_height, act.next);
                 } else if constexpr (std::is_same_v<T, consensus::RejectAction>) {
                     // The core already dropped the message; at trace level say why.
                     ++m_rejected;
                     if (log::Enabled(log::Level::TRACE))
                         log::Trace(LOG, "dropped a message",
-                                   {{"peer", Short(act.from)}, {"error", consensus::ConsensusErrorName(act.error)},
+                                   {{"peer", Short(act.from)},
+                                    {"error", consensus::ConsensusErrorName(act.error)},
                                     {"core", m_core->DebugString()}});
                 }
             },
@@ -446,6 +464,50 @@ void BftEngine::OnExecuted(const Ledger::Executed& done, const Hash256& batch_ha
     }
     m_gossip.Executed(done.ids, done.evidence);
     if (m_cfg.exec_backpressure_ms > 0) Post(Event{});  // a leader held back by execution may propose now
+}
+
+bool BftEngine::ClockAgrees(const PublicKey& proposer, uint64_t block_time_ms, uint64_t now) {
+    const uint64_t wall = WallMs();
+    const int64_t offset = block_time_ms >= wall ? static_cast<int64_t>(block_time_ms - wall)
+                                                 : -static_cast<int64_t>(wall - block_time_ms);
+    const auto skew = static_cast<int64_t>(MAX_CLOCK_SKEW_MS);
+    // Only a block time ahead of our clock is refused: one behind is harmless (the block time is
+    // max(batch time, parent time + 1)), and refusing it would let two slow or fast clocks stop
+    // the chain.
+    const bool agrees = offset <= skew;
+    if (proposer != m_pub) m_clock_offsets[proposer] = offset;
+    if ((offset <= skew && offset >= -skew) || now - m_clock_warned_at < CLOCK_WARN_EVERY_MS) return agrees;
+    m_clock_warned_at = now;
+    // Our clock is the odd one out when at least 2f of the other validators' latest proposals are
+    // off in the same direction (with f faulty clocks among n = 3f+1, the 2f+1 others cannot all
+    // be off the same way unless ours is); otherwise the proposer's clock is off.
+    const consensus::ValidatorSet set = m_sets.AtHeight(m_ledger.Height() + 1);
+    size_t ahead = 0, behind = 0, others = 0;
+    for (const PublicKey& k : set.members) {
+        if (k == m_pub) continue;
+        ++others;
+        auto it = m_clock_offsets.find(k);
+        if (it == m_clock_offsets.end()) continue;
+        if (it->second > skew) ++ahead;
+        if (it->second < -skew) ++behind;
+    }
+    const size_t f = (set.members.size() - 1) / 3;
+    const int64_t secs = (offset < 0 ? -offset : offset) / 1000;
+    if (others > 0 && std::max(ahead, behind) >= std::max<size_t>(2 * f, 1))
+        log::Warn(LOG,
+                  std::string("this node's clock is off: it is ") + (ahead >= behind ? "behind" : "ahead of") +
+                      " the block times of most other validators by about " + std::to_string(secs) +
+                      " s (the vote gate allows " + std::to_string(MAX_CLOCK_SKEW_MS / 1000) +
+                      " s); fix it (check NTP)" +
+                      (ahead >= behind ? ": until then this node votes for no proposal" : ""),
+                  {{"offset_ms", offset}, {"validators_off", std::max(ahead, behind)}, {"of", others}});
+    else
+        log::Warn(LOG,
+                  "a proposer's clock is off: its block time is " + std::to_string(secs) + " s " +
+                      (offset > 0 ? "ahead of this node's clock; its proposal gets no vote here"
+                                  : "behind this node's clock (its blocks take their parent's time + 1 ms)"),
+                  {{"proposer", proposer.hex()}, {"offset_ms", offset}});
+    return agrees;
 }
 
 bool BftEngine::ReconfigAgreed(const consensus::Block& b) const {

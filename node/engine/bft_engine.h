@@ -7,7 +7,8 @@
 //    block time and any equivocation evidence), broadcasts the batch, and proposes its hash.
 //  - A validator feeds a proposal to the core (and so may vote) only once it holds the batch, has
 //    checked every transaction's signature (cached: each transaction is verified once per node)
-//    and finds the block time within MAX_CLOCK_SKEW_MS of its own clock. A QC therefore proves
+//    and finds the block time at most MAX_CLOCK_SKEW_MS ahead of its own clock (the clock policy:
+//    docs/consensus.md, "Clocks"). A QC therefore proves
 //    that f+1 honest validators hold the batch: committed data is always retrievable.
 //  - Committed blocks are executed in order on an executor thread (off the consensus path):
 //    transactions invalid at their position are left out deterministically. Each validator then
@@ -55,18 +56,21 @@
 
 namespace folio::engine {
 
-inline constexpr uint64_t MAX_CLOCK_SKEW_MS = 10'000;
+// The vote gate's clock bound (docs/consensus.md, "Clocks"): a block time more than this ahead of
+// our clock gets no vote; wide enough that clocks 30 s apart never matter.
+inline constexpr uint64_t MAX_CLOCK_SKEW_MS = 60'000;
+inline constexpr uint64_t CLOCK_WARN_EVERY_MS = 10'000;  // between two clock warnings
 
 struct BftConfig {
     std::string p2p_host = "127.0.0.1";
     uint16_t p2p_port = 0;
     std::vector<net::PeerAddr> peers;  // the other validators' transport addresses
     consensus::Config core;
-    uint64_t idle_block_ms = 500;      // a leader with nothing to order waits this long (< round timeout)
+    uint64_t idle_block_ms = 500;  // a leader with nothing to order waits this long (< round timeout)
     size_t max_batch_txs = 5000;
     uint64_t exec_backpressure_ms = 200;  // a leader whose executor is behind waits up to this long (0: never)
-    size_t verify_threads = 0;         // signature-check pool (0: one per hardware thread)
-    net::FaultConfig faults;           // test hooks (seeded drop/delay/reorder, link control)
+    size_t verify_threads = 0;            // signature-check pool (0: one per hardware thread)
+    net::FaultConfig faults;              // test hooks (seeded drop/delay/reorder, link control)
     // Sign each executed ledger header and gather the commit certificates (off: a ledger with no
     // executed headers to certify, as the consensus bench's).
     bool ledger_signatures = true;
@@ -80,6 +84,8 @@ enum class ShellMsg : uint8_t {
     LEDGER_SIG = 4,     // u64 height, hash ledger block hash, signature over CommitMessage
     TXS = 5,            // gossip: list of encoded transactions
     EVIDENCE = 6,       // gossip: one encoded consensus::Evidence
+    CERT_REQUEST = 7,   // u64 heights (at most CERT_PULL_MAX) whose commit certificates we lack
+    CERT = 8,           // u64 height, then an encoded CommitCert (an answer to CERT_REQUEST)
 };
 
 using protocol::Batch;
@@ -132,6 +138,10 @@ private:
     void ConsensusLoop() EXCLUDES(m_mu);
     void HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t now) REQUIRES(m_consensus_role);
     void HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now) REQUIRES(m_consensus_role);
+    // Records a proposer's block time against our clock; false when it is more than
+    // MAX_CLOCK_SKEW_MS ahead (no vote).
+    // Says in the log which clock is off: ours, when most other proposers look off the same way.
+    bool ClockAgrees(const PublicKey& proposer, uint64_t block_time_ms, uint64_t now) REQUIRES(m_consensus_role);
     void Run(consensus::Actions actions, uint64_t now) REQUIRES(m_consensus_role);
     void AnswerPayload(uint64_t now) REQUIRES(m_consensus_role);
     void AcceptBatch(const Hash256& hash, Bytes raw) REQUIRES(m_consensus_role);
@@ -176,6 +186,8 @@ private:
 
     // Consensus thread only.
     uint64_t m_timer_deadline GUARDED_BY(m_consensus_role) = 0;
+    std::map<PublicKey, int64_t> m_clock_offsets GUARDED_BY(m_consensus_role);  // proposer -> block time - our clock
+    uint64_t m_clock_warned_at GUARDED_BY(m_consensus_role) = 0;
     std::optional<consensus::RequestPayloadAction> m_payload_request GUARDED_BY(m_consensus_role);
     uint64_t m_payload_request_at GUARDED_BY(m_consensus_role) = 0;
     // batch hash -> proposals waiting for it

@@ -5,6 +5,7 @@
 
 #include <node/core/codec.h>
 #include <node/core/fatal.h>
+#include <node/log/log.h>
 #include <node/engine/meta.h>
 
 namespace folio::engine {
@@ -57,15 +58,102 @@ void LedgerCertifier::CompleteLocked(uint64_t executed) {
         protocol::CommitCert cert;
         for (const auto& [k, s] : sigs)  // std::map: sorted by key
             if (set.IndexOf(k)) cert.signatures.emplace_back(k, s);
-        if (!m_ledger.StoreCommitCert(it->first, cert))
-            Fatal(ENGINE_LOG, "cannot store the commit certificate of height " + std::to_string(it->first));
-        m_sigs.erase(it->first);
-        it = m_own_hash.erase(it);
+        const uint64_t height = it->first;
+        ++it;
+        StoreLocked(height, cert);
     }
-    // Bound memory: drop signatures far behind execution.
+    // Bound memory: drop signatures far behind execution. Awaited heights stay (they are pulled).
     while (!m_sigs.empty() && m_sigs.begin()->first + LEDGER_SIG_WINDOW < executed) m_sigs.erase(m_sigs.begin());
-    while (!m_own_hash.empty() && m_own_hash.begin()->first + LEDGER_SIG_WINDOW < executed)
-        m_own_hash.erase(m_own_hash.begin());
+}
+
+void LedgerCertifier::StoreLocked(uint64_t height, const protocol::CommitCert& cert) {
+    if (!m_ledger.StoreCommitCert(height, cert))
+        Fatal(ENGINE_LOG, "cannot store the commit certificate of height " + std::to_string(height));
+    m_sigs.erase(height);
+    m_own_hash.erase(height);
+    m_pulled.erase(height);
+    // Every height below the lowest awaited one is certified: move the persisted floor up now and
+    // then (a stale floor only makes Recover scan a little more).
+    uint64_t floor = m_own_hash.empty() ? height : std::max<uint64_t>(m_own_hash.begin()->first, 1) - 1;
+    if (floor >= m_floor + 64) {
+        m_floor = floor;
+        Writer w;
+        w.U64(floor);
+        PutMetaOrFatal(m_ledger, CERT_FLOOR_META, w.bytes(), false);
+    }
+}
+
+void LedgerCertifier::Recover(uint64_t executed) {
+    MutexLock lock(m_mu);
+    if (auto raw = m_ledger.GetMeta(CERT_FLOOR_META)) {
+        Reader r(*raw);
+        uint64_t floor = r.U64();
+        if (r.Finish()) m_floor = std::min(floor, executed);
+    }
+    size_t found = 0;
+    for (uint64_t h = std::max<uint64_t>(m_floor + 1, 1); h <= executed; ++h) {
+        if (m_ledger.CommitCertAt(h)) continue;
+        auto hash = m_ledger.ExecutedHash(h);
+        if (!hash) Fatal(ENGINE_LOG, "executed block " + std::to_string(h) + " is missing from the store");
+        m_own_hash[h] = *hash;
+        ++found;
+    }
+    if (found > 0)
+        log::Info(ENGINE_LOG, "commit certificates to gather from peers", {{"heights", found}, {"executed", executed}});
+}
+
+Bytes LedgerCertifier::DuePulls(uint64_t executed, uint64_t now_ms) {
+    MutexLock lock(m_mu);
+    Writer w;
+    size_t n = 0;
+    for (const auto& [h, hash] : m_own_hash) {
+        if (h + CERT_PULL_LAG > executed || n >= CERT_PULL_MAX) break;
+        uint64_t& last = m_pulled[h];
+        if (last != 0 && now_ms - last < CERT_PULL_RETRY_MS) continue;
+        last = now_ms;
+        w.U64(h);
+        ++n;
+    }
+    return w.bytes();
+}
+
+std::vector<Bytes> LedgerCertifier::Answer(ByteView request) const {
+    std::vector<Bytes> out;
+    if (request.size() % 8 != 0 || request.size() / 8 > CERT_PULL_MAX) return out;
+    Reader r(request);
+    for (size_t i = 0; i < request.size() / 8; ++i) {
+        uint64_t h = r.U64();
+        auto cert = m_ledger.CommitCertAt(h);
+        if (!cert) continue;
+        Writer w;
+        w.U64(h);
+        w.Raw(*cert);
+        out.push_back(w.bytes());
+    }
+    return out;
+}
+
+void LedgerCertifier::OnCertificate(ByteView body, uint64_t executed) {
+    if (body.size() < 8) return;
+    Reader r(body);
+    uint64_t height = r.U64();
+    auto cert = protocol::DecodeCommitCert(body.subspan(8));
+    if (!cert || height > executed) return;
+    MutexLock lock(m_mu);
+    auto own = m_own_hash.find(height);
+    if (own == m_own_hash.end()) return;  // not awaited: never stored unsolicited
+    const Hash256 msg = protocol::CommitMessage(m_ledger.ChainId(), height, own->second);
+    consensus::ValidatorSet set = m_sets.AtHeight(height);
+    protocol::CommitCert kept;
+    for (const auto& [k, s] : cert->signatures)  // sorted and unique (the decoder checks)
+        if (set.IndexOf(k) && VerifySchnorr(k, msg, s)) kept.signatures.emplace_back(k, s);
+    if (kept.signatures.size() < set.Quorum()) return;
+    StoreLocked(height, kept);
+}
+
+size_t LedgerCertifier::Awaited() const {
+    MutexLock lock(m_mu);
+    return m_own_hash.size();
 }
 
 }  // namespace folio::engine

@@ -3,9 +3,16 @@
 // (CommitMessage) and gossips the signature (LEDGER_SIG); 2f+1 signatures of the height's set on
 // this node's own executed hash form the block's commit certificate, stored with the block.
 // Signatures are kept per height within LEDGER_SIG_WINDOW heights of execution.
-// Thread-safety: one mutex; the executor signs, the consensus thread adds peers' signatures.
+// Every executed height stays awaited until it has a certificate: a height that did not gather
+// its signatures (a crash between commit and certificate, a block received by block sync long
+// after the others signed it) is pulled from peers (CERT_REQUEST -> CERT), each certificate
+// checked against this node's own executed hash and the height's validator set. At start,
+// Recover finds the executed heights without a certificate from a persisted floor upwards.
+// Thread-safety: one mutex; the executor signs, the consensus thread adds peers' signatures and
+// certificates.
 #include <cstdint>
 #include <map>
+#include <vector>
 
 #include <node/core/keys.h>
 #include <node/core/sync.h>
@@ -14,7 +21,11 @@
 
 namespace folio::engine {
 
-inline constexpr uint64_t LEDGER_SIG_WINDOW = 1000;  // heights kept ahead of/behind execution
+inline constexpr uint64_t LEDGER_SIG_WINDOW = 1000;                     // heights kept ahead of/behind execution
+inline constexpr uint64_t CERT_PULL_LAG = 3;                            // heights behind execution before a pull
+inline constexpr uint64_t CERT_PULL_RETRY_MS = 1000;                    // between two pulls of one height
+inline constexpr size_t CERT_PULL_MAX = 64;                             // heights per CERT_REQUEST
+inline constexpr const char* CERT_FLOOR_META = "consensus/cert_floor";  // every height <= it certified
 
 class LedgerCertifier {
 public:
@@ -33,17 +44,33 @@ public:
     // signatures (Fatal if the store fails), and forgets heights far behind `executed`.
     void Complete(uint64_t executed) EXCLUDES(m_mu);
 
+    // At start: awaits every executed height above the persisted floor that has no certificate.
+    void Recover(uint64_t executed) EXCLUDES(m_mu);
+    // The awaited heights to pull now (at least CERT_PULL_LAG behind `executed`, not asked within
+    // CERT_PULL_RETRY_MS, at most CERT_PULL_MAX), encoded as a CERT_REQUEST body (u64 each).
+    Bytes DuePulls(uint64_t executed, uint64_t now_ms) EXCLUDES(m_mu);
+    // A CERT_REQUEST body: one CERT body (u64 height, encoded certificate) per requested height
+    // this node holds a certificate for; a malformed body gets nothing.
+    std::vector<Bytes> Answer(ByteView request) const;
+    // A peer's CERT body: stored if the height is awaited and the certificate holds a quorum of
+    // the height's set over this node's own hash; anything else is dropped.
+    void OnCertificate(ByteView body, uint64_t executed) EXCLUDES(m_mu);
+    size_t Awaited() const EXCLUDES(m_mu);
+
 private:
     void CompleteLocked(uint64_t executed) REQUIRES(m_mu);
+    void StoreLocked(uint64_t height, const protocol::CommitCert& cert) REQUIRES(m_mu);
 
     Ledger& m_ledger;
     const SecretKey m_key;
     const PublicKey m_pub;
     const ValidatorSets& m_sets;
-    Mutex m_mu;
+    mutable Mutex m_mu;
     // height -> block hash -> signer -> signature
     std::map<uint64_t, std::map<Hash256, std::map<PublicKey, Signature>>> m_sigs GUARDED_BY(m_mu);
     std::map<uint64_t, Hash256> m_own_hash GUARDED_BY(m_mu);  // executed heights awaiting their certificate
+    std::map<uint64_t, uint64_t> m_pulled GUARDED_BY(m_mu);    // awaited height -> last pull (ms)
+    uint64_t m_floor GUARDED_BY(m_mu) = 0;                     // persisted: every height <= it certified
 };
 
 }  // namespace folio::engine

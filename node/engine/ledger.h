@@ -72,6 +72,10 @@ public:
     virtual std::optional<Executed> Execute(uint64_t height, const consensus::Block& block,
                                             const protocol::Batch& batch, chain::VerifyPool& pool) = 0;
     virtual bool StoreCommitCert(uint64_t height, const protocol::CommitCert& cert) = 0;
+    // The executed ledger block hash at `height` (what validators sign), if executed here.
+    virtual std::optional<Hash256> ExecutedHash(uint64_t height) const = 0;
+    // The commit certificate stored for `height`, encoded, if any.
+    virtual std::optional<Bytes> CommitCertAt(uint64_t height) const = 0;
 };
 
 }  // namespace folio::engine

@@ -18,9 +18,7 @@ void NodeLedger::ForEachMeta(const std::string& prefix,
     m_node.store().ForEachMeta(prefix, fn);
 }
 
-std::optional<protocol::ValidatorSetRecord> NodeLedger::ValidatorSet() const {
-    return m_node.ValidatorSet();
-}
+std::optional<protocol::ValidatorSetRecord> NodeLedger::ValidatorSet() const { return m_node.ValidatorSet(); }
 std::optional<protocol::ValidatorSetRecord> NodeLedger::ValidatorSetOfEpoch(uint64_t epoch) const {
     return m_node.ValidatorSetOfEpoch(epoch);
 }
@@ -136,5 +134,13 @@ std::optional<Ledger::Executed> NodeLedger::Execute(uint64_t height, const conse
 bool NodeLedger::StoreCommitCert(uint64_t height, const protocol::CommitCert& cert) {
     return m_node.StoreCommitCert(height, cert);
 }
+
+std::optional<Hash256> NodeLedger::ExecutedHash(uint64_t height) const {
+    auto h = m_node.store().Header(height);
+    if (!h) return std::nullopt;
+    return protocol::BlockHash(*h);
+}
+
+std::optional<Bytes> NodeLedger::CommitCertAt(uint64_t height) const { return m_node.store().GetCommitCert(height); }
 
 }  // namespace folio::engine

@@ -37,6 +37,8 @@ public:
     std::optional<Executed> Execute(uint64_t height, const consensus::Block& block, const protocol::Batch& batch,
                                     chain::VerifyPool& pool) override;
     bool StoreCommitCert(uint64_t height, const protocol::CommitCert& cert) override;
+    std::optional<Hash256> ExecutedHash(uint64_t height) const override;
+    std::optional<Bytes> CommitCertAt(uint64_t height) const override;
 
 private:
     Node& m_node;

@@ -60,7 +60,8 @@ def run_one(name, args, workroot):
     figures["acked"] = figures.get("acked", 0)
     if getattr(run, "load_summary", None):
         figures["load"] = {k: run.load_summary.get(k) for k in ("submitted", "committed", "rejected", "unknown")}
-    table("%s  %s" % (name, (fn.__doc__ or "").strip().splitlines()[0]), rows, figures, sys.stdout)
+    title = " ".join((fn.__doc__ or "").split()).split(": ")[0].split(". ")[0]
+    table("%s  %s" % (name, title), rows, figures, sys.stdout)
     ok = bool(rows) and all(r[1] for r in rows)
     if ok and not args.keep:
         shutil.rmtree(wd, ignore_errors=True)
