@@ -102,8 +102,12 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
     if (auto st = state::CheckStateless(tx.value(), m_params); !st) return reject(st.error().code, st.error().message);
     if (!VerifyCached(m_sig_cache, tx.value(), id)) return reject(Reject::BAD_SIGNATURE, "signature does not verify for the sender's key");
     std::lock_guard lock(m_admit_mu);
-    if (auto st = state::CheckAgainstState(*m_store, tx.value(), NowMs(), state::NonceMode::WINDOW); !st)
+    if (auto st = state::CheckAgainstState(*m_store, tx.value(), NowMs(), state::NonceMode::WINDOW); !st) {
+        // A resubmission can race the commit of the very transaction (committed between the look
+        // above and this check, its nonce now used): that is the idempotent case, not a rejection.
+        if (m_store->FindTx(id)) return id;
         return reject(st.error().code, st.error().message);
+    }
     switch (m_mempool.Add(std::move(tx.value()), id, tx_bytes.size())) {
         case AddResult::ADDED:
             if (!from_peer && m_on_admit) m_on_admit(id, tx_bytes);
