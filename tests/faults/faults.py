@@ -20,23 +20,39 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, Fail, Run, prerequisites  # noqa: E402
 from checker import check, table  # noqa: E402
-from scenarios import SCENARIOS  # noqa: E402
+from scenarios import ALL, SCENARIOS  # noqa: E402
 
 
 def run_one(name, args, workroot):
-    fn = SCENARIOS[name]
+    """One scenario on its own cluster, or ALL: every scenario of scenarios.ALL in turn, briefly,
+    on one cluster under one load, checked once at the end."""
+    parts = ALL if name == "ALL" else [name]
+    fn = SCENARIOS[parts[0]] if name != "ALL" else None
     wd = os.path.join(workroot, name)
     run = Run(name, wd, args.bin)
+    run.pace = "long" if args.long else "brief" if name == "ALL" else "short"
     rows, figures, err = [], {}, None
     try:
         run.create()
-        if hasattr(fn, "prepare"):
-            fn.prepare(run)
+        for p in parts:
+            if hasattr(SCENARIOS[p], "prepare"):
+                SCENARIOS[p].prepare(run)
         run.start_all()
         run.wait_height(1, timeout=120)
         run.note("cluster up: %s" % ", ".join("%s=%s" % (n.name, n.rpc_ip) for n in run.nodes))
         run.start_sampler()
-        kw = fn(run, args.long) or {}
+        kw = {}
+        if name == "ALL":
+            stop = os.path.join(wd, "stop-load")
+            run.start_load(3600, stop_file=stop)
+            run.load_running = True
+            for p in parts:
+                run.note("---- %s: %s" % (p, " ".join((SCENARIOS[p].__doc__ or "").split())[:120]))
+                got = SCENARIOS[p](run) or {}
+                kw["expect_evidence_for"] = kw.get("expect_evidence_for", []) + got.get("expect_evidence_for", [])
+            open(stop, "w").close()
+        else:
+            kw = fn(run) or {}
         if run.heal_t is None:
             run.mark_healed()
         run.wait_load()
@@ -60,7 +76,8 @@ def run_one(name, args, workroot):
     figures["acked"] = figures.get("acked", 0)
     if getattr(run, "load_summary", None):
         figures["load"] = {k: run.load_summary.get(k) for k in ("submitted", "committed", "rejected", "unknown")}
-    title = " ".join((fn.__doc__ or "").split()).split(": ")[0].split(". ")[0]
+    title = ("every scenario in turn (%s), one cluster, one load" % " ".join(parts) if fn is None else
+             " ".join((fn.__doc__ or "").split()).split(": ")[0].split(". ")[0])
     table("%s  %s" % (name, title), rows, figures, sys.stdout)
     ok = bool(rows) and all(r[1] for r in rows)
     if ok and not args.keep:
@@ -94,7 +111,8 @@ def write_report(path, results, long):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("scenarios", nargs="*", help="S1..S13 (default: all)")
+    ap.add_argument("scenarios", nargs="*", help="S1..S17, or ALL (every scenario in turn on one cluster; "
+                    "default: each scenario alone)")
     ap.add_argument("--bin", default=os.environ.get("FOLIO_BIN", os.path.join(ROOT, "build", "bin")))
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--long", action="store_true", help="minutes per scenario instead of seconds")
@@ -102,7 +120,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the data of passing scenarios too")
     args = ap.parse_args()
     names = args.scenarios or sorted(SCENARIOS, key=lambda s: int(s[1:]))
-    unknown = [n for n in names if n not in SCENARIOS]
+    unknown = [n for n in names if n not in SCENARIOS and n != "ALL"]
     if unknown:
         print("faults: unknown scenario(s) %s; known: %s" % (", ".join(unknown), ", ".join(sorted(SCENARIOS))),
               file=sys.stderr)

@@ -300,6 +300,8 @@ class Run:
         self._stop = threading.Event()
         self._sampler = None
         self.expect_fork = False
+        self.pace = "short"     # brief | short | long (tests/faults/scenarios.py, dur)
+        self.load_running = False  # the run of every scenario starts one load for all of them
         net_id = 1 + (os.getpid() + int(time.time())) % 200
         self.tag = "f%d" % net_id
         self.net = None
@@ -474,7 +476,10 @@ class Run:
         self._sampler.start()
 
     # -- load
-    def start_load(self, duration_s, rate=6, nodes=None, seed=None, setup=True):
+    def start_load(self, duration_s, rate=6, nodes=None, seed=None, setup=True, stop_file=None):
+        if self.load_running:
+            self.note("(the load already runs)")
+            return
         nodes = nodes or self.honest()
         urls = ",".join("http://%s:%d" % (n.rpc_ip, RPC_PORT) for n in nodes)
         self.load_out = os.path.join(self.dir, "load.jsonl")
@@ -490,6 +495,8 @@ class Run:
             self.note("load setup done")
         cmd = [exe, "--devnet", self.devnet_json, "--nodes", urls, "--duration-s", str(int(duration_s)),
                "--rate", str(rate), "--out", self.load_out, "--seed", seed or self.name, "--no-setup"]
+        if stop_file:
+            cmd += ["--stop-file", stop_file]
         self.load_log = open(os.path.join(self.dir, "load.log"), "w")
         self.load_proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.load_log, text=True)
         self.note("load: %s tx/s for %d s over %d nodes" % (rate, duration_s, len(nodes)))

@@ -1,6 +1,6 @@
 """The fault scenarios S1-S19 of docs/reliability.md (S20, the simulator, runs from tests/sim).
 
-Each scenario is a function(run, long) that starts the cluster's load, applies its fault schedule
+Each scenario is a function(run) that starts the cluster's load, applies its fault schedule
 (every step is logged with its time by the harness) and returns the checker's keyword arguments.
 `long` stretches the schedule to minutes (scripts/faults --long); the short form fits the default
 suite. A scenario may raise harness.Fail for a check of its own (e.g. "no commits while split").
@@ -12,8 +12,19 @@ import time
 from harness import Fail, now
 
 
-def dur(long, short_s, long_s):
-    return long_s if long else short_s
+def dur(run, short_s, long_s, brief_s=None):
+    """A step's length at the run's pace: brief (the default suite's run of every scenario on one
+    cluster), short (one scenario alone) or long (scripts/faults --long)."""
+    if run.pace == "long":
+        return long_s
+    if run.pace == "brief":
+        return brief_s if brief_s is not None else max(1, short_s // 2)
+    return short_s
+
+
+def settle(run, seconds):
+    """A pause between steps (3 s at the brief pace)."""
+    time.sleep(dur(run, seconds, seconds, 3))
 
 
 def stalled(run, seconds, nodes):
@@ -36,9 +47,9 @@ def progresses(run, seconds, nodes, what, blocks=3):
     run.note("%s: commits go on (%d -> %d)" % (what, h0, h1))
 
 
-def s1_kill_random(run, long):
+def s1_kill_random(run):
     """kill -9 a random validator every ~10 s; it restarts ~5 s later."""
-    total = dur(long, 40, 300)
+    total = dur(run, 40, 300)
     run.start_load(total + 10)
     rng = random.Random(run.name)
     end = now() + total
@@ -52,12 +63,12 @@ def s1_kill_random(run, long):
     return {}
 
 
-def s2_kill_all(run, long):
+def s2_kill_all(run):
     """kill -9 all four validators at once and restart them."""
-    rounds = dur(long, 1, 5)
+    rounds = dur(run, 1, 5)
     run.start_load(20 + rounds * 25)
     for _ in range(rounds):
-        time.sleep(10)
+        settle(run, 10)
         h = run.max_height()
         for v in run.honest():
             v.kill()
@@ -70,81 +81,81 @@ def s2_kill_all(run, long):
     return {}
 
 
-def s3_pause_leader(run, long):
+def s3_pause_leader(run):
     """SIGSTOP the leader, resume it later."""
-    rounds = dur(long, 1, 6)
+    rounds = dur(run, 1, 6)
     run.start_load(15 + rounds * 30)
     for _ in range(rounds):
-        time.sleep(8)
+        settle(run, 8)
         v = run.node(run.leader())
         v.pause()
         others = [n for n in run.honest() if n is not v]
-        progresses(run, 12, others, "leader %s paused" % v.name)
+        progresses(run, dur(run, 12, 12, 8), others, "leader %s paused" % v.name)
         v.resume()
-        time.sleep(8)
+        settle(run, 8)
     run.mark_healed()
     return {}
 
 
-def isolate(run, long, leader):
-    rounds = dur(long, 1, 5)
+def isolate(run, leader):
+    rounds = dur(run, 1, 5)
     run.start_load(15 + rounds * 35)
     for _ in range(rounds):
-        time.sleep(8)
+        settle(run, 8)
         v = run.node(run.leader() if leader else (run.leader() + 2) % run.nval)
         others = [n for n in run.honest() if n is not v]
         run.partition([v], others)
-        progresses(run, 15, others, "%s isolated" % v.name)
+        progresses(run, dur(run, 15, 15, 8), others, "%s isolated" % v.name)
         run.heal()
-        time.sleep(10)
+        settle(run, 10)
     return {}
 
 
-def s4_isolate_one(run, long):
+def s4_isolate_one(run):
     """Isolate one (non-leader) node from the others, then heal."""
-    return isolate(run, long, leader=False)
+    return isolate(run, leader=False)
 
 
-def s5_isolate_leader(run, long):
+def s5_isolate_leader(run):
     """Isolate the leader, then heal."""
-    return isolate(run, long, leader=True)
+    return isolate(run, leader=True)
 
 
-def s6_split_2_2(run, long):
+def s6_split_2_2(run):
     """Partition 2|2: no commits while split; commits resume after healing."""
-    rounds = dur(long, 1, 4)
+    rounds = dur(run, 1, 4)
     run.start_load(15 + rounds * 40)
     a, b = run.honest()[:2], run.honest()[2:]
     for _ in range(rounds):
-        time.sleep(8)
+        settle(run, 8)
         run.partition(a, b)
         time.sleep(3)  # a block already voted may still land
-        stalled(run, dur(long, 12, 25), run.honest())
+        stalled(run, dur(run, 12, 25), run.honest())
         run.heal()
-        progresses(run, 15, run.honest(), "healed 2|2")
+        progresses(run, dur(run, 15, 15, 8), run.honest(), "healed 2|2")
     return {}
 
 
-def s7_split_3_1(run, long):
+def s7_split_3_1(run):
     """Partition 3|1: the three commit on; the one catches up after healing."""
-    rounds = dur(long, 1, 4)
+    rounds = dur(run, 1, 4)
     run.start_load(15 + rounds * 35)
     for r in range(rounds):
-        time.sleep(8)
+        settle(run, 8)
         one = run.node((r + 3) % run.nval)
         three = [n for n in run.honest() if n is not one]
         run.partition([one], three)
-        progresses(run, 15, three, "3|1 majority")
+        progresses(run, dur(run, 15, 15, 8), three, "3|1 majority")
         run.heal()
-        time.sleep(10)
+        settle(run, 10)
     return {}
 
 
-def s8_one_way(run, long):
+def s8_one_way(run):
     """One-way links: v0's packets do not reach v1, v2's do not reach v3."""
-    total = dur(long, 25, 180)
+    total = dur(run, 25, 180)
     run.start_load(total + 15)
-    time.sleep(8)
+    settle(run, 8)
     v = run.honest()
     run.one_way(v[0], v[1])
     run.one_way(v[2], v[3])
@@ -153,11 +164,11 @@ def s8_one_way(run, long):
     return {}
 
 
-def s9_loss(run, long):
+def s9_loss(run):
     """10% then 30% packet loss on every validator link."""
-    each = dur(long, 15, 90)
+    each = dur(run, 15, 90)
     run.start_load(2 * each + 20)
-    time.sleep(8)
+    settle(run, 8)
     run.loss(10)
     progresses(run, each, run.honest(), "10% loss")
     run.loss(30)
@@ -166,11 +177,11 @@ def s9_loss(run, long):
     return {}
 
 
-def skew(run, long, offset):
+def skew(run, offset):
     """Restart two validators with their clocks moved +offset and -offset (faketime)."""
-    total = dur(long, 30, 180)
+    total = dur(run, 30, 180)
     run.start_load(total + 25)
-    time.sleep(8)
+    settle(run, 8)
     v = run.honest()
     for node, off in ((v[1], "+" + offset), (v[2], "-" + offset)):
         node.kill()
@@ -178,18 +189,26 @@ def skew(run, long, offset):
     return total, v
 
 
-def s10_skew_30s(run, long):
+def unskew(run, nodes):
+    for node in nodes:
+        node.kill()
+        node.skew = None
+        node.start()
+
+
+def s10_skew_30s(run):
     """Clocks of two validators off by +30 s and -30 s: the chain stays live."""
-    total, v = skew(run, long, "30s")
+    total, v = skew(run, "30s")
     progresses(run, total, v, "clock skew +-30 s")
+    unskew(run, (v[1], v[2]))
     run.mark_healed()
     return {}
 
 
-def s11_skew_5min(run, long):
+def s11_skew_5min(run):
     """Clock of one validator off by +5 min, another by -5 min: safe, and the node says it is off."""
-    total, v = skew(run, long, "300s")
-    time.sleep(total)
+    total, v = skew(run, "300s")
+    progresses(run, total, v, "clock skew +-5 min")
     run.mark_healed()
     for node in (v[1], v[2]):
         with open(node.log_path, "rb") as f:
@@ -202,12 +221,13 @@ def s11_skew_5min(run, long):
         if "this node's clock is off" in text:
             raise Fail("%s (a right clock) said its own clock is off" % node.name)
     run.note("the skewed nodes, and only they, logged that their own clocks are off")
+    unskew(run, (v[1], v[2]))
     return {}
 
 
-def s12_twin(run, long):
+def s12_twin(run):
     """An equivocating twin (same key, own data and safety state): evidence is recorded."""
-    total = dur(long, 45, 240)
+    total = dur(run, 45, 240)
     run.start_load(total + 10)
     smallest = min(range(run.nval), key=run.key_of)
     twin = run.add_twin(smallest)
@@ -219,7 +239,7 @@ def s12_twin(run, long):
     return {"expect_evidence_for": [smallest], "nodes": run.honest()}
 
 
-def s13_fork_control(run, long):
+def s13_fork_control(run):
     """Control: two twins (> f) on a split network must fork, and the checker must say so."""
     v = run.honest()
     run.start_load(40, nodes=v[:3])
@@ -238,13 +258,13 @@ def s13_fork_control(run, long):
     return {"fork_control": True, "nodes": [v[2], v[3]]}
 
 
-def s16_disk_full(run, long):
+def s16_disk_full(run):
     """Disk full under one validator: it stops cleanly or refuses writes, loses nothing, and
     resumes once space returns."""
     v = run.node(3)
-    full = dur(long, 20, 120)
+    full = dur(run, 20, 120)
     run.start_load(full + 40)
-    time.sleep(8)
+    settle(run, 8)
     filler = os.path.join(v.home, "data", "filler")
     with open(filler, "wb") as f:  # fill the tmpfs to the last byte
         try:
@@ -273,10 +293,10 @@ def s16_disk_full(run, long):
 s16_disk_full.prepare = lambda run: run.mount_tmpfs(os.path.join(run.node(3).home, "data"), "64m")
 
 
-def s17_reconfig(run, long):
+def s17_reconfig(run):
     """A validator-set change (add a fifth validator) scheduled and activated while validators are
     killed and partitioned."""
-    run.start_load(dur(long, 80, 240))
+    run.start_load(dur(run, 80, 240))
     time.sleep(5)
     new = run.add_validator()
     new.start()
@@ -288,7 +308,7 @@ def s17_reconfig(run, long):
     time.sleep(5)
     run.node(1).start()
     run.partition([run.node(2)], [n for n in run.nodes if n is not run.node(2)])
-    time.sleep(10)
+    settle(run, 10)
     run.heal()
     deadline = now() + 180
     while True:
@@ -300,7 +320,7 @@ def s17_reconfig(run, long):
         time.sleep(1)
     run.note("epoch 1 (five validators) in force on every node")
     run.node(0).kill()
-    progresses(run, 15, [n for n in run.nodes if n.alive()], "five validators, v0 down")
+    progresses(run, dur(run, 15, 15, 8), [n for n in run.nodes if n.alive()], "five validators, v0 down")
     run.node(0).start()
     return {}
 
@@ -309,10 +329,10 @@ FAILPOINTS = ["before:consensus", "after:consensus", "before:commit", "after:com
               "before:cblock", "after:batch"]
 
 
-def s14_failpoints(run, long):
+def s14_failpoints(run):
     """Crash before and after each durable write (storage failpoints): the safety state, a block
     commit, a commit certificate, consensus blocks and batches; the node restarts and catches up."""
-    points = FAILPOINTS * (3 if long else 1)
+    points = FAILPOINTS * 3 if run.pace == "long" else FAILPOINTS[::2] if run.pace == "brief" else FAILPOINTS
     run.start_load(20 + 14 * len(points))
     rng = random.Random(run.name)
     v = run.node(3)
@@ -354,13 +374,13 @@ def corrupt_tail(path, how):
     return "byte %d flipped" % pos
 
 
-def s15_corrupt_tail(run, long):
+def s15_corrupt_tail(run):
     """Truncated and bit-flipped tails of a stopped node's stores: detected, never replayed as
     garbage, never a crash loop, the safety state kept; the node catches up."""
-    run.start_load(dur(long, 70, 200))
+    run.start_load(dur(run, 70, 200))
     v = run.node(3)
     for how in ("truncate", "flip"):
-        time.sleep(10)
+        settle(run, 10)
         v.kill()
         data = os.path.join(v.home, "data")
         logs = sorted((os.path.getmtime(os.path.join(d, f)), os.path.join(d, f))
@@ -383,6 +403,11 @@ def s15_corrupt_tail(run, long):
     run.mark_healed()
     return {}
 
+
+# The default suite's run (faults_all): every scenario in turn, briefly, on one cluster under one
+# load, one check at the end. S13 (the fork control) forks the chain, so it runs on its own; S17
+# adds a fifth validator, so it comes last.
+ALL = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S14", "S15", "S16", "S12", "S10", "S11", "S17"]
 
 SCENARIOS = {
     "S1": s1_kill_random, "S2": s2_kill_all, "S3": s3_pause_leader, "S4": s4_isolate_one,

@@ -5,10 +5,13 @@
 // (or rejected) as one JSON line.
 //
 //   folio-faultload --devnet FILE --nodes URL[,URL...] --duration-s D [--rate R] [--out FILE]
-//                   [--seed S] [--setup-only] [--no-setup]
+//                   [--seed S] [--setup-only] [--no-setup] [--stop-file PATH]
+// --stop-file: the load ends early (then drains) as soon as PATH exists; the harness uses it when
+// a run of several scenarios decides the end itself.
 #include <array>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -47,13 +50,14 @@ struct Options {
     Address tax_br;  // from the devnet file
     double duration_s = -1, rate = 8;
     bool setup_only = false, no_setup = false;
+    std::string stop_file;
 };
 
 [[noreturn]] void Usage(const std::string& why) {
     std::fprintf(
         stderr,
         "folio-faultload: %s\nusage: folio-faultload --devnet FILE --nodes URL[,URL...] --duration-s D [--rate R] "
-        "[--out FILE] [--seed S] [--setup-only] [--no-setup]\n",
+        "[--out FILE] [--seed S] [--setup-only] [--no-setup] [--stop-file PATH]\n",
         why.c_str());
     std::exit(2);
 }
@@ -92,6 +96,7 @@ Options ParseArgs(int argc, char** argv) {
         else if (a == "--seed") o.seed = value();
         else if (a == "--setup-only") o.setup_only = true;
         else if (a == "--no-setup") o.no_setup = true;
+        else if (a == "--stop-file") o.stop_file = value();
         else Usage("unknown option " + a);
     }
     if (o.devnet.empty()) Usage("--devnet is required");
@@ -471,6 +476,7 @@ void Load::Run() {
         const auto now = Clock::now();
         if (now - last_poll >= 1s) {
             last_poll = now;
+            if (!m_opt.stop_file.empty() && std::filesystem::exists(m_opt.stop_file)) break;
             PollPayouts();
         }
         bool resync = false;
