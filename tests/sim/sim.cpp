@@ -68,7 +68,7 @@ uint64_t KeyPrefix(const PublicKey& k) {
     return v;
 }
 
-// The instances of a configuration: instance i runs key KeyIndexOf[i]; the first `twins` keys run
+// The instances of a configuration: instance i runs key out[i]; the first `twins` keys run
 // twice (the same order as Sim::Run creates them).
 std::vector<uint32_t> InstanceKeys(uint32_t keys, uint32_t twins) {
     std::vector<uint32_t> out;
