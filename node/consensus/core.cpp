@@ -35,6 +35,13 @@ std::string Core::DebugString() const {
            " c" + std::to_string(m_committed_height);
 }
 
+const PublicKey& Core::LeaderOf(Round round) const {
+    const auto& schedule = m_config.leader_schedule;
+    if (m_epoch == 0 && round >= 1 && round <= schedule.size() && schedule[round - 1] < m_vset.Size())
+        return m_vset.members[schedule[round - 1]];
+    return m_vset.Leader(round);
+}
+
 BlockId Core::ProposalParent() const {
     return m_hqc.data.epoch == m_epoch ? m_hqc.data.block_id : m_epoch_root;
 }
@@ -155,7 +162,7 @@ Actions Core::OnProposal(const PublicKey& from, const Proposal& p, uint64_t now)
     }
     auto proposer_index = m_vset.IndexOf(b.proposer);
     if (!proposer_index) { Reject(from, ConsensusError::NOT_A_MEMBER); return Take(); }
-    if (m_vset.Leader(b.round) != b.proposer) { Reject(from, ConsensusError::WRONG_LEADER); return Take(); }
+    if (LeaderOf(b.round) != b.proposer) { Reject(from, ConsensusError::WRONG_LEADER); return Take(); }
     BlockId id = BlockIdOf(b);
     Bytes body = ProposalBody(b.epoch, b.round, id);
     if (!m_verifier.Verify(b.proposer, StatementDigest(StatementKind::PROPOSAL, body), p.sig)) {
@@ -189,7 +196,7 @@ Actions Core::OnVote(const PublicKey& from, const Vote& v, uint64_t now) {
     Hash256 digest = StatementDigest(StatementKind::VOTE, body);
     if (!m_verifier.Verify(v.voter, digest, v.sig)) { Reject(from, ConsensusError::BAD_SIGNATURE); return Take(); }
     CheckEquivocation(StatementKind::VOTE, v.data.round, *index, v.voter, std::move(body), v.sig);
-    if (v.data.round < HqcRound() || m_vset.Leader(v.data.round + 1) != m_signer.Key()) {
+    if (v.data.round < HqcRound() || LeaderOf(v.data.round + 1) != m_signer.Key()) {
         Reject(from, ConsensusError::STALE);
         return Take();
     }
@@ -311,7 +318,7 @@ Actions Core::OnPayloadReady(Round round, const BlockId& parent_id, const Hash25
                              std::optional<ValidatorSet> next_validators, uint64_t now) {
     m_now = now;
     if (round != m_round || m_payload_requested != round || parent_id != ProposalParent() || !CanSign() ||
-        m_vset.Leader(round) != m_signer.Key() || round <= m_safety.highest_proposed_round) {
+        LeaderOf(round) != m_signer.Key() || round <= m_safety.highest_proposed_round) {
         Reject(m_signer.Key(), ConsensusError::STALE);
         return Take();
     }
@@ -354,7 +361,14 @@ void Core::ProcessTc(const TimeoutCert& tc) {
 }
 
 void Core::TryCommit(const PublicKey& from, const QuorumCert& qc) {
+#ifdef FOLIO_CONSENSUS_BREAK_COMMIT_RULE
+    // Test-only (tests/sim, consensus_sim_broken): a deliberately broken safety rule — the parent
+    // of any certified block commits, even across a round gap (a timeout) — so the simulator's
+    // detection, failure report and exact replay can be shown to work. Never defined for the node.
+    if (qc.data.round == 0) return;
+#else
     if (qc.data.round == 0 || qc.data.round != qc.data.parent_round + 1) return;
+#endif
     const BlockId& target = qc.data.parent_id;
     auto it = m_blocks.find(target);
     if (it != m_blocks.end() && it->second.committed) return;
@@ -476,7 +490,7 @@ bool Core::ChainHasPendingReconfig(const BlockId& id) const {
 }
 
 void Core::MaybePropose() {
-    if (!CanSign() || m_round == 0 || m_vset.Leader(m_round) != m_signer.Key()) return;
+    if (!CanSign() || m_round == 0 || LeaderOf(m_round) != m_signer.Key()) return;
     if (m_round <= m_safety.highest_proposed_round || m_payload_requested == m_round) return;
     bool justified = m_round == HqcRound() + 1 ||
                      (m_htc && m_htc->round + 1 == m_round && HqcRound() >= m_htc->MaxHqcRound());
@@ -484,7 +498,7 @@ void Core::MaybePropose() {
     BlockId parent = ProposalParent();
     auto it = m_blocks.find(parent);
     if (it == m_blocks.end()) {
-        Fetch(m_vset.Leader(HqcRound()), parent);
+        Fetch(LeaderOf(HqcRound()), parent);
         return;
     }
     if (ChainHasPendingReconfig(parent)) {
@@ -536,7 +550,7 @@ void Core::TryVote(const Block& b, const BlockId& id) {
     Bytes body = VoteBody(v.data);
     Hash256 digest = StatementDigest(StatementKind::VOTE, body);
     v.sig = m_signer.Sign(digest);
-    const PublicKey& next_leader = m_vset.Leader(b.round + 1);
+    const PublicKey& next_leader = LeaderOf(b.round + 1);
     if (next_leader == m_signer.Key()) {
         CheckEquivocation(StatementKind::VOTE, b.round, *m_my_index, v.voter, std::move(body), v.sig);
         AddVote(*m_my_index, v, digest);
@@ -624,7 +638,7 @@ void Core::SendSync(const PublicKey& to, bool older_epoch) {
 }
 
 Status<ConsensusError> Core::ValidateBlock(const Block& b, const TreeNode& parent) const {
-    if (!m_vset.IndexOf(b.proposer) || m_vset.Leader(b.round) != b.proposer) return Fail(ConsensusError::WRONG_LEADER);
+    if (!m_vset.IndexOf(b.proposer) || LeaderOf(b.round) != b.proposer) return Fail(ConsensusError::WRONG_LEADER);
     if (auto s = VerifyQcInContext(b.parent_qc); !s) return Fail(s.error());
     Round qcr = QcRoundIn(b.parent_qc);
     if (b.parent_qc.data.epoch == m_epoch) {

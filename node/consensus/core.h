@@ -32,6 +32,12 @@ struct Config {
     uint32_t fetch_count = 32;        // ancestors asked for in one BlockRequest (<= 64)
     uint64_t retain_committed = 4096; // committed blocks kept to answer BlockRequests
     size_t max_orphans = 2048;        // blocks waiting for their parent
+    // Leader election override for the simulator's Twins scenarios (tests/sim): when not empty,
+    // the leader of round r (1 <= r <= size) of epoch 0 is members[leader_schedule[r - 1]];
+    // every other round is round robin (ValidatorSet::Leader). Every instance must be given the
+    // same schedule. Safety does not depend on the leader election, only liveness does; the node
+    // leaves it empty.
+    std::vector<uint32_t> leader_schedule;
 };
 
 struct SendAction {
@@ -156,6 +162,8 @@ private:
     bool IsMember() const { return m_my_index.has_value(); }
     bool CanSign() const { return IsMember() && m_safety.epoch == m_epoch && !m_restoring; }
 
+    // The leader of `round` in the current epoch (Config::leader_schedule, else round robin).
+    const PublicKey& LeaderOf(Round round) const;
     Round HqcRound() const { return QcRoundIn(m_hqc); }
     Round QcRoundIn(const QuorumCert& qc) const { return qc.data.epoch == m_epoch ? qc.data.round : 0; }
     BlockId ProposalParent() const;

@@ -34,6 +34,95 @@ private:
     uint64_t m_state;
 };
 
+// FNV-1a, 64 bits: the trace fingerprint.
+class TraceHash {
+public:
+    void Mix(uint64_t v) {
+        for (int i = 0; i < 8; ++i) {
+            m_h ^= (v >> (8 * i)) & 0xff;
+            m_h *= 0x100000001b3ULL;
+        }
+    }
+    void Mix(ByteView b) {
+        Mix(b.size());
+        for (uint8_t c : b) {
+            m_h ^= c;
+            m_h *= 0x100000001b3ULL;
+        }
+    }
+    uint64_t Value() const { return m_h; }
+
+private:
+    uint64_t m_h = 0xcbf29ce484222325ULL;
+};
+
+uint64_t Fingerprint(ByteView b) {
+    TraceHash h;
+    h.Mix(b);
+    return h.Value();
+}
+
+uint64_t KeyPrefix(const PublicKey& k) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | k.data[static_cast<size_t>(i)];
+    return v;
+}
+
+// The instances of a configuration: instance i runs key out[i]; the first `twins` keys run
+// twice (the same order as Sim::Run creates them).
+std::vector<uint32_t> InstanceKeys(uint32_t keys, uint32_t twins) {
+    std::vector<uint32_t> out;
+    for (uint32_t k = 0; k < keys; ++k)
+        for (uint32_t copy = 0; copy < (k < twins ? 2u : 1u); ++copy) out.push_back(k);
+    return out;
+}
+
+// Twins: every way to split the instances into at most two groups (instance 0 always in group
+// 0, so each split is listed once) where some group holds a quorum of distinct keys. Without
+// that, no quorum or timeout certificate could ever form for the round and the run would stall
+// by construction, not by a bug.
+std::vector<std::vector<int>> TwinsPartitions(uint32_t n, uint32_t twins) {
+    std::vector<uint32_t> key = InstanceKeys(n, std::min(twins, n));
+    size_t m = key.size();
+    size_t quorum = n * 2 / 3 + 1;  // ValidatorSet::Quorum
+    std::vector<std::vector<int>> out;
+    if (m == 0 || m > 20) return out;
+    for (uint64_t mask = 0; mask < (uint64_t{1} << (m - 1)); ++mask) {
+        std::vector<int> side(m, 0);
+        for (size_t i = 1; i < m; ++i) side[i] = static_cast<int>((mask >> (i - 1)) & 1);
+        bool quorate = false;
+        for (int g = 0; g < 2; ++g) {
+            std::set<uint32_t> keys;
+            for (size_t i = 0; i < m; ++i)
+                if (side[i] == g) keys.insert(key[i]);
+            quorate = quorate || keys.size() >= quorum;
+        }
+        if (quorate) out.push_back(std::move(side));
+    }
+    return out;
+}
+
+struct TwinsRound {
+    std::vector<int> side;  // per instance
+    uint32_t leader = 0;    // key index
+};
+
+// Scenario `index`: round 1 is the lowest "digit" (partition, leader), so consecutive indices
+// vary the first round fastest.
+std::vector<TwinsRound> TwinsScenario(const SimConfig& c) {
+    auto partitions = TwinsPartitions(c.n, c.twins);
+    uint64_t per_round = partitions.size() * c.n;
+    std::vector<TwinsRound> out;
+    if (per_round == 0) return out;
+    uint64_t index = c.seed;
+    for (uint32_t r = 0; r < c.twins_rounds; ++r) {
+        uint64_t digit = index % per_round;
+        index /= per_round;
+        out.push_back(TwinsRound{partitions[digit / c.n], static_cast<uint32_t>(digit % c.n)});
+    }
+    return out;
+}
+
 // Fake signatures for speed: digest || key. Verification compares bytes, so two statements with
 // different contents always have different signatures (double signs stay visible).
 class FakeSigner final : public Signer {
@@ -61,6 +150,8 @@ public:
 
 struct Packet {
     Message msg;
+    uint64_t digest = 0;        // fingerprint of the encoded message (trace hash)
+    Round round = 0;            // the round a Twins partition filters it by
     std::vector<Block> blocks;  // blocks carried (persisted by the receiver on receipt)
     std::vector<BlockId> ids;   // their ids
 };
@@ -105,7 +196,17 @@ struct Phase {
 
 class Sim {
 public:
-    explicit Sim(const SimConfig& c) : m_cfg(c), m_rng(c.seed ^ 0x5eed5eed5eedULL) {}
+    explicit Sim(const SimConfig& c) : m_cfg(c), m_rng(c.seed ^ 0x5eed5eed5eedULL) {
+        if (m_cfg.twins_rounds > 0) {  // Twins: the scenario is the only fault
+            m_cfg.partitions = false;
+            m_cfg.crashes = false;
+            m_cfg.reconfig = false;
+            m_cfg.drop_permille = 0;
+            m_cfg.dup_permille = 0;
+            m_twins = TwinsScenario(m_cfg);
+            for (const TwinsRound& r : m_twins) m_leaders.push_back(r.leader);
+        }
+    }
     SimResult Run();
 
 private:
@@ -126,7 +227,9 @@ private:
         if (m_res.ok) m_res.failure = std::move(what);
         m_res.ok = false;
     }
-    bool Connected(size_t a, size_t b) const;
+    bool Connected(size_t a, size_t b, Round round) const;
+    Round MessageRound(const Instance& src, const Message& m) const;
+    std::shared_ptr<const Packet> MakePacket(const Instance& src, Message msg, std::vector<Block> blocks);
     void Execute(Instance& inst, Actions actions);
     void Send(Instance& src, const PublicKey* to, std::shared_ptr<const Packet> p);
     void CheckStatements(const Message& m);
@@ -140,6 +243,7 @@ private:
         Config c;
         c.base_timeout_ms = m_cfg.base_timeout_ms;
         c.max_timeout_ms = m_cfg.max_timeout_ms;
+        c.leader_schedule = m_leaders;
         return c;
     }
 
@@ -151,6 +255,9 @@ private:
     Hash256 m_genesis_payload;
     std::vector<Instance> m_inst;
     std::vector<Phase> m_phases;
+    std::vector<TwinsRound> m_twins;  // Twins mode: rounds 1..twins_rounds
+    std::vector<uint32_t> m_leaders;
+    TraceHash m_trace;
     std::priority_queue<Event, std::vector<Event>, std::greater<Event>> m_queue;
     uint64_t m_seq = 0;
     uint64_t m_now = 0;
@@ -162,10 +269,30 @@ private:
     std::set<std::tuple<Epoch, Round, std::vector<std::pair<uint32_t, Round>>>> m_seen_tcs;
 };
 
-bool Sim::Connected(size_t a, size_t b) const {
+bool Sim::Connected(size_t a, size_t b, Round round) const {
+    if (m_now < m_cfg.heal_at_ms && round >= 1 && round <= m_twins.size())
+        return m_twins[round - 1].side[a] == m_twins[round - 1].side[b];
     for (const Phase& p : m_phases)
         if (m_now >= p.start && m_now < p.end) return p.side[a] == p.side[b];
     return true;
+}
+
+Round Sim::MessageRound(const Instance& src, const Message& m) const {
+    if (const auto* p = std::get_if<Proposal>(&m)) return p->block.round;
+    if (const auto* v = std::get_if<Vote>(&m)) return v->data.round;
+    if (const auto* t = std::get_if<TimeoutMsg>(&m)) return t->round;
+    return src.core ? src.core->CurrentRound() : 0;  // sync and block fetches: the sender's round
+}
+
+std::shared_ptr<const Packet> Sim::MakePacket(const Instance& src, Message msg, std::vector<Block> blocks) {
+    auto p = std::make_shared<Packet>();
+    p->digest = Fingerprint(EncodeMessage(msg));
+    p->round = MessageRound(src, msg);
+    p->blocks = std::move(blocks);
+    for (const Block& b : p->blocks) p->ids.push_back(BlockIdOf(b));
+    p->msg = std::move(msg);
+    m_trace.Mix(p->digest);
+    return p;
 }
 
 void Sim::Record(const PublicKey& key, StatementKind kind, Epoch epoch, Round round, Bytes body) {
@@ -235,7 +362,7 @@ void Sim::CheckStatements(const Message& m) {
 void Sim::Send(Instance& src, const PublicKey* to, std::shared_ptr<const Packet> p) {
     for (Instance& dst : m_inst) {
         if (dst.id == src.id || (to && dst.key != *to)) continue;
-        if (!Connected(src.id, dst.id)) continue;
+        if (!Connected(src.id, dst.id, p->round)) continue;
         if (m_rng.Permille(m_cfg.drop_permille)) continue;
         int copies = m_rng.Permille(m_cfg.dup_permille) ? 2 : 1;
         for (int c = 0; c < copies; ++c) {
@@ -327,28 +454,25 @@ void Sim::Execute(Instance& inst, Actions actions) {
             std::string line = DescribeActions(Actions{a});
             std::fprintf(stderr, "%6llu  #%zu %s", static_cast<unsigned long long>(m_now), inst.id, line.c_str());
         }
+        m_trace.Mix(a.index());
         if (auto* s = std::get_if<SendAction>(&a)) {
             CheckStatements(s->msg);
-            auto p = std::make_shared<Packet>();
-            if (auto* r = std::get_if<BlockResponse>(&s->msg)) {
-                p->blocks = r->blocks;
-                for (const Block& blk : p->blocks) p->ids.push_back(BlockIdOf(blk));
-            }
-            p->msg = std::move(s->msg);
-            Send(inst, &s->to, std::move(p));
+            std::vector<Block> blocks;
+            if (auto* r = std::get_if<BlockResponse>(&s->msg)) blocks = r->blocks;
+            m_trace.Mix(KeyPrefix(s->to));
+            Send(inst, &s->to, MakePacket(inst, std::move(s->msg), std::move(blocks)));
         } else if (auto* b = std::get_if<BroadcastAction>(&a)) {
             CheckStatements(b->msg);
-            auto p = std::make_shared<Packet>();
-            if (auto* prop = std::get_if<Proposal>(&b->msg)) {
-                p->blocks.push_back(prop->block);
-                p->ids.push_back(BlockIdOf(prop->block));
-                inst.store[p->ids.back()] = prop->block;  // our own proposal is stored too
-            }
-            p->msg = std::move(b->msg);
+            std::vector<Block> blocks;
+            if (auto* prop = std::get_if<Proposal>(&b->msg)) blocks.push_back(prop->block);
+            auto p = MakePacket(inst, std::move(b->msg), std::move(blocks));
+            if (!p->blocks.empty()) inst.store[p->ids.back()] = p->blocks.back();  // our own proposal is stored too
             Send(inst, nullptr, std::move(p));
         } else if (auto* ps = std::get_if<PersistSafetyAction>(&a)) {
+            m_trace.Mix(EncodeSafetyState(ps->state));
             inst.safety = ps->state;
         } else if (auto* c = std::get_if<CommitAction>(&a)) {
+            for (const CommittedBlock& blk : c->blocks) m_trace.Mix(blk.id.view());
             OnCommit(inst, *c);
         } else if (auto* ec = std::get_if<EpochChangeAction>(&a)) {
             if (inst.honest) {
@@ -363,6 +487,7 @@ void Sim::Execute(Instance& inst, Actions actions) {
             e.inst = inst.id;
             e.incarnation = inst.incarnation;
             e.time = std::max(t->deadline_ms, m_now);
+            m_trace.Mix(e.time);
             Push(std::move(e));
         } else if (auto* rp = std::get_if<RequestPayloadAction>(&a)) {
             Event e;
@@ -372,9 +497,11 @@ void Sim::Execute(Instance& inst, Actions actions) {
             e.time = m_now + 1;
             e.round = rp->round;
             e.parent = rp->parent_id;
+            m_trace.Mix(e.round);
             Push(std::move(e));
         } else if (auto* ev = std::get_if<EvidenceAction>(&a)) {
             ++m_res.evidence;
+            m_trace.Mix(KeyPrefix(ev->evidence.signer));
             // Evidence must verify standalone and never accuse an honest key.
             Epoch epoch = 0;
             Reader r(ev->evidence.body_a);
@@ -384,6 +511,7 @@ void Sim::Execute(Instance& inst, Actions actions) {
             if (m_twin_keys.count(ev->evidence.signer) == 0) Failf("evidence against an honest key");
         }
     }
+    m_trace.Mix(limit);
     if (crash) Crash(inst);
 }
 
@@ -437,6 +565,9 @@ SimResult Sim::Run() {
             t = m_phases.back().end + m_rng.Range(200, 1200);
         }
     }
+    if (m_cfg.verbose && !m_twins.empty())
+        std::fprintf(stderr, "twins scenario %llu: %s\n", static_cast<unsigned long long>(m_cfg.seed),
+                     DescribeTwinsScenario(m_cfg).c_str());
     for (Instance& inst : m_inst) {
         inst.core = std::make_unique<Core>(CoreConfig(), genesis, m_genesis_payload, *inst.signer, m_verifier);
         Execute(inst, inst.core->Start(0));
@@ -451,6 +582,8 @@ SimResult Sim::Run() {
         if (e.time > m_cfg.duration_ms) break;
         m_now = e.time;
         Instance& inst = m_inst[e.inst];
+        m_trace.Mix(e.time);
+        m_trace.Mix((static_cast<uint64_t>(e.type) << 32) | e.inst);
         if (e.type == EventType::RESTART) {
             if (!inst.up) Restart(inst);
             continue;
@@ -460,6 +593,8 @@ SimResult Sim::Run() {
         Actions out;
         switch (e.type) {
             case EventType::DELIVER:
+                m_trace.Mix(KeyPrefix(e.from));
+                m_trace.Mix(e.packet->digest);
                 for (size_t i = 0; i < e.packet->blocks.size(); ++i)  // persisted on receipt
                     inst.store.try_emplace(e.packet->ids[i], e.packet->blocks[i]);
                 if (m_cfg.verbose)
@@ -485,6 +620,7 @@ SimResult Sim::Run() {
         Execute(inst, std::move(out));
     }
     // Results.
+    m_res.trace_hash = m_trace.Value();
     bool first = true;
     uint64_t end = std::min(m_now, m_cfg.duration_ms);
     for (const Instance& inst : m_inst) {
@@ -517,11 +653,46 @@ SimResult Sim::Run() {
 
 }  // namespace
 
+namespace {
+std::string HexU64(uint64_t v) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+}  // namespace
+
 std::string SimResult::Summary() const {
     return std::string(ok ? "ok" : "FAIL: " + failure) + " | heights " + std::to_string(min_height) + ".." +
            std::to_string(max_height) + ", msgs " + std::to_string(messages) + ", crashes " + std::to_string(crashes) +
            ", evidence " + std::to_string(evidence) + ", twin equivocations " + std::to_string(twin_equivocations) +
-           ", max gap " + std::to_string(max_commit_gap_ms) + " ms";
+           ", max gap " + std::to_string(max_commit_gap_ms) + " ms, trace " + HexU64(trace_hash);
+}
+
+uint64_t TwinsScenarioCount(const SimConfig& c) {
+    if (c.twins_rounds == 0) return 0;
+    uint64_t per_round = TwinsPartitions(c.n, c.twins).size() * c.n, count = 1;
+    for (uint32_t r = 0; r < c.twins_rounds; ++r) {
+        if (per_round != 0 && count > (uint64_t{1} << 62) / per_round) return 0;
+        count *= per_round;
+    }
+    return count;
+}
+
+std::string DescribeTwinsScenario(const SimConfig& c) {
+    std::string out;
+    uint32_t r = 0;
+    for (const TwinsRound& tr : TwinsScenario(c)) {
+        ++r;
+        out += (r > 1 ? "; r" : "r") + std::to_string(r) + " ";
+        for (int g = 0; g < 2; ++g) {
+            std::string group;
+            for (size_t i = 0; i < tr.side.size(); ++i)
+                if (tr.side[i] == g) group += (group.empty() ? "" : ",") + std::to_string(i);
+            if (!group.empty()) out += std::string(g ? "|" : "") + "{" + group + "}";
+        }
+        out += " leader key" + std::to_string(tr.leader);
+    }
+    return out;
 }
 
 SimResult RunSim(const SimConfig& config) { return Sim(config).Run(); }
@@ -547,6 +718,7 @@ std::string ReplayArgs(const SimConfig& c) {
     if (c.reconfig) s += " --reconfig";
     if (c.adversarial) s += " --adversarial";
     if (!c.check_liveness) s += " --no-liveness";
+    if (c.twins_rounds) s += " --twins-rounds " + std::to_string(c.twins_rounds);
     return s;
 }
 

@@ -4,7 +4,19 @@
 // keep only what was persisted, and twins (two instances sharing one key). Checks safety (no two
 // honest nodes commit different blocks at one height), no honest double-sign (across restarts),
 // liveness after healing, and the validity of every evidence produced.
-// Single-threaded; one RunSim call is independent of any other.
+//
+// Twins mode (twins_rounds > 0, after the Twins paper, Bano et al., OPODIS 2021): instead of
+// random time-based partitions, scenario number `seed` picks, for each of the first
+// `twins_rounds` rounds, one partition of the instances into at most two groups (one of which
+// can form a quorum) and the leader of that round; until heal_at_ms, a message of round r (its
+// statement's round, or the sender's round for sync and block fetches) is delivered only inside
+// round r's groups. TwinsScenarioCount() scenarios enumerate every combination; later rounds are
+// unpartitioned and round robin, and no drops, duplicates or crashes are added. (Without the heal
+// a round's partition would hold its messages forever and stall runs by construction.)
+//
+// Every run is a pure function of its SimConfig: SimResult::trace_hash fingerprints every
+// delivered message, timer, crash and action, so a seed run twice (or replayed from its printed
+// command) gives the identical hash. Single-threaded; one RunSim call is independent of any other.
 #include <cstdint>
 #include <string>
 
@@ -29,6 +41,7 @@ struct SimConfig {
     uint64_t max_delay_ms = 50;
     uint64_t base_timeout_ms = 200;
     uint64_t max_timeout_ms = 1600;
+    uint32_t twins_rounds = 0;        // Twins mode: rounds with an enumerated partition and leader
     bool verbose = false;             // trace every event on stderr
 };
 
@@ -45,10 +58,16 @@ struct SimResult {
     uint64_t crashes = 0;
     uint64_t messages = 0;
     uint64_t max_commit_gap_ms = 0;   // after healing, longest time an honest node went without a commit
+    uint64_t trace_hash = 0;          // FNV-1a over the whole trace (see above)
     std::string Summary() const;
 };
 
 SimResult RunSim(const SimConfig& config);
+// Twins mode: the number of scenarios (valid seeds are 0 .. count - 1); 0 outside Twins mode or
+// when the count would exceed 2^62.
+uint64_t TwinsScenarioCount(const SimConfig& config);
+// Twins mode: "r1 {0,2,3,4}|{1} leader 2; r2 ..." for scenario `config.seed`.
+std::string DescribeTwinsScenario(const SimConfig& config);
 // The consensus_sim arguments that replay `config` exactly.
 std::string ReplayArgs(const SimConfig& config);
 

@@ -433,3 +433,40 @@ TEST_CASE("a restarted validator rebuilds its tree and commits from its store an
     for (size_t h = 0; h < c.node(2).committed.size() && h < c.node(0).committed.size(); ++h)
         CHECK(c.node(2).committed[h].id == c.node(0).committed[h].id);
 }
+
+TEST_CASE("a leader schedule (the simulator's Twins scenarios) overrides round robin for its rounds only") {
+    ValidatorSet set = TestSet(0, 0, 4);
+    SchnorrVerifier v;
+    SchnorrSigner s0(TestSecret(0)), s1(TestSecret(1)), s3(TestSecret(3));
+    Config cfg;
+    cfg.leader_schedule = {3};  // key 3 leads round 1; round 2 and later are round robin again
+    Core node(cfg, set, Hash256{}, s0, v);
+    (void)node.Start(0);
+    Block genesis = GenesisBlock(set, Hash256{});
+    Block b;
+    b.epoch = 0;
+    b.round = 1;
+    b.parent_qc = GenesisQc(genesis);
+    b.parent_id = b.parent_qc.data.block_id;
+    b.payload = TestPayload(1);
+    b.proposer = set.members[1];  // the round-robin leader of round 1 is no longer the leader
+    CHECK(Has(Rejects(node.OnProposal(set.members[1], SignedProposal(b, s1), 1)), ConsensusError::WRONG_LEADER));
+    b.proposer = set.members[3];
+    Actions acts = node.OnProposal(set.members[3], SignedProposal(b, s3), 1);
+    CHECK(Rejects(acts).empty());
+    bool sent_to_round2_leader = false;
+    for (const auto& a : acts)
+        if (auto* s = std::get_if<SendAction>(&a))
+            sent_to_round2_leader =
+                sent_to_round2_leader || (std::holds_alternative<Vote>(s->msg) && s->to == set.Leader(2));
+    CHECK(sent_to_round2_leader);
+
+    // A schedule naming no member is ignored (round robin), never an out-of-range access.
+    Config bad;
+    bad.leader_schedule = {9};
+    SchnorrSigner s0b(TestSecret(0));
+    Core other(bad, set, Hash256{}, s0b, v);
+    (void)other.Start(0);
+    b.proposer = set.members[1];
+    CHECK(Rejects(other.OnProposal(set.members[1], SignedProposal(b, s1), 1)).empty());
+}
