@@ -156,6 +156,8 @@ int main(int argc, char** argv) {
             if (!sk) throw std::runtime_error("validator key file must hold 64 hex characters");
             cfg.validator_key = *sk;
         }
+        // A BFT validator (a genesis of more than one) moves a damaged store aside and resyncs.
+        cfg.quarantine_corrupt_store = cfg.genesis.validators.size() > 1;
         auto node = chain::Node::Open(cfg);
         if (!node) throw std::runtime_error(node.error());
         sodium_memzero(cfg.validator_key.data.data(), cfg.validator_key.data.size());

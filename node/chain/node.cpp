@@ -5,19 +5,21 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <node/core/fatal.h>
 #include <node/core/merkle.h>
 #include <node/log/log.h>
 #include <node/state/execute.h>
 #include <node/state/keys.h>
 #include <node/state/records.h>
 #include <node/state/state_root.h>
+#include <node/storage/safety_file.h>
 
 namespace folio::chain {
 
 static uint64_t NowMs() {
-    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
 }
 
 Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
@@ -34,11 +36,39 @@ Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
     so.sync = node->m_cfg.sync_writes;
     so.node_cache_bytes = node->m_cfg.state_cache_bytes;
     auto store = storage::ChainStore::Open(node->m_cfg.home + "/data", so);
+    if (!store && store.error().code == storage::StoreError::CORRUPTION && node->m_cfg.quarantine_corrupt_store) {
+        // docs/operations.md, "A damaged store": move it aside whole (for a look later), keep the
+        // safety state (outside it), start over from genesis and sync from the peers.
+        const std::string aside = node->m_cfg.home + "/data.corrupt-" + std::to_string(NowMs());
+        log::Error("store",
+                   "the chain store is damaged: moved aside, starting over from genesis and syncing from "
+                   "the peers (the safety state is kept)",
+                   {{"error", store.error().message}, {"moved_to", aside}});
+        std::filesystem::rename(node->m_cfg.home + "/data", aside, ec);
+        if (ec)
+            return Fail("the store is damaged (" + store.error().message +
+                        ") and cannot be moved aside: " + ec.message());
+        std::filesystem::create_directories(node->m_cfg.home + "/data", ec);
+        if (ec) return Fail("cannot create " + node->m_cfg.home + "/data: " + ec.message());
+        store = storage::ChainStore::Open(node->m_cfg.home + "/data", so);
+    }
     if (!store) return Fail("cannot open the store: " + store.error().message);
     node->m_store = std::move(store.value());
     std::string err;
     if (!node->InitGenesis(err)) return Fail(err);
     return node;
+}
+
+std::optional<Bytes> Node::SafetyState() const {
+    auto r = storage::ReadSafetyFile(m_cfg.home + "/safety");
+    if (!r)
+        Fatal("store", "the consensus safety state is unreadable: " + r.error() +
+                           " (docs/operations.md, \"A damaged safety state\")");
+    return std::move(r.value());
+}
+
+std::optional<std::string> Node::PutSafetyState(ByteView state) {
+    return storage::WriteSafetyFile(m_cfg.home + "/safety", state);
 }
 
 bool Node::InitGenesis(std::string& err) {
@@ -90,9 +120,12 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
     using state::Reject;
     if (tx_bytes.size() > protocol::MAX_TX_BYTES)
         return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(tx_bytes.size()) +
-                                                      " bytes; the limit is " + std::to_string(protocol::MAX_TX_BYTES)});
+                                                      " bytes; the limit is " +
+                                                      std::to_string(protocol::MAX_TX_BYTES)});
     auto tx = protocol::DecodeTx(tx_bytes);
-    if (!tx) return Fail(AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
+    if (!tx)
+        return Fail(
+            AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
     Hash256 id = protocol::TxId(tx.value());
     if (m_mempool.Contains(id) || m_store->FindTx(id)) return id;  // idempotent resubmission
     auto reject = [&](Reject code, std::string msg) {
@@ -100,7 +133,8 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
         return Fail(AdmitError{code, std::move(msg)});
     };
     if (auto st = state::CheckStateless(tx.value(), m_params); !st) return reject(st.error().code, st.error().message);
-    if (!VerifyCached(m_sig_cache, tx.value(), id)) return reject(Reject::BAD_SIGNATURE, "signature does not verify for the sender's key");
+    if (!VerifyCached(m_sig_cache, tx.value(), id))
+        return reject(Reject::BAD_SIGNATURE, "signature does not verify for the sender's key");
     std::lock_guard lock(m_admit_mu);
     if (auto st = state::CheckAgainstState(*m_store, tx.value(), NowMs(), state::NonceMode::WINDOW); !st) {
         // A resubmission can race the commit of the very transaction (committed between the look
@@ -112,9 +146,12 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
         case AddResult::ADDED:
             if (!from_peer && m_on_admit) m_on_admit(id, tx_bytes);
             return id;
-        case AddResult::ALREADY_KNOWN: return id;
-        case AddResult::NONCE_IN_USE: return reject(Reject::NONCE_TOO_LOW, "another pending transaction already uses this nonce");
-        case AddResult::POOL_FULL: return Fail(AdmitError{Reject::MEMPOOL_FULL, "mempool is full; retry later"});
+        case AddResult::ALREADY_KNOWN:
+            return id;
+        case AddResult::NONCE_IN_USE:
+            return reject(Reject::NONCE_TOO_LOW, "another pending transaction already uses this nonce");
+        case AddResult::POOL_FULL:
+            return Fail(AdmitError{Reject::MEMPOOL_FULL, "mempool is full; retry later"});
     }
     return id;
 }
@@ -165,7 +202,8 @@ bool Node::CommitBlock(BuiltBlock b, const CommitCert& cert) {
 
 bool Node::StoreCommitCert(uint64_t height, const CommitCert& cert) {
     if (auto st = m_store->PutCommitCert(height, EncodeCommitCert(cert)); !st) {
-        log::Error("chain", "storing the commit certificate failed", {{"height", height}, {"error", st.error().message}});
+        log::Error("chain", "storing the commit certificate failed",
+                   {{"height", height}, {"error", st.error().message}});
         return false;
     }
     return true;

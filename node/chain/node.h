@@ -31,6 +31,10 @@ struct NodeConfig {
     size_t sig_cache_ids = 1u << 18;  // verified-signature cache (transaction ids)
     bool sync_writes = true;
     size_t state_cache_bytes = 256u << 20;  // in-memory cache of state-map nodes (storage::StoreOptions)
+    // A BFT validator whose store is damaged moves it aside (HOME/data.corrupt-<ms>) and starts
+    // over from genesis, syncing from its peers; its safety state (HOME/safety, outside the store)
+    // is kept. Off for a single-validator chain: there the store is the only copy.
+    bool quarantine_corrupt_store = false;
 };
 
 // A block built and executed on top of the committed head, ready to be committed.
@@ -59,6 +63,11 @@ public:
     const std::string& chain_id() const { return m_params.chain_id; }
     const state::GenesisDoc& genesis() const { return m_cfg.genesis; }
     const Hash256& genesis_hash() const { return m_genesis_hash; }
+    // The consensus safety state (HOME/safety, storage/safety_file.h); nullopt if none was written.
+    // A damaged file ends the process (folio::Fatal): a validator that cannot know what it signed
+    // must not sign.
+    std::optional<Bytes> SafetyState() const;
+    std::optional<std::string> PutSafetyState(ByteView state);
     storage::ChainStore& store() { return *m_store; }
     const storage::ChainStore& store() const { return *m_store; }
     Mempool& mempool() { return m_mempool; }

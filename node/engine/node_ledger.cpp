@@ -3,12 +3,21 @@
 #include <string>
 
 #include <node/core/fatal.h>
+#include <node/engine/meta.h>
 
 namespace folio::engine {
 
-std::optional<Bytes> NodeLedger::GetMeta(const std::string& name) const { return m_node.store().GetMeta(name); }
+// The safety state lives in its own file beside the store (storage/safety_file.h), so a damaged
+// store can be moved aside without it; one written by an older build into the store is read from
+// there until the next write.
+std::optional<Bytes> NodeLedger::GetMeta(const std::string& name) const {
+    if (name == SAFETY_META)
+        if (auto s = m_node.SafetyState()) return s;
+    return m_node.store().GetMeta(name);
+}
 
 std::optional<std::string> NodeLedger::PutMeta(const std::string& name, ByteView value, bool sync) {
+    if (name == SAFETY_META) return m_node.PutSafetyState(value);
     if (auto st = m_node.store().PutMeta(name, value, sync); !st) return st.error().message;
     return std::nullopt;
 }

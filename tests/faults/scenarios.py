@@ -152,15 +152,18 @@ def s7_split_3_1(run):
 
 
 def s8_one_way(run):
-    """One-way links: v0's packets do not reach v1, v2's do not reach v3."""
+    """One-way links: v0's packets stop reaching v1 (commits go on); then v2's stop reaching v3 too
+    (no quorum is fully connected: safe, and live again once healed)."""
     total = dur(run, 25, 180)
-    run.start_load(total + 15)
+    run.start_load(2 * total + 15)
     settle(run, 8)
     v = run.honest()
     run.one_way(v[0], v[1])
+    progresses(run, total, v, "one-way link v0 -/-> v1")
     run.one_way(v[2], v[3])
-    progresses(run, total, v, "one-way links")
+    time.sleep(total)
     run.heal()
+    progresses(run, dur(run, 15, 15, 8), v, "healed one-way links")
     return {}
 
 
@@ -399,7 +402,11 @@ def s15_corrupt_tail(run):
                 raise Fail("%s does not answer 60 s after a restart on a %s tail" % (v.name, how))
             time.sleep(0.5)
         run.wait_height(run.max_height(run.honest()[:3]), nodes=[v], timeout=120)
-        run.note("%s restarted on a %s tail and caught up" % (v.name, how))
+        if not os.path.exists(os.path.join(v.home, "data", "safety")):
+            raise Fail("%s lost its safety state after a %s tail" % (v.name, how))
+        aside = [d for d in os.listdir(os.path.join(v.home, "data")) if d.startswith("data.corrupt-")]
+        run.note("%s restarted on a %s tail and caught up%s (safety state kept)" %
+                 (v.name, how, ", its damaged store moved aside to " + aside[0] if aside else ""))
     run.mark_healed()
     return {}
 
