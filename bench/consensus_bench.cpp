@@ -289,36 +289,48 @@ public:
         std::lock_guard lock(m_mu);
         return m_added;
     }
-    std::vector<Candidate> Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) override {
+    Offer Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) override {
         std::lock_guard lock(m_mu);
-        std::vector<Candidate> out;
+        Offer out;
+        auto commands = std::make_shared<engine::Commands>();
         while (!m_pool.empty() && !m_pooled.count(m_pool.front())) m_pool.pop_front();  // committed meanwhile
         for (const Cmd& c : m_pool) {
-            if (out.size() >= max) break;
+            if (out.raws.size() >= max) break;
             auto it = m_pooled.find(c);
             if (it == m_pooled.end()) continue;
             Hash256 id = Hash256::FromView(c.view());
             if (skip(id)) continue;
             if (it->second) ++m_requeued;  // offered before, not committed: proposed again
             it->second = true;
-            out.push_back(Candidate{id, Bytes(c.begin(), c.end())});
+            out.raws.emplace_back(c.begin(), c.end());
+            commands->ids.push_back(id);
+        }
+        out.commands = std::move(commands);
+        return out;
+    }
+    // A command is its own id (CMD_SIZE bytes); anything else does not decode.
+    std::shared_ptr<const engine::Commands> DecodeCommands(const std::vector<Bytes>& raws) override {
+        auto out = std::make_shared<engine::Commands>();
+        for (const Bytes& r : raws) {
+            if (r.size() == CMD_SIZE) out->ids.push_back(Hash256::FromView(r));
+            else out->all_decoded = false;
         }
         return out;
     }
-    Hash256 CommandId(ByteView raw) const override {
-        return raw.size() == CMD_SIZE ? Hash256::FromView(raw) : TaggedHash("folio/bench/bad-cmd", raw);
-    }
-    bool VerifyCommands(const std::vector<Bytes>& raws, chain::VerifyPool&) override {
-        return std::all_of(raws.begin(), raws.end(), [](const Bytes& r) { return r.size() == CMD_SIZE; });
-    }
-    void PreverifyGossip(const std::vector<Bytes>&, chain::VerifyPool&) override {}
-    void AdmitGossip(ByteView raw) override {
-        if (raw.size() != CMD_SIZE) return;
-        std::lock_guard lock(m_mu);
-        AddLocked(Cmd::FromView(raw));
+    bool VerifyCommands(const engine::Commands& commands, chain::VerifyPool&) override { return commands.all_decoded; }
+    void AdmitGossip(const std::vector<Bytes>& raws, chain::VerifyPool&, size_t chunk,
+                     const std::function<bool()>& between) override {
+        for (size_t i = 0; i < raws.size(); ++i) {
+            if (raws[i].size() == CMD_SIZE) {
+                std::lock_guard lock(m_mu);
+                AddLocked(Cmd::FromView(raws[i]));
+            }
+            if ((i + 1) % chunk == 0 || i + 1 == raws.size())
+                if (!between()) return;
+        }
     }
     std::optional<Executed> Execute(uint64_t height, const consensus::Block& block, const protocol::Batch& batch,
-                                    chain::VerifyPool&) override {
+                                    const engine::Commands*, chain::VerifyPool&) override {
         std::lock_guard lock(m_mu);
         if (height != m_chain.size()) return std::nullopt;
         const uint64_t now_us = NowUs();

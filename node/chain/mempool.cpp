@@ -5,7 +5,10 @@
 
 namespace folio::chain {
 
-AddResult Mempool::Add(protocol::Transaction tx, const Hash256& id, size_t bytes) {
+AddResult Mempool::Add(protocol::DecodedTx dtx) {
+    const Hash256 id = dtx.id();
+    const size_t bytes = dtx.bytes().size();
+    const protocol::Transaction& tx = dtx.tx();
     {
         MutexLock lock(m_mu);
         if (m_by_id.count(id)) return AddResult::ALREADY_KNOWN;
@@ -17,7 +20,7 @@ AddResult Mempool::Add(protocol::Transaction tx, const Hash256& id, size_t bytes
         }
         Address sender = tx.sender;
         uint64_t nonce = tx.nonce;
-        per.emplace(nonce, PoolEntry{std::move(tx), id, bytes, m_next_seq++});
+        per.emplace(nonce, PoolEntry{std::move(dtx), m_next_seq++});
         m_by_id.emplace(id, std::make_pair(sender, nonce));
         m_bytes += bytes;
     }
@@ -72,7 +75,7 @@ std::vector<PoolEntry> Mempool::Candidates(size_t max, const std::function<bool(
         uint64_t expect = per->begin()->first;
         for (const auto& [n, e] : *per) {
             if (n != expect || out.size() >= max) break;  // a gap: later nonces wait
-            if (!skip(e.id)) out.push_back(e);
+            if (!skip(e.id())) out.push_back(e);
             ++expect;
         }
         if (out.size() >= max) break;
@@ -85,8 +88,8 @@ void Mempool::EraseLocked(const Address& sender, uint64_t nonce) {
     if (it == m_by_sender.end()) return;
     auto e = it->second.find(nonce);
     if (e == it->second.end()) return;
-    m_bytes -= e->second.bytes;
-    m_by_id.erase(e->second.id);
+    m_bytes -= e->second.bytes();
+    m_by_id.erase(e->second.id());
     it->second.erase(e);
     if (it->second.empty()) m_by_sender.erase(it);
 }

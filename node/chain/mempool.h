@@ -21,10 +21,10 @@ struct MempoolLimits {
 };
 
 struct PoolEntry {
-    protocol::Transaction tx;
-    Hash256 id;
-    size_t bytes = 0;
-    uint64_t seq = 0;  // arrival order
+    protocol::DecodedTx tx;  // decoded once at admission, with its bytes and id
+    uint64_t seq = 0;        // arrival order
+    const Hash256& id() const { return tx.id(); }
+    size_t bytes() const { return tx.bytes().size(); }
 };
 
 enum class AddResult : uint8_t { ADDED, ALREADY_KNOWN, NONCE_IN_USE, POOL_FULL };
@@ -34,7 +34,7 @@ public:
     explicit Mempool(MempoolLimits limits) : m_limits(limits) {}
 
     // Adds a transaction that passed admission checks.
-    AddResult Add(protocol::Transaction tx, const Hash256& id, size_t bytes) EXCLUDES(m_mu);
+    AddResult Add(protocol::DecodedTx tx) EXCLUDES(m_mu);
     bool Contains(const Hash256& id) const EXCLUDES(m_mu);
     // The nonce after the sender's pending run that starts at `committed_next` (what a wallet
     // should use for its next transaction).
@@ -98,7 +98,7 @@ void Mempool::RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_
         uint64_t next = next_nonce(s);
         while (!it->second.empty() && it->second.begin()->first < next) {
             const PoolEntry& e = it->second.begin()->second;
-            RememberLocked(e.id, "nonce_too_low", "another transaction with this nonce was committed");
+            RememberLocked(e.id(), "nonce_too_low", "another transaction with this nonce was committed");
             EraseLocked(s, it->second.begin()->first);
             it = m_by_sender.find(s);
             if (it == m_by_sender.end()) break;

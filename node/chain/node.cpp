@@ -120,31 +120,41 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
     using state::Reject;
     if (tx_bytes.size() > protocol::MAX_TX_BYTES)
         return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(tx_bytes.size()) +
+                                                      " bytes; the limit is " + std::to_string(protocol::MAX_TX_BYTES)});
+    auto tx = protocol::DecodedTx::Decode(tx_bytes);
+    if (!tx) return Fail(AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
+    return Admit(std::move(tx.value()), from_peer);
+}
+
+Result<Hash256, AdmitError> Node::Admit(protocol::DecodedTx dtx, bool from_peer) {
+    using state::Reject;
+    if (dtx.bytes().size() > protocol::MAX_TX_BYTES)
+        return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(dtx.bytes().size()) +
                                                       " bytes; the limit is " +
                                                       std::to_string(protocol::MAX_TX_BYTES)});
-    auto tx = protocol::DecodeTx(tx_bytes);
-    if (!tx)
-        return Fail(
-            AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
-    Hash256 id = protocol::TxId(tx.value());
+    const Hash256 id = dtx.id();
+    const protocol::Transaction& tx = dtx.tx();
     if (m_mempool.Contains(id) || m_store->FindTx(id)) return id;  // idempotent resubmission
     auto reject = [&](Reject code, std::string msg) {
         m_mempool.RememberRejection(id, state::RejectCode(code), msg);  // so tx_get can say why
         return Fail(AdmitError{code, std::move(msg)});
     };
-    if (auto st = state::CheckStateless(tx.value(), m_params); !st) return reject(st.error().code, st.error().message);
-    if (!VerifyCached(m_sig_cache, tx.value(), id))
+    if (auto st = state::CheckStateless(tx, m_params); !st) return reject(st.error().code, st.error().message);
+    if (!VerifyCached(m_sig_cache, tx, id))
         return reject(Reject::BAD_SIGNATURE, "signature does not verify for the sender's key");
     std::lock_guard lock(m_admit_mu);
-    if (auto st = state::CheckAgainstState(*m_store, tx.value(), NowMs(), state::NonceMode::WINDOW); !st) {
+    if (auto st = state::CheckAgainstState(*m_store, tx, NowMs(), state::NonceMode::WINDOW); !st) {
         // A resubmission can race the commit of the very transaction (committed between the look
         // above and this check, its nonce now used): that is the idempotent case, not a rejection.
         if (m_store->FindTx(id)) return id;
         return reject(st.error().code, st.error().message);
     }
-    switch (m_mempool.Add(std::move(tx.value()), id, tx_bytes.size())) {
+    // The bytes go to the pool with the transaction; the callback sees them before the move.
+    Bytes gossip_bytes;
+    if (!from_peer && m_on_admit) gossip_bytes = dtx.bytes();
+    switch (m_mempool.Add(std::move(dtx))) {
         case AddResult::ADDED:
-            if (!from_peer && m_on_admit) m_on_admit(id, tx_bytes);
+            if (!from_peer && m_on_admit) m_on_admit(id, gossip_bytes);
             return id;
         case AddResult::ALREADY_KNOWN:
             return id;
@@ -157,24 +167,28 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
 }
 
 BuiltBlock Node::BuildBlock(uint64_t time_ms) {
-    return ExecuteBlock(time_ms, m_validator_pub.value_or(PublicKey{}), m_mempool.Candidates(m_cfg.max_block_txs));
+    std::vector<PoolEntry> cands = m_mempool.Candidates(m_cfg.max_block_txs);
+    std::vector<protocol::DecodedTx> txs;
+    txs.reserve(cands.size());
+    for (PoolEntry& e : cands) txs.push_back(std::move(e.tx));
+    return ExecuteBlock(time_ms, m_validator_pub.value_or(PublicKey{}), std::move(txs));
 }
 
-BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
+BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<protocol::DecodedTx> txs,
                               const std::vector<EvidenceItem>& evidence, const std::vector<Address>* next_validators) {
     const protocol::BlockHeader parent = Head();
-    std::vector<protocol::Transaction> batch;
-    batch.reserve(txs.size());
-    for (PoolEntry& e : txs) batch.push_back(std::move(e.tx));
+    std::vector<Hash256> ids;  // to drop what is skipped (the batch moves into ExecuteBatch)
+    ids.reserve(txs.size());
+    for (const protocol::DecodedTx& t : txs) ids.push_back(t.id());
     std::vector<state::BatchEvidence> recorded;
     for (const EvidenceItem& ev : evidence) recorded.push_back({ev.id, ev.signer, ev.encoded});
     state::ExecutedBlock executed =
         state::ExecuteBatch(*m_store, *m_store, parent, m_params, state::NextBlockContext(parent, time_ms, proposer),
-                            std::move(batch), recorded, next_validators);
+                            std::move(txs), recorded, next_validators);
     for (const state::SkippedTx& s : executed.skipped) {
         // A gap left by an earlier skipped transaction: it may fit a later block.
         if (s.why.code == state::Reject::NONCE_TOO_HIGH) continue;
-        m_mempool.Drop(txs[s.index].id, state::RejectCode(s.why.code), s.why.message);
+        m_mempool.Drop(ids[s.index], state::RejectCode(s.why.code), s.why.message);
     }
     BuiltBlock out;
     out.hash = executed.hash;

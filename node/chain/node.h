@@ -92,6 +92,8 @@ public:
     // signature, nonce window, permission. Returns the transaction id.
     // `from_peer`: gossiped by another validator (not gossiped again).
     Result<Hash256, AdmitError> Admit(ByteView tx_bytes, bool from_peer = false);
+    // The same for a transaction decoded already (gossip: decoded once for its signature check).
+    Result<Hash256, AdmitError> Admit(protocol::DecodedTx tx, bool from_peer = false);
     // Called for each newly admitted transaction from a client (the BFT engine gossips it).
     void OnAdmit(std::function<void(const Hash256&, ByteView)> cb) { m_on_admit = std::move(cb); }
 
@@ -110,7 +112,8 @@ public:
     };
     // `next_validators`: this block ends its epoch (consensus committed it carrying a validator-set
     // change); the ledger records the new set as in force from the next height.
-    BuiltBlock ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<PoolEntry> txs,
+    // Each transaction carries its bytes and id from decoding (nothing is re-encoded or re-hashed).
+    BuiltBlock ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::vector<protocol::DecodedTx> txs,
                             const std::vector<EvidenceItem>& evidence = {},
                             const std::vector<Address>* next_validators = nullptr);
     // Signs the block's commit message with this node's validator key (single-validator commit).

@@ -5,11 +5,16 @@
 
 namespace folio::engine {
 
-bool BatchStore::Verify(const StoredBatch& sb, chain::VerifyPool& pool) const {
-    if (!m_ledger.VerifyCommands(sb.batch.txs, pool)) return false;
-    for (const Bytes& e : sb.batch.evidence)
-        if (!consensus::DecodeEvidence(e)) return false;
-    return true;
+std::shared_ptr<const StoredBatch> BatchStore::Prepare(protocol::Batch batch, Bytes raw,
+                                                       chain::VerifyPool& pool) const {
+    auto sb = std::make_shared<StoredBatch>();
+    sb->commands = m_ledger.DecodeCommands(batch.txs);
+    sb->verified = m_ledger.VerifyCommands(*sb->commands, pool);
+    for (const Bytes& e : batch.evidence)
+        if (!consensus::DecodeEvidence(e)) sb->verified = false;
+    sb->batch = std::move(batch);
+    sb->raw = std::move(raw);
+    return sb;
 }
 
 std::shared_ptr<const StoredBatch> BatchStore::Get(const Hash256& hash, chain::VerifyPool& pool) {
@@ -22,8 +27,7 @@ std::shared_ptr<const StoredBatch> BatchStore::Get(const Hash256& hash, chain::V
     if (!raw) return nullptr;
     auto batch = protocol::DecodeBatch(*raw);
     if (!batch) return nullptr;
-    auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch.value()), std::move(*raw), false});
-    sb->verified = Verify(*sb, pool);
+    std::shared_ptr<const StoredBatch> sb = Prepare(std::move(batch.value()), std::move(*raw), pool);
     MutexLock lock(m_mu);
     return m_batches.emplace(hash, std::move(sb)).first->second;
 }
@@ -35,17 +39,17 @@ std::shared_ptr<const StoredBatch> BatchStore::Accept(const Hash256& hash, Bytes
     }
     auto batch = protocol::DecodeBatch(raw);
     if (!batch) return nullptr;
-    auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch.value()), std::move(raw), false});
-    sb->verified = Verify(*sb, pool);
+    std::shared_ptr<const StoredBatch> sb = Prepare(std::move(batch.value()), std::move(raw), pool);
     PutMetaOrFatal(m_ledger, BatchMetaName(hash), sb->raw, false);
     MutexLock lock(m_mu);
     m_batches.emplace(hash, sb);
     return sb;
 }
 
-void BatchStore::AddOwn(const Hash256& hash, protocol::Batch batch, Bytes raw) {
+void BatchStore::AddOwn(const Hash256& hash, protocol::Batch batch, Bytes raw,
+                        std::shared_ptr<const Commands> commands) {
     PutMetaOrFatal(m_ledger, BatchMetaName(hash), raw, false);
-    auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch), std::move(raw), true});
+    auto sb = std::make_shared<StoredBatch>(StoredBatch{std::move(batch), std::move(raw), std::move(commands), true});
     MutexLock lock(m_mu);
     m_batches.emplace(hash, std::move(sb));
 }

@@ -16,8 +16,9 @@ namespace folio::engine {
 
 struct StoredBatch {
     protocol::Batch batch;
-    Bytes raw;              // its encoding (what its hash is of)
-    bool verified = false;  // every transaction well formed and signed, every evidence decodes
+    Bytes raw;                                 // its encoding (what its hash is of)
+    std::shared_ptr<const Commands> commands;  // its transactions, decoded once (Ledger::DecodeCommands)
+    bool verified = false;                     // every transaction well formed and signed, every evidence decodes
 };
 
 class BatchStore {
@@ -30,13 +31,16 @@ public:
     // A batch received from a peer, `raw` hashing to `hash`: decoded, verified on `pool`, written
     // to the metadata store and kept. Null when it was held already or does not decode.
     std::shared_ptr<const StoredBatch> Accept(const Hash256& hash, Bytes raw, chain::VerifyPool& pool) EXCLUDES(m_mu);
-    // A batch this node built (verified by construction): written to the metadata store and kept.
-    void AddOwn(const Hash256& hash, protocol::Batch batch, Bytes raw) EXCLUDES(m_mu);
+    // A batch this node built (verified by construction) from `commands` (Ledger::Candidates):
+    // written to the metadata store and kept.
+    void AddOwn(const Hash256& hash, protocol::Batch batch, Bytes raw, std::shared_ptr<const Commands> commands)
+        EXCLUDES(m_mu);
     // Forgets the in-memory copy (the metadata store keeps it).
     void Drop(const Hash256& hash) EXCLUDES(m_mu);
 
 private:
-    bool Verify(const StoredBatch& sb, chain::VerifyPool& pool) const;
+    // Decodes the batch's commands once (sb.commands) and checks them and its evidence.
+    std::shared_ptr<const StoredBatch> Prepare(protocol::Batch batch, Bytes raw, chain::VerifyPool& pool) const;
 
     Ledger& m_ledger;
     Mutex m_mu;

@@ -312,7 +312,7 @@ void BftEngine::AcceptBatch(const Hash256& hash, Bytes raw) {
     if (!sb) return;  // held already, or it does not decode
     // Its transactions are on their way into a block: do not propose them again meanwhile.
     uint64_t wall = WallMs();
-    for (const Bytes& tx : sb->batch.txs) m_in_flight.emplace(m_ledger.CommandId(tx), wall);
+    for (const Hash256& id : sb->commands->ids) m_in_flight.emplace(id, wall);
     m_executor->Wake();
     auto it = m_waiting.find(hash);
     if (it != m_waiting.end()) {
@@ -344,17 +344,12 @@ void BftEngine::AnswerPayload(uint64_t now) {
     }
     // Only what goes into the batch is copied out of the mempool; what we (or another leader)
     // proposed and is not executed yet is skipped inside it.
-    std::vector<Ledger::Candidate> cands = m_ledger.Candidates(m_cfg.max_batch_txs, [&](const Hash256& id) {
+    Ledger::Offer offer = m_ledger.Candidates(m_cfg.max_batch_txs, [&](const Hash256& id) {
         m_consensus_role.Assume();  // called back inline, on the consensus thread
         return m_in_flight.count(id) != 0;
     });
     Batch batch;
-    std::vector<Hash256> ids;
-    batch.txs.reserve(cands.size());
-    for (Ledger::Candidate& c : cands) {
-        batch.txs.push_back(std::move(c.raw));
-        ids.push_back(c.id);
-    }
+    batch.txs = std::move(offer.raws);
     bool idle = batch.txs.empty() && m_evidence_pending.empty();
     if (idle && may_wait) {
         m_idle_added = added;
@@ -370,8 +365,8 @@ void BftEngine::AnswerPayload(uint64_t now) {
     }
     Bytes raw = EncodeBatch(batch);
     Hash256 hash = BatchHash(raw);
-    m_batches.AddOwn(hash, std::move(batch), raw);
-    for (const Hash256& id : ids) m_in_flight[id] = wall;
+    for (const Hash256& id : offer.commands->ids) m_in_flight[id] = wall;
+    m_batches.AddOwn(hash, std::move(batch), raw, std::move(offer.commands));
     BroadcastShell(ShellMsg::BATCH, raw);
     consensus::RequestPayloadAction req = *m_payload_request;
     m_payload_request.reset();

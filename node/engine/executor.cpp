@@ -65,7 +65,8 @@ void Executor::Loop(chain::VerifyPool& pool) {
             }
         }
         const protocol::Batch& batch = sb ? sb->batch : EMPTY_BATCH;
-        std::optional<Ledger::Executed> done = m_ledger.Execute(next.height, next.block, batch, pool);
+        std::optional<Ledger::Executed> done =
+            m_ledger.Execute(next.height, next.block, batch, sb ? sb->commands.get() : nullptr, pool);
         if (!done) Fatal(ENGINE_LOG, "cannot commit the block at height " + std::to_string(next.height));
         if (done->height != next.height)
             Fatal(ENGINE_LOG, "ledger height " + std::to_string(done->height) + " for consensus height " +

@@ -55,14 +55,11 @@ void TxGossip::Admit(ByteView body, chain::VerifyPool& pool, std::function<void(
     m_backlog += txs.size();
     auto msg = std::make_shared<std::vector<Bytes>>(std::move(txs));
     pool.PostOrdered([this, msg, &pool, wake = std::move(wake)] {
-        m_ledger.PreverifyGossip(*msg, pool);  // fills the cache; a bad one is rejected by Admit
-        for (size_t i = 0; i < msg->size(); i += GOSSIP_CHUNK_TXS) {
-            for (size_t k = i; k < std::min(msg->size(), i + GOSSIP_CHUNK_TXS); ++k) {
-                if (m_stop) return;
-                m_ledger.AdmitGossip((*msg)[k]);
-            }
-            wake();
-        }
+        if (m_stop) return;
+        m_ledger.AdmitGossip(*msg, pool, GOSSIP_CHUNK_TXS, [&] {
+            wake();  // a leader waiting for transactions may propose now
+            return !m_stop.load();
+        });
         m_backlog -= msg->size();
     });
 }

@@ -7,6 +7,7 @@
 // an implementation must be safe for that.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,11 +22,20 @@
 
 namespace folio::engine {
 
+// A batch's commands as a Ledger decoded them — once, when the batch is built or arrives — kept
+// with the batch until it is executed, so no command is decoded or hashed again on the way.
+// A Ledger subclasses it with what it decoded; the engine only reads the ids.
+struct Commands {
+    virtual ~Commands() = default;
+    std::vector<Hash256> ids;  // of every command that decoded, in batch order
+    bool all_decoded = true;   // false: some command does not decode (the batch is not voted for)
+};
+
 class Ledger {
 public:
-    struct Candidate {  // a pooled command offered for a batch
-        Hash256 id;
-        Bytes raw;
+    struct Offer {                                 // pooled commands offered for a batch
+        std::vector<Bytes> raws;                   // in proposal order
+        std::shared_ptr<const Commands> commands;  // the same, decoded (ids in the same order)
     };
     struct Executed {  // a committed block, executed and stored
         uint64_t height = 0;
@@ -57,20 +67,27 @@ public:
     virtual chain::SigCache& sig_cache() = 0;  // the cache behind the engine's VerifyPool
     virtual size_t PoolSize() const = 0;
     virtual uint64_t PoolAddedCount() const = 0;  // grows on every admission
-    // Up to `max` pooled commands, in proposal order, skipping those `skip` names.
-    virtual std::vector<Candidate> Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) = 0;
-    virtual Hash256 CommandId(ByteView raw) const = 0;
-    // True iff every command of a batch is well formed and signed (a batch we may vote for).
-    virtual bool VerifyCommands(const std::vector<Bytes>& raws, chain::VerifyPool& pool) = 0;
-    // Gossiped commands: checked first (on the pool, filling the cache), then admitted one by one.
-    virtual void PreverifyGossip(const std::vector<Bytes>& raws, chain::VerifyPool& pool) = 0;
-    virtual void AdmitGossip(ByteView raw) = 0;
+    // Up to `max` pooled commands, in proposal order, skipping those `skip` names (their ids
+    // come from the pool: nothing is decoded or hashed).
+    virtual Offer Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) = 0;
+    // A received (or stored) batch's commands, decoded and identified once.
+    virtual std::shared_ptr<const Commands> DecodeCommands(const std::vector<Bytes>& raws) = 0;
+    // True iff every command decoded and is signed (a batch we may vote for). `commands` came
+    // from this ledger's DecodeCommands or Candidates.
+    virtual bool VerifyCommands(const Commands& commands, chain::VerifyPool& pool) = 0;
+    // Gossiped commands: decoded once, checked on the pool (filling the cache), then admitted in
+    // order. `between` is called after every `chunk` admissions; admission stops when it
+    // returns false.
+    virtual void AdmitGossip(const std::vector<Bytes>& raws, chain::VerifyPool& pool, size_t chunk,
+                             const std::function<bool()>& between) = 0;
 
-    // Executes the committed block `block` at `height` (its batch `batch`, empty when the block
-    // has no payload) and stores it; nullopt when it cannot be stored. Ends the process through
-    // folio::Fatal if the block it built is not at `height`, before storing it.
+    // Executes the committed block `block` at `height` (its batch `batch` with its decoded
+    // `commands`, from this ledger; null when the block has no payload) and stores it; nullopt
+    // when it cannot be stored. Ends the process through folio::Fatal if the block it built is
+    // not at `height`, before storing it.
     virtual std::optional<Executed> Execute(uint64_t height, const consensus::Block& block,
-                                            const protocol::Batch& batch, chain::VerifyPool& pool) = 0;
+                                            const protocol::Batch& batch, const Commands* commands,
+                                            chain::VerifyPool& pool) = 0;
     virtual bool StoreCommitCert(uint64_t height, const protocol::CommitCert& cert) = 0;
     // The executed ledger block hash at `height` (what validators sign), if executed here.
     virtual std::optional<Hash256> ExecutedHash(uint64_t height) const = 0;

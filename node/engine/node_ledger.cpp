@@ -38,80 +38,107 @@ std::optional<protocol::PendingValidatorSet> NodeLedger::PendingValidatorSet() c
 size_t NodeLedger::PoolSize() const { return m_node.mempool().Size(); }
 uint64_t NodeLedger::PoolAddedCount() const { return m_node.mempool().AddedCount(); }
 
-std::vector<Ledger::Candidate> NodeLedger::Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) {
+Ledger::Offer NodeLedger::Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) {
     std::vector<PoolEntry> cands = m_node.mempool().Candidates(max, skip);
-    std::vector<Candidate> out;
-    out.reserve(cands.size());
-    for (const PoolEntry& e : cands) out.push_back(Candidate{e.id, protocol::EncodeTx(e.tx)});
+    auto commands = std::make_shared<TxCommands>();
+    Offer out;
+    out.raws.reserve(cands.size());
+    commands->ids.reserve(cands.size());
+    commands->txs.reserve(cands.size());
+    for (PoolEntry& e : cands) {
+        out.raws.push_back(e.tx.bytes());
+        commands->ids.push_back(e.id());
+        commands->txs.push_back(std::move(e.tx));
+    }
+    out.commands = std::move(commands);
     return out;
 }
 
-// A canonical encoding's id is the tagged hash of the bytes as received.
-Hash256 NodeLedger::CommandId(ByteView raw) const { return TaggedHash("folio/tx/id", raw); }
-
-bool NodeLedger::VerifyCommands(const std::vector<Bytes>& raws, chain::VerifyPool& pool) {
-    // Transactions admitted here or verified before are in the cache; the rest are checked on
-    // the pool in parallel (and cached, so admission and execution do not check them again).
-    std::vector<protocol::Transaction> txs;
-    std::vector<Hash256> ids;
-    txs.reserve(raws.size());
+std::shared_ptr<const Commands> NodeLedger::DecodeCommands(const std::vector<Bytes>& raws) {
+    auto out = std::make_shared<TxCommands>();
+    out->ids.reserve(raws.size());
+    out->txs.reserve(raws.size());
     for (const Bytes& raw : raws) {
-        auto tx = protocol::DecodeTx(raw);
-        if (!tx) return false;
-        Hash256 id = protocol::TxId(tx.value());
-        if (m_node.sig_cache().Contains(id) || m_node.mempool().Contains(id)) continue;
-        txs.push_back(std::move(tx.value()));
-        ids.push_back(id);
+        auto tx = protocol::DecodedTx::Decode(raw);
+        if (!tx) {  // left out of execution; the batch is not voted for
+            out->all_decoded = false;
+            continue;
+        }
+        out->ids.push_back(tx->id());
+        out->txs.push_back(std::move(tx.value()));
     }
+    return out;
+}
+
+namespace {
+
+// The commands came from this ledger (DecodeCommands or Candidates): always TxCommands.
+const TxCommands& AsTx(const Commands& c) { return static_cast<const TxCommands&>(c); }
+
+// Checks the signatures of `txs` on the pool (cache first); result[i] for txs[i].
+std::vector<bool> VerifyTxs(const std::vector<protocol::DecodedTx>& txs, chain::VerifyPool& pool,
+                            const std::function<bool(const Hash256&)>& known) {
     std::vector<const protocol::Transaction*> check;
+    std::vector<Hash256> ids;
+    std::vector<size_t> where;
     check.reserve(txs.size());
-    for (const protocol::Transaction& t : txs) check.push_back(&t);
-    for (bool ok : pool.VerifyAll(check, ids))
+    ids.reserve(txs.size());
+    for (size_t i = 0; i < txs.size(); ++i) {
+        if (known(txs[i].id())) continue;
+        check.push_back(&txs[i].tx());
+        ids.push_back(txs[i].id());
+        where.push_back(i);
+    }
+    std::vector<bool> ok(txs.size(), true);
+    std::vector<bool> checked = pool.VerifyAll(check, ids);
+    for (size_t k = 0; k < where.size(); ++k) ok[where[k]] = checked[k];
+    return ok;
+}
+
+}  // namespace
+
+bool NodeLedger::VerifyCommands(const Commands& commands, chain::VerifyPool& pool) {
+    if (!commands.all_decoded) return false;
+    // Transactions admitted here or verified before are in the cache (or the mempool, which holds
+    // only verified ones); the rest are checked on the pool in parallel (and cached, so admission
+    // and execution do not check them again).
+    for (bool ok : VerifyTxs(AsTx(commands).txs, pool, [&](const Hash256& id) {
+             return m_node.sig_cache().Contains(id) || m_node.mempool().Contains(id);
+         }))
         if (!ok) return false;
     return true;
 }
 
-void NodeLedger::PreverifyGossip(const std::vector<Bytes>& raws, chain::VerifyPool& pool) {
-    std::vector<protocol::Transaction> decoded;
-    std::vector<Hash256> ids;
+void NodeLedger::AdmitGossip(const std::vector<Bytes>& raws, chain::VerifyPool& pool, size_t chunk,
+                             const std::function<bool()>& between) {
+    std::vector<protocol::DecodedTx> decoded;
     decoded.reserve(raws.size());
     for (const Bytes& raw : raws) {
-        auto tx = protocol::DecodeTx(raw);
-        if (!tx) continue;  // Admit reports it
-        ids.push_back(protocol::TxId(tx.value()));
-        decoded.push_back(std::move(tx.value()));
+        auto tx = protocol::DecodedTx::Decode(raw);
+        if (tx) decoded.push_back(std::move(tx.value()));  // one that does not decode is dropped
     }
-    std::vector<const protocol::Transaction*> ptrs;
-    ptrs.reserve(decoded.size());
-    for (const protocol::Transaction& t : decoded) ptrs.push_back(&t);
-    (void)pool.VerifyAll(ptrs, ids);  // fills the cache; a bad one is rejected by Admit
+    // Fills the cache; a bad signature is rejected by Admit.
+    (void)VerifyTxs(decoded, pool, [](const Hash256&) { return false; });
+    for (size_t i = 0; i < decoded.size(); ++i) {
+        (void)m_node.Admit(std::move(decoded[i]), /*from_peer=*/true);
+        if ((i + 1) % chunk == 0 || i + 1 == decoded.size())
+            if (!between()) return;
+    }
 }
 
-void NodeLedger::AdmitGossip(ByteView raw) { (void)m_node.Admit(raw, /*from_peer=*/true); }
-
 std::optional<Ledger::Executed> NodeLedger::Execute(uint64_t height, const consensus::Block& block,
-                                                    const protocol::Batch& batch, chain::VerifyPool& pool) {
-    // Deterministic selection: transactions that do not decode or verify are left out. Each
-    // signature was checked once on this node already (cache); misses are checked on the pool.
-    std::vector<PoolEntry> decoded;
-    decoded.reserve(batch.txs.size());
-    for (const Bytes& raw : batch.txs) {
-        auto tx = protocol::DecodeTx(raw);
-        if (!tx) continue;
-        Hash256 id = protocol::TxId(tx.value());
-        decoded.push_back(PoolEntry{std::move(tx.value()), id, raw.size(), 0});
-    }
-    std::vector<const protocol::Transaction*> check;
-    std::vector<Hash256> check_ids;
-    for (const PoolEntry& e : decoded) {
-        check.push_back(&e.tx);
-        check_ids.push_back(e.id);
-    }
-    std::vector<bool> sig_ok = pool.VerifyAll(check, check_ids);
-    std::vector<PoolEntry> entries;
+                                                    const protocol::Batch& batch, const Commands* commands,
+                                                    chain::VerifyPool& pool) {
+    // Deterministic selection: transactions that do not decode (DecodeCommands left them out) or
+    // verify are left out. Each signature was checked once on this node already (cache); misses
+    // are checked on the pool.
+    static const std::vector<protocol::DecodedTx> NONE;
+    const std::vector<protocol::DecodedTx>& decoded = commands ? AsTx(*commands).txs : NONE;
+    std::vector<bool> sig_ok = VerifyTxs(decoded, pool, [](const Hash256&) { return false; });
+    std::vector<protocol::DecodedTx> entries;
     entries.reserve(decoded.size());
     for (size_t i = 0; i < decoded.size(); ++i)
-        if (sig_ok[i]) entries.push_back(std::move(decoded[i]));
+        if (sig_ok[i]) entries.push_back(decoded[i]);
     // Evidence is checked against the set of its epoch as this ledger records it (deterministic).
     std::vector<Node::EvidenceItem> evidence;
     for (const Bytes& raw : batch.evidence) {
@@ -124,7 +151,7 @@ std::optional<Ledger::Executed> NodeLedger::Execute(uint64_t height, const conse
         evidence.push_back(Node::EvidenceItem{Sha256Of(raw), ev->signer, raw});
     }
     Executed out;
-    for (const PoolEntry& e : entries) out.ids.push_back(e.id);
+    for (const protocol::DecodedTx& e : entries) out.ids.push_back(e.id());
     for (const Node::EvidenceItem& e : evidence) out.evidence.push_back(e.id);
     // A committed block carrying a validator-set change ends its epoch (docs/consensus.md).
     const std::vector<Address>* next_set = block.next_validators ? &block.next_validators->members : nullptr;

@@ -8,6 +8,11 @@
 
 namespace folio::engine {
 
+// A batch's transactions, decoded once (protocol::DecodedTx: the transaction, its bytes, its id).
+struct TxCommands final : Commands {
+    std::vector<protocol::DecodedTx> txs;  // ids[i] == txs[i].id()
+};
+
 class NodeLedger final : public Ledger {
 public:
     explicit NodeLedger(Node& node) : m_node(node) {}  // `node` must outlive this
@@ -28,14 +33,14 @@ public:
     chain::SigCache& sig_cache() override { return m_node.sig_cache(); }
     size_t PoolSize() const override;
     uint64_t PoolAddedCount() const override;
-    std::vector<Candidate> Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) override;
-    Hash256 CommandId(ByteView raw) const override;
-    bool VerifyCommands(const std::vector<Bytes>& raws, chain::VerifyPool& pool) override;
-    void PreverifyGossip(const std::vector<Bytes>& raws, chain::VerifyPool& pool) override;
-    void AdmitGossip(ByteView raw) override;
+    Offer Candidates(size_t max, const std::function<bool(const Hash256&)>& skip) override;
+    std::shared_ptr<const Commands> DecodeCommands(const std::vector<Bytes>& raws) override;
+    bool VerifyCommands(const Commands& commands, chain::VerifyPool& pool) override;
+    void AdmitGossip(const std::vector<Bytes>& raws, chain::VerifyPool& pool, size_t chunk,
+                     const std::function<bool()>& between) override;
 
     std::optional<Executed> Execute(uint64_t height, const consensus::Block& block, const protocol::Batch& batch,
-                                    chain::VerifyPool& pool) override;
+                                    const Commands* commands, chain::VerifyPool& pool) override;
     bool StoreCommitCert(uint64_t height, const protocol::CommitCert& cert) override;
     std::optional<Hash256> ExecutedHash(uint64_t height) const override;
     std::optional<Bytes> CommitCertAt(uint64_t height) const override;

@@ -111,6 +111,19 @@ Result<Transaction, DecodeError> DecodeTx(ByteView bytes) {
 Hash256 TxSigHash(const Transaction& tx) { return TaggedHash("folio/tx/sig", EncodeUnsignedTx(tx)); }
 Hash256 TxId(const Transaction& tx) { return TaggedHash("folio/tx/id", EncodeTx(tx)); }
 
+Result<DecodedTx, DecodeError> DecodedTx::Decode(ByteView bytes) {
+    auto tx = DecodeTx(bytes);
+    if (!tx) return Fail(tx.error());
+    // Strict decoding: these bytes are EncodeTx(tx), so their hash is TxId(tx).
+    return DecodedTx(std::move(tx.value()), Bytes(bytes.begin(), bytes.end()), TaggedHash("folio/tx/id", bytes));
+}
+
+DecodedTx DecodedTx::FromTx(Transaction tx) {
+    Bytes bytes = EncodeTx(tx);
+    Hash256 id = TaggedHash("folio/tx/id", bytes);
+    return DecodedTx(std::move(tx), std::move(bytes), id);
+}
+
 bool SignTx(Transaction& tx, const SecretKey& sk, const Hash256& aux_rand) {
     auto sig = SignSchnorr(sk, TxSigHash(tx), aux_rand);
     if (!sig) return false;

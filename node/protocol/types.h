@@ -492,6 +492,33 @@ Hash256 TxId(const Transaction& tx);
 // Fills tx.signature. aux_rand is BIP-340 auxiliary randomness supplied by the caller.
 bool SignTx(Transaction& tx, const SecretKey& sk, const Hash256& aux_rand);
 
+// A transaction decoded once, with its canonical bytes and its id, carried from admission (or a
+// batch's arrival) through the mempool and the batch to ExecuteBatch and its receipt, so no one
+// re-encodes, re-decodes or re-hashes it on the way. Invariant: bytes() == EncodeTx(tx()) and
+// id() == TxId(tx()) (decoding is strict, so the bytes received are the canonical encoding and
+// the id is their hash; fuzz_tx checks it).
+class DecodedTx {
+public:
+    // Decodes `bytes` (DecodeTx's rules and errors) and hashes them once for the id.
+    static Result<DecodedTx, DecodeError> Decode(ByteView bytes);
+    // A transaction built here (tests, tools): encoded and hashed once.
+    static DecodedTx FromTx(Transaction tx);
+
+    const Transaction& tx() const { return m_tx; }
+    const Bytes& bytes() const { return m_bytes; }
+    const Hash256& id() const { return m_id; }
+    // Moves the transaction out (the bytes and the id stay); the object is then only good for
+    // bytes() and id().
+    Transaction TakeTx() && { return std::move(m_tx); }
+
+private:
+    DecodedTx(Transaction tx, Bytes bytes, const Hash256& id)
+        : m_tx(std::move(tx)), m_bytes(std::move(bytes)), m_id(id) {}
+    Transaction m_tx;
+    Bytes m_bytes;
+    Hash256 m_id;
+};
+
 // ---- events and receipts ----
 struct EvWorkRegistered {
     uint64_t work_id;

@@ -6,12 +6,12 @@ namespace folio::state {
 
 bool VerifyTxSignature(const Transaction& tx) { return VerifySchnorr(tx.sender, TxSigHash(tx), tx.signature); }
 
-Result<const Receipt*, Rejection> BlockBuilder::TryAdd(const Transaction& tx) {
+Result<const Receipt*, Rejection> BlockBuilder::TryAdd(const Transaction& tx, const Hash256& id) {
     if (auto st = CheckStateless(tx, m_params); !st) return Fail(st.error());
     // A second registration of a fingerprint in the same block is rejected like one against the
     // committed state: it never enters the block and the mempool drops it, naming the work.
     if (auto st = CheckAgainstState(m_overlay, tx, m_ctx.time_ms, NonceMode::EXACT); !st) return Fail(st.error());
-    m_receipts.push_back(ApplyTx(m_overlay, tx, m_ctx));
+    m_receipts.push_back(ApplyTx(m_overlay, tx, id, m_ctx));
     return &m_receipts.back();
 }
 
@@ -44,7 +44,7 @@ Result<BlockResult, BlockError> ApplyBlock(const StateReader& base, const ChainP
                                            const std::vector<Transaction>& txs) {
     BlockBuilder builder(base, params, ctx);
     for (size_t i = 0; i < txs.size(); ++i)
-        if (auto r = builder.TryAdd(txs[i]); !r) return Fail(BlockError{i, r.error()});
+        if (auto r = builder.TryAdd(txs[i], TxId(txs[i])); !r) return Fail(BlockError{i, r.error()});
     return builder.Finish();
 }
 

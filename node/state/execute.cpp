@@ -13,13 +13,13 @@ BlockContext NextBlockContext(const BlockHeader& parent, uint64_t time_ms, const
 }
 
 ExecutedBlock ExecuteBatch(const StateReader& parent, const SmtNodeReader& nodes, const BlockHeader& parent_header,
-                           const ChainParams& params, const BlockContext& ctx, std::vector<Transaction> txs,
+                           const ChainParams& params, const BlockContext& ctx, std::vector<protocol::DecodedTx> txs,
                            const std::vector<BatchEvidence>& evidence, const std::vector<Address>* next_validators) {
     ExecutedBlock out;
     BlockBuilder builder(parent, params, ctx);
     for (size_t i = 0; i < txs.size(); ++i) {
         auto r = builder.TryAdd(txs[i]);
-        if (r) out.block.txs.push_back(std::move(txs[i]));
+        if (r) out.block.txs.push_back(std::move(txs[i]).TakeTx());
         else out.skipped.push_back(SkippedTx{i, r.error()});
     }
     for (const BatchEvidence& ev : evidence) builder.AddEvidence(ev.id, ev.signer, ev.encoded);

@@ -38,13 +38,15 @@ struct ExecutedBlock {
     std::vector<SkippedTx> skipped;
 };
 
-// Executes `txs` (signatures verified by the caller) in order on `parent` (the state after
+// Executes `txs` (signatures verified by the caller; each decoded once, with its bytes and id,
+// which become the receipt's tx_id and the tx root: nothing is re-encoded or re-hashed here) in
+// order on `parent` (the state after
 // `parent_header`; its state map's nodes read through `nodes`) as the block of `ctx`. A
 // transaction invalid at its position is left out (ExecutedBlock::skipped). Then records
 // `evidence` (verified by the caller against the validator set in force) and, when
 // `next_validators` is given, the validator-set change this block ends its epoch with.
 ExecutedBlock ExecuteBatch(const StateReader& parent, const SmtNodeReader& nodes, const BlockHeader& parent_header,
-                           const ChainParams& params, const BlockContext& ctx, std::vector<Transaction> txs,
+                           const ChainParams& params, const BlockContext& ctx, std::vector<protocol::DecodedTx> txs,
                            const std::vector<BatchEvidence>& evidence = {},
                            const std::vector<Address>* next_validators = nullptr);
 

@@ -137,9 +137,9 @@ Status<Rejection> CheckAgainstState(const StateReader& s, const Transaction& tx,
     return Ok{};
 }
 
-Receipt ApplyTx(Overlay& block, const Transaction& tx, const BlockContext& ctx) {
+Receipt ApplyTx(Overlay& block, const Transaction& tx, const Hash256& id, const BlockContext& ctx) {
     Receipt rc;
-    rc.tx_id = TxId(tx);
+    rc.tx_id = id;
     // The nonce advances whatever the outcome.
     Account acct = LoadAccount(block, tx.sender);
     acct.next_nonce = tx.nonce + 1;

@@ -39,7 +39,8 @@ Status<Rejection> CheckAgainstState(const StateReader& s, const Transaction& tx,
 // Executes one transaction that passed every check, on `block` (an overlay for the block).
 // On success its writes stay; on a rule failure only the nonce advances and the receipt names
 // the rule (success = false).
-Receipt ApplyTx(Overlay& block, const Transaction& tx, const BlockContext& ctx);
+// `id` is the transaction's id (TxId(tx): the caller has it from decoding, protocol::DecodedTx).
+Receipt ApplyTx(Overlay& block, const Transaction& tx, const Hash256& id, const BlockContext& ctx);
 
 struct BlockResult {
     WriteSet writes;
@@ -57,8 +58,9 @@ public:
     BlockBuilder(const StateReader& base, ChainParams params, BlockContext ctx)
         : m_overlay(base), m_params(std::move(params)), m_ctx(ctx) {}
     // Checks `tx` at this position (CheckStateless + CheckAgainstState EXACT) and, if it passes,
-    // executes it and returns its receipt. On rejection nothing changes.
-    Result<const Receipt*, Rejection> TryAdd(const Transaction& tx);
+    // executes it and returns its receipt. On rejection nothing changes. `id` is TxId(tx).
+    Result<const Receipt*, Rejection> TryAdd(const Transaction& tx, const Hash256& id);
+    Result<const Receipt*, Rejection> TryAdd(const protocol::DecodedTx& tx) { return TryAdd(tx.tx(), tx.id()); }
     // The state as the block has changed it so far.
     const StateReader& view() const { return m_overlay; }
     size_t size() const { return m_receipts.size(); }
@@ -80,7 +82,8 @@ private:
 
 // Applies a block's transactions in order to `base`. Every transaction must pass
 // CheckStateless and CheckAgainstState(EXACT) at its position, else the block is invalid
-// (an honest proposer filters them). Signatures must have been verified by the caller.
+// (an honest proposer filters them). Signatures must have been verified by the caller. For
+// callers that hold bare transactions (tests): each id is computed here once.
 Result<BlockResult, BlockError> ApplyBlock(const StateReader& base, const ChainParams& params, const BlockContext& ctx,
                                            const std::vector<Transaction>& txs);
 

@@ -41,7 +41,10 @@ TEST_CASE("ExecuteBatch: skips what is invalid at its position, fills the header
         MakeTx("bob", 0, test::Work("c", {{"bob", 10000}})),      // no creator role
         MakeTx("alice", 1, test::Work("a", {{"alice", 10000}})),  // the fingerprint is taken
     };
-    ExecutedBlock b = ExecuteBatch(state, nodes, parent, {"test-chain"}, ctx, txs);
+    std::vector<protocol::DecodedTx> decoded;
+    for (const Transaction& tx : txs) decoded.push_back(protocol::DecodedTx::FromTx(tx));
+    const Hash256 first_id = decoded[0].id();
+    ExecutedBlock b = ExecuteBatch(state, nodes, parent, {"test-chain"}, ctx, std::move(decoded));
     REQUIRE(b.block.txs.size() == 1);
     CHECK(b.block.txs[0] == txs[0]);
     REQUIRE(b.skipped.size() == 3);
@@ -53,6 +56,8 @@ TEST_CASE("ExecuteBatch: skips what is invalid at its position, fills the header
     auto applied = ApplyBlock(state, {"test-chain"}, ctx, {txs[0]}).value();
     CHECK(b.writes == applied.writes);
     REQUIRE(b.receipts.size() == 1);
+    CHECK(b.receipts[0].tx_id == first_id);  // the id carried in, not recomputed
+    CHECK(first_id == TxId(txs[0]));
     CHECK(EncodeReceipt(b.receipts[0]) == EncodeReceipt(applied.receipts[0]));
     const BlockHeader& h = b.block.header;
     CHECK(h.height == 1);

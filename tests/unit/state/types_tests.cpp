@@ -20,6 +20,17 @@ TEST_CASE("transaction round trip, id and signature") {
     CHECK(EncodeTx(back.value()) == enc);
     CHECK(VerifyTxSignature(tx));
     CHECK(TxId(tx) != TxSigHash(tx));
+    // The decode-once carrier: the bytes as received, their hash as the id, the same transaction.
+    auto carried = protocol::DecodedTx::Decode(enc);
+    REQUIRE(carried);
+    CHECK(carried->tx() == tx);
+    CHECK(carried->bytes() == enc);
+    CHECK(carried->id() == TxId(tx));
+    CHECK(protocol::DecodedTx::FromTx(tx).bytes() == enc);
+    CHECK(protocol::DecodedTx::FromTx(tx).id() == TxId(tx));
+    Bytes trailing_enc = enc;
+    trailing_enc.push_back(0);
+    CHECK(protocol::DecodedTx::Decode(trailing_enc).error() == DecodeError::TRAILING_BYTES);
 
     Transaction other = tx;
     other.nonce = 8;  // any change invalidates the signature
