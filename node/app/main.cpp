@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
         size_t state_cache_mb = 256;
         rpc::ServerConfig rcfg;
         uint64_t rate_per_s = 2000;
+        uint64_t header_timeout_ms = 30000, ws_write_timeout_ms = 30000, ws_idle_timeout_ms = 120000;
         std::string p2p_listen;
         std::vector<std::string> peer_specs;
         engine::BftConfig bft;
@@ -115,7 +116,15 @@ int main(int argc, char** argv) {
             ("rpc-max-body", po::value(&rcfg.max_body_bytes)->default_value(1u << 20), "largest request body (bytes)")
             ("rpc-max-batch", po::value(&rcfg.dispatch.max_batch)->default_value(100), "longest JSON-RPC batch")
             ("rpc-max-connections", po::value(&rcfg.max_connections)->default_value(1024), "concurrent RPC connections")
+            ("rpc-max-connections-per-ip", po::value(&rcfg.max_connections_per_ip)->default_value(128), "concurrent RPC connections from one remote address (0: no bound)")
             ("rpc-rate", po::value(&rate_per_s)->default_value(2000), "requests per second per account (or IP when unauthenticated); burst is twice that; 0 disables")
+            ("rpc-login-rate", po::value(&rcfg.auth.challenge_rate.per_second)->default_value(10), "auth_challenge calls (so logins) per second per remote address; 0 disables")
+            ("rpc-login-burst", po::value(&rcfg.auth.challenge_rate.burst)->default_value(100), "burst of auth_challenge calls per remote address")
+            ("rpc-max-tokens", po::value(&rcfg.auth.max_tokens)->default_value(100000), "bearer tokens held; past it the least valuable token is evicted (docs/rpc.md)")
+            ("rpc-max-tokens-per-account", po::value(&rcfg.auth.max_tokens_per_account)->default_value(16), "bearer tokens per account; its oldest is revoked past it")
+            ("rpc-header-timeout-ms", po::value(&header_timeout_ms)->default_value(30000), "a request's header (and an idle keep-alive connection) must arrive within this")
+            ("rpc-ws-write-timeout-ms", po::value(&ws_write_timeout_ms)->default_value(30000), "a WebSocket client that takes no message for this long is dropped")
+            ("rpc-ws-idle-timeout-ms", po::value(&ws_idle_timeout_ms)->default_value(120000), "a WebSocket client that sends nothing (not even a pong) for this long is dropped")
             ("ws-queue-bytes", po::value(&rcfg.ws_queue.max_queue_bytes)->default_value(4u << 20), "WebSocket outgoing queue per connection (bytes); a subscriber past it gets a stop notice")
             ("tls-cert", po::value(&rcfg.tls_cert_file), "serve RPC over TLS 1.3 with this certificate (PEM)")
             ("tls-key", po::value(&rcfg.tls_key_file), "TLS private key (PEM)")
@@ -199,6 +208,10 @@ int main(int argc, char** argv) {
         rcfg.dispatch.rate.per_second = static_cast<uint32_t>(rate_per_s);
         rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
         rcfg.dispatch.log = LogRpcEvent;
+        rcfg.header_timeout = std::chrono::milliseconds(std::max<uint64_t>(1, header_timeout_ms));
+        rcfg.ws_write_timeout = std::chrono::milliseconds(std::max<uint64_t>(1, ws_write_timeout_ms));
+        rcfg.ws_idle_timeout = std::chrono::milliseconds(std::max<uint64_t>(2, ws_idle_timeout_ms));
+        rcfg.auth.is_known = [&n](const Address& a) { return api::IsKnownAccount(n, a); };
         rpc::RpcServer server(rcfg);
         api::SettlementStream stream(n);
         api::RegisterApi(server, n, stream);
