@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# S18 (docs/reliability.md): hostile RPC clients against one foliod, each while honest clients go on
+# Reliability scenario S18: hostile RPC clients against one foliod, each while honest clients go on
 # being served. Clients come from distinct loopback addresses (127.0.0.0/8) so the per-address
 # bounds can be told from the global ones:
 #   1. a flood of logins by fresh keys from ten addresses: each address is rate-limited (-32005),
