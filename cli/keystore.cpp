@@ -65,8 +65,8 @@ Result<SecretBytes, KeystoreError> StretchPassword(std::string_view password, By
     if (crypto_pwhash(key.data(), key.size(), password.data(), password.size(), salt.data(),
                       static_cast<unsigned long long>(opslimit), static_cast<size_t>(memlimit),
                       crypto_pwhash_ALG_ARGON2ID13) != 0) {
-        return Fail(Err(KeystoreErrc::CRYPTO_ERROR, "Argon2id failed: could not allocate " +
-                                                        std::to_string(memlimit / (1024 * 1024)) + " MiB"));
+        return Fail(Err(KeystoreErrc::CRYPTO_ERROR,
+                        "Argon2id failed: could not allocate " + std::to_string(memlimit / (1024 * 1024)) + " MiB"));
     }
     return key;
 }
@@ -82,7 +82,8 @@ Status<KeystoreError> MakePrivateDir(const std::filesystem::path& dir) {
     if (dir.has_parent_path() && !std::filesystem::exists(dir.parent_path(), ec)) {
         std::filesystem::create_directories(dir.parent_path(), ec);
         if (ec) {
-            return Fail(Err(KeystoreErrc::IO_ERROR, "cannot create " + dir.parent_path().string() + ": " + ec.message()));
+            return Fail(
+                Err(KeystoreErrc::IO_ERROR, "cannot create " + dir.parent_path().string() + ": " + ec.message()));
         }
     }
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -174,17 +175,28 @@ KeyInfo InfoOf(const KeyFile& f) { return KeyInfo{f.name, f.address, f.source, f
 
 std::string_view KeystoreErrcName(KeystoreErrc code) {
     switch (code) {
-        case KeystoreErrc::INVALID_NAME: return "INVALID_NAME";
-        case KeystoreErrc::ALREADY_EXISTS: return "ALREADY_EXISTS";
-        case KeystoreErrc::NOT_FOUND: return "NOT_FOUND";
-        case KeystoreErrc::WRONG_PASSWORD_OR_CORRUPT: return "WRONG_PASSWORD_OR_CORRUPT";
-        case KeystoreErrc::CORRUPT_FILE: return "CORRUPT_FILE";
-        case KeystoreErrc::UNSUPPORTED_VERSION: return "UNSUPPORTED_VERSION";
-        case KeystoreErrc::INVALID_MNEMONIC: return "INVALID_MNEMONIC";
-        case KeystoreErrc::INVALID_SECRET_KEY: return "INVALID_SECRET_KEY";
-        case KeystoreErrc::NO_MNEMONIC: return "NO_MNEMONIC";
-        case KeystoreErrc::IO_ERROR: return "IO_ERROR";
-        case KeystoreErrc::CRYPTO_ERROR: return "CRYPTO_ERROR";
+        case KeystoreErrc::INVALID_NAME:
+            return "INVALID_NAME";
+        case KeystoreErrc::ALREADY_EXISTS:
+            return "ALREADY_EXISTS";
+        case KeystoreErrc::NOT_FOUND:
+            return "NOT_FOUND";
+        case KeystoreErrc::WRONG_PASSWORD_OR_CORRUPT:
+            return "WRONG_PASSWORD_OR_CORRUPT";
+        case KeystoreErrc::CORRUPT_FILE:
+            return "CORRUPT_FILE";
+        case KeystoreErrc::UNSUPPORTED_VERSION:
+            return "UNSUPPORTED_VERSION";
+        case KeystoreErrc::INVALID_MNEMONIC:
+            return "INVALID_MNEMONIC";
+        case KeystoreErrc::INVALID_SECRET_KEY:
+            return "INVALID_SECRET_KEY";
+        case KeystoreErrc::NO_MNEMONIC:
+            return "NO_MNEMONIC";
+        case KeystoreErrc::IO_ERROR:
+            return "IO_ERROR";
+        case KeystoreErrc::CRYPTO_ERROR:
+            return "CRYPTO_ERROR";
     }
     return "UNKNOWN";
 }
@@ -264,7 +276,8 @@ std::optional<Bytes> GetHex(const Json& obj, const char* key, size_t min_len, si
 
 Result<KeyFile, KeystoreError> ParseKeyFileJson(const Json& j) {
     if (!j.is_object()) return Fail(Corrupt("not a JSON object"));
-    if (!j.contains("version") || !j.at("version").is_number_integer()) return Fail(Corrupt("missing or non-integer version"));
+    if (!j.contains("version") || !j.at("version").is_number_integer())
+        return Fail(Corrupt("missing or non-integer version"));
     const auto version = j.at("version").get<int64_t>();
     if (version != FORMAT_VERSION) {
         return Fail(Err(KeystoreErrc::UNSUPPORTED_VERSION,
@@ -359,24 +372,21 @@ std::filesystem::path Keystore::KeyPath(std::string_view name) const {
     return m_keys_dir / (std::string(name) + ".json");
 }
 
-Result<KeyInfo, KeystoreError> Keystore::Store(std::string_view name, std::string_view password, const SecretKey& sk,
-                                               KeySource source, ByteView entropy) const {
+namespace {
+
+// A key file holding `sk` (and `entropy`) encrypted under `password`: fresh salt and nonce.
+Result<KeyFile, KeystoreError> SealKeyFile(std::string_view name, std::string_view password, const SecretKey& sk,
+                                           KeySource source, ByteView entropy, KdfStrength strength) {
     if (auto s = InitSodium(); !s) return Fail(s.error());
     auto pk = DerivePublicKey(sk);
     if (!pk) return Fail(Err(KeystoreErrc::INVALID_SECRET_KEY, "not a valid secp256k1 secret key"));
-    const std::filesystem::path path = KeyPath(name);
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec)) {
-        return Fail(Err(KeystoreErrc::ALREADY_EXISTS, "key '" + std::string(name) + "' already exists"));
-    }
-
     KeyFile f;
     f.version = FORMAT_VERSION;
     f.name = std::string(name);
     f.address = *pk;
     f.source = source;
     if (source == KeySource::MNEMONIC) f.derivation = std::string(FOLIO_ACCOUNT_PATH_TEXT);
-    const KdfLimits limits = LimitsOf(m_strength);
+    const KdfLimits limits = LimitsOf(strength);
     f.opslimit = limits.opslimit;
     f.memlimit = limits.memlimit;
     f.salt.resize(SALT_BYTES);
@@ -393,9 +403,74 @@ Result<KeyInfo, KeystoreError> Keystore::Store(std::string_view name, std::strin
     f.ciphertext.resize(plaintext.size() + TAG_BYTES);
     unsigned long long clen = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(f.ciphertext.data(), &clen, plaintext.data(), plaintext.size(),
-                                               f.address.data.data(), f.address.data.size(), nullptr,
-                                               f.nonce.data(), key->data());
+                                               f.address.data.data(), f.address.data.size(), nullptr, f.nonce.data(),
+                                               key->data());
     f.ciphertext.resize(static_cast<size_t>(clen));
+    return f;
+}
+
+// Reads and parses the key file at `path` (O_NOFOLLOW, at most MAX_FILE_BYTES + 1 read).
+Result<KeyFile, KeystoreError> ReadKeyFileAt(const std::filesystem::path& path, const std::string& missing) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        int err = errno;
+        if (err == ENOENT) return Fail(Err(KeystoreErrc::NOT_FOUND, missing));
+        return Fail(Err(KeystoreErrc::IO_ERROR, "cannot open " + path.string() + ": " + ErrnoText(err)));
+    }
+    std::string text;
+    std::array<char, 4096> buf{};
+    for (;;) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            ::close(fd);
+            return Fail(Err(KeystoreErrc::IO_ERROR, "cannot read " + path.string() + ": " + ErrnoText(err)));
+        }
+        if (n == 0) break;
+        text.append(buf.data(), static_cast<size_t>(n));
+        if (text.size() > MAX_FILE_BYTES) break;
+    }
+    ::close(fd);
+    auto f = ParseKeyFile(text);
+    if (!f) return Fail(Err(f.error().code, path.string() + ": " + f.error().message));
+    return f;
+}
+
+// The plaintext of `f` under `password`; `wrong` is the error for a failed authentication.
+Result<SecretBytes, KeystoreError> DecryptKeyFile(const KeyFile& f, std::string_view password,
+                                                  const KeystoreError& wrong) {
+    if (auto s = InitSodium(); !s) return Fail(s.error());
+    auto key = StretchPassword(password, f.salt, f.opslimit, f.memlimit);
+    if (!key) return Fail(key.error());
+    SecretBytes plaintext(f.ciphertext.size() - TAG_BYTES);
+    unsigned long long mlen = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(plaintext.data(), &mlen, nullptr, f.ciphertext.data(),
+                                                   f.ciphertext.size(), f.address.data.data(), f.address.data.size(),
+                                                   f.nonce.data(), key->data()) != 0) {
+        return Fail(wrong);
+    }
+    if (mlen != plaintext.size() || !IsValidPlaintextSize(f.source, plaintext.size())) return Fail(wrong);
+    ScopedSecretKey sk;
+    std::memcpy(sk.get().data.data(), plaintext.data(), 32);
+    auto pk = DerivePublicKey(sk.get());
+    if (!pk || *pk != f.address) return Fail(wrong);
+    return plaintext;
+}
+
+}  // namespace
+
+Result<KeyInfo, KeystoreError> Keystore::Store(std::string_view name, std::string_view password, const SecretKey& sk,
+                                               KeySource source, ByteView entropy) const {
+    if (auto s = InitSodium(); !s) return Fail(s.error());
+    if (!DerivePublicKey(sk)) return Fail(Err(KeystoreErrc::INVALID_SECRET_KEY, "not a valid secp256k1 secret key"));
+    const std::filesystem::path path = KeyPath(name);
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+        return Fail(Err(KeystoreErrc::ALREADY_EXISTS, "key '" + std::string(name) + "' already exists"));
+    }
+    auto f = SealKeyFile(name, password, sk, source, entropy, m_strength);
+    if (!f) return Fail(f.error());
 
     if (auto s = MakePrivateDir(m_home); !s) return Fail(s.error());
     if (auto s = MakePrivateDir(m_keys_dir); !s) return Fail(s.error());
@@ -403,13 +478,13 @@ Result<KeyInfo, KeystoreError> Keystore::Store(std::string_view name, std::strin
         int err = errno;
         return Fail(Err(KeystoreErrc::IO_ERROR, "cannot chmod " + m_keys_dir.string() + ": " + ErrnoText(err)));
     }
-    if (auto s = WriteNewFileAtomically(path, SerializeKeyFile(f)); !s) {
+    if (auto s = WriteNewFileAtomically(path, SerializeKeyFile(*f)); !s) {
         if (s.error().code == KeystoreErrc::ALREADY_EXISTS) {
             return Fail(Err(KeystoreErrc::ALREADY_EXISTS, "key '" + std::string(name) + "' already exists"));
         }
         return Fail(s.error());
     }
-    return InfoOf(f);
+    return InfoOf(*f);
 }
 
 Result<NewKey, KeystoreError> Keystore::Create(std::string_view name, std::string_view password) const {
@@ -448,29 +523,8 @@ Result<KeyInfo, KeystoreError> Keystore::ImportSecret(std::string_view name, std
 Result<KeyFile, KeystoreError> Keystore::Load(std::string_view name) const {
     if (!IsValidKeyName(name)) return Fail(Err(KeystoreErrc::INVALID_NAME, "key names are 1-64 of A-Z a-z 0-9 _ -"));
     const std::filesystem::path path = KeyPath(name);
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        int err = errno;
-        if (err == ENOENT) return Fail(Err(KeystoreErrc::NOT_FOUND, "no key named '" + std::string(name) + "'"));
-        return Fail(Err(KeystoreErrc::IO_ERROR, "cannot open " + path.string() + ": " + ErrnoText(err)));
-    }
-    std::string text;
-    std::array<char, 4096> buf{};
-    for (;;) {
-        ssize_t n = ::read(fd, buf.data(), buf.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int err = errno;
-            ::close(fd);
-            return Fail(Err(KeystoreErrc::IO_ERROR, "cannot read " + path.string() + ": " + ErrnoText(err)));
-        }
-        if (n == 0) break;
-        text.append(buf.data(), static_cast<size_t>(n));
-        if (text.size() > MAX_FILE_BYTES) break;
-    }
-    ::close(fd);
-    auto f = ParseKeyFile(text);
-    if (!f) return Fail(Err(f.error().code, path.string() + ": " + f.error().message));
+    auto f = ReadKeyFileAt(path, "no key named '" + std::string(name) + "'");
+    if (!f) return Fail(f.error());
     if (f->name != name) {
         return Fail(Err(KeystoreErrc::CORRUPT_FILE, path.string() + ": key file corrupt: it names key '" + f->name +
                                                         "', not '" + std::string(name) + "'"));
@@ -478,29 +532,16 @@ Result<KeyFile, KeystoreError> Keystore::Load(std::string_view name) const {
     return f;
 }
 
-Result<Keystore::Decrypted, KeystoreError> Keystore::Decrypt(std::string_view name,
-                                                             std::string_view password) const {
+Result<Keystore::Decrypted, KeystoreError> Keystore::Decrypt(std::string_view name, std::string_view password) const {
     auto f = Load(name);
     if (!f) return Fail(f.error());
-    if (auto s = InitSodium(); !s) return Fail(s.error());
-    auto key = StretchPassword(password, f->salt, f->opslimit, f->memlimit);
-    if (!key) return Fail(key.error());
-    const KeystoreError wrong =
-        Err(KeystoreErrc::WRONG_PASSWORD_OR_CORRUPT,
-            "wrong password for key '" + std::string(name) + "' (or its file was modified)");
-    SecretBytes plaintext(f->ciphertext.size() - TAG_BYTES);
-    unsigned long long mlen = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(plaintext.data(), &mlen, nullptr, f->ciphertext.data(),
-                                                   f->ciphertext.size(), f->address.data.data(),
-                                                   f->address.data.size(), f->nonce.data(), key->data()) != 0) {
-        return Fail(wrong);
-    }
-    if (mlen != plaintext.size() || !IsValidPlaintextSize(f->source, plaintext.size())) return Fail(wrong);
+    const KeystoreError wrong = Err(KeystoreErrc::WRONG_PASSWORD_OR_CORRUPT,
+                                    "wrong password for key '" + std::string(name) + "' (or its file was modified)");
+    auto plaintext = DecryptKeyFile(*f, password, wrong);
+    if (!plaintext) return Fail(plaintext.error());
     Decrypted d;
-    std::memcpy(d.key.get().data.data(), plaintext.data(), 32);
-    auto pk = DerivePublicKey(d.key.get());
-    if (!pk || *pk != f->address) return Fail(wrong);
-    d.entropy = SecretBytes::CopyOf(plaintext.view().subspan(32));
+    std::memcpy(d.key.get().data.data(), plaintext->data(), 32);
+    d.entropy = SecretBytes::CopyOf(plaintext->view().subspan(32));
     d.file = std::move(f.value());
     return d;
 }
@@ -548,6 +589,40 @@ Result<SecretBytes, KeystoreError> Keystore::RevealMnemonic(std::string_view nam
     auto words = EntropyToMnemonic(d->entropy.view());
     if (!words) return Fail(Err(KeystoreErrc::WRONG_PASSWORD_OR_CORRUPT, words.error().message));
     return std::move(words.value());
+}
+
+// ---------------------------------------------------------------------------------------------
+// One key file at an explicit path
+
+Result<KeyInfo, KeystoreError> WriteKeyFileAt(const std::filesystem::path& path, std::string_view name,
+                                              std::string_view password, const SecretKey& secret_key,
+                                              KdfStrength strength) {
+    if (!IsValidKeyName(name)) return Fail(Err(KeystoreErrc::INVALID_NAME, "key names are 1-64 of A-Z a-z 0-9 _ -"));
+    if (!IsValidSecretKey(secret_key)) {
+        return Fail(Err(KeystoreErrc::INVALID_SECRET_KEY, "not a valid secp256k1 secret key"));
+    }
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) || std::filesystem::is_symlink(path, ec)) {
+        return Fail(Err(KeystoreErrc::ALREADY_EXISTS, "a file already exists at " + path.string()));
+    }
+    auto f = SealKeyFile(name, password, secret_key, KeySource::SECRET, {}, strength);
+    if (!f) return Fail(f.error());
+    const std::filesystem::path abs = std::filesystem::absolute(path, ec);
+    if (ec) return Fail(Err(KeystoreErrc::IO_ERROR, "cannot resolve " + path.string() + ": " + ec.message()));
+    if (auto s = WriteNewFileAtomically(abs, SerializeKeyFile(*f)); !s) return Fail(s.error());
+    return InfoOf(*f);
+}
+
+Result<ScopedSecretKey, KeystoreError> UnlockKeyFileAt(const std::filesystem::path& path, std::string_view password) {
+    auto f = ReadKeyFileAt(path, "no key file at " + path.string());
+    if (!f) return Fail(f.error());
+    const KeystoreError wrong = Err(KeystoreErrc::WRONG_PASSWORD_OR_CORRUPT,
+                                    "wrong password for key file " + path.string() + " (or the file was modified)");
+    auto plaintext = DecryptKeyFile(*f, password, wrong);
+    if (!plaintext) return Fail(plaintext.error());
+    ScopedSecretKey sk;
+    std::memcpy(sk.get().data.data(), plaintext->data(), 32);
+    return sk;
 }
 
 }  // namespace folio::cli

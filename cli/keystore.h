@@ -58,7 +58,7 @@ enum class KeySource {
 // Public facts about a stored key. Never holds secret material.
 struct KeyInfo {
     std::string name;
-    Address address;         // the x-only public key
+    Address address;  // the x-only public key
     KeySource source;
     std::string derivation;  // "m/44'/8800'/0'/0'/0'" for MNEMONIC keys, empty for SECRET keys
 };
@@ -111,8 +111,7 @@ public:
     Result<NewKey, KeystoreError> Create(std::string_view name, std::string_view password) const;
     // Restores the key of `mnemonic` (+ optional BIP-39 passphrase; ASCII only). Refuses an
     // existing name. The passphrase is not stored: RevealMnemonic returns only the words.
-    Result<KeyInfo, KeystoreError> Import(std::string_view name, std::string_view password,
-                                          std::string_view mnemonic,
+    Result<KeyInfo, KeystoreError> Import(std::string_view name, std::string_view password, std::string_view mnemonic,
                                           std::string_view bip39_passphrase = {}) const;
     // Stores a raw secret key (e.g. a devnet key). Refuses an invalid key or an existing name.
     Result<KeyInfo, KeystoreError> ImportSecret(std::string_view name, std::string_view password,
@@ -140,5 +139,19 @@ private:
     std::filesystem::path m_keys_dir;
     KdfStrength m_strength;
 };
+
+// ---- One key file at an explicit path (foliod's validator key; docs/operations.md, "The
+// validator key"). Same format and encryption as the keystore's files.
+
+// Writes `secret_key` encrypted under `password` as a version-1 key file (source "secret", name
+// `name`) at `path`, mode 0600, atomically; never replaces an existing file (ALREADY_EXISTS).
+// Nothing is written on any error.
+Result<KeyInfo, KeystoreError> WriteKeyFileAt(const std::filesystem::path& path, std::string_view name,
+                                              std::string_view password, const SecretKey& secret_key,
+                                              KdfStrength strength);
+// Reads (O_NOFOLLOW, at most 64 KiB) and decrypts the key file at `path`. NOT_FOUND, IO_ERROR,
+// CORRUPT_FILE / UNSUPPORTED_VERSION (not a key file), WRONG_PASSWORD_OR_CORRUPT (wrong password or
+// a tampered file), CRYPTO_ERROR. The key is checked to match the file's address.
+Result<ScopedSecretKey, KeystoreError> UnlockKeyFileAt(const std::filesystem::path& path, std::string_view password);
 
 }  // namespace folio::cli

@@ -14,6 +14,10 @@ namespace folio::api {
 // any server thread.
 void RegisterApi(rpc::RpcServer& server, chain::Node& node, SettlementStream& stream);
 
+// True if `account` exists on the ledger (its record differs from the default one). foliod's
+// AuthConfig::is_known: tokens of known accounts are evicted last (docs/rpc.md, "Hostile clients").
+bool IsKnownAccount(const chain::Node& node, const Address& account);
+
 // chain_info, chain_getBlock, tx_submit, tx_get (chain.cpp).
 void RegisterChainMethods(rpc::RpcServer& server, chain::Node& node);
 // account_get, balance_get, payout_get, payout_list, fx_rate_get, audit_conservation,

@@ -1,5 +1,7 @@
 #include <node/api/method_support.h>
 
+#include <node/api/api.h>
+
 #include <node/core/amount.h>
 
 namespace folio::api {
@@ -7,7 +9,12 @@ namespace folio::api {
 bool IsOverseer(const Node& node, const std::optional<Address>& caller) {
     if (!caller) return false;
     protocol::Account a = state::LoadAccount(node.store(), *caller);
-    return protocol::HasRole(a.roles, protocol::Role::AUDITOR) || protocol::HasRole(a.roles, protocol::Role::GOVERNANCE);
+    return protocol::HasRole(a.roles, protocol::Role::AUDITOR) ||
+           protocol::HasRole(a.roles, protocol::Role::GOVERNANCE);
+}
+
+bool IsKnownAccount(const chain::Node& node, const Address& account) {
+    return state::LoadAccount(node.store(), account) != protocol::Account{};
 }
 
 bool HasRoleAt(const Node& node, const std::optional<Address>& who, protocol::Role r) {

@@ -1,7 +1,11 @@
 // foliod — the Folio validator node. docs/operations.md describes running one.
+#include <algorithm>
+#include <cctype>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -9,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <cli/keystore.h>
 #include <node/engine/bft_engine.h>
 #include <node/engine/consensus_engine.h>
 #include <node/api/json_render.h>
@@ -49,9 +54,15 @@ void LogRpcEvent(const rpc::RpcEvent& e) {
             log::Error("rpc", what, {{"method", e.method}, {"peer", e.peer}, {"error", e.error}});
             break;
         case rpc::RpcEvent::Kind::ACCEPT_FAILED:
-        case rpc::RpcEvent::Kind::IO_THREAD_ERROR: log::Error("rpc", what, {{"error", e.error}}); break;
-        case rpc::RpcEvent::Kind::CONNECTION_REFUSED: log::Warn("rpc", what, {{"peer", e.peer}, {"error", e.error}}); break;
-        case rpc::RpcEvent::Kind::CONNECTION_DROPPED: log::Debug("rpc", what, {{"peer", e.peer}, {"error", e.error}}); break;
+        case rpc::RpcEvent::Kind::IO_THREAD_ERROR:
+            log::Error("rpc", what, {{"error", e.error}});
+            break;
+        case rpc::RpcEvent::Kind::CONNECTION_REFUSED:
+            log::Warn("rpc", what, {{"peer", e.peer}, {"error", e.error}});
+            break;
+        case rpc::RpcEvent::Kind::CONNECTION_DROPPED:
+            log::Debug("rpc", what, {{"peer", e.peer}, {"error", e.error}});
+            break;
     }
 }
 
@@ -63,13 +74,147 @@ std::string ReadFile(const std::string& path) {
     return ss.str();
 }
 
-int Keygen() {
+// The first line of a password file (a trailing CR LF or LF is not part of the password).
+std::string ReadPasswordFile(const std::string& path) {
+    std::string text = ReadFile(path);
+    const auto nl = text.find('\n');
+    if (nl != std::string::npos) text.resize(nl);
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (text.empty()) throw std::runtime_error("password file " + path + " is empty");
+    return text;
+}
+
+// Where the validator key's password comes from: --key-password-file, else the environment
+// variable FOLIOD_KEY_PASSWORD_FILE, else the systemd credential "foliod-key-password"
+// ($CREDENTIALS_DIRECTORY/foliod-key-password, LoadCredential=); empty if none is given.
+std::string PasswordFileOf(const std::string& flag) {
+    if (!flag.empty()) return flag;
+    if (const char* env = std::getenv("FOLIOD_KEY_PASSWORD_FILE"); env && *env) return env;
+    if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) {
+        const std::string p = std::string(dir) + "/foliod-key-password";
+        if (std::ifstream(p).good()) return p;
+    }
+    return {};
+}
+
+bool IsPlainHexKey(const std::string& text) {
+    std::string t = text;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    return t.size() == 64 &&
+           std::all_of(t.begin(), t.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+// The validator's secret key from `key_file` (docs/operations.md, "The validator key"): an
+// encrypted key file (the wallet keystore's format) unlocked with the password file, or — only
+// with --insecure-plaintext-key — 64 hex characters. Throws with one clear line otherwise.
+cli::ScopedSecretKey LoadValidatorKey(const std::string& key_file, const std::string& password_flag,
+                                      bool allow_plaintext) {
+    std::ifstream probe(key_file, std::ios::binary);
+    if (!probe) throw std::runtime_error("cannot read the validator key file " + key_file);
+    std::string head(128, '\0');
+    probe.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(probe.gcount()));
+    if (IsPlainHexKey(head)) {
+        if (!allow_plaintext)
+            throw std::runtime_error(
+                "PLAINTEXT_KEY: the validator key file " + key_file +
+                " holds an unencrypted secret key; encrypt it with `foliod key encrypt --in " + key_file +
+                " --out NEW_FILE --password-file PW` and start with --key-password-file PW, or pass "
+                "--insecure-plaintext-key (docs/operations.md, \"The validator key\")");
+        std::string hex = ReadFile(key_file);
+        while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) hex.pop_back();
+        auto sk = SecretKey::FromHexStr(hex);
+        sodium_memzero(hex.data(), hex.size());
+        if (!sk || !IsValidSecretKey(*sk)) throw std::runtime_error("the validator key file holds no valid secret key");
+        log::Warn("main", "the validator key is stored unencrypted (--insecure-plaintext-key)", {{"file", key_file}});
+        cli::ScopedSecretKey out(*sk);
+        sodium_memzero(sk->data.data(), sk->data.size());
+        return out;
+    }
+    const std::string pw_file = PasswordFileOf(password_flag);
+    if (pw_file.empty())
+        throw std::runtime_error("NO_PASSWORD: the validator key file " + key_file +
+                                 " is encrypted: give its password file with --key-password-file or "
+                                 "FOLIOD_KEY_PASSWORD_FILE (docs/operations.md, \"The validator key\")");
+    std::string password = ReadPasswordFile(pw_file);
+    auto sk = cli::UnlockKeyFileAt(key_file, password);
+    sodium_memzero(password.data(), password.size());
+    if (!sk)
+        throw std::runtime_error(std::string(cli::KeystoreErrcName(sk.error().code)) +
+                                 ": cannot unlock the validator key: " + sk.error().message);
+    return *sk;
+}
+
+SecretKey NewSecretKey() {
     SecretKey sk;
     do randombytes_buf(sk.data.data(), sk.data.size());
     while (!IsValidSecretKey(sk));
-    std::cout << nlohmann::json{{"secret_key", sk.hex()}, {"address", DerivePublicKey(sk)->hex()}}.dump() << "\n";
-    sodium_memzero(sk.data.data(), sk.data.size());
+    return sk;
+}
+
+cli::KdfStrength KdfFlag(const std::string& v) {
+    if (v.empty()) return cli::KdfStrengthFromEnv();
+    auto k = cli::ParseKdfStrength(v);
+    if (!k) throw std::runtime_error("--kdf must be interactive, moderate or sensitive (got \"" + v + "\")");
+    return *k;
+}
+
+// Writes `sk` encrypted to `out` (never replacing a file) and prints {"address"}.
+int WriteEncryptedKey(const SecretKey& sk, const std::string& out, const std::string& password_file,
+                      const std::string& kdf) {
+    std::string password = ReadPasswordFile(password_file);
+    auto info = cli::WriteKeyFileAt(out, "validator", password, sk, KdfFlag(kdf));
+    sodium_memzero(password.data(), password.size());
+    if (!info)
+        throw std::runtime_error(std::string(cli::KeystoreErrcName(info.error().code)) + ": " + info.error().message);
+    std::cout << nlohmann::json{{"address", info->address.hex()}, {"key_file", out}}.dump() << "\n";
     return 0;
+}
+
+// foliod keygen [--out FILE --password-file PW [--kdf K]]: without --out, prints a fresh key as
+// JSON {secret_key, address} (for genesis files and tests); with it, writes the key encrypted.
+int Keygen(int argc, char** argv) {
+    po::options_description d("foliod keygen options");
+    std::string out, pw, kdf;
+    d.add_options()("out", po::value(&out), "write the key encrypted to this new file")(
+        "password-file", po::value(&pw), "the password (first line) for --out")(
+        "kdf", po::value(&kdf), "Argon2id cost: interactive, moderate (default) or sensitive");
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, d), vm);
+    po::notify(vm);
+    SecretKey sk = NewSecretKey();
+    int rc = 0;
+    if (out.empty()) {
+        if (!pw.empty()) throw std::runtime_error("--password-file needs --out");
+        std::cout << nlohmann::json{{"secret_key", sk.hex()}, {"address", DerivePublicKey(sk)->hex()}}.dump() << "\n";
+    } else {
+        if (pw.empty()) throw std::runtime_error("--out needs --password-file");
+        rc = WriteEncryptedKey(sk, out, pw, kdf);
+    }
+    sodium_memzero(sk.data.data(), sk.data.size());
+    return rc;
+}
+
+// foliod key encrypt --in PLAIN --out FILE --password-file PW [--kdf K]
+int KeyEncrypt(int argc, char** argv) {
+    po::options_description d("foliod key encrypt options");
+    std::string in, out, pw, kdf;
+    d.add_options()("in", po::value(&in)->required(), "a file holding a secret key as 64 hex characters")(
+        "out", po::value(&out)->required(), "the encrypted key file to create (never replaced)")(
+        "password-file", po::value(&pw)->required(), "the password (first line)")(
+        "kdf", po::value(&kdf), "Argon2id cost: interactive, moderate (default) or sensitive");
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, d), vm);
+    po::notify(vm);
+    std::string hex = ReadFile(in);
+    if (!IsPlainHexKey(hex)) throw std::runtime_error(in + " does not hold a secret key as 64 hex characters");
+    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) hex.pop_back();
+    auto sk = SecretKey::FromHexStr(hex);
+    sodium_memzero(hex.data(), hex.size());
+    if (!sk || !IsValidSecretKey(*sk)) throw std::runtime_error(in + " does not hold a valid secret key");
+    const int rc = WriteEncryptedKey(*sk, out, pw, kdf);
+    sodium_memzero(sk->data.data(), sk->data.size());
+    return rc;
 }
 
 int PrintAddress(const std::string& secret_hex) {
@@ -89,57 +234,92 @@ int main(int argc, char** argv) {
         return 1;
     }
     try {
-        if (argc >= 2 && std::string(argv[1]) == "keygen") return Keygen();
+        if (argc >= 2 && std::string(argv[1]) == "keygen") return Keygen(argc - 1, argv + 1);
+        if (argc >= 3 && std::string(argv[1]) == "key" && std::string(argv[2]) == "encrypt")
+            return KeyEncrypt(argc - 2, argv + 2);
         if (argc >= 3 && std::string(argv[1]) == "address") return PrintAddress(argv[2]);
 
         po::options_description desc("foliod options");
-        std::string home, genesis_file, key_file, rpc_listen;
+        std::string home, genesis_file, key_file, key_password_file, rpc_listen;
         chain::NodeConfig cfg;
         engine::SoloConfig solo;
         size_t rpc_threads = 2;
         size_t state_cache_mb = 256;
         rpc::ServerConfig rcfg;
         uint64_t rate_per_s = 2000;
+        uint64_t header_timeout_ms = 30000, ws_write_timeout_ms = 30000, ws_idle_timeout_ms = 120000;
         std::string p2p_listen;
         std::vector<std::string> peer_specs;
         engine::BftConfig bft;
         std::string log_level, log_format;
-        desc.add_options()("help", "show this help")
-            ("log-level", po::value(&log_level)->default_value("info"), "least severe log level written: trace, debug, info, warn or error")
-            ("log-format", po::value(&log_format)->default_value("text"), "log line format: text or json (docs/operations.md, \"Logs\")")
-            ("home", po::value(&home)->required(), "data directory (created if missing)")
-            ("genesis", po::value(&genesis_file)->required(), "genesis JSON file")
-            ("validator-key-file", po::value(&key_file), "file holding this validator's secret key (hex)")
-            ("rpc-listen", po::value(&rpc_listen)->default_value("127.0.0.1:26657"), "JSON-RPC HOST:PORT")
-            ("rpc-threads", po::value(&rpc_threads)->default_value(2), "JSON-RPC server threads")
-            ("rpc-max-body", po::value(&rcfg.max_body_bytes)->default_value(1u << 20), "largest request body (bytes)")
-            ("rpc-max-batch", po::value(&rcfg.dispatch.max_batch)->default_value(100), "longest JSON-RPC batch")
-            ("rpc-max-connections", po::value(&rcfg.max_connections)->default_value(1024), "concurrent RPC connections")
-            ("rpc-rate", po::value(&rate_per_s)->default_value(2000), "requests per second per account (or IP when unauthenticated); burst is twice that; 0 disables")
-            ("ws-queue-bytes", po::value(&rcfg.ws_queue.max_queue_bytes)->default_value(4u << 20), "WebSocket outgoing queue per connection (bytes); a subscriber past it gets a stop notice")
-            ("tls-cert", po::value(&rcfg.tls_cert_file), "serve RPC over TLS 1.3 with this certificate (PEM)")
-            ("tls-key", po::value(&rcfg.tls_key_file), "TLS private key (PEM)")
-            ("block-interval-ms", po::value(&solo.block_interval_ms)->default_value(20), "how long transactions gather before a block")
-            ("empty-block-ms", po::value(&solo.empty_block_ms)->default_value(1000), "empty block interval when idle")
-            ("max-block-txs", po::value(&cfg.max_block_txs)->default_value(5000), "transactions per block")
-            ("state-cache-mb", po::value(&state_cache_mb)->default_value(256),
-             "memory for the state map's node cache, in MiB (120 bytes per node; 0: none)")
-            ("mempool-max-txs", po::value(&cfg.mempool.max_txs)->default_value(100000), "mempool capacity")
-            ("p2p-listen", po::value(&p2p_listen)->default_value("127.0.0.1:26656"), "validator transport HOST:PORT (multi-validator chains)")
-            ("peer", po::value(&peer_specs)->composing(), "another validator: KEY@HOST:PORT (repeat for each)")
-            ("round-timeout-ms", po::value(&bft.core.base_timeout_ms)->default_value(1000), "consensus round timeout (doubles per failed round)")
-            ("max-round-timeout-ms", po::value(&bft.core.max_timeout_ms)->default_value(8000), "cap of the round timeout back-off")
-            ("idle-block-ms", po::value(&bft.idle_block_ms)->default_value(500), "a leader with nothing to order waits this long")
-            ("exec-backpressure-ms", po::value(&bft.exec_backpressure_ms)->default_value(200),
-             "a leader whose executor is behind waits up to this long for it, so blocks grow (0: never)")
-            ("verify-threads", po::value(&bft.verify_threads)->default_value(0), "signature-verification threads (0: one per hardware thread)")
-            ("no-fsync", "do not fsync commits (benchmarks only: a crash may lose committed blocks)");
+        desc.add_options()("help", "show this help")(
+            "log-level", po::value(&log_level)->default_value("info"),
+            "least severe log level written: trace, debug, info, warn or error")(
+            "log-format", po::value(&log_format)->default_value("text"),
+            "log line format: text or json (docs/operations.md, \"Logs\")")("home", po::value(&home)->required(),
+                                                                            "data directory (created if missing)")(
+            "genesis", po::value(&genesis_file)->required(), "genesis JSON file")(
+            "validator-key-file", po::value(&key_file), "this validator's encrypted key file (foliod keygen --out)")(
+            "key-password-file", po::value(&key_password_file),
+            "file whose first line is the key file's password (else $FOLIOD_KEY_PASSWORD_FILE, else the systemd "
+            "credential foliod-key-password)")(
+            "insecure-plaintext-key", "accept a validator key file holding the secret key as plain hex (tests only)")(
+            "rpc-listen", po::value(&rpc_listen)->default_value("127.0.0.1:26657"), "JSON-RPC HOST:PORT")(
+            "rpc-threads", po::value(&rpc_threads)->default_value(2), "JSON-RPC server threads")(
+            "rpc-max-body", po::value(&rcfg.max_body_bytes)->default_value(1u << 20), "largest request body (bytes)")(
+            "rpc-max-batch", po::value(&rcfg.dispatch.max_batch)->default_value(100), "longest JSON-RPC batch")(
+            "rpc-max-connections", po::value(&rcfg.max_connections)->default_value(1024), "concurrent RPC connections")(
+            "rpc-max-connections-per-ip", po::value(&rcfg.max_connections_per_ip)->default_value(128),
+            "concurrent RPC connections from one remote address (0: no bound)")(
+            "rpc-rate", po::value(&rate_per_s)->default_value(2000),
+            "requests per second per account (or IP when unauthenticated); burst is twice that; 0 disables")(
+            "rpc-login-rate", po::value(&rcfg.auth.challenge_rate.per_second)->default_value(10),
+            "auth_challenge calls (so logins) per second per remote address; 0 disables")(
+            "rpc-login-burst", po::value(&rcfg.auth.challenge_rate.burst)->default_value(100),
+            "burst of auth_challenge calls per remote address")(
+            "rpc-max-tokens", po::value(&rcfg.auth.max_tokens)->default_value(100000),
+            "bearer tokens held; past it the least valuable token is evicted (docs/rpc.md)")(
+            "rpc-max-tokens-per-account", po::value(&rcfg.auth.max_tokens_per_account)->default_value(16),
+            "bearer tokens per account; its oldest is revoked past it")(
+            "rpc-header-timeout-ms", po::value(&header_timeout_ms)->default_value(30000),
+            "a request's header (and an idle keep-alive connection) must arrive within this")(
+            "rpc-ws-write-timeout-ms", po::value(&ws_write_timeout_ms)->default_value(30000),
+            "a WebSocket client that takes no message for this long is dropped")(
+            "rpc-ws-idle-timeout-ms", po::value(&ws_idle_timeout_ms)->default_value(120000),
+            "a WebSocket client that sends nothing (not even a pong) for this long is dropped")(
+            "ws-queue-bytes", po::value(&rcfg.ws_queue.max_queue_bytes)->default_value(4u << 20),
+            "WebSocket outgoing queue per connection (bytes); a subscriber past it gets a stop notice")(
+            "tls-cert", po::value(&rcfg.tls_cert_file), "serve RPC over TLS 1.3 with this certificate (PEM)")(
+            "tls-key", po::value(&rcfg.tls_key_file), "TLS private key (PEM)")(
+            "block-interval-ms", po::value(&solo.block_interval_ms)->default_value(20),
+            "how long transactions gather before a block")(
+            "empty-block-ms", po::value(&solo.empty_block_ms)->default_value(1000), "empty block interval when idle")(
+            "max-block-txs", po::value(&cfg.max_block_txs)->default_value(5000), "transactions per block")(
+            "state-cache-mb", po::value(&state_cache_mb)->default_value(256),
+            "memory for the state map's node cache, in MiB (120 bytes per node; 0: none)")(
+            "mempool-max-txs", po::value(&cfg.mempool.max_txs)->default_value(100000), "mempool capacity")(
+            "p2p-listen", po::value(&p2p_listen)->default_value("127.0.0.1:26656"),
+            "validator transport HOST:PORT (multi-validator chains)")(
+            "peer", po::value(&peer_specs)->composing(), "another validator: KEY@HOST:PORT (repeat for each)")(
+            "round-timeout-ms", po::value(&bft.core.base_timeout_ms)->default_value(1000),
+            "consensus round timeout (doubles per failed round)")(
+            "max-round-timeout-ms", po::value(&bft.core.max_timeout_ms)->default_value(8000),
+            "cap of the round timeout back-off")("idle-block-ms", po::value(&bft.idle_block_ms)->default_value(500),
+                                                 "a leader with nothing to order waits this long")(
+            "exec-backpressure-ms", po::value(&bft.exec_backpressure_ms)->default_value(200),
+            "a leader whose executor is behind waits up to this long for it, so blocks grow (0: never)")(
+            "verify-threads", po::value(&bft.verify_threads)->default_value(0),
+            "signature-verification threads (0: one per hardware thread)")(
+            "no-fsync", "do not fsync commits (benchmarks only: a crash may lose committed blocks)");
         po::variables_map vm;
         po::store(po::parse_command_line(argc, argv, desc), vm);
         if (vm.count("help")) {
-            std::cout << "usage: foliod --home DIR --genesis FILE [--validator-key-file F] [options]\n"
-                         "       foliod keygen | foliod address SECRET_HEX\n"
-                      << desc << "\n";
+            std::cout
+                << "usage: foliod --home DIR --genesis FILE --validator-key-file F --key-password-file P [options]\n"
+                   "       foliod keygen [--out FILE --password-file P [--kdf K]]\n"
+                   "       foliod key encrypt --in PLAIN_HEX_FILE --out FILE --password-file P [--kdf K]\n"
+                   "       foliod address SECRET_HEX\n"
+                << desc << "\n";
             return 0;
         }
         po::notify(vm);
@@ -149,12 +329,12 @@ int main(int argc, char** argv) {
         cfg.genesis = api::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
         cfg.sync_writes = !vm.count("no-fsync");
         cfg.state_cache_bytes = state_cache_mb << 20;
+        // The key is unlocked before anything is written: a wrong password leaves the home untouched.
+        std::optional<cli::ScopedSecretKey> validator_key;
         if (!key_file.empty()) {
-            std::string hex = ReadFile(key_file);
-            while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
-            auto sk = SecretKey::FromHexStr(hex);
-            if (!sk) throw std::runtime_error("validator key file must hold 64 hex characters");
-            cfg.validator_key = *sk;
+            validator_key.emplace(
+                LoadValidatorKey(key_file, key_password_file, vm.count("insecure-plaintext-key") > 0));
+            cfg.validator_key = validator_key->get();
         }
         // A BFT validator (a genesis of more than one) moves a damaged store aside and resyncs.
         cfg.quarantine_corrupt_store = cfg.genesis.validators.size() > 1;
@@ -172,8 +352,9 @@ int main(int argc, char** argv) {
         // chain has no consensus to join.
         if (!in_set && solo_chain) throw std::runtime_error("this node's key is not in the genesis validator set");
         if (!in_set)
-            log::Warn("main", "this node's key is not in the genesis validator set: following as an observer until a "
-                              "validator-set change includes it",
+            log::Warn("main",
+                      "this node's key is not in the genesis validator set: following as an observer until a "
+                      "validator-set change includes it",
                       {{"key", n.validator_key()->hex()}});
         if (!solo_chain) {
             auto pc = p2p_listen.rfind(':');
@@ -188,7 +369,8 @@ int main(int argc, char** argv) {
                     throw std::runtime_error("--peer must be KEY@HOST:PORT: " + spec);
                 auto key = ParseAddress(spec.substr(0, at));
                 if (!key) throw std::runtime_error("--peer: bad key in " + spec);
-                bft.peers.push_back({*key, spec.substr(at + 1, c2 - at - 1), static_cast<uint16_t>(std::stoul(spec.substr(c2 + 1)))});
+                bft.peers.push_back(
+                    {*key, spec.substr(at + 1, c2 - at - 1), static_cast<uint16_t>(std::stoul(spec.substr(c2 + 1)))});
             }
         }
 
@@ -201,6 +383,10 @@ int main(int argc, char** argv) {
         rcfg.dispatch.rate.per_second = static_cast<uint32_t>(rate_per_s);
         rcfg.dispatch.rate.burst = static_cast<uint32_t>(rate_per_s * 2);
         rcfg.dispatch.log = LogRpcEvent;
+        rcfg.header_timeout = std::chrono::milliseconds(std::max<uint64_t>(1, header_timeout_ms));
+        rcfg.ws_write_timeout = std::chrono::milliseconds(std::max<uint64_t>(1, ws_write_timeout_ms));
+        rcfg.ws_idle_timeout = std::chrono::milliseconds(std::max<uint64_t>(2, ws_idle_timeout_ms));
+        rcfg.auth.is_known = [&n](const Address& a) { return api::IsKnownAccount(n, a); };
         rpc::RpcServer server(rcfg);
         api::SettlementStream stream(n);
         api::RegisterApi(server, n, stream);
@@ -211,12 +397,7 @@ int main(int argc, char** argv) {
         if (solo_chain) {
             engine_ptr = std::make_unique<engine::SoloEngine>(n, solo);
         } else {
-            auto key = SecretKey::FromHexStr([&] {
-                std::string hex = ReadFile(key_file);
-                while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
-                return hex;
-            }());
-            auto bft_engine = std::make_unique<engine::BftEngine>(n, *key, bft);
+            auto bft_engine = std::make_unique<engine::BftEngine>(n, validator_key->get(), bft);
             engine::BftEngine* raw = bft_engine.get();
             n.OnAdmit([raw](const Hash256& id, ByteView bytes) { raw->Gossip(id, bytes); });
             engine_ptr = std::move(bft_engine);

@@ -1,6 +1,7 @@
 #include <node/rpc/server.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -51,24 +52,24 @@ public:
     virtual void Abort() = 0;  // thread-safe: closes the socket on the connection's strand
 };
 
-// Counts a connection while alive.
+// Counts a connection while alive: runs `release` once when destroyed.
 class Slot {
 public:
     Slot() = default;
-    explicit Slot(std::atomic<size_t>* counter) : m_counter(counter) {}
-    Slot(Slot&& o) noexcept : m_counter(std::exchange(o.m_counter, nullptr)) {}
+    explicit Slot(std::function<void()> release) : m_release(std::move(release)) {}
+    Slot(Slot&& o) noexcept : m_release(std::exchange(o.m_release, nullptr)) {}
     Slot& operator=(Slot&& o) noexcept {
-        std::swap(m_counter, o.m_counter);
+        std::swap(m_release, o.m_release);
         return *this;
     }
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
     ~Slot() {
-        if (m_counter) m_counter->fetch_sub(1);
+        if (m_release) m_release();
     }
 
 private:
-    std::atomic<size_t>* m_counter = nullptr;
+    std::function<void()> m_release;
 };
 
 int64_t SystemNowMs() {
@@ -101,6 +102,39 @@ struct Core {
     std::mutex live_mu;
     std::map<uint64_t, std::weak_ptr<Connection>> live;
 
+    // Open connections per remote address (only while max_connections_per_ip > 0).
+    std::mutex ip_mu;
+    std::map<std::string, size_t> per_ip;
+
+    // Takes a slot for a connection from `ip`, or returns why it is refused.
+    std::optional<std::string> Admit(const std::string& ip) {
+        if (config.max_connections_per_ip > 0) {
+            std::lock_guard lock(ip_mu);
+            size_t& n = per_ip[ip];
+            if (n >= config.max_connections_per_ip) {
+                if (n == 0) per_ip.erase(ip);
+                return "too many connections from this address";
+            }
+            ++n;
+        }
+        if (connections.fetch_add(1) >= config.max_connections) {
+            connections.fetch_sub(1);
+            ReleaseIp(ip);
+            return "too many connections";
+        }
+        return std::nullopt;
+    }
+    void Release(const std::string& ip) {
+        connections.fetch_sub(1);
+        ReleaseIp(ip);
+    }
+    void ReleaseIp(const std::string& ip) {
+        if (config.max_connections_per_ip == 0) return;
+        std::lock_guard lock(ip_mu);
+        auto it = per_ip.find(ip);
+        if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
+    }
+
     void Add(uint64_t id, std::weak_ptr<Connection> c) {
         std::lock_guard lock(live_mu);
         live.emplace(id, std::move(c));
@@ -123,9 +157,10 @@ struct Core {
 void RegisterAuthMethods(Dispatcher& d, AuthManager& auth) {
     d.Register(
         "auth_challenge",
-        [&auth](const json&, CallContext&) -> json {
-            const Challenge c = auth.IssueChallenge();
-            return {{"nonce", c.nonce}, {"expires", c.expires_ms / 1000}, {"chain_id", auth.ChainId()}};
+        [&auth](const json&, CallContext& ctx) -> json {
+            const auto c = auth.IssueChallenge(ctx.remote_address);
+            if (!c) throw RpcError(ErrorCode::LIMIT_EXCEEDED, LoginErrorReason(c.error()));
+            return {{"nonce", c->nonce}, {"expires", c->expires_ms / 1000}, {"chain_id", auth.ChainId()}};
         },
         Access::PUBLIC);
     d.Register(
@@ -146,7 +181,7 @@ void RegisterAuthMethods(Dispatcher& d, AuthManager& auth) {
                 throw RpcError(ErrorCode::FORBIDDEN, "connection is bound to another account");
             auto r = auth.Login(address, *sig, *nonce);
             if (!r) {
-                const auto code = r.error() == LoginError::TOO_MANY_TOKENS ? ErrorCode::LIMIT_EXCEEDED
+                const auto code = r.error() == LoginError::RATE_LIMITED  ? ErrorCode::LIMIT_EXCEEDED
                                   : r.error() == LoginError::NOT_ALLOWED   ? ErrorCode::FORBIDDEN
                                                                            : ErrorCode::AUTHENTICATION_FAILED;
                 throw RpcError(code, LoginErrorReason(r.error()));
@@ -177,7 +212,8 @@ public:
           m_ip(std::move(ip)),
           m_port(port),
           m_session(std::make_shared<Session>(m_id, RemoteString(m_ip, m_port), m_core->config.ws_queue)),
-          m_close_timer(m_ws.get_executor()) {}
+          m_close_timer(m_ws.get_executor()),
+          m_write_timer(m_ws.get_executor()) {}
 
     ~WsConnection() override {
         m_session->MarkClosed();
@@ -207,6 +243,7 @@ public:
     void Abort() override {
         net::post(m_ws.get_executor(), [self = this->shared_from_this()] {
             self->m_close_timer.cancel();
+            self->m_write_timer.cancel();
             beast::get_lowest_layer(self->m_ws).close();
         });
     }
@@ -264,11 +301,19 @@ private:
         m_writing = m_session->BeginWrite();
         if (!m_writing) return;
         m_ws.text(true);
+        m_write_timer.expires_after(m_core->config.ws_write_timeout);
+        m_write_timer.async_wait([self = this->shared_from_this()](beast::error_code tec) {
+            if (tec || !self->m_writing || self->m_finished) return;
+            self->Dropped("websocket write", beast::error::timeout);
+            self->m_closing = true;  // no further reports: the write fails next
+            beast::get_lowest_layer(self->m_ws).close();
+        });
         m_ws.async_write(net::buffer(*m_writing),
                          beast::bind_front_handler(&WsConnection::OnWrite, this->shared_from_this()));
     }
 
     void OnWrite(beast::error_code ec, size_t) {
+        m_write_timer.cancel();
         m_writing.reset();
         if (ec) {
             if (!m_closing && !m_finished) Dropped("websocket write", ec);
@@ -311,6 +356,7 @@ private:
     const uint16_t m_port;
     std::shared_ptr<Session> m_session;
     net::steady_timer m_close_timer;
+    net::steady_timer m_write_timer;  // a client that does not read stalls writes: drop it
     beast::flat_buffer m_buf;
     std::shared_ptr<const std::string> m_writing;
     bool m_read_paused = false;
@@ -323,12 +369,13 @@ private:
 template <class Stream>
 class HttpConnection : public Connection, public std::enable_shared_from_this<HttpConnection<Stream>> {
 public:
-    HttpConnection(std::shared_ptr<Core> core, tcp::socket&& socket, Slot slot, bool refusing, std::string ip,
+    HttpConnection(std::shared_ptr<Core> core, tcp::socket&& socket, Slot slot, std::string refusal, std::string ip,
                    uint16_t port)
         : m_core(std::move(core)),
           m_stream(MakeStream(std::move(socket))),
           m_slot(std::move(slot)),
-          m_refusing(refusing),
+          m_refusal(std::move(refusal)),
+          m_refusing(!m_refusal.empty()),
           m_id(m_core->next_id.fetch_add(1)),
           m_ip(std::move(ip)),
           m_port(port) {}
@@ -403,8 +450,7 @@ private:
         if (ec) return OnReadError(ec);
         auto& req = m_parser->get();
         if (websocket::is_upgrade(req)) {
-            if (m_refusing)
-                return SendError(http::status::service_unavailable, ErrorCode::LIMIT_EXCEEDED, "too many connections");
+            if (m_refusing) return SendError(http::status::service_unavailable, ErrorCode::LIMIT_EXCEEDED, m_refusal);
             if (req.target() != "/ws") return SendText(http::status::not_found, "not found\n", true);
             if (!m_parser->is_done()) return SendText(http::status::bad_request, "upgrade with a body\n", true);
             return Upgrade();
@@ -442,8 +488,7 @@ private:
         auto req = m_parser->release();
         m_parser.reset();
         const bool keep = req.keep_alive();
-        if (m_refusing)
-            return SendError(http::status::service_unavailable, ErrorCode::LIMIT_EXCEEDED, "too many connections");
+        if (m_refusing) return SendError(http::status::service_unavailable, ErrorCode::LIMIT_EXCEEDED, m_refusal);
         const auto target = req.target();
         if (target == "/health") {
             if (req.method() != http::verb::get) return SendMethodNotAllowed("GET", keep);
@@ -547,6 +592,7 @@ private:
     std::shared_ptr<Core> m_core;
     Stream m_stream;
     Slot m_slot;
+    const std::string m_refusal;  // why the connection is refused (empty: it is not)
     const bool m_refusing;
     const uint64_t m_id;
     const std::string m_ip;
@@ -607,29 +653,27 @@ private:
         socket.set_option(tcp::no_delay(true), ec);
         if (m_core->config.socket_send_buffer > 0)
             socket.set_option(net::socket_base::send_buffer_size(static_cast<int>(m_core->config.socket_send_buffer)), ec);
+        const std::string ip = ep.address().to_string();
         Slot slot;
-        bool refusing = false;
-        if (m_core->connections.fetch_add(1) >= m_core->config.max_connections) {
-            m_core->connections.fetch_sub(1);
+        std::string refusal;
+        if (auto why = m_core->Admit(ip)) {
+            refusal = std::move(*why);
             if (m_core->refusing.fetch_add(1) >= REFUSE_CAP) {
                 m_core->refusing.fetch_sub(1);
-                m_core->Report(RpcEvent::Kind::CONNECTION_REFUSED, RemoteString(ep.address().to_string(), ep.port()),
-                               "too many connections: closed at once");
+                m_core->Report(RpcEvent::Kind::CONNECTION_REFUSED, RemoteString(ip, ep.port()),
+                               refusal + ": closed at once");
                 return;  // the socket closes here
             }
-            slot = Slot(&m_core->refusing);
-            refusing = true;
-            m_core->Report(RpcEvent::Kind::CONNECTION_REFUSED, RemoteString(ep.address().to_string(), ep.port()),
-                           "too many connections: answered 503");
+            slot = Slot([core = m_core.get()] { core->refusing.fetch_sub(1); });
+            m_core->Report(RpcEvent::Kind::CONNECTION_REFUSED, RemoteString(ip, ep.port()), refusal + ": answered 503");
         } else {
-            slot = Slot(&m_core->connections);
+            slot = Slot([core = m_core.get(), ip] { core->Release(ip); });
         }
-        const std::string ip = ep.address().to_string();
         if (m_core->tls) {
-            std::make_shared<HttpConnection<TlsStream>>(m_core, std::move(socket), std::move(slot), refusing, ip,
+            std::make_shared<HttpConnection<TlsStream>>(m_core, std::move(socket), std::move(slot), refusal, ip,
                                                          ep.port())->Start();
         } else {
-            std::make_shared<HttpConnection<PlainStream>>(m_core, std::move(socket), std::move(slot), refusing, ip,
+            std::make_shared<HttpConnection<PlainStream>>(m_core, std::move(socket), std::move(slot), refusal, ip,
                                                           ep.port())->Start();
         }
     }

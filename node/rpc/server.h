@@ -38,21 +38,24 @@ struct ServerConfig {
     std::string tls_key_file;
 
     // Limits. Every one answers a clear error when hit (docs/rpc-protocol.md, "Limits").
-    size_t max_body_bytes = 1u << 20;         // HTTP 413 + LIMIT_EXCEEDED
-    size_t max_header_bytes = 16u << 10;      // HTTP 431
-    size_t max_connections = 1024;            // HTTP 503 + LIMIT_EXCEEDED, then close
-    size_t max_ws_message_bytes = 1u << 20;   // WebSocket close 1009 (message too big)
-    SessionLimits ws_queue;                   // per WebSocket connection (session.h)
+    size_t max_body_bytes = 1u << 20;        // HTTP 413 + LIMIT_EXCEEDED
+    size_t max_header_bytes = 16u << 10;     // HTTP 431
+    size_t max_connections = 1024;           // HTTP 503 + LIMIT_EXCEEDED, then close
+    size_t max_connections_per_ip = 128;     // per remote address, the same answer; 0 = no bound
+    size_t max_ws_message_bytes = 1u << 20;  // WebSocket close 1009 (message too big)
+    SessionLimits ws_queue;                  // per WebSocket connection (session.h)
     // Kernel send buffer per connection (SO_SNDBUF; 0 = the OS default with autotuning). Bounded so
     // that a consumer that stops reading fills the session's queue — and is told so — instead of
     // megabytes of kernel buffers, and so that kernel memory per connection is bounded too.
     size_t socket_send_buffer = 256u << 10;
-    std::chrono::milliseconds header_timeout{30'000};   // idle keep-alive + request header
-    std::chrono::milliseconds body_timeout{30'000};     // request body; also each response write
-    std::chrono::milliseconds ws_idle_timeout{120'000}; // no traffic (pings are sent at half)
-    std::chrono::milliseconds handshake_timeout{10'000}; // TLS and WebSocket handshakes / close
-    DispatcherConfig dispatch;                // batch length, JSON depth, rate limit, clock, log
-    AuthConfig auth;                          // nonce/token lifetimes and store bounds
+    std::chrono::milliseconds header_timeout{30'000};     // idle keep-alive + request header
+    std::chrono::milliseconds body_timeout{30'000};       // request body; also each response write
+    std::chrono::milliseconds ws_idle_timeout{120'000};   // no traffic (pings are sent at half)
+    std::chrono::milliseconds ws_write_timeout{30'000};   // one outgoing message not taken by the
+                                                          // client in this long: the connection is dropped
+    std::chrono::milliseconds handshake_timeout{10'000};  // TLS and WebSocket handshakes / close
+    DispatcherConfig dispatch;                            // batch length, JSON depth, rate limit, clock, log
+    AuthConfig auth;                                      // nonce/token lifetimes and store bounds
 };
 
 class RpcServer {

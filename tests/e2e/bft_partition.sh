@@ -30,17 +30,18 @@ for i in 1 2 3 4; do
   ip -n "${TAG}v$i" link set lo up
 done
 
-# Keys and genesis.
+# Keys (encrypted at rest, as foliod requires) and genesis.
+echo "partition-pw" >"$T/key.pw"
 vals="[]"
 for i in 1 2 3 4; do
-  k=$("$BIN/foliod" keygen); jq -r .secret_key <<<"$k" >"$T/v$i.key"; echo "$(jq -r .address <<<"$k")" >"$T/v$i.addr"
+  k=$("$BIN/foliod" keygen --out "$T/v$i.key" --password-file "$T/key.pw"); echo "$(jq -r .address <<<"$k")" >"$T/v$i.addr"
   vals=$(jq -c --arg n "v$i" --arg k "$(jq -r .address <<<"$k")" '. + [{name:$n, key:$k}]' <<<"$vals")
 done
 jq -n --argjson v "$vals" '{chain_id:"partition-test", genesis_time_ms:1764000000000, validators:$v, accounts:[]}' >"$T/genesis.json"
 for i in 1 2 3 4; do
   peers=()
   for j in 1 2 3 4; do [ $j = $i ] || peers+=(--peer "$(cat "$T/v$j.addr")@$NET.$j:26656"); done
-  ip netns exec "${TAG}v$i" "$BIN/foliod" --home "$T/n$i" --genesis "$T/genesis.json" --validator-key-file "$T/v$i.key" \
+  ip netns exec "${TAG}v$i" "$BIN/foliod" --home "$T/n$i" --genesis "$T/genesis.json" --validator-key-file "$T/v$i.key" --key-password-file "$T/key.pw" \
     --rpc-listen "$NET.$i:26657" --p2p-listen "$NET.$i:26656" "${peers[@]}" --round-timeout-ms 500 >"$T/n$i.log" 2>&1 &
   PIDS+=($!)
 done

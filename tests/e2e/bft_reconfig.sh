@@ -18,12 +18,11 @@ vkey() { jq -r ".validators[$1].key" "$L"; }
 info() { curl -s --max-time 3 -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"chain_info","params":{}}' "$1"; }
 
 # --- the joining validator: empty directory, own ports, dials the four
-key=$("$BIN/foliod" keygen)
-jq -r .secret_key <<<"$key" >"$T/v4.key"; chmod 600 "$T/v4.key"
+key=$("$BIN/foliod" keygen --out "$T/v4.key" --password-file "$DN/password")
 K4=$(jq -r .address <<<"$key")
 peers=(); for i in 0 1 2 3; do peers+=(--peer "$(vkey $i)@127.0.0.1:$(jq -r ".validators[$i].p2p" "$L")"); done
 RPC4=$(folio_rpc_port "$BASE" 5); P2P4=$(folio_p2p_port "$BASE" 5); URL4="http://127.0.0.1:$RPC4"
-"$BIN/foliod" --home "$T/v4" --genesis "$DN/genesis.json" --validator-key-file "$T/v4.key" \
+"$BIN/foliod" --home "$T/v4" --genesis "$DN/genesis.json" --validator-key-file "$T/v4.key" --key-password-file "$DN/password" \
   --rpc-listen "127.0.0.1:$RPC4" --p2p-listen "127.0.0.1:$P2P4" "${peers[@]}" >>"$T/v4.log" 2>&1 &
 PIDS+=($!)
 until info "$URL4" | jq -e '.result.height >= 0' >/dev/null 2>&1; do sleep 0.2; done

@@ -23,7 +23,7 @@ for i in "${HONEST[@]}"; do
   peers+=(--peer "$(jq -r ".validators[$i].key" "$L")@127.0.0.1:$(jq -r ".validators[$i].p2p" "$L")")
 done
 TRPC=$(folio_rpc_port "$BASE" 5); TP2P=$(folio_p2p_port "$BASE" 5)
-"$BIN/foliod" --home "$T/twin" --genesis "$DN/genesis.json" --validator-key-file "$DN/validators/v$J/validator.key" \
+"$BIN/foliod" --home "$T/twin" --genesis "$DN/genesis.json" --validator-key-file "$DN/validators/v$J/validator.key" --key-password-file "$DN/password" \
   --rpc-listen "127.0.0.1:$TRPC" --p2p-listen "127.0.0.1:$TP2P" "${peers[@]}" >>"$T/twin.log" 2>&1 &
 PIDS+=($!)
 pass "twin of v$J (key ${KEY:0:8}) started with its own data directory"

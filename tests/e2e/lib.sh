@@ -51,8 +51,8 @@ as() { local n="$1"; shift; "$BIN/folio" --home "$T/$n" --key "$n" --password-fi
 # make_chain [THRESHOLD]: writes T/genesis.json with a validator and ACCOUNTS_JSON
 make_chain() {
   local key
-  key=$("$BIN/foliod" keygen)
-  jq -r .secret_key <<<"$key" >"$T/validator.key"
+  echo "validator-pw-$$" >"$T/validator.pw"
+  key=$("$BIN/foliod" keygen --out "$T/validator.key" --password-file "$T/validator.pw")
   CHAIN_ID="e2e-$$"
   jq -n --arg c "$CHAIN_ID" --arg v "$(jq -r .address <<<"$key")" --argjson a "$ACCOUNTS_JSON" --argjson th "${1:-1}" \
     '{chain_id:$c, genesis_time_ms:1764000000000, governance_threshold:$th, validators:[{name:"v0", key:$v}], accounts:$a}' >"$T/genesis.json"
@@ -61,7 +61,7 @@ make_chain() {
 
 start_node() {  # extra foliod args...
   "$BIN/foliod" --home "$T/node" --genesis "$T/genesis.json" --validator-key-file "$T/validator.key" \
-    --rpc-listen "127.0.0.1:$PORT" "$@" >>"$T/foliod.log" 2>&1 &
+    --key-password-file "$T/validator.pw" --rpc-listen "127.0.0.1:$PORT" "$@" >>"$T/foliod.log" 2>&1 &
   NODE_PID=$!
   PIDS+=("$NODE_PID")
   local deadline=$((SECONDS + 30))

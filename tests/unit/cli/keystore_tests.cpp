@@ -428,3 +428,52 @@ TEST_CASE("KDF strength selection") {
     CHECK(f->opslimit == 2u);
     CHECK(f->memlimit == 67108864u);
 }
+
+TEST_CASE("a key file at an explicit path (foliod's validator key): write, unlock, errors") {
+    TempHome home;
+    fs::create_directories(home.path);
+    const fs::path file = home.path / "validator.key";
+    auto info = WriteKeyFileAt(file, "validator", "pw", DEVNET_SK, KdfStrength::INTERACTIVE);
+    REQUIRE(info.ok());
+    CHECK(info->address == *DerivePublicKey(DEVNET_SK));
+    CHECK(Mode(file) == 0600u);
+    auto parsed = ParseKeyFile(ReadText(file));
+    REQUIRE(parsed.ok());
+    CHECK(parsed->name == "validator");
+    CHECK(parsed->source == KeySource::SECRET);
+    CHECK(ReadText(file).find(DEVNET_SK.hex()) == std::string::npos);  // no plain text at rest
+    auto sk = UnlockKeyFileAt(file, "pw");
+    REQUIRE(sk.ok());
+    CHECK(sk->get() == DEVNET_SK);
+
+    // Never replaces a file; nothing is written.
+    const std::string before = ReadText(file);
+    CHECK(Code(WriteKeyFileAt(file, "validator", "other", DEVNET_SK, KdfStrength::INTERACTIVE)) == "ALREADY_EXISTS");
+    CHECK(ReadText(file) == before);
+    // Wrong password: a specific error naming the file.
+    auto wrong = UnlockKeyFileAt(file, "not-pw");
+    CHECK(Code(wrong) == "WRONG_PASSWORD_OR_CORRUPT");
+    CHECK(wrong.error().message.find(file.string()) != std::string::npos);
+    CHECK(ReadText(file) == before);
+    // Tampering with the ciphertext or the address fails authentication.
+    FlipHexDigit(file, "/cipher/ciphertext", 5);
+    CHECK(Code(UnlockKeyFileAt(file, "pw")) == "WRONG_PASSWORD_OR_CORRUPT");
+    WriteText(file, before);
+    FlipHexDigit(file, "/cipher/nonce", 0);
+    CHECK(Code(UnlockKeyFileAt(file, "pw")) == "WRONG_PASSWORD_OR_CORRUPT");
+    WriteText(file, before);
+    CHECK(UnlockKeyFileAt(file, "pw").ok());
+    // A damaged file, a plain-hex key and a missing file are told apart.
+    WriteText(file, before.substr(0, before.size() / 2));
+    CHECK(Code(UnlockKeyFileAt(file, "pw")) == "CORRUPT_FILE");
+    WriteText(file, DEVNET_SK.hex() + "\n");
+    CHECK(Code(UnlockKeyFileAt(file, "pw")) == "CORRUPT_FILE");
+    CHECK(Code(UnlockKeyFileAt(home.path / "none.key", "pw")) == "NOT_FOUND");
+    // Bad inputs write nothing.
+    CHECK(Code(WriteKeyFileAt(home.path / "x.key", "bad/name", "pw", DEVNET_SK, KdfStrength::INTERACTIVE)) ==
+          "INVALID_NAME");
+    SecretKey zero{};
+    CHECK(Code(WriteKeyFileAt(home.path / "x.key", "validator", "pw", zero, KdfStrength::INTERACTIVE)) ==
+          "INVALID_SECRET_KEY");
+    CHECK_FALSE(fs::exists(home.path / "x.key"));
+}

@@ -23,6 +23,16 @@ struct Env {
     std::atomic<int64_t> now{1'700'000'000'000};
     AuthManager auth;
     explicit Env(AuthConfig c = {}) : auth("folio-devnet", std::move(c), [this] { return now.load(); }) {}
+    Challenge Issue(const std::string& peer = "127.0.0.1") {
+        auto c = auth.IssueChallenge(peer);
+        REQUIRE(c.ok());
+        return *c;
+    }
+    // challenge -> sign -> login from `peer`.
+    Result<Token, LoginError> LoginAs(const SecretKey& k, const std::string& peer = "127.0.0.1") {
+        const Challenge c = Issue(peer);
+        return auth.Login(*DerivePublicKey(k), SignLogin(k, "folio-devnet", Nonce(c)), Nonce(c));
+    }
 };
 }  // namespace
 
@@ -47,10 +57,10 @@ TEST_CASE("auth: login issues a token bound to the address; nonces are single us
     Env e;
     const SecretKey sk = Key(0x22);
     const Address a = *DerivePublicKey(sk);
-    const Challenge c = e.auth.IssueChallenge();
+    const Challenge c = e.Issue();
     CHECK(c.nonce.size() == 64);
     CHECK(c.expires_ms == e.now + 60'000);
-    CHECK(e.auth.IssueChallenge().nonce != c.nonce);
+    CHECK(e.Issue().nonce != c.nonce);
     auto tok = e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c));
     REQUIRE(tok.ok());
     CHECK(tok->token.size() == 64);
@@ -70,20 +80,20 @@ TEST_CASE("auth: refusals - bad signature, wrong chain, expired nonce, unknown n
     Env e(cfg);
     const SecretKey sk = Key(0x22);
     const Address a = *DerivePublicKey(sk);
-    auto c = e.auth.IssueChallenge();
+    auto c = e.Issue();
     auto r = e.auth.Login(a, SignLogin(Key(0x33), "folio-devnet", Nonce(c)), Nonce(c));  // another key
     CHECK(r.error() == LoginError::BAD_SIGNATURE);
     CHECK(e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c)).error() ==
           LoginError::UNKNOWN_NONCE);  // consumed by the failed attempt
-    c = e.auth.IssueChallenge();
+    c = e.Issue();
     CHECK(e.auth.Login(a, SignLogin(sk, "other-chain", Nonce(c)), Nonce(c)).error() == LoginError::BAD_SIGNATURE);
-    c = e.auth.IssueChallenge();
+    c = e.Issue();
     e.now += 60'000;
     CHECK(e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c)).error() == LoginError::NONCE_EXPIRED);
     Hash256 never;
     never.data.fill(7);
     CHECK(e.auth.Login(a, SignLogin(sk, "folio-devnet", never), never).error() == LoginError::UNKNOWN_NONCE);
-    c = e.auth.IssueChallenge();
+    c = e.Issue();
     CHECK(e.auth.Login(*DerivePublicKey(banned), SignLogin(banned, "folio-devnet", Nonce(c)), Nonce(c)).error() ==
           LoginError::NOT_ALLOWED);
 }
@@ -91,7 +101,7 @@ TEST_CASE("auth: refusals - bad signature, wrong chain, expired nonce, unknown n
 TEST_CASE("auth: tokens expire; malformed and unknown tokens are told apart") {
     Env e;
     const SecretKey sk = Key(0x22);
-    auto c = e.auth.IssueChallenge();
+    auto c = e.Issue();
     auto tok = e.auth.Login(*DerivePublicKey(sk), SignLogin(sk, "folio-devnet", Nonce(c)), Nonce(c));
     REQUIRE(tok.ok());
     CHECK(e.auth.CheckAuthorizationHeader("Bearer " + tok->token).ok());
@@ -113,15 +123,15 @@ TEST_CASE("auth: stores are bounded") {
     cfg.max_tokens = 3;
     cfg.max_tokens_per_account = 2;
     Env e(cfg);
-    const auto first = e.auth.IssueChallenge();
-    for (int i = 0; i < 10; ++i) (void)e.auth.IssueChallenge();
+    const auto first = e.Issue();
+    for (int i = 0; i < 10; ++i) (void)e.Issue();
     CHECK(e.auth.PendingNonces() == 4);
     const SecretKey sk = Key(0x22);
     const Address a = *DerivePublicKey(sk);
     CHECK(e.auth.Login(a, SignLogin(sk, "folio-devnet", Nonce(first)), Nonce(first)).error() ==
           LoginError::UNKNOWN_NONCE);  // evicted as the oldest
     auto login = [&](const SecretKey& k) {
-        auto c = e.auth.IssueChallenge();
+        auto c = e.Issue();
         return e.auth.Login(*DerivePublicKey(k), SignLogin(k, "folio-devnet", Nonce(c)), Nonce(c));
     };
     auto t1 = login(sk);
@@ -130,10 +140,70 @@ TEST_CASE("auth: stores are bounded") {
     REQUIRE(t3.ok());
     CHECK(e.auth.CheckToken(t1->token).error() == TokenError::UNKNOWN);
     CHECK(e.auth.CheckToken(t2->token).ok());
-    CHECK(login(Key(0x33)).ok());
-    auto full = login(Key(0x55));
-    REQUIRE_FALSE(full.ok());
-    CHECK(full.error() == LoginError::TOO_MANY_TOKENS);
-    e.now += 3'600'000;  // all expired: room again
-    CHECK(login(Key(0x55)).ok());
+    auto t33 = login(Key(0x33));
+    REQUIRE(t33.ok());
+    // The store is full (3): a new login is never refused; the least recently used token goes.
+    e.now += 1;
+    CHECK(e.auth.CheckToken(t2->token).ok());  // used: t3 is now the least recently used
+    CHECK(e.auth.CheckToken(t33->token).ok());
+    auto t55 = login(Key(0x55));
+    REQUIRE(t55.ok());
+    CHECK(e.auth.ActiveTokens() == 3);
+    CHECK(e.auth.EvictedTokens() == 1);
+    CHECK(e.auth.CheckToken(t3->token).error() == TokenError::UNKNOWN);
+    CHECK(e.auth.CheckToken(t2->token).ok());
+    CHECK(e.auth.CheckToken(t33->token).ok());
+    CHECK(e.auth.CheckToken(t55->token).ok());
+    e.now += 3'600'000;  // all expired: purged by the next login, nothing evicted
+    CHECK(login(Key(0x66)).ok());
+    CHECK(e.auth.ActiveTokens() == 1);
+    CHECK(e.auth.EvictedTokens() == 1);
+}
+
+TEST_CASE("auth: a flood of logins by fresh keys never displaces a known account's token") {
+    const SecretKey real = Key(0x22);
+    const Address real_addr = *DerivePublicKey(real);
+    AuthConfig cfg;
+    cfg.max_tokens = 8;
+    cfg.challenge_rate = RateLimit{0, 0, 100};  // this test is about the store, not the rate
+    cfg.is_known = [real_addr](const Address& a) { return a == real_addr; };
+    Env e(cfg);
+    auto mine = e.LoginAs(real);
+    REQUIRE(mine.ok());
+    // The real user's token is old and unused; 500 fresh keys log in after it.
+    for (int i = 0; i < 500; ++i) {
+        SecretKey k;
+        k.data.fill(0);
+        k.data[0] = 0x40;
+        k.data[30] = static_cast<uint8_t>(i >> 8);
+        k.data[31] = static_cast<uint8_t>(i);
+        e.now += 1;
+        REQUIRE(e.LoginAs(k, "10.0.0." + std::to_string(i % 200)).ok());
+    }
+    CHECK(e.auth.ActiveTokens() == 8);
+    CHECK(e.auth.EvictedTokens() == 493);
+    CHECK(e.auth.CheckToken(mine->token).ok());
+    // And the real user can still log in (a second token).
+    auto again = e.LoginAs(real);
+    REQUIRE(again.ok());
+    CHECK(e.auth.CheckToken(again->token).ok());
+    CHECK(e.auth.CheckToken(mine->token).ok());
+}
+
+TEST_CASE("auth: challenges (so login attempts) are rate-limited per remote address") {
+    AuthConfig cfg;
+    cfg.challenge_rate = RateLimit{2, 5, 100};
+    Env e(cfg);
+    for (int i = 0; i < 5; ++i) CHECK(e.auth.IssueChallenge("10.0.0.1").ok());
+    auto refused = e.auth.IssueChallenge("10.0.0.1");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error() == LoginError::RATE_LIMITED);
+    CHECK(std::string(LoginErrorReason(refused.error())) == "too many login attempts from this address");
+    CHECK(e.auth.RateLimitedChallenges() == 1);
+    // Another address is not affected, and the limited one refills at 2 per second.
+    CHECK(e.auth.IssueChallenge("10.0.0.2").ok());
+    e.now += 500;
+    CHECK(e.auth.IssueChallenge("10.0.0.1").ok());
+    CHECK_FALSE(e.auth.IssueChallenge("10.0.0.1").ok());
+    CHECK(e.auth.PendingNonces() == 7);
 }

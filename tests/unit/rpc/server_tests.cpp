@@ -52,31 +52,41 @@ struct TestServer {
         };
         if (tweak) tweak(c);
         server = std::make_unique<RpcServer>(c);
-        server->Register("echo", [](const json& p, CallContext&) -> json { return p; }, Access::PUBLIC);
-        server->Register("add", [](const json& params, CallContext&) -> json {
-            Params p(params);
-            return p.Uint64("a") + p.Uint64("b");
-        }, Access::PUBLIC);
-        server->Register("boom", [](const json&, CallContext&) -> json { throw std::runtime_error("db path /x"); },
-                         Access::PUBLIC);
-        server->Register("whoami", [](const json&, CallContext& ctx) -> json { return ctx.account->hex(); },
-                         Access::AUTHENTICATED);
-        server->Register("balance_of", [](const json& params, CallContext& ctx) -> json {
-            Params p(params);
-            if (p.AddressParam("address") != *ctx.account) throw RpcError(ErrorCode::FORBIDDEN, "not a party");
-            return "0.00";
-        }, Access::AUTHENTICATED);
-        server->Register("subscribe", [this](const json&, CallContext& ctx) -> json {
-            if (!ctx.session) throw RpcError(ErrorCode::METHOD_NOT_SUPPORTED, "WebSocket only");
-            ctx.session->AddOverflowListener([this](Session& s) {
-                ++overflow_calls;
-                s.NotifyFinal("test_subscription", {{"stop", "slow consumer"}, {"next_seq", next_seq.load()}});
-            });
-            ctx.session->AddCloseListener([this](Session&) { ++close_calls; });
-            std::lock_guard lock(mu);
-            session = ctx.session;
-            return ctx.session->Id();
-        }, Access::PUBLIC);
+        server->Register(
+            "echo", [](const json& p, CallContext&) -> json { return p; }, Access::PUBLIC);
+        server->Register(
+            "add",
+            [](const json& params, CallContext&) -> json {
+                Params p(params);
+                return p.Uint64("a") + p.Uint64("b");
+            },
+            Access::PUBLIC);
+        server->Register(
+            "boom", [](const json&, CallContext&) -> json { throw std::runtime_error("db path /x"); }, Access::PUBLIC);
+        server->Register(
+            "whoami", [](const json&, CallContext& ctx) -> json { return ctx.account->hex(); }, Access::AUTHENTICATED);
+        server->Register(
+            "balance_of",
+            [](const json& params, CallContext& ctx) -> json {
+                Params p(params);
+                if (p.AddressParam("address") != *ctx.account) throw RpcError(ErrorCode::FORBIDDEN, "not a party");
+                return "0.00";
+            },
+            Access::AUTHENTICATED);
+        server->Register(
+            "subscribe",
+            [this](const json&, CallContext& ctx) -> json {
+                if (!ctx.session) throw RpcError(ErrorCode::METHOD_NOT_SUPPORTED, "WebSocket only");
+                ctx.session->AddOverflowListener([this](Session& s) {
+                    ++overflow_calls;
+                    s.NotifyFinal("test_subscription", {{"stop", "slow consumer"}, {"next_seq", next_seq.load()}});
+                });
+                ctx.session->AddCloseListener([this](Session&) { ++close_calls; });
+                std::lock_guard lock(mu);
+                session = ctx.session;
+                return ctx.session->Id();
+            },
+            Access::PUBLIC);
         server->Start();
     }
     uint16_t Port() const { return server->Port(); }
@@ -140,7 +150,8 @@ TEST_CASE("server: the standard error codes travel over HTTP") {
     TestServer t;
     RpcTestClient c(t.Port());
     CHECK(Brief(c.Post("{nope").Json()) == "null -32700 invalid JSON");
-    CHECK(Brief(c.Post(R"({"jsonrpc":"2.0","id":1,"method":[]})").Json()) == "1 -32600 member 'method' must be a string");
+    CHECK(Brief(c.Post(R"({"jsonrpc":"2.0","id":1,"method":[]})").Json()) ==
+          "1 -32600 member 'method' must be a string");
     CHECK(Brief(c.Post("[]").Json()) == "null -32600 empty batch");
     CHECK(Brief(c.Call("nope")) == "1 -32601 no method 'nope'");
     CHECK(Brief(c.Call("add", {{"a", 1}})) == "1 -32602 missing param 'b'");
@@ -162,7 +173,8 @@ TEST_CASE("server: oversized body -> 413 with -32005, and a batch too long -> -3
         c.dispatch.max_batch = 2;
     });
     RpcTestClient c(t.Port());
-    const std::string big = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":[")" + std::string(100000, 'x') + "\"]}";
+    const std::string big =
+        R"({"jsonrpc":"2.0","id":1,"method":"echo","params":[")" + std::string(100000, 'x') + "\"]}";
     auto r = c.Post(big);
     CHECK(r.status == 413);
     CHECK_FALSE(r.keep_alive);
@@ -193,6 +205,53 @@ TEST_CASE("server: connections beyond the limit get 503/-32005 and are closed; a
     a.reset();  // close one
     CHECK(WaitFor([&] { return t.server->ConnectionCount() < 2; }));
     CHECK(Brief(third.Call("echo")) == "1 = {}");
+}
+
+TEST_CASE("server: connections per remote address are bounded; another address is still served") {
+    TestServer t([](ServerConfig& c) {
+        c.max_connections = 100;
+        c.max_connections_per_ip = 3;
+    });
+    std::vector<std::unique_ptr<RpcTestClient>> held;
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(std::make_unique<RpcTestClient>(t.Port()));
+        CHECK(Brief(held.back()->Call("echo")) == "1 = {}");
+    }
+    RpcTestClient fourth(t.Port());
+    auto r = fourth.Post(R"({"jsonrpc":"2.0","id":1,"method":"echo"})");
+    CHECK(r.status == 503);
+    CHECK(Brief(r.Json()) == "null -32005 too many connections from this address");
+    CHECK(t.server->ConnectionCount() == 3);
+    const auto refused = t.Events("connection refused|");
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].substr(refused[0].rfind('|')) == "|too many connections from this address: answered 503");
+    // The same moment, a client from another loopback address gets its answer.
+    auto other = RawExchange(t.Port(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                             std::chrono::seconds(3), "127.0.0.2");
+    CHECK(other.received.rfind("HTTP/1.1 200", 0) == 0);
+    // A freed slot of the first address is reused.
+    held.pop_back();
+    CHECK(WaitFor([&] { return t.server->ConnectionCount() == 2; }));
+    CHECK(Brief(fourth.Call("echo")) == "1 = {}");
+}
+
+TEST_CASE("server: login attempts are rate-limited per address (-32005), others still log in") {
+    TestServer t([](ServerConfig& c) { c.auth.challenge_rate = RateLimit{1, 3, 1000}; });
+    RpcTestClient c(t.Port());
+    auto call = [&](const std::string& m, const json& p) { return c.Call(m, p); };
+    for (int i = 0; i < 3; ++i) CHECK(Login(call, Key(static_cast<uint8_t>(0x30 + i)))["result"].contains("token"));
+    CHECK(Brief(c.Call("auth_challenge")) == "1 -32005 too many login attempts from this address");
+    // The same server, a client from another address.
+    const std::string req = R"({"jsonrpc":"2.0","id":7,"method":"auth_challenge"})";
+    auto other = RawExchange(t.Port(),
+                             "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                             "Content-Length: " +
+                                 std::to_string(req.size()) + "\r\n\r\n" + req,
+                             std::chrono::seconds(3), "127.0.0.2");
+    CHECK(other.received.find("\"nonce\"") != std::string::npos);
+    t.now += 1000;
+    CHECK(Login(call, Key(0x40))["result"].contains("token"));
+    CHECK(t.server->Auth().RateLimitedChallenges() == 1);
 }
 
 TEST_CASE("server: rate limit per IP, and an authenticated account has its own bucket") {
@@ -236,13 +295,16 @@ TEST_CASE("server: auth end to end over HTTP") {
     CHECK(Brief(Login(call, alice, "other-chain")) == "1 -32012 bad signature");
     const json ch2 = c.Call("auth_challenge");
     const std::string nonce = ch2["result"]["nonce"];
-    const Signature sig = *SignSchnorr(alice, AuthMessage("folio-devnet", Hash256::FromHexStr(nonce)->view()), Hash256{});
+    const Signature sig =
+        *SignSchnorr(alice, AuthMessage("folio-devnet", Hash256::FromHexStr(nonce)->view()), Hash256{});
     const json params = {{"address", alice_addr}, {"nonce", nonce}, {"signature", sig.hex()}};
     CHECK(c.Call("auth_login", params).contains("result"));
     CHECK(Brief(c.Call("auth_login", params)) == "1 -32012 unknown or already used nonce");
-    CHECK(Brief(c.Call("auth_login", {{"address", alice_addr}, {"nonce", nonce}})) == "1 -32602 missing param 'signature'");
+    CHECK(Brief(c.Call("auth_login", {{"address", alice_addr}, {"nonce", nonce}})) ==
+          "1 -32602 missing param 'signature'");
     CHECK(Brief(c.Call("whoami", json::object(), std::string(64, 'f'))) == "1 -32010 unknown token");
-    CHECK(Brief(c.Post(R"({"jsonrpc":"2.0","id":1,"method":"whoami"})", "not-hex").Json()) == "1 -32010 malformed bearer token");
+    CHECK(Brief(c.Post(R"({"jsonrpc":"2.0","id":1,"method":"whoami"})", "not-hex").Json()) ==
+          "1 -32010 malformed bearer token");
 
     // Expiry.
     t.now += 3600 * 1000;
@@ -330,8 +392,8 @@ TEST_CASE("server: a WebSocket client that stops reading overflows a bounded que
     const auto st = s->Stats();
     CHECK(st.peak_bytes <= 32 * 1024 + 4 * 1024);
     CHECK(st.bytes <= 32 * 1024 + 4 * 1024);
-    MESSAGE("pushed " << pushed << " before overflow, " << flood_queued << " flood messages queued, "
-                      << st.refused << " refused; peak queue " << st.peak_bytes << " bytes");
+    MESSAGE("pushed " << pushed << " before overflow, " << flood_queued << " flood messages queued, " << st.refused
+                      << " refused; peak queue " << st.peak_bytes << " bytes");
 
     // The client resumes: every queued notification arrives in order, then the stop notice.
     int64_t expect = 1;
@@ -348,6 +410,35 @@ TEST_CASE("server: a WebSocket client that stops reading overflows a bounded que
     }
     CHECK(expect == pushed + 1);
     CHECK(Brief(ws.Call("echo", {1})) == "2 = [1]");  // the connection itself is fine
+}
+
+TEST_CASE("server: a WebSocket client that never reads is dropped when a write stalls") {
+    TestServer t([](ServerConfig& c) {
+        c.ws_queue.max_queue_bytes = 32 * 1024;
+        c.ws_queue.reserve_bytes = 4 * 1024;
+        c.socket_send_buffer = 16 * 1024;
+        c.ws_write_timeout = std::chrono::milliseconds(300);
+    });
+    WsTestClient ws(t.Port());
+    ws.Call("subscribe");
+    auto s = t.LastSession();
+    REQUIRE(s);
+    // The client never reads again. A publisher keeps pushing (refusals included) until the
+    // kernel buffers are full and a write stalls past the timeout.
+    const std::string pad(2000, 'p');
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!s->IsClosed() && std::chrono::steady_clock::now() < end) {
+        if (s->Notify("flood", {{"pad", pad}}) != Session::NotifyResult::QUEUED) std::this_thread::yield();
+    }
+    CHECK(t.overflow_calls >= 1);
+    CHECK(s->Stats().peak_bytes <= 32 * 1024 + 4 * 1024);
+    CHECK(s->IsClosed());
+    CHECK(t.close_calls == 1);
+    CHECK(s->Notify("x", 1) == Session::NotifyResult::CLOSED);
+    const auto dropped = t.Events("connection dropped|");
+    REQUIRE(dropped.size() == 1);
+    CHECK(dropped[0].find("|websocket write: ") != std::string::npos);
+    CHECK(WaitFor([&] { return t.server->ConnectionCount() == 0; }));
 }
 
 TEST_CASE("server: WebSocket message size limit closes with 1009; session close listeners run") {
@@ -400,8 +491,10 @@ TEST_CASE("server: TLS 1.3 only, HTTP and WebSocket") {
     std::filesystem::create_directories(dir);
     const std::string cert = (dir / "cert.pem").string();
     const std::string key = (dir / "key.pem").string();
-    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-                            "-subj /CN=localhost -keyout " + key + " -out " + cert + " >/dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+        "-subj /CN=localhost -keyout " +
+        key + " -out " + cert + " >/dev/null 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
     {
         TestServer t([&](ServerConfig& c) {

@@ -154,9 +154,7 @@ struct WsTestClient::Impl {
     int64_t next_id = 1;
     int close_code = 0;
 
-    beast::tcp_stream& Lowest() {
-        return secure ? beast::get_lowest_layer(*secure) : beast::get_lowest_layer(*plain);
-    }
+    beast::tcp_stream& Lowest() { return secure ? beast::get_lowest_layer(*secure) : beast::get_lowest_layer(*plain); }
     template <class F>
     void Op(F&& start) {
         RunOp(ioc, timeout, std::forward<F>(start), [this] { Lowest().close(); });
@@ -245,9 +243,13 @@ json WsTestClient::NextNotification() {
 int WsTestClient::CloseCode() const { return m_impl->close_code; }
 
 // ---------------------------------------------------------------------------------------------
-RawReply RawExchange(uint16_t port, const std::string& data, std::chrono::milliseconds wait) {
+RawReply RawExchange(uint16_t port, const std::string& data, std::chrono::milliseconds wait, const std::string& from) {
     net::io_context ioc;
     tcp::socket s(ioc);
+    if (!from.empty()) {
+        s.open(tcp::v4());
+        s.bind(tcp::endpoint(net::ip::make_address(from), 0));
+    }
     s.connect(Local(port));
     if (!data.empty()) net::write(s, net::buffer(data));
     RawReply r;

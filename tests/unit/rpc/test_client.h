@@ -23,7 +23,8 @@ struct HttpReply {
 // HTTP/1.1 client over one keep-alive connection (reconnects when the server closed it).
 class RpcTestClient {
 public:
-    explicit RpcTestClient(uint16_t port, bool tls = false, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    explicit RpcTestClient(uint16_t port, bool tls = false,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(5));
     ~RpcTestClient();
     RpcTestClient(const RpcTestClient&) = delete;
     RpcTestClient& operator=(const RpcTestClient&) = delete;
@@ -74,8 +75,10 @@ struct RawReply {
     std::string received;  // everything the server sent
     bool closed = false;   // the server closed the connection before the deadline
 };
-// Connects over plain TCP, sends `data`, and reads until the server closes or `wait` elapses.
-RawReply RawExchange(uint16_t port, const std::string& data, std::chrono::milliseconds wait);
+// Connects over plain TCP (from the local address `from`, e.g. "127.0.0.2", if given), sends
+// `data`, and reads until the server closes or `wait` elapses.
+RawReply RawExchange(uint16_t port, const std::string& data, std::chrono::milliseconds wait,
+                     const std::string& from = "");
 // True if a TLS handshake capped at TLS 1.2 succeeds against the server.
 bool Tls12HandshakeSucceeds(uint16_t port);
 
