@@ -22,6 +22,28 @@ static uint64_t NowMs() {
             .count());
 }
 
+// Opens the store and checks that its head is whole: the head block's header and the state map's
+// root at the head's version (written at every version, node/core/smt.h). A write-ahead-log tail
+// that LevelDB dropped (a torn or damaged tail of a synced write) leaves a head without its state
+// and is reported as corruption, as a checksum failure is.
+static Result<std::unique_ptr<storage::ChainStore>, storage::StoreFailure> OpenConsistentStore(
+    const std::string& path, const storage::StoreOptions& so) {
+    auto store = storage::ChainStore::Open(path, so);
+    if (!store) return store;
+    const auto& st = *store.value();
+    if (auto h = st.Height()) {
+        auto header = st.Header(*h);
+        if (!header)
+            return Fail(storage::StoreFailure{storage::StoreError::CORRUPTION,
+                                              "the head block " + std::to_string(*h) + " is missing"});
+        if (!st.GetNode(header->state_root, *h))
+            return Fail(storage::StoreFailure{storage::StoreError::CORRUPTION,
+                                              "the state map's root at height " + std::to_string(*h) +
+                                                  " is missing (a lost tail of the node store)"});
+    }
+    return store;
+}
+
 Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
     std::unique_ptr<Node> node(new Node(std::move(cfg)));
     node->m_params.chain_id = node->m_cfg.genesis.chain_id;
@@ -35,7 +57,7 @@ Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
     storage::StoreOptions so;
     so.sync = node->m_cfg.sync_writes;
     so.node_cache_bytes = node->m_cfg.state_cache_bytes;
-    auto store = storage::ChainStore::Open(node->m_cfg.home + "/data", so);
+    auto store = OpenConsistentStore(node->m_cfg.home + "/data", so);
     if (!store && store.error().code == storage::StoreError::CORRUPTION && node->m_cfg.quarantine_corrupt_store) {
         // docs/operations.md, "A damaged store": move it aside whole (for a look later), keep the
         // safety state (outside it), start over from genesis and sync from the peers.
@@ -50,7 +72,7 @@ Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
                         ") and cannot be moved aside: " + ec.message());
         std::filesystem::create_directories(node->m_cfg.home + "/data", ec);
         if (ec) return Fail("cannot create " + node->m_cfg.home + "/data: " + ec.message());
-        store = storage::ChainStore::Open(node->m_cfg.home + "/data", so);
+        store = OpenConsistentStore(node->m_cfg.home + "/data", so);
     }
     if (!store) return Fail("cannot open the store: " + store.error().message);
     node->m_store = std::move(store.value());
@@ -120,9 +142,12 @@ Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
     using state::Reject;
     if (tx_bytes.size() > protocol::MAX_TX_BYTES)
         return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(tx_bytes.size()) +
-                                                      " bytes; the limit is " + std::to_string(protocol::MAX_TX_BYTES)});
+                                                      " bytes; the limit is " +
+                                                      std::to_string(protocol::MAX_TX_BYTES)});
     auto tx = protocol::DecodedTx::Decode(tx_bytes);
-    if (!tx) return Fail(AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
+    if (!tx)
+        return Fail(
+            AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
     return Admit(std::move(tx.value()), from_peer);
 }
 

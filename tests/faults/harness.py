@@ -201,6 +201,7 @@ class Node:
             cmd += ["faketime", "-f", self.skew]
         cmd += [os.path.join(self.run.bin, "foliod"), "--home", os.path.join(self.home, "data"),
                 "--genesis", self.run.genesis, "--validator-key-file", self.key_file,
+                "--key-password-file", self.run.password_file,
                 "--rpc-listen", "%s:%d" % (self.rpc_ip, RPC_PORT),
                 "--p2p-listen", "%s:%d" % (self.run.net.p2p_ip(self.p2p_host), P2P_PORT)]
         for p in self.peers:
@@ -329,6 +330,7 @@ class Run:
         with open(os.path.join(dn, "layout.json")) as f:
             self.layout = json.load(f)
         self.genesis = os.path.join(dn, "genesis.json")
+        self.password_file = os.path.join(dn, "password")  # unlocks the validator keys (encrypted at rest)
         self.net = Net(self.tag, self.net_id, self.note)
         for i in range(self.nval):
             self.add_node(i, i, "p2pA", i + 1)
@@ -366,13 +368,11 @@ class Run:
     def add_validator(self):
         """A new process with a fresh validator key, not in any set yet (S17): its key is appended to
         the layout so the checker and peer lists know it."""
-        key = json.loads(sh(os.path.join(self.bin, "foliod"), "keygen"))
         v = len(self.layout["validators"])
         d = os.path.join(self.devnet_dir, "validators", "v%d" % v)
         os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "validator.key"), "w") as f:
-            f.write(key["secret_key"] + "\n")
-        os.chmod(os.path.join(d, "validator.key"), 0o600)
+        key = json.loads(sh(os.path.join(self.bin, "foliod"), "keygen", "--out", os.path.join(d, "validator.key"),
+                            "--password-file", self.password_file, "--kdf", "interactive"))
         self.layout["validators"].append({"key": key["address"]})
         k = len(self.nodes)
         node = self.add_node(k, v, "p2pA", v + 1)
