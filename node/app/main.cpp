@@ -363,6 +363,11 @@ int main(int argc, char** argv) {
             bft.p2p_port = static_cast<uint16_t>(std::stoul(p2p_listen.substr(pc + 1)));
             bft.max_batch_txs = cfg.max_block_txs;
             bft.core.retain_committed = 1u << 20;  // serve block sync to validators far behind
+            // A validator far behind fetches the chain backwards from a certified tip and holds it
+            // as orphans until it reaches a block it has: the bound is how far behind it may fall
+            // and still catch up (docs/operations.md, "Catching up"). Only blocks chained by hash
+            // from a requested id are held, so a peer cannot fill it with made-up ones.
+            bft.core.max_orphans = 1u << 18;
             for (const std::string& spec : peer_specs) {
                 auto at = spec.find('@'), c2 = spec.rfind(':');
                 if (at == std::string::npos || c2 == std::string::npos || c2 < at)

@@ -211,6 +211,13 @@ def check(run, nodes=None, expect_evidence_for=(), liveness_bound=45.0, fork_con
     if unanswered:
         detail = "no answer from " + ", ".join(unanswered)
     row("no double-sign", not against and not want and not unanswered, detail)
+    # Each validator's persisted safety state only ever moves forward (sampled every 2 s, across
+    # crashes, restarts and a store moved aside).
+    back = run.safety_regressions
+    row("safety state", not back and run.safety_samples > 0,
+        ("went back: " + "; ".join(back[:3])) if back else
+        "never went back (%d samples of %d files)" % (run.safety_samples, len(run.safety)) if run.safety_samples
+        else "no safety state file was ever read")
 
     # Conservation per currency.
     probs, lines = [], 0

@@ -280,6 +280,29 @@ def proc_sample(pid):
         return None
 
 
+def safety_sample(path):
+    """(epoch, highest vote round, highest QC round, highest timeout round, highest proposed round)
+    from a node's safety file (node/storage/safety_file.h: magic, u32 length, payload, SHA-256; the
+    payload starts with five u64 little-endian fields, node/consensus/types.cpp ReadSafety), or
+    None when there is none yet or it is being replaced."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    if len(data) < 12 + 40 or data[:8] != b"FOLIOSS1":
+        return None
+    return tuple(int.from_bytes(data[12 + 8 * i:20 + 8 * i], "little") for i in range(5))
+
+
+def went_back(old, new):
+    """True when the safety state `new` is behind `old`: an earlier epoch, or in the same epoch a
+    lower highest vote, QC, timeout or proposed round."""
+    if new[0] != old[0]:
+        return new[0] < old[0]
+    return any(n < o for n, o in zip(new[1:], old[1:]))
+
+
 # Documented in docs/reliability.md ("Bounded resources").
 LIMITS = {"rss": 1024 * 1024 * 1024, "fds": 1024, "threads": 64}
 
@@ -297,6 +320,9 @@ class Run:
         self.load_proc = None
         self.samples = []  # (t, {node name: height or None})
         self.resources = {}  # node name -> [max rss, max fds, max threads]
+        self.safety = {}  # node name -> last safety sample
+        self.safety_samples = 0
+        self.safety_regressions = []  # "name: old -> new"
         self.heal_t = None
         self._stop = threading.Event()
         self._sampler = None
@@ -463,6 +489,13 @@ class Run:
             if t - last_res >= 2.0:
                 last_res = t
                 for n in self.nodes:
+                    cur_s = safety_sample(os.path.join(n.home, "data", "safety"))
+                    if cur_s is not None:
+                        self.safety_samples += 1
+                        old = self.safety.get(n.name)
+                        if old is not None and went_back(old, cur_s):
+                            self.safety_regressions.append("%s: %s -> %s" % (n.name, old, cur_s))
+                        self.safety[n.name] = cur_s
                     pid = n.pid()
                     s = proc_sample(pid) if pid else None
                     if s:
