@@ -47,9 +47,11 @@ def prerequisites():
     missing = []
     if os.geteuid() != 0:
         missing.append("root (network namespaces)")
-    for tool in ("ip", "nft", "faketime"):
+    for tool in ("ip", "nft"):
         if shutil.which(tool) is None:
             missing.append(tool)
+    if not os.path.exists(FAKETIME_LIB):
+        missing.append("libfaketime (package faketime)")
     if missing:
         raise Fail("fault harness prerequisites missing: " + ", ".join(missing) +
                    " (run as root after scripts/install-deps)")
@@ -170,6 +172,7 @@ class Net:
 
 
 # ---------------------------------------------------------------- one foliod process
+FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"  # Debian's libfaketime (faketime)
 RPC_PORT = 26657
 P2P_PORT = 26656
 
@@ -197,8 +200,6 @@ class Node:
             self.skew = skew
         os.makedirs(self.home, exist_ok=True)
         cmd = ["ip", "netns", "exec", self.ns]
-        if self.skew:
-            cmd += ["faketime", "-f", self.skew]
         cmd += [os.path.join(self.run.bin, "foliod"), "--home", os.path.join(self.home, "data"),
                 "--genesis", self.run.genesis, "--validator-key-file", self.key_file,
                 "--key-password-file", self.run.password_file,
@@ -209,6 +210,10 @@ class Node:
         cmd += self.run.foliod_args + self.extra_args
         logf = open(self.log_path, "ab")
         env = dict(os.environ, **self.env)
+        if self.skew:
+            # libfaketime preloaded into foliod itself (the `faketime` wrapper would fork, and a
+            # SIGKILL to it would leave foliod running with its store locked).
+            env.update(LD_PRELOAD=FAKETIME_LIB, FAKETIME=self.skew, FAKETIME_DONT_RESET="1")
         self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         logf.close()
         extra = (", clock " + self.skew if self.skew else "") + "".join(", %s=%s" % kv for kv in self.env.items())

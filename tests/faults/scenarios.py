@@ -201,7 +201,7 @@ def unskew(run, nodes):
 
 def s10_skew_30s(run):
     """Clocks of two validators off by +30 s and -30 s: the chain stays live."""
-    total, v = skew(run, "30s")
+    total, v = skew(run, "30")
     progresses(run, total, v, "clock skew +-30 s")
     unskew(run, (v[1], v[2]))
     run.mark_healed()
@@ -210,7 +210,7 @@ def s10_skew_30s(run):
 
 def s11_skew_5min(run):
     """Clock of one validator off by +5 min, another by -5 min: safe, and the node says it is off."""
-    total, v = skew(run, "300s")
+    total, v = skew(run, "300")
     progresses(run, total, v, "clock skew +-5 min")
     run.mark_healed()
     for node in (v[1], v[2]):
