@@ -8,7 +8,7 @@ import os
 import subprocess
 import time
 
-from harness import Fail, LIMITS, now
+from harness import LIMITS, RPC_PORT, Rpc, now
 
 BATCH = 100
 
@@ -41,21 +41,29 @@ def converge(run, nodes, timeout=120):
 
 
 def fetch_blocks(node, top):
-    """(hash, state_root, [tx ids], has commit cert) for heights 1..top; None where no answer."""
-    out = []
+    """(hash, state_root, [tx ids], has commit cert) for heights 1..top; None where the node gave
+    no block after retries (a page that times out is asked again, smaller, with more patience)."""
+    rpc = Rpc(node.rpc_ip, RPC_PORT, timeout=15.0)
+    out = {}
     for start in range(1, top + 1, BATCH):
-        hs = list(range(start, min(top, start + BATCH - 1) + 1))
-        res = node.rpc.batch("chain_getBlock", [{"height": h} for h in hs])
-        if all(r is None for r in res):  # one retry of the whole page (a slow answer under load)
-            time.sleep(1)
-            res = node.rpc.batch("chain_getBlock", [{"height": h} for h in hs])
-        for r in res:
-            if r is None:
-                out.append(None)
-            else:
-                out.append((r["header"]["hash"], r["header"]["state_root"], r.get("transactions", []),
-                            bool(r.get("commit"))))
-    return out
+        todo = list(range(start, min(top, start + BATCH - 1) + 1))
+        for attempt in range(4):
+            if not todo:
+                break
+            if attempt:
+                time.sleep(1)
+            step = max(1, len(todo) // (2 ** attempt))
+            missing = []
+            for i in range(0, len(todo), step):
+                hs = todo[i:i + step]
+                for h, r in zip(hs, rpc.batch("chain_getBlock", [{"height": h} for h in hs])):
+                    if r is None:
+                        missing.append(h)
+                    else:
+                        out[h] = (r["header"]["hash"], r["header"]["state_root"], r.get("transactions", []),
+                                  bool(r.get("commit")))
+            todo = missing
+    return [out.get(h) for h in range(1, top + 1)]
 
 
 def settlement_events(run, node):

@@ -191,6 +191,7 @@ class Node:
         self.log_path = os.path.join(home, "foliod.log")
         self.peers = []  # "key@ip:port"
         self.extra_args = []
+        self.expected_up = False  # started by the harness and not stopped by it since
         self.env = {}  # extra environment of the next start (e.g. FOLIO_FAILPOINTS)
 
     def start(self, skew=None):
@@ -209,6 +210,7 @@ class Node:
             cmd += ["--peer", p]
         cmd += self.run.foliod_args + self.extra_args
         logf = open(self.log_path, "ab")
+        self.expected_up = True
         env = dict(os.environ, **self.env)
         if self.skew:
             # libfaketime preloaded into foliod itself (the `faketime` wrapper would fork, and a
@@ -226,6 +228,7 @@ class Node:
         return self.proc.pid if self.alive() else None
 
     def kill(self):
+        self.expected_up = False
         if not self.alive():
             return
         self.proc.send_signal(signal.SIGCONT)
@@ -234,6 +237,7 @@ class Node:
         self.run.note("kill -9 %s" % self.name)
 
     def stop(self):
+        self.expected_up = False
         if not self.alive():
             return
         self.proc.send_signal(signal.SIGCONT)
@@ -462,6 +466,12 @@ class Run:
                 if n.proc is not None and not n.alive():
                     raise Fail("%s exited (code %s):\n%s" % (n.name, n.proc.returncode, n.log_tail()))
             time.sleep(0.3)
+
+    def assert_running(self, expected_exit=()):
+        """Raises for a node that exited without the harness stopping it (a crash is a finding)."""
+        for n in self.nodes:
+            if n.expected_up and not n.alive() and n not in expected_exit:
+                raise Fail("%s exited unexpectedly (code %s):\n%s" % (n.name, n.proc.returncode, n.log_tail(8)))
 
     def max_height(self, nodes=None):
         hs = [n.height() for n in nodes or self.honest()]
