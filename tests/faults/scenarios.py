@@ -296,7 +296,9 @@ def s16_disk_full(run):
     return {}
 
 
-s16_disk_full.prepare = lambda run: run.mount_tmpfs(os.path.join(run.node(3).home, "data"), "64m")
+# 512 MiB: room for the whole run of faults_all (consensus blocks and batches are not pruned yet),
+# filled to the last byte during the scenario.
+s16_disk_full.prepare = lambda run: run.mount_tmpfs(os.path.join(run.node(3).home, "data"), "512m")
 
 
 def s17_reconfig(run):
