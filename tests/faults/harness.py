@@ -69,17 +69,22 @@ class Rpc:
         return self.conn
 
     def raw(self, body):
-        try:
-            c = self._conn()
-            c.request("POST", "/", body=json.dumps(body), headers={"content-type": "application/json"})
-            r = c.getresponse()
-            data = r.read()
-            return json.loads(data)
-        except Exception:
-            if self.conn is not None:
-                self.conn.close()
-            self.conn = None
-            return None
+        """The decoded answer, or None. A kept-alive connection the server has closed since (its
+        idle timeout) is replaced and the request tried once more on a fresh one."""
+        for attempt in range(2):
+            fresh = self.conn is None
+            try:
+                c = self._conn()
+                c.request("POST", "/", body=json.dumps(body), headers={"content-type": "application/json"})
+                r = c.getresponse()
+                return json.loads(r.read())
+            except Exception:
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+                if fresh:
+                    return None
+        return None
 
     def call(self, method, params=None):
         """The result, or None when the node did not answer (down, paused, isolated) or erred."""
