@@ -10,7 +10,6 @@ the table into docs/reliability.md with --report).
 """
 import argparse
 import datetime
-import json
 import os
 import shutil
 import sys

@@ -16,7 +16,6 @@ address (the fork control), on p2pA it gets a fresh one.
 import http.client
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -107,8 +106,8 @@ class Rpc:
 
 # ---------------------------------------------------------------- the network
 class Net:
-    def __init__(self, tag, net_id, log):
-        self.tag, self.id, self.log = tag, net_id, log
+    def __init__(self, tag, net_id):
+        self.tag, self.id = tag, net_id
         self.hub = tag + "hub"
         self.namespaces = []
         self.host_if = tag + "h"
@@ -340,7 +339,6 @@ class Run:
         self.heal_t = None
         self._stop = threading.Event()
         self._sampler = None
-        self.expect_fork = False
         self.pace = "short"     # brief | short | long (tests/faults/scenarios.py, dur)
         self.load_running = False  # the run of every scenario starts one load for all of them
         net_id = 1 + (os.getpid() + int(time.time())) % 200
@@ -371,7 +369,7 @@ class Run:
             self.layout = json.load(f)
         self.genesis = os.path.join(dn, "genesis.json")
         self.password_file = os.path.join(dn, "password")  # unlocks the validator keys (encrypted at rest)
-        self.net = Net(self.tag, self.net_id, self.note)
+        self.net = Net(self.tag, self.net_id)
         for i in range(self.nval):
             self.add_node(i, i, "p2pA", i + 1)
         for n in self.nodes:
@@ -571,15 +569,6 @@ class Run:
         return self.load_summary
 
     # -- faults
-    def schedule(self, steps):
-        """steps: [(seconds from now, callable, ...)] run in order on this thread."""
-        start = now()
-        for at, fn in steps:
-            delay = start + at - now()
-            if delay > 0:
-                time.sleep(delay)
-            fn()
-
     def partition(self, *groups):
         """Drop every p2p packet between processes of different groups (lists of nodes)."""
         side = {}
