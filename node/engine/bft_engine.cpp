@@ -25,23 +25,14 @@ std::string Short(const PublicKey& k) { return k.hex().substr(0, 8); }
 }  // namespace
 
 BftEngine::BftEngine(Ledger& ledger, const SecretKey& key, BftConfig cfg)
-    : m_ledger(ledger),
-      m_key(key),
-      m_pub(DerivePublicKey(key).value_or(PublicKey{})),
-      m_cfg(std::move(cfg)),
-      m_signer(key),
-      m_batches(m_ledger),
-      m_certifier(m_ledger, m_key, m_pub, m_sets),
-      m_gossip(m_ledger) {
-    Init();
-}
+    : BftEngine(nullptr, &ledger, key, std::move(cfg)) {}
 
 BftEngine::BftEngine(Node& node, const SecretKey& key, BftConfig cfg)
-    : BftEngine(std::make_unique<NodeLedger>(node), key, std::move(cfg)) {}
+    : BftEngine(std::make_unique<NodeLedger>(node), nullptr, key, std::move(cfg)) {}
 
-BftEngine::BftEngine(std::unique_ptr<Ledger> owned, const SecretKey& key, BftConfig cfg)
+BftEngine::BftEngine(std::unique_ptr<Ledger> owned, Ledger* borrowed, const SecretKey& key, BftConfig cfg)
     : m_owned_ledger(std::move(owned)),
-      m_ledger(*m_owned_ledger),
+      m_ledger(borrowed != nullptr ? *borrowed : *m_owned_ledger),
       m_key(key),
       m_pub(DerivePublicKey(key).value_or(PublicKey{})),
       m_cfg(std::move(cfg)),

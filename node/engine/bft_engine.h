@@ -124,7 +124,8 @@ private:
         uint64_t since_ms;
     };
 
-    BftEngine(std::unique_ptr<Ledger> owned, const SecretKey& key, BftConfig cfg);
+    // The one constructor the public ones delegate to: over `borrowed` when given, else over `owned`.
+    BftEngine(std::unique_ptr<Ledger> owned, Ledger* borrowed, const SecretKey& key, BftConfig cfg);
     void Init();
 
     // Any thread.
