@@ -43,7 +43,7 @@ expect_contains "$out" "activation_too_soon" "activation 2 blocks ahead"
 pass "a duplicate member and a too-close activation height are refused; nothing scheduled"
 
 # --- epoch 1: {v0..v4}
-h=$(vheight 1); A1=$((h + 40))
+h=$(vheight 1); A1=$((h + 20))
 out=$(gov 1 gov set-validators --activation-height $A1 "$(vkey 0)" "$(vkey 1)" "$(vkey 2)" "$(vkey 3)" "$K4" 2>&1) ||
   fail "set-validators (add v4) refused: $out"
 pending=$(info "$(vurl 1)" | jq -c .result.pending_validators)
@@ -75,7 +75,7 @@ until [ "$(info "$URL4" | jq -r .result.height)" -ge $((h + 5)) ]; do sleep 0.2;
 pass "with v0 killed, v1..v4 commit past height $((h + 5)) (quorum 4 of 5 needs v4's votes)"
 
 # --- epoch 2: remove v0
-h=$(vheight 1); A2=$((h + 40))
+h=$(vheight 1); A2=$((h + 20))
 out=$(gov 1 gov set-validators --activation-height $A2 "$(vkey 1)" "$(vkey 2)" "$(vkey 3)" "$K4" 2>&1) ||
   fail "set-validators (remove v0) refused: $out"
 for i in 1 2 3; do wait_epoch "$(vurl $i)" 2 180; done
@@ -122,9 +122,8 @@ pass "restarted, the retired v0 and the member v1 caught up to height $target in
 # One chain everywhere.
 n=$(same_chain 2 3 0 1)
 m=$(info "$URL4" | jq -r .result.height)
-for ((k = 1; k <= (m < n ? m : n); k++)); do
-  got=$(curl -s --max-time 3 -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"chain_getBlock\",\"params\":{\"height\":$k}}" "$URL4" |
-        jq -r '"\(.result.header.hash) \(.result.header.state_root)"')
-  [ "$got" = "$(vblock 2 $k)" ] || fail "v4 diverges at height $k"
-done
+top=$((m < n ? m : n))
+head -n "$top" "$T/chain.v2" >"$T/chain.ref"
+chain_dump "$URL4" "$top" >"$T/chain.v4"
+cmp -s "$T/chain.ref" "$T/chain.v4" || fail "v4 diverges: $(diff "$T/chain.ref" "$T/chain.v4" | head -3 | tr '\n' ' ')"
 pass "identical block hash and state root at every height 1..$n on v0..v4"

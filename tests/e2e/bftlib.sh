@@ -10,11 +10,6 @@ devnet() { "$ROOT/scripts/devnet" "$@" --dir "$DN" --base-port "$BASE" >>"$T/dev
 vurl() { echo "http://127.0.0.1:$(folio_rpc_port "$BASE" "$1")"; }
 vpid() { cat "$DN/validators/v$1/foliod.pid"; }
 vheight() { curl -s --max-time 3 -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"chain_info","params":{}}' "$(vurl "$1")" | jq -r '.result.height // -1' 2>/dev/null || echo -1; }
-vblock() {  # vblock I HEIGHT -> "hash state_root"
-  curl -s --max-time 3 -H 'content-type: application/json' \
-    -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"chain_getBlock\",\"params\":{\"height\":$2}}" "$(vurl "$1")" |
-    jq -r '"\(.result.header.hash) \(.result.header.state_root)"'
-}
 # wait_vheight I H [SECONDS]
 wait_vheight() {
   local deadline=$((SECONDS + ${3:-60}))
@@ -28,21 +23,38 @@ vkill() {  # SIGKILL validator I and wait until it is gone
   wait_gone "$p" 100 && return 0
   fail "v$1 (pid $p) survived SIGKILL"
 }
-# same_chain I J... : identical block hash and state root at every height up to the lowest head
+# chain_dump URL TOP : "height hash state_root" for heights 1..TOP, fetched in JSON-RPC batches of
+# 100 (the node's batch limit; one curl per batch, not one per block); a height without a block
+# prints "height - -".
+chain_dump() {
+  local url=$1 top=$2 from to
+  for ((from = 1; from <= top; from += 100)); do
+    to=$((from + 99)); [ $to -le "$top" ] || to=$top
+    jq -cn --argjson a "$from" --argjson b "$to" \
+      '[range($a; $b + 1) | {jsonrpc: "2.0", id: ., method: "chain_getBlock", params: {height: .}}]' |
+      curl -s --max-time 30 -H 'content-type: application/json' --data-binary @- "$url" |
+      jq -r --argjson a "$from" --argjson b "$to" '
+        (if type == "array" then map({key: (.id | tostring), value: .}) | from_entries else {} end) as $by
+        | range($a; $b + 1) | tostring as $h
+        | "\($h) \($by[$h].result.header.hash // "-") \($by[$h].result.header.state_root // "-")"'
+  done
+}
+# same_chain I J... : identical block hash and state root at every height up to the lowest head;
+# prints that height
 same_chain() {
-  local min=-1 h i ref
+  local min=-1 h i
   for i in "$@"; do h=$(vheight "$i"); { [ $min -lt 0 ] || [ "$h" -lt $min ]; } && min=$h; done
   [ "$min" -ge 1 ] || fail "no common height"
-  local re='^[0-9a-f]{64} [0-9a-f]{64}$' got
-  for ((h = 1; h <= min; h++)); do
-    ref=$(vblock "$1" $h)
-    # A missing answer is never "equal": each validator must show a real hash and state root.
-    [[ "$ref" =~ $re ]] || fail "v$1 gave no block at height $h (got '$ref')"
-    for i in "${@:2}"; do
-      got=$(vblock "$i" $h)
-      [[ "$got" =~ $re ]] || fail "v$i gave no block at height $h (got '$got')"
-      [ "$got" = "$ref" ] || fail "fork or divergence at height $h between v$1 and v$i"
-    done
+  chain_dump "$(vurl "$1")" "$min" >"$T/chain.v$1"
+  # A missing answer is never "equal": each validator must show a real hash and state root.
+  local bad
+  bad=$(grep -cvE '^[0-9]+ [0-9a-f]{64} [0-9a-f]{64}$' "$T/chain.v$1" || true)
+  [ "$bad" = 0 ] && [ "$(wc -l <"$T/chain.v$1")" = "$min" ] ||
+    fail "v$1 gave no block at some heights 1..$min: $(grep -vE '^[0-9]+ [0-9a-f]{64} [0-9a-f]{64}$' "$T/chain.v$1" | head -3 | tr '\n' ' ')"
+  for i in "${@:2}"; do
+    chain_dump "$(vurl "$i")" "$min" >"$T/chain.v$i"
+    cmp -s "$T/chain.v$1" "$T/chain.v$i" ||
+      fail "v$1 and v$i differ (a fork, a divergence or a missing block): first difference $(diff "$T/chain.v$1" "$T/chain.v$i" | head -3 | tr '\n' ' ')"
   done
   echo "$min"
 }
