@@ -249,7 +249,11 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
             return;
         case ShellMsg::CERT_REQUEST:
             if (!m_sets.IsAllowedPeer(from)) return;
-            for (const Bytes& cert : m_certifier.Answer(body)) SendShell(from, ShellMsg::CERT, cert);
+        {
+            LedgerCertifier::Answers answers = m_certifier.Answer(body, m_cfg.ledger_signatures);
+            for (const Bytes& cert : answers.certs) SendShell(from, ShellMsg::CERT, cert);
+            for (const Bytes& sig : answers.sigs) SendShell(from, ShellMsg::LEDGER_SIG, sig);
+        }
             return;
         case ShellMsg::CERT:
             if (m_cfg.ledger_signatures) m_certifier.OnCertificate(body, m_executor->ExecutedHeight());

@@ -10,19 +10,25 @@
 
 namespace folio::engine {
 
-Bytes LedgerCertifier::SignExecuted(uint64_t height, const Hash256& hash) {
+Bytes LedgerCertifier::SignBody(uint64_t height, const Hash256& hash) const {
     Hash256 msg = protocol::CommitMessage(m_ledger.ChainId(), height, hash);
     std::optional<Signature> signed_msg = SignSchnorr(m_key, msg, msg);
     if (!signed_msg) Fatal(ENGINE_LOG, "cannot sign the ledger header at height " + std::to_string(height));
-    const Signature& sig = *signed_msg;
     Writer w;
     w.U64(height);
     w.Fixed(hash);
-    w.Fixed(sig);
+    w.Fixed(*signed_msg);
+    return w.bytes();
+}
+
+Bytes LedgerCertifier::SignExecuted(uint64_t height, const Hash256& hash) {
+    Bytes body = SignBody(height, hash);
+    Signature sig;
+    std::copy(body.end() - 64, body.end(), sig.begin());
     MutexLock lock(m_mu);
     m_own_hash[height] = hash;
     m_sigs[height][hash][m_pub] = sig;
-    return w.bytes();
+    return body;
 }
 
 void LedgerCertifier::OnSignature(const PublicKey& from, ByteView body, uint64_t executed) {
@@ -32,7 +38,13 @@ void LedgerCertifier::OnSignature(const PublicKey& from, ByteView body, uint64_t
     Signature sig = r.Fixed<64>();
     // Counted below only if in the height's set.
     if (!r.Finish() || !m_sets.IsAllowedPeer(from)) return;
-    if (height + LEDGER_SIG_WINDOW < executed || height > executed + LEDGER_SIG_WINDOW) return;
+    const bool in_window = height + LEDGER_SIG_WINDOW >= executed && height <= executed + LEDGER_SIG_WINDOW;
+    if (!in_window) {
+        // An old height counts only while awaited (an answer to our pull); kept on our own hash.
+        MutexLock lock(m_mu);
+        auto own = m_own_hash.find(height);
+        if (own == m_own_hash.end() || own->second != hash) return;
+    }
     if (!VerifySchnorr(from, protocol::CommitMessage(m_ledger.ChainId(), height, hash), sig)) return;
     MutexLock lock(m_mu);
     m_sigs[height][hash][from] = sig;
@@ -62,8 +74,18 @@ void LedgerCertifier::CompleteLocked(uint64_t executed) {
         ++it;
         StoreLocked(height, cert);
     }
-    // Bound memory: drop signatures far behind execution. Awaited heights stay (they are pulled).
-    while (!m_sigs.empty() && m_sigs.begin()->first + LEDGER_SIG_WINDOW < executed) m_sigs.erase(m_sigs.begin());
+    // Bound memory: drop signatures far behind execution, but those of awaited heights (their
+    // signatures are pulled; only signatures on our own hash are kept for them).
+    for (auto it = m_sigs.begin(); it != m_sigs.end() && it->first + LEDGER_SIG_WINDOW < executed;) {
+        auto own = m_own_hash.find(it->first);
+        if (own == m_own_hash.end()) {
+            it = m_sigs.erase(it);
+            continue;
+        }
+        for (auto h = it->second.begin(); h != it->second.end();)
+            h = h->first == own->second ? std::next(h) : it->second.erase(h);
+        ++it;
+    }
 }
 
 void LedgerCertifier::StoreLocked(uint64_t height, const protocol::CommitCert& cert) {
@@ -117,18 +139,43 @@ Bytes LedgerCertifier::DuePulls(uint64_t executed, uint64_t now_ms) {
     return w.bytes();
 }
 
-std::vector<Bytes> LedgerCertifier::Answer(ByteView request) const {
-    std::vector<Bytes> out;
+LedgerCertifier::Answers LedgerCertifier::Answer(ByteView request, bool sign) const {
+    Answers out;
     if (request.size() % 8 != 0 || request.size() / 8 > CERT_PULL_MAX) return out;
     Reader r(request);
     for (size_t i = 0; i < request.size() / 8; ++i) {
         uint64_t h = r.U64();
-        auto cert = m_ledger.CommitCertAt(h);
-        if (!cert) continue;
-        Writer w;
-        w.U64(h);
-        w.Raw(*cert);
-        out.push_back(w.bytes());
+        if (auto cert = m_ledger.CommitCertAt(h)) {
+            Writer w;
+            w.U64(h);
+            w.Raw(*cert);
+            out.certs.push_back(w.bytes());
+            continue;
+        }
+        if (!sign) continue;
+        auto hash = m_ledger.ExecutedHash(h);
+        if (!hash) continue;  // not executed here (yet)
+        std::optional<Signature> kept;
+        {
+            MutexLock lock(m_mu);
+            auto at = m_sigs.find(h);
+            if (at != m_sigs.end()) {
+                auto by_hash = at->second.find(*hash);
+                if (by_hash != at->second.end()) {
+                    auto mine = by_hash->second.find(m_pub);
+                    if (mine != by_hash->second.end()) kept = mine->second;
+                }
+            }
+        }
+        if (kept) {
+            Writer w;
+            w.U64(h);
+            w.Fixed(*hash);
+            w.Fixed(*kept);
+            out.sigs.push_back(w.bytes());
+        } else {
+            out.sigs.push_back(SignBody(h, *hash));
+        }
     }
     return out;
 }

@@ -5,9 +5,13 @@
 // Signatures are kept per height within LEDGER_SIG_WINDOW heights of execution.
 // Every executed height stays awaited until it has a certificate: a height that did not gather
 // its signatures (a crash between commit and certificate, a block received by block sync long
-// after the others signed it) is pulled from peers (CERT_REQUEST -> CERT), each certificate
-// checked against this node's own executed hash and the height's validator set. At start,
-// Recover finds the executed heights without a certificate from a persisted floor upwards.
+// after the others signed it) is pulled from peers (CERT_REQUEST). A peer answers with the
+// certificate if it holds one (CERT), else with its own signature over its executed header
+// (LEDGER_SIG, signed again if need be): so a height whose signatures were lost on every node
+// (each validator killed or cut off right after executing it) still gathers a quorum. Each
+// certificate is checked against this node's own executed hash and the height's validator set.
+// At start, Recover finds the executed heights without a certificate from a persisted floor
+// upwards.
 // Thread-safety: one mutex; the executor signs, the consensus thread adds peers' signatures and
 // certificates.
 #include <cstdint>
@@ -38,7 +42,8 @@ public:
     // process through folio::Fatal if it cannot sign.
     Bytes SignExecuted(uint64_t height, const Hash256& hash) EXCLUDES(m_mu);
     // A peer's LEDGER_SIG body: kept if it decodes, comes from an allowed peer, is within the
-    // window of `executed` and verifies. Then completes what it can (as Complete).
+    // window of `executed` or for an awaited height, and verifies. Then completes what it can (as
+    // Complete).
     void OnSignature(const PublicKey& from, ByteView body, uint64_t executed) EXCLUDES(m_mu);
     // Stores the commit certificate of every own executed height that has a quorum of its set's
     // signatures (Fatal if the store fails), and forgets heights far behind `executed`.
@@ -49,15 +54,21 @@ public:
     // The awaited heights to pull now (at least CERT_PULL_LAG behind `executed`, not asked within
     // CERT_PULL_RETRY_MS, at most CERT_PULL_MAX), encoded as a CERT_REQUEST body (u64 each).
     Bytes DuePulls(uint64_t executed, uint64_t now_ms) EXCLUDES(m_mu);
-    // A CERT_REQUEST body: one CERT body (u64 height, encoded certificate) per requested height
-    // this node holds a certificate for; a malformed body gets nothing.
-    std::vector<Bytes> Answer(ByteView request) const;
+    struct Answers {
+        std::vector<Bytes> certs;  // CERT bodies (u64 height, encoded certificate)
+        std::vector<Bytes> sigs;   // LEDGER_SIG bodies (as SignExecuted's)
+    };
+    // A CERT_REQUEST body: per requested height, the certificate this node holds, else (when
+    // `sign` and this node executed the height) its own signature over its executed header; a
+    // malformed body gets nothing. Ends the process through folio::Fatal if it cannot sign.
+    Answers Answer(ByteView request, bool sign) const EXCLUDES(m_mu);
     // A peer's CERT body: stored if the height is awaited and the certificate holds a quorum of
     // the height's set over this node's own hash; anything else is dropped.
     void OnCertificate(ByteView body, uint64_t executed) EXCLUDES(m_mu);
     size_t Awaited() const EXCLUDES(m_mu);
 
 private:
+    Bytes SignBody(uint64_t height, const Hash256& hash) const;
     void CompleteLocked(uint64_t executed) REQUIRES(m_mu);
     void StoreLocked(uint64_t height, const protocol::CommitCert& cert) REQUIRES(m_mu);
 
