@@ -99,7 +99,7 @@ def longest_gap(samples, since):
     return best
 
 
-def check(run, nodes=None, expect_evidence_for=(), liveness_bound=45.0, fork_control=False):
+def check(run, nodes=None, expect_evidence_for=(), liveness_bound=45.0, fork_control=False, scenario_rows=()):
     nodes = nodes or [n for n in run.nodes if n.alive()]
     rows = []
 
@@ -254,6 +254,10 @@ def check(run, nodes=None, expect_evidence_for=(), liveness_bound=45.0, fork_con
     peak = [max((r[i] for r in run.resources.values()), default=0) for i in range(3)]
     row("resources", not over and run.resources,
         "; ".join(over) if over else "peak RSS %d MiB, fds %d, threads %d" % (peak[0] >> 20, peak[1], peak[2]))
+
+    # A scenario's own checks (S19's bounds), measured during its faults.
+    for r in scenario_rows:
+        row(*r)
 
     figures = {"height": top, "acked": len(acked), "events": nev, "gap_s": round(gap, 1),
                "peak_rss_mib": peak[0] >> 20}

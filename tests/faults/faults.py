@@ -3,7 +3,7 @@
 
   tests/faults/faults.py [--bin DIR] [--workdir DIR] [--long] [--report FILE] [SCENARIO...]
 
-SCENARIO is S1..S13 (default: all). Exit 0 only when every scenario's every invariant holds (for
+SCENARIO is S1..S17 or S19 (default: all). Exit 0 only when every scenario's every invariant holds (for
 the fork control S13: when the checker finds the fork). docs/reliability.md explains the scenarios,
 the invariants and the limits; scripts/faults is the operator's wrapper (it builds first and writes
 the table into docs/reliability.md with --report).
@@ -49,6 +49,7 @@ def run_one(name, args, workroot):
                 run.note("---- %s: %s" % (p, " ".join((SCENARIOS[p].__doc__ or "").split())[:120]))
                 got = SCENARIOS[p](run) or {}
                 kw["expect_evidence_for"] = kw.get("expect_evidence_for", []) + got.get("expect_evidence_for", [])
+                kw["scenario_rows"] = kw.get("scenario_rows", []) + got.get("scenario_rows", [])
             open(stop, "w").close()
         else:
             kw = fn(run) or {}
@@ -110,7 +111,7 @@ def write_report(path, results, long):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("scenarios", nargs="*", help="S1..S17, or ALL (every scenario in turn on one cluster; "
+    ap.add_argument("scenarios", nargs="*", help="S1..S17, S19, or ALL (every scenario in turn on one cluster; "
                     "default: each scenario alone)")
     ap.add_argument("--bin", default=os.environ.get("FOLIO_BIN", os.path.join(ROOT, "build", "bin")))
     ap.add_argument("--workdir", default=None)

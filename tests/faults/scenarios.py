@@ -5,12 +5,15 @@ Each scenario is a function(run) that starts the cluster's load, applies its fau
 `long` stretches the schedule to minutes (scripts/faults --long); the short form fits the default
 suite. A scenario may raise harness.Fail for a check of its own (e.g. "no commits while split").
 """
+import json
 import os
 import random
 import shutil
+import subprocess
 import time
+import zlib
 
-from harness import Fail, now
+from harness import P2P_PORT, Fail, now, proc_sample
 
 
 def dur(run, short_s, long_s, brief_s=None):
@@ -438,6 +441,153 @@ def s15_corrupt_tail(run):
     return {}
 
 
+# S19's bounds (docs/reliability.md, S19). During the attack each honest node's data directory may
+# grow by at most its own growth rate without the attack (measured just before, with the same three
+# validators committing under the same load) times the attack's length, plus DISK_EXCESS_BOUND; its
+# RSS may grow by at most RSS_GROWTH_BOUND. The byzantine process hands each honest node's
+# connection unsolicited batches at BYZ_BATCH_RATE (90 MiB even in the 15 s brief run), so a node
+# that stores every batch it is sent fails both, and an honest load reaches neither (a few MiB).
+DISK_EXCESS_BOUND = 48 << 20
+RSS_GROWTH_BOUND = 256 << 20
+BYZ_BATCH_RATE = 6 << 20
+# Every mode of folio-byzantine; FOLIO_S19_MODES (a comma-separated subset) runs S19 with fewer,
+# e.g. without "unsolicited" as the control of the disk and memory rows.
+ALL_BYZ_MODES = "malformed,raw,oversized,unsolicited,future,requests"
+
+
+def du(path):
+    """Bytes allocated on disk under path (st_blocks, as du counts them)."""
+    total = 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(d, f)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+def rss_of(node):
+    pid = node.pid()
+    s = proc_sample(pid) if pid else None
+    return s[0] if s else 0
+
+
+def mib(b):
+    return "%.1f MiB" % (b / 1048576.0)
+
+
+def longest_gap_between(run, t_from, t_to, nodes):
+    """The longest time, between t_from and t_to (since the run's start), without a new highest
+    height among nodes (from the harness's 0.5 s height samples)."""
+    names = [n.name for n in nodes]
+    last_t, best, top = t_from, 0.0, None
+    for t, hs in run.samples:
+        if t < t_from or t > t_to:
+            continue
+        h = max([hs.get(n) or 0 for n in names])
+        if top is None or h > top:
+            if top is not None:
+                best = max(best, t - last_t)
+            top, last_t = h, t
+    return max(best, t_to - last_t)
+
+
+def s19_byzantine(run):
+    """A byzantine validator (v3's key, folio-byzantine): malformed, oversized, unsolicited and
+    far-future messages; the three honest validators stay live and bounded in memory and disk."""
+    attack = dur(run, 30, 300, 15)
+    base = dur(run, 15, 60, 10)
+    run.start_load(base + attack + 30)
+    settle(run, 8)
+    v = run.node(run.nval - 1)
+    honest = [n for n in run.honest() if n is not v]
+    v.stop()
+    # The baseline: the same three validators under the same load, without the attack.
+    d0 = {n.name: du(os.path.join(n.home, "data")) for n in honest}
+    t0 = now()
+    time.sleep(base)
+    d1 = {n.name: du(os.path.join(n.home, "data")) for n in honest}
+    base_s = now() - t0
+    r1 = {n.name: rss_of(n) for n in honest}
+    exe = os.path.join(run.bin, "folio-byzantine")
+    if not os.path.exists(exe):
+        raise Fail("folio-byzantine not built (%s)" % exe)
+    cmd = ["ip", "netns", "exec", v.ns, exe, "--key-file", v.key_file, "--password-file", run.password_file,
+           "--chain-id", run.layout["chain_id"], "--listen", "%s:%d" % (run.net.p2p_ip(v.p2p_host), P2P_PORT),
+           "--duration-s", str(attack), "--modes", os.environ.get("FOLIO_S19_MODES", ALL_BYZ_MODES), "--seed", str(zlib.crc32(run.name.encode())),
+           "--batch-rate", str(BYZ_BATCH_RATE)]
+    for p in run.peer_list(v, honest):
+        cmd += ["--peer", p]
+    errf = open(os.path.join(run.dir, "byzantine.log"), "w")
+    t_attack = now() - run.t0
+    byz = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, text=True)
+    run.note("folio-byzantine with %s's key: %s for %d s (baseline %.0f s before)" %
+             (v.name, os.environ.get("FOLIO_S19_MODES", "every mode"), attack, base_s))
+    progresses(run, attack, honest, "byzantine %s attacking" % v.name)
+    rss_peak = {n.name: rss_of(n) for n in honest}
+    try:
+        out, _ = byz.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        byz.kill()
+        raise Fail("folio-byzantine did not end within 60 s of its duration")
+    errf.close()
+    t_end = now() - run.t0
+    d2 = {n.name: du(os.path.join(n.home, "data")) for n in honest}
+    r2 = {n.name: rss_of(n) for n in honest}
+    run.assert_running()
+    lines = [l for l in out.splitlines() if l.startswith("{")]
+    if byz.returncode != 0 or not lines:
+        raise Fail("folio-byzantine failed (exit %s): %s" % (byz.returncode, out[-500:]))
+    summary = json.loads(lines[-1])
+    run.note("folio-byzantine sent %s in %d ms: %s" % (
+        mib(summary["sent_bytes"]), summary["attack_ms"],
+        ", ".join("%s %d msgs %s" % (m, t["messages"], mib(t["bytes"])) for m, t in sorted(summary["sent"].items()))))
+    run.note("raw connections: %s" % json.dumps(summary["raw"], sort_keys=True))
+    with open(os.path.join(run.dir, "byzantine.json"), "w") as f:
+        f.write(lines[-1])
+    v.start()
+
+    rows = []
+    attack_s = summary["attack_ms"] / 1000.0
+    disk_over, figs = [], []
+    for n in honest:
+        key = run.key_of(n.validator)
+        sent_batches = summary["peers"].get(key, {}).get("unsolicited_batch_bytes", 0)
+        rate = max(0, d1[n.name] - d0[n.name]) / base_s
+        growth = d2[n.name] - d1[n.name]
+        excess = growth - rate * attack_s
+        figs.append("%s +%s (baseline %s/s, so %s expected; sent %s of batches)" % (
+            n.name, mib(growth), mib(rate), mib(rate * attack_s), mib(sent_batches)))
+        if excess > DISK_EXCESS_BOUND:
+            disk_over.append(n.name)
+    run.note("data directories during the attack: " + "; ".join(figs))
+    rows.append(("byzantine: disk", not disk_over,
+                 ("%s grew more than %s over their baseline: " % (",".join(disk_over), mib(DISK_EXCESS_BOUND))
+                  if disk_over else "within %s of the baseline: " % mib(DISK_EXCESS_BOUND)) + "; ".join(figs)))
+    rss_over, rfigs = [], []
+    for n in honest:
+        grew = max(rss_peak[n.name], r2[n.name]) - r1[n.name]
+        rfigs.append("%s %s -> %s" % (n.name, mib(r1[n.name]), mib(max(rss_peak[n.name], r2[n.name]))))
+        if grew > RSS_GROWTH_BOUND:
+            rss_over.append(n.name)
+    run.note("RSS before and at the end of the attack: " + "; ".join(rfigs))
+    rows.append(("byzantine: memory", not rss_over,
+                 ("%s grew more than %s: " % (",".join(rss_over), mib(RSS_GROWTH_BOUND)) if rss_over
+                  else "RSS grew less than %s: " % mib(RSS_GROWTH_BOUND)) + "; ".join(rfigs)))
+    gap = longest_gap_between(run, t_attack, t_end, honest)
+    rows.append(("byzantine: liveness", gap <= 15.0,
+                 "longest gap among the honest three during the attack %.1f s (bound 15 s)" % gap))
+    open_after = {a: r.get("not_closed", 0) for a, r in summary["raw"].items() if r.get("not_closed", 0)}
+    tried = sum(r.get("handshake_ok", 0) for r in summary["raw"].values())
+    rows.append(("byzantine: bad frames", not open_after and (tried > 0 or "raw" not in summary["modes"]),
+                 ("kept open after %s" % open_after) if open_after else
+                 "%d raw connections authenticated, each closed by the peer after its bad frame" % tried if tried
+                 else "no raw connection got through the handshake: %s" % json.dumps(summary["raw"])))
+    run.mark_healed()
+    return {"scenario_rows": rows}
+
+
 # The default suite's run (faults_all): every scenario in turn, briefly, on one cluster under one
 # load, one check at the end. S13 (the fork control) forks the chain, so it runs on its own; S17
 # adds a fifth validator, so it comes last; S12 comes first, while the chain is short and its twin
@@ -448,5 +598,5 @@ SCENARIOS = {
     "S1": s1_kill_random, "S2": s2_kill_all, "S3": s3_pause_leader, "S4": s4_isolate_one,
     "S5": s5_isolate_leader, "S6": s6_split_2_2, "S7": s7_split_3_1, "S8": s8_one_way, "S9": s9_loss,
     "S10": s10_skew_30s, "S11": s11_skew_5min, "S12": s12_twin, "S13": s13_fork_control,
-    "S14": s14_failpoints, "S15": s15_corrupt_tail, "S16": s16_disk_full, "S17": s17_reconfig,
+    "S14": s14_failpoints, "S15": s15_corrupt_tail, "S16": s16_disk_full, "S17": s17_reconfig, "S19": s19_byzantine,
 }
