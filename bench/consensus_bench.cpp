@@ -272,6 +272,11 @@ public:
         m_meta[name] = Bytes(value.begin(), value.end());
         return std::nullopt;
     }
+    std::optional<std::string> DeleteMeta(const std::string& name) override {
+        std::lock_guard lock(m_meta_mu);
+        m_meta.erase(name);
+        return std::nullopt;
+    }
     void ForEachMeta(const std::string&, const std::function<void(const std::string&, const Bytes&)>&) const override {}
     std::optional<protocol::ValidatorSetRecord> ValidatorSet() const override { return m_set; }
     std::optional<protocol::ValidatorSetRecord> ValidatorSetOfEpoch(uint64_t epoch) const override {

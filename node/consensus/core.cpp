@@ -5,6 +5,14 @@
 
 namespace folio::consensus {
 
+namespace {
+// Conflicting proposals of one leader for one round that are still kept (besides its first):
+// with two, the certified one of a twin pair is always kept; more only cost memory and disk.
+constexpr uint32_t MAX_CONFLICTING_PROPOSALS = 1;
+// Rounds below ours for which signed statements are remembered (equivocation detection).
+constexpr Round SEEN_ROUNDS_KEPT = 64;
+}  // namespace
+
 Core::Core(Config config, ValidatorSet genesis_set, const Hash256& genesis_payload, Signer& signer,
            const Verifier& verifier)
     : m_config(config), m_signer(signer), m_verifier(verifier) {
@@ -27,7 +35,25 @@ Core::Core(Config config, ValidatorSet genesis_set, const Hash256& genesis_paylo
 Actions Core::Take() {
     Actions out = std::move(m_out);
     m_out.clear();
+    m_last_inserted = std::move(m_inserted);
+    m_inserted.clear();
     return out;
+}
+
+Core::Sizes Core::MapSizes() const {
+    return Sizes{m_blocks.size(), m_orphans.size(), m_wanted.size(), m_votes.size(), m_timeouts.size(), m_seen.size()};
+}
+
+std::vector<Block> Core::TakeInserted() {
+    std::vector<Block> out = std::move(m_last_inserted);
+    m_last_inserted.clear();
+    return out;
+}
+
+bool Core::TooFarAhead(const PublicKey& from, Round round) {
+    if (round <= m_round || round - m_round <= m_config.max_future_rounds) return false;
+    Reject(from, ConsensusError::FUTURE_ROUND);
+    return true;
 }
 
 std::string Core::DebugString() const {
@@ -160,24 +186,20 @@ Actions Core::OnProposal(const PublicKey& from, const Proposal& p, uint64_t now)
         Reject(from, ConsensusError::WRONG_EPOCH);
         return Take();
     }
-    auto proposer_index = m_vset.IndexOf(b.proposer);
-    if (!proposer_index) { Reject(from, ConsensusError::NOT_A_MEMBER); return Take(); }
-    if (LeaderOf(b.round) != b.proposer) { Reject(from, ConsensusError::WRONG_LEADER); return Take(); }
-    BlockId id = BlockIdOf(b);
-    Bytes body = ProposalBody(b.epoch, b.round, id);
-    if (!m_verifier.Verify(b.proposer, StatementDigest(StatementKind::PROPOSAL, body), p.sig)) {
-        Reject(from, ConsensusError::BAD_SIGNATURE);
+    if (auto s = CheckProposal(p); !s) {
+        Reject(from, s.error());
         return Take();
     }
-    if (auto s = VerifyQcInContext(b.parent_qc); !s) { Reject(from, s.error()); return Take(); }
-    Round qcr = QcRoundIn(b.parent_qc);
-    if (p.last_round_tc) {
-        if (auto s = VerifyTc(*p.last_round_tc, m_vset, m_verifier); !s) { Reject(from, ConsensusError::BAD_TC); return Take(); }
+    const uint32_t proposer_index = *m_vset.IndexOf(b.proposer);
+    BlockId id = BlockIdOf(b);
+    // A leader's conflicting proposals for one round: evidence at the first; the first
+    // MAX_CONFLICTING_PROPOSALS are kept (one may be the certified one), further ones are not
+    // (a certified block we dropped is fetched when a child or commit names it).
+    if (CheckEquivocation(StatementKind::PROPOSAL, b.round, proposer_index, b.proposer,
+                          ProposalBody(b.epoch, b.round, id), p.sig) > MAX_CONFLICTING_PROPOSALS) {
+        Reject(from, ConsensusError::EQUIVOCATION);
+        return Take();
     }
-    bool justified = b.round == qcr + 1 || (p.last_round_tc && p.last_round_tc->round + 1 == b.round &&
-                                            qcr >= p.last_round_tc->MaxHqcRound());
-    if (!justified) { Reject(from, ConsensusError::UNJUSTIFIED_ROUND); return Take(); }
-    CheckEquivocation(StatementKind::PROPOSAL, b.round, *proposer_index, b.proposer, std::move(body), p.sig);
     ProcessQc(from, b.parent_qc);
     if (p.last_round_tc) ProcessTc(*p.last_round_tc);
     if (b.epoch != m_epoch) return Take();
@@ -186,16 +208,38 @@ Actions Core::OnProposal(const PublicKey& from, const Proposal& p, uint64_t now)
     return Take();
 }
 
+Status<ConsensusError> Core::CheckProposal(const Proposal& p) const {
+    const Block& b = p.block;
+    if (b.epoch != m_epoch) return Ok{};
+    if (!m_vset.IndexOf(b.proposer)) return Fail(ConsensusError::NOT_A_MEMBER);
+    if (LeaderOf(b.round) != b.proposer) return Fail(ConsensusError::WRONG_LEADER);
+    Bytes body = ProposalBody(b.epoch, b.round, BlockIdOf(b));
+    if (!m_verifier.Verify(b.proposer, StatementDigest(StatementKind::PROPOSAL, body), p.sig))
+        return Fail(ConsensusError::BAD_SIGNATURE);
+    if (auto s = VerifyQcInContext(b.parent_qc); !s) return Fail(s.error());
+    Round qcr = QcRoundIn(b.parent_qc);
+    if (p.last_round_tc && !VerifyTc(*p.last_round_tc, m_vset, m_verifier)) return Fail(ConsensusError::BAD_TC);
+    bool justified = b.round == qcr + 1 || (p.last_round_tc && p.last_round_tc->round + 1 == b.round &&
+                                            qcr >= p.last_round_tc->MaxHqcRound());
+    if (!justified) return Fail(ConsensusError::UNJUSTIFIED_ROUND);
+    return Ok{};
+}
+
 Actions Core::OnVote(const PublicKey& from, const Vote& v, uint64_t now) {
     m_now = now;
     if (v.data.epoch != m_epoch) { Reject(from, ConsensusError::WRONG_EPOCH); return Take(); }
     auto index = m_vset.IndexOf(v.voter);
     if (!index) { Reject(from, ConsensusError::NOT_A_MEMBER); return Take(); }
     if (v.data.round == 0 || v.data.parent_round >= v.data.round) { Reject(from, ConsensusError::BAD_BLOCK); return Take(); }
+    if (TooFarAhead(from, v.data.round)) return Take();
     Bytes body = VoteBody(v.data);
     Hash256 digest = StatementDigest(StatementKind::VOTE, body);
     if (!m_verifier.Verify(v.voter, digest, v.sig)) { Reject(from, ConsensusError::BAD_SIGNATURE); return Take(); }
-    CheckEquivocation(StatementKind::VOTE, v.data.round, *index, v.voter, std::move(body), v.sig);
+    if (CheckEquivocation(StatementKind::VOTE, v.data.round, *index, v.voter, std::move(body), v.sig) > 0) {
+        // One vote per validator and round is aggregated: conflicting ones only give evidence.
+        Reject(from, ConsensusError::EQUIVOCATION);
+        return Take();
+    }
     if (v.data.round < HqcRound() || LeaderOf(v.data.round + 1) != m_signer.Key()) {
         Reject(from, ConsensusError::STALE);
         return Take();
@@ -233,10 +277,12 @@ Actions Core::OnTimeout(const PublicKey& from, const TimeoutMsg& t, uint64_t now
     if (t.last_round_tc) {
         if (auto s = VerifyTc(*t.last_round_tc, m_vset, m_verifier); !s) { Reject(from, ConsensusError::BAD_TC); return Take(); }
     }
-    CheckEquivocation(StatementKind::TIMEOUT, t.round, *index, t.signer, std::move(body), t.sig);
+    // Its certificates first: they may bring us up to its round (catch-up works from any distance).
     ProcessQc(from, t.high_qc);
     if (t.last_round_tc) ProcessTc(*t.last_round_tc);
     if (t.epoch != m_epoch) return Take();
+    if (TooFarAhead(from, t.round)) return Take();
+    CheckEquivocation(StatementKind::TIMEOUT, t.round, *index, t.signer, std::move(body), t.sig);
     if (t.round < m_round) {
         SendSync(from, false);
         return Take();
@@ -290,7 +336,7 @@ Actions Core::OnBlockResponse(const PublicKey& from, const BlockResponse& r, uin
         bool wanted = m_wanted.count(id) != 0 || (expect && *expect == id);
         if (!wanted) break;
         expect = b.parent_id;
-        m_wanted.erase(id);
+        Unwant(id);
         if (m_blocks.count(id) != 0) break;
         if (b.epoch < m_epoch) break;
         if (m_orphans.size() >= m_config.max_orphans) break;
@@ -332,17 +378,22 @@ Actions Core::OnPayloadReady(Round round, const BlockId& parent_id, const Hash25
 
 // --- the protocol -----------------------------------------------------------------------------
 
-void Core::CheckEquivocation(StatementKind kind, Round round, uint32_t index, const PublicKey& key, Bytes body,
-                             const Signature& sig) {
+uint32_t Core::CheckEquivocation(StatementKind kind, Round round, uint32_t index, const PublicKey& key, Bytes body,
+                                 const Signature& sig) {
+    // Rounds this far below ours are forgotten by AdvanceRound: do not record them again.
+    if (round + SEEN_ROUNDS_KEPT < m_round) return 0;
     auto [it, inserted] = m_seen.try_emplace(std::make_tuple(round, kind, index));
     if (inserted) {
         it->second.body = std::move(body);
         it->second.sig = sig;
-        return;
+        return 0;
     }
-    if (it->second.body == body || it->second.reported) return;
+    if (it->second.body == body) return 0;
+    if (it->second.conflicts < UINT32_MAX) ++it->second.conflicts;
+    if (it->second.reported) return it->second.conflicts;
     it->second.reported = true;
     Emit(EvidenceAction{MakeEvidence(kind, key, it->second.body, it->second.sig, std::move(body), sig)});
+    return it->second.conflicts;
 }
 
 void Core::ProcessQc(const PublicKey& from, const QuorumCert& qc) {
@@ -473,7 +524,8 @@ void Core::AdvanceRound(Round r, bool via_tc) {
     // Aggregation state below the previous round is useless now.
     while (!m_votes.empty() && m_votes.begin()->first.first + 1 < m_round) m_votes.erase(m_votes.begin());
     while (!m_timeouts.empty() && m_timeouts.begin()->first + 1 < m_round) m_timeouts.erase(m_timeouts.begin());
-    while (!m_seen.empty() && std::get<0>(m_seen.begin()->first) + 64 < m_round) m_seen.erase(m_seen.begin());
+    while (!m_seen.empty() && std::get<0>(m_seen.begin()->first) + SEEN_ROUNDS_KEPT < m_round)
+        m_seen.erase(m_seen.begin());
     while (!m_verified_qcs.empty() && m_verified_qcs.begin()->first.first + 8 < m_round)
         m_verified_qcs.erase(m_verified_qcs.begin());
     MaybePropose();
@@ -618,7 +670,16 @@ void Core::LocalTimeout() {
 
 void Core::Fetch(const PublicKey& from, const BlockId& id) {
     if (m_restoring || from == m_signer.Key() || from.IsZero()) return;
-    m_wanted.insert(id);
+    if (m_wanted.count(id) == 0) {
+        // At most max_orphans ids are wanted: the oldest request is forgotten first (a later
+        // epoch's proposals, which cannot be checked yet, must not grow this without bound).
+        while (!m_wanted_order.empty() && m_wanted.size() >= std::max<size_t>(m_config.max_orphans, 1)) {
+            m_wanted.erase(m_wanted_order.begin()->second);
+            m_wanted_order.erase(m_wanted_order.begin());
+        }
+        m_wanted.emplace(id, m_wanted_seq);
+        m_wanted_order.emplace(m_wanted_seq++, id);
+    }
     Emit(SendAction{from, BlockRequest{id, m_config.fetch_count}});
 }
 
@@ -681,7 +742,8 @@ bool Core::InsertBlock(const PublicKey& from, const Block& b, const BlockId& id)
     }
     uint64_t height = parent->second.height + 1;
     m_blocks[id] = TreeNode{b, height, false};
-    m_wanted.erase(id);
+    if (!m_restoring) m_inserted.push_back(b);
+    Unwant(id);
     m_orphans.erase({b.parent_id, id});
     ProcessQc(from, b.parent_qc);
     if (b.epoch != m_epoch) return true;
@@ -751,6 +813,14 @@ void Core::Prune() {
         else ++it;
     }
     m_wanted.clear();
+    m_wanted_order.clear();
+}
+
+void Core::Unwant(const BlockId& id) {
+    auto it = m_wanted.find(id);
+    if (it == m_wanted.end()) return;
+    m_wanted_order.erase(it->second);
+    m_wanted.erase(it);
 }
 
 std::string DescribeActions(const Actions& actions) {

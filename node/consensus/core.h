@@ -31,7 +31,13 @@ struct Config {
     uint64_t max_timeout_ms = 8000;   // back-off cap: base * 2^k, k = consecutive timed-out rounds
     uint32_t fetch_count = 32;        // ancestors asked for in one BlockRequest (<= 64)
     uint64_t retain_committed = 4096; // committed blocks kept to answer BlockRequests
-    size_t max_orphans = 2048;        // blocks waiting for their parent
+    size_t max_orphans = 2048;        // blocks waiting for their parent (also: block ids asked for)
+    // Votes and timeouts for a round more than this far ahead of ours are dropped (Reject
+    // FUTURE_ROUND) before anything is kept for them, so a faulty validator's signatures for far
+    // rounds cannot grow the aggregation maps. An honest message that far ahead means we are
+    // behind: the certificates it carries are still processed (a timeout's QC/TC), and proposals,
+    // timeouts and SyncInfo bring us to the round (docs/consensus.md, "Bounds").
+    uint64_t max_future_rounds = 256;
     // Leader election override for the simulator's Twins scenarios (tests/sim): when not empty,
     // the leader of round r (1 <= r <= size) of epoch 0 is members[leader_schedule[r - 1]];
     // every other round is round robin (ValidatorSet::Leader). Every instance must be given the
@@ -83,6 +89,7 @@ struct EvidenceAction {
     Evidence evidence;
 };
 // A message from `from` was dropped for `error` (the shell may log or score the peer).
+// FUTURE_ROUND and EQUIVOCATION name bounds (docs/consensus.md, "Bounds").
 struct RejectAction {
     PublicKey from;
     ConsensusError error;
@@ -120,6 +127,13 @@ public:
     Actions OnPayloadReady(Round round, const BlockId& parent_id, const Hash256& payload,
                            std::optional<ValidatorSet> next_validators, uint64_t now);
 
+    // The checks OnProposal applies to a proposal of the current epoch before it keeps anything
+    // (proposer in the set and leader of the round, its signature, the parent QC and TC, the
+    // round justified by them), without changing the state. Ok for a proposal of another epoch
+    // (OnProposal answers those: an older one with SyncInfo, a later one is kept as an orphan).
+    // The shell calls it before it stores a proposal or fetches its payload.
+    Status<ConsensusError> CheckProposal(const Proposal& p) const;
+
     // --- observers (for the shell, tests and the simulator) ---
     Epoch CurrentEpoch() const { return m_epoch; }
     Round CurrentRound() const { return m_round; }
@@ -137,6 +151,15 @@ public:
     }
     // "e<epoch> r<round> hqc<round> c<height>"
     std::string DebugString() const;
+    // The sizes of the core's maps (for the bounds' tests and the shell's log).
+    struct Sizes {
+        size_t blocks = 0, orphans = 0, wanted = 0, votes = 0, timeouts = 0, seen = 0;
+    };
+    Sizes MapSizes() const;
+    // The blocks the last input call (On*, Start) inserted into the tree, in insertion order,
+    // handed out once: the shell stores exactly these, so nothing that failed the core's checks
+    // is written (docs/consensus.md, "Bounds"). Restore's re-inserted blocks are not listed.
+    std::vector<Block> TakeInserted();
 
 private:
     struct TreeNode {
@@ -153,6 +176,7 @@ private:
         Bytes body;
         Signature sig;
         bool reported = false;
+        uint32_t conflicts = 0;  // later statements for the slot that differ from `body`
     };
 
     Actions Take();
@@ -169,8 +193,12 @@ private:
     BlockId ProposalParent() const;
     Status<ConsensusError> VerifyQcInContext(const QuorumCert& qc) const;
 
-    void CheckEquivocation(StatementKind kind, Round round, uint32_t index, const PublicKey& key, Bytes body,
-                           const Signature& sig);
+    // Records the statement; emits evidence at the first conflict. Returns how many conflicting
+    // statements this slot has seen, this one included (0: the first, or the same again).
+    uint32_t CheckEquivocation(StatementKind kind, Round round, uint32_t index, const PublicKey& key, Bytes body,
+                               const Signature& sig);
+    // True (and a Reject FUTURE_ROUND) when `round` is beyond max_future_rounds ahead of ours.
+    bool TooFarAhead(const PublicKey& from, Round round);
     void ProcessQc(const PublicKey& from, const QuorumCert& qc);
     void ProcessTc(const TimeoutCert& tc);
     void TryCommit(const PublicKey& from, const QuorumCert& qc);
@@ -186,6 +214,7 @@ private:
     void LocalTimeout();
     void ArmTimer();
     void Fetch(const PublicKey& from, const BlockId& id);
+    void Unwant(const BlockId& id);
     void SendSync(const PublicKey& to, bool older_epoch);
     // Inserts a block whose certificates were already processed. Returns true if it is in the tree.
     bool InsertBlock(const PublicKey& from, const Block& b);
@@ -216,7 +245,11 @@ private:
     // Block tree.
     std::map<BlockId, TreeNode> m_blocks;
     std::map<std::pair<BlockId, BlockId>, Block> m_orphans;  // (parent id, id) -> block
-    std::set<BlockId> m_wanted;                              // ids we asked peers for
+    std::map<BlockId, uint64_t> m_wanted;                    // ids we asked peers for -> ask number
+    std::map<uint64_t, BlockId> m_wanted_order;              // ask number -> id (oldest evicted first)
+    uint64_t m_wanted_seq = 0;
+    std::vector<Block> m_inserted;       // inserted by the current input call
+    std::vector<Block> m_last_inserted;  // by the last one (TakeInserted)
     BlockId m_committed;
     uint64_t m_committed_height = 0;
     Round m_committed_round = 0;

@@ -190,6 +190,8 @@ const char* ConsensusErrorName(ConsensusError e) {
         case ConsensusError::STALE: return "stale";
         case ConsensusError::NOT_A_COMMIT_CERT: return "not_a_commit_cert";
         case ConsensusError::BAD_EVIDENCE: return "bad_evidence";
+        case ConsensusError::FUTURE_ROUND: return "future_round";
+        case ConsensusError::EQUIVOCATION: return "equivocation";
     }
     return "unknown";
 }

@@ -40,6 +40,8 @@ enum class ConsensusError : uint8_t {
     STALE,                 // old round / already known: dropped without harm
     NOT_A_COMMIT_CERT,     // QC does not certify two consecutive rounds
     BAD_EVIDENCE,          // evidence does not prove an equivocation
+    FUTURE_ROUND,          // round beyond Config::max_future_rounds ahead of ours: dropped, nothing kept
+    EQUIVOCATION,          // a further conflicting statement for a round: evidence emitted, not aggregated
 };
 const char* ConsensusErrorName(ConsensusError e);
 

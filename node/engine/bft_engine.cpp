@@ -15,8 +15,8 @@ namespace folio::engine {
 
 namespace {
 
-constexpr size_t MAX_INBOX = 200000;
 constexpr uint64_t IN_FLIGHT_TTL_MS = 10000;
+constexpr size_t MAX_WAITING_PER_BATCH = 4;  // proposals waiting for one batch (a leader's and its equivocations)
 constexpr size_t MAX_PENDING_EVIDENCE = 1024;
 constexpr std::string_view LOG = ENGINE_LOG;
 
@@ -37,9 +37,10 @@ BftEngine::BftEngine(std::unique_ptr<Ledger> owned, Ledger* borrowed, const Secr
       m_pub(DerivePublicKey(key).value_or(PublicKey{})),
       m_cfg(std::move(cfg)),
       m_signer(key),
-      m_batches(m_ledger),
+      m_batches(m_ledger, m_cfg.batch_limits),
       m_certifier(m_ledger, m_key, m_pub, m_sets),
-      m_gossip(m_ledger) {
+      m_gossip(m_ledger),
+      m_inbox(m_cfg.max_inbox_events, m_cfg.max_inbox_bytes) {
     Init();
 }
 
@@ -52,7 +53,10 @@ void BftEngine::Init() {
     m_sets.Load(m_ledger);
 
     Executor::Hooks hooks;
-    hooks.request_batch = [this](const Hash256& h) { BroadcastShell(ShellMsg::BATCH_REQUEST, h.view()); };
+    hooks.request_batch = [this](const Hash256& h) {
+        m_batches.Want(h);  // committed data: kept (and stored) when it arrives
+        BroadcastShell(ShellMsg::BATCH_REQUEST, h.view());
+    };
     hooks.executed = [this](const Ledger::Executed& done, const Hash256& h) { OnExecuted(done, h); };
     m_executor = std::make_unique<Executor>(m_ledger, m_batches, std::move(hooks));
 
@@ -88,7 +92,7 @@ void BftEngine::Start() {
 void BftEngine::Stop() {
     if (m_stop.exchange(true)) return;
     m_gossip.Stop();
-    m_cv.NotifyAll();
+    m_inbox.Notify();
     if (m_consensus_thread.joinable()) m_consensus_thread.join();
     m_executor->Stop();
     if (m_verify) m_verify->Stop();  // admission tasks still queued are dropped
@@ -97,13 +101,53 @@ void BftEngine::Stop() {
     if (m_io_thread.joinable()) m_io_thread.join();
 }
 
-void BftEngine::Post(Event e) {
-    {
-        MutexLock lock(m_mu);
-        if (m_events.size() >= MAX_INBOX) return;  // overload: consensus tolerates message loss
-        m_events.push_back(std::move(e));
-    }
-    m_cv.NotifyOne();
+// Over the inbox's budgets (events or bytes) the event is dropped and counted: consensus
+// tolerates message loss.
+bool BftEngine::Post(Event e) { return m_inbox.Push(std::move(e)); }
+
+BftStats BftEngine::GetStats() const {
+    BftStats s;
+    Inbox::Stats in = m_inbox.GetStats();
+    s.inbox_dropped = in.dropped;
+    s.inbox_dropped_bytes = in.dropped_bytes;
+    s.rejected = m_rejected.load();
+    s.future_round = m_future_round.load();
+    s.equivocation = m_equivocation.load();
+    s.proposals_unchecked = m_unchecked.load();
+    s.waiting_dropped = m_waiting_dropped.load();
+    s.batches = m_batches.GetStats();
+    return s;
+}
+
+void BftEngine::LogBounds(uint64_t now) {
+    if (now - m_bounds_logged_at < BOUNDS_LOG_EVERY_MS) return;
+    m_bounds_logged_at = now;
+    const BftStats s = GetStats();
+    const uint64_t total = s.inbox_dropped + s.rejected + s.proposals_unchecked + s.waiting_dropped +
+                           s.batches.evicted + s.batches.undecodable + s.batches.swept;
+    if (total == m_bounds_logged_total) return;
+    m_bounds_logged_total = total;
+    // The peer whose messages were dropped most (a faulty validator stands out here).
+    PublicKey worst;
+    uint64_t worst_count = 0;
+    for (const auto& [peer, count] : m_peer_drops)
+        if (count > worst_count) worst = peer, worst_count = count;
+    log::Info(LOG, "bounds: messages dropped or data removed since start",
+              {{"inbox_dropped", s.inbox_dropped},
+               {"inbox_dropped_bytes", s.inbox_dropped_bytes},
+               {"rejected", s.rejected},
+               {"future_round", s.future_round},
+               {"equivocation", s.equivocation},
+               {"proposals_unchecked", s.proposals_unchecked},
+               {"waiting_dropped", s.waiting_dropped},
+               {"batches_evicted", s.batches.evicted},
+               {"batches_evicted_bytes", s.batches.evicted_bytes},
+               {"batches_undecodable", s.batches.undecodable},
+               {"batches_swept", s.batches.swept},
+               {"unsolicited_held", s.batches.unsolicited},
+               {"unsolicited_bytes", s.batches.unsolicited_bytes},
+               {"top_peer", worst_count ? Short(worst) : std::string("-")},
+               {"top_peer_drops", worst_count}});
 }
 
 void BftEngine::Gossip(const Hash256&, ByteView tx_bytes) {
@@ -173,18 +217,13 @@ void BftEngine::ConsensusLoop() {
                         {"verify_backlog", m_gossip.Backlog()},
                         {"waiting", m_waiting.size()}});
         }
-        std::deque<Event> events;
-        {
-            MutexLock lock(m_mu);
-            uint64_t wait_ms = 20;
-            now = SteadyMs();
-            if (m_timer_deadline && m_timer_deadline > now)
-                wait_ms = std::min<uint64_t>(wait_ms, m_timer_deadline - now);
-            if (m_timer_deadline && m_timer_deadline <= now) wait_ms = 0;
-            const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-            while (m_events.empty() && !m_stop.load() && m_cv.WaitUntil(m_mu, deadline)) {}
-            events.swap(m_events);
-        }
+        LogBounds(SteadyMs());
+        uint64_t wait_ms = 20;
+        now = SteadyMs();
+        if (m_timer_deadline && m_timer_deadline > now) wait_ms = std::min<uint64_t>(wait_ms, m_timer_deadline - now);
+        if (m_timer_deadline && m_timer_deadline <= now) wait_ms = 0;
+        std::deque<Event> events =
+            m_inbox.Wait(std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms), m_stop);
         now = SteadyMs();
         for (Event& e : events)
             if (e.kind == Event::NET) HandleNet(e.from, e.bytes, now);
@@ -215,6 +254,7 @@ void BftEngine::ConsensusLoop() {
                     v.end());
             if (v.empty()) {
                 m_batch_requested.erase(it->first);
+                m_batches.Unwant(it->first);
                 it = m_waiting.erase(it);
             } else {
                 ++it;
@@ -235,13 +275,12 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
         }
         case ShellMsg::BATCH: {
             Hash256 h = BatchHash(body);
-            AcceptBatch(h, Bytes(body.begin(), body.end()));
+            AcceptBatch(from, h, Bytes(body.begin(), body.end()));
             return;
         }
         case ShellMsg::BATCH_REQUEST: {
             if (body.size() != 32) return;
-            auto b = m_batches.Get(Hash256::FromView(body), *m_verify);
-            if (b) SendShell(from, ShellMsg::BATCH, b->raw);
+            if (auto raw = m_batches.GetRaw(Hash256::FromView(body))) SendShell(from, ShellMsg::BATCH, *raw);
             return;
         }
         case ShellMsg::LEDGER_SIG:
@@ -276,15 +315,31 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
 void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now) {
     if (auto* p = std::get_if<consensus::Proposal>(&msg)) {
         const consensus::Block& b = p->block;
+        // Nothing is stored or fetched for a proposal before the core's checks pass (signature,
+        // the round's leader, parent QC/TC, justified round): one that fails goes straight to
+        // the core, which rejects it (or answers an older epoch's with SyncInfo, or keeps a
+        // later epoch's block as an orphan, bounded). The block itself is stored only once the
+        // core inserted it into its tree (Run, TakeInserted).
+        if (!m_core->CheckProposal(*p)) {
+            ++m_unchecked;
+            Run(m_core->OnMessage(from, msg, now), now);
+            return;
+        }
         if (b.next_validators && !ReconfigAgreed(b)) {
             log::Warn(LOG, "not voting for a validator-set change: not scheduled and due on our ledger",
                       {{"peer", Short(from)}, {"epoch", b.next_validators->epoch}});
             return;
         }
-        PutMetaOrFatal(m_ledger, BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
         if (!b.payload.IsZero()) {
-            std::shared_ptr<const StoredBatch> batch = m_batches.Get(b.payload, *m_verify);
+            std::shared_ptr<const StoredBatch> batch = m_batches.Reference(b.payload, *m_verify, b.epoch, b.round);
             if (!batch) {
+                auto w = m_waiting.find(b.payload);
+                if ((w == m_waiting.end() && m_waiting.size() >= m_cfg.max_waiting_proposals) ||
+                    (w != m_waiting.end() && w->second.size() >= MAX_WAITING_PER_BATCH)) {
+                    ++m_waiting_dropped;
+                    ++m_peer_drops[from];
+                    return;
+                }
                 m_waiting[b.payload].push_back(Pending{from, std::move(msg), now});
                 if (now - m_batch_requested[b.payload] >= BATCH_RETRY_MS) {
                     m_batch_requested[b.payload] = now;
@@ -295,15 +350,12 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
             if (!batch->verified) return;  // a batch with a bad transaction: we do not vote for it
             if (!ClockAgrees(b.proposer, batch->batch.time_ms, now)) return;  // block time too far from our clock
         }
-    } else if (auto* r = std::get_if<consensus::BlockResponse>(&msg)) {
-        for (const consensus::Block& b : r->blocks)
-            PutMetaOrFatal(m_ledger, BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
     }
     Run(m_core->OnMessage(from, msg, now), now);
 }
 
-void BftEngine::AcceptBatch(const Hash256& hash, Bytes raw) {
-    std::shared_ptr<const StoredBatch> sb = m_batches.Accept(hash, std::move(raw), *m_verify);
+void BftEngine::AcceptBatch(const PublicKey& from, const Hash256& hash, Bytes raw) {
+    std::shared_ptr<const StoredBatch> sb = m_batches.Accept(from, hash, std::move(raw), *m_verify);
     if (!sb) return;  // held already, or it does not decode
     // Its transactions are on their way into a block: do not propose them again meanwhile.
     uint64_t wall = WallMs();
@@ -361,9 +413,9 @@ void BftEngine::AnswerPayload(uint64_t now) {
     Bytes raw = EncodeBatch(batch);
     Hash256 hash = BatchHash(raw);
     for (const Hash256& id : offer.commands->ids) m_in_flight[id] = wall;
-    m_batches.AddOwn(hash, std::move(batch), raw, std::move(offer.commands));
-    BroadcastShell(ShellMsg::BATCH, raw);
     consensus::RequestPayloadAction req = *m_payload_request;
+    m_batches.AddOwn(hash, std::move(batch), raw, std::move(offer.commands), req.epoch, req.round);
+    BroadcastShell(ShellMsg::BATCH, raw);
     m_payload_request.reset();
     std::optional<consensus::ValidatorSet> next = DueChange(m_ledger, req.epoch, req.height);
     if (next) log::Info(LOG, "proposing the validator-set change", {{"epoch", next->epoch}, {"height", req.height}});
@@ -382,6 +434,10 @@ void BftEngine::AddEvidence(Bytes encoded, bool gossip) {
 }
 
 void BftEngine::Run(consensus::Actions actions, uint64_t now) {
+    // The blocks the core just inserted into its tree (they passed its checks) are stored, before
+    // any message of this list leaves (unsynced: the next synced write makes them durable).
+    for (const consensus::Block& b : m_core->TakeInserted())
+        PutMetaOrFatal(m_ledger, BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
     for (consensus::Action& a : actions) {
         if (m_stop) return;
         std::visit(
@@ -392,9 +448,6 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                     // Durable before any later message of this list leaves the node.
                     PutMetaOrFatal(m_ledger, SAFETY_META, consensus::EncodeSafetyState(act.state), true);
                 } else if constexpr (std::is_same_v<T, consensus::SendAction>) {
-                    if (auto* p = std::get_if<consensus::Proposal>(&act.msg))
-                        PutMetaOrFatal(m_ledger, BlockMetaName(consensus::BlockIdOf(p->block)),
-                                       consensus::EncodeBlock(p->block), false);
                     if (act.to == m_pub) {
                         Post(Event{Event::NET, m_pub, [&] {
                                        Bytes m{static_cast<uint8_t>(ShellMsg::CONSENSUS)};
@@ -406,11 +459,16 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                         SendShell(act.to, ShellMsg::CONSENSUS, consensus::EncodeMessage(act.msg));
                     }
                 } else if constexpr (std::is_same_v<T, consensus::BroadcastAction>) {
-                    if (auto* p = std::get_if<consensus::Proposal>(&act.msg))
-                        PutMetaOrFatal(m_ledger, BlockMetaName(consensus::BlockIdOf(p->block)),
-                                       consensus::EncodeBlock(p->block), false);
                     BroadcastShell(ShellMsg::CONSENSUS, consensus::EncodeMessage(act.msg));
                 } else if constexpr (std::is_same_v<T, consensus::CommitAction>) {
+                    // Committed batches are kept (and stored); those of proposals at or below the
+                    // committed round that did not commit are removed, memory and disk.
+                    std::vector<Hash256> payloads;
+                    for (const consensus::CommittedBlock& cb : act.blocks)
+                        if (!cb.block.payload.IsZero()) payloads.push_back(cb.block.payload);
+                    m_batches.Committed(payloads);
+                    if (!act.blocks.empty())
+                        m_batches.Sweep(act.blocks.back().block.epoch, act.blocks.back().block.round);
                     m_executor->Enqueue(act.blocks);
                 } else if constexpr (std::is_same_v<T, consensus::ScheduleTimerAction>) {
                     m_timer_deadline = act.deadline_ms;
@@ -429,6 +487,9 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                 } else if constexpr (std::is_same_v<T, consensus::RejectAction>) {
                     // The core already dropped the message; at trace level say why.
                     ++m_rejected;
+                    if (act.error == consensus::ConsensusError::FUTURE_ROUND) ++m_future_round;
+                    if (act.error == consensus::ConsensusError::EQUIVOCATION) ++m_equivocation;
+                    if (act.from != m_pub && !act.from.IsZero()) ++m_peer_drops[act.from];
                     if (log::Enabled(log::Level::TRACE))
                         log::Trace(LOG, "dropped a message",
                                    {{"peer", Short(act.from)},

@@ -46,6 +46,7 @@
 #include <node/engine/consensus_engine.h>
 #include <node/engine/executor.h>
 #include <node/engine/gossip.h>
+#include <node/engine/inbox.h>
 #include <node/engine/ledger.h>
 #include <node/engine/validator_sets.h>
 #include <node/chain/verify_pool.h>
@@ -74,7 +75,27 @@ struct BftConfig {
     // Sign each executed ledger header and gather the commit certificates (off: a ledger with no
     // executed headers to certify, as the consensus bench's).
     bool ledger_signatures = true;
+    // Bounds (docs/consensus.md, "Bounds"): the consensus thread's inbox by events and by bytes
+    // (over either, messages are dropped and counted), unsolicited batches per peer, and the
+    // proposals waiting for their batch.
+    size_t max_inbox_events = 200'000;
+    size_t max_inbox_bytes = 256u << 20;
+    BatchLimits batch_limits;
+    size_t max_waiting_proposals = 256;
 };
+
+// What the engine dropped or removed to keep its bounds, since Start (BftEngine::GetStats; logged
+// every BOUNDS_LOG_EVERY_MS while any of it grows).
+struct BftStats {
+    uint64_t inbox_dropped = 0, inbox_dropped_bytes = 0;  // over the inbox's budgets
+    uint64_t rejected = 0;                                // consensus messages the core dropped (any reason)
+    uint64_t future_round = 0;                            // ... of them: too far ahead (FUTURE_ROUND)
+    uint64_t equivocation = 0;                            // ... of them: conflicting statements (EQUIVOCATION)
+    uint64_t proposals_unchecked = 0;                     // proposals that failed the core's checks: nothing stored
+    uint64_t waiting_dropped = 0;                         // proposals dropped: too many waiting for batches
+    BatchStore::Stats batches;
+};
+inline constexpr uint64_t BOUNDS_LOG_EVERY_MS = 60'000;
 
 // The shell's wire messages (the transport carries opaque bytes): a type byte, then the body.
 enum class ShellMsg : uint8_t {
@@ -111,13 +132,14 @@ public:
     void Gossip(const Hash256& id, ByteView tx_bytes);
     // Consensus messages the core dropped (RejectAction) since Start: a health figure (the bench).
     uint64_t RejectedMessages() const { return m_rejected.load(); }
+    // The bounds' counters (any thread).
+    BftStats GetStats() const;
+    // Hands `bytes` to the consensus thread as if peer `from` had sent them (the inbox's bounds
+    // apply): the transport's path, for tests that play a faulty peer. False when dropped.
+    bool InjectForTest(const PublicKey& from, Bytes bytes) { return Post(Event{Event::NET, from, std::move(bytes)}); }
 
 private:
-    struct Event {
-        enum Kind { NET, WAKE } kind = WAKE;
-        PublicKey from;
-        Bytes bytes;
-    };
+    using Event = InboxEvent;
     struct Pending {  // a proposal waiting for its batch
         PublicKey from;
         consensus::Message msg;
@@ -129,14 +151,14 @@ private:
     void Init();
 
     // Any thread.
-    void Post(Event e) EXCLUDES(m_mu);
+    bool Post(Event e);
     void SendShell(const PublicKey& to, ShellMsg type, ByteView body);
     void BroadcastShell(ShellMsg type, ByteView body);
     // The executor's hook: a block was executed (executor thread).
     void OnExecuted(const Ledger::Executed& done, const Hash256& batch_hash);
 
     // Consensus thread.
-    void ConsensusLoop() EXCLUDES(m_mu);
+    void ConsensusLoop();
     void HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t now) REQUIRES(m_consensus_role);
     void HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now) REQUIRES(m_consensus_role);
     // Records a proposer's block time against our clock; false when it is more than
@@ -144,8 +166,10 @@ private:
     // Says in the log which clock is off: ours, when most other proposers look off the same way.
     bool ClockAgrees(const PublicKey& proposer, uint64_t block_time_ms, uint64_t now) REQUIRES(m_consensus_role);
     void Run(consensus::Actions actions, uint64_t now) REQUIRES(m_consensus_role);
+    // Logs the bounds' counters when they moved (every BOUNDS_LOG_EVERY_MS at most).
+    void LogBounds(uint64_t now) REQUIRES(m_consensus_role);
     void AnswerPayload(uint64_t now) REQUIRES(m_consensus_role);
-    void AcceptBatch(const Hash256& hash, Bytes raw) REQUIRES(m_consensus_role);
+    void AcceptBatch(const PublicKey& from, const Hash256& hash, Bytes raw) REQUIRES(m_consensus_role);
     void FlushGossip() REQUIRES(m_consensus_role);
     void AddEvidence(Bytes encoded, bool gossip) REQUIRES(m_consensus_role);
     // A proposal carrying a validator-set change is voted on only if our ledger has that change
@@ -176,14 +200,13 @@ private:
     std::thread m_io_thread, m_consensus_thread;
     std::atomic<bool> m_stop{false};
     std::atomic<uint64_t> m_rejected{0};
+    std::atomic<uint64_t> m_future_round{0}, m_equivocation{0}, m_unchecked{0}, m_waiting_dropped{0};
     // Signature checks (gossip admission, batches, execution) off the consensus thread; created
     // by Start(), stopped by Stop().
     std::unique_ptr<VerifyPool> m_verify;
 
-    // The consensus thread's inbox (its one mutex).
-    Mutex m_mu;
-    CondVar m_cv;
-    std::deque<Event> m_events GUARDED_BY(m_mu);
+    // The consensus thread's inbox (its one mutex), bounded by events and bytes.
+    Inbox m_inbox;
 
     // Consensus thread only.
     uint64_t m_timer_deadline GUARDED_BY(m_consensus_role) = 0;
@@ -201,6 +224,10 @@ private:
     // Evidence (id -> encoding) put in each batch we propose until a committed block records it.
     std::map<Hash256, Bytes> m_evidence_pending GUARDED_BY(m_consensus_role);
     std::set<Hash256> m_evidence_seen GUARDED_BY(m_consensus_role);
+    // Messages of each peer the core rejected or the bounds dropped (for the bounds' log line).
+    std::map<PublicKey, uint64_t> m_peer_drops GUARDED_BY(m_consensus_role);
+    uint64_t m_bounds_logged_at GUARDED_BY(m_consensus_role) = 0;
+    uint64_t m_bounds_logged_total GUARDED_BY(m_consensus_role) = 0;
     uint64_t m_idle_added GUARDED_BY(m_consensus_role) = UINT64_MAX;  // mempool AddedCount at the last empty look
 };
 

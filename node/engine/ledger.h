@@ -55,6 +55,8 @@ public:
     // error of a failed write (the engine stops on it).
     virtual std::optional<Bytes> GetMeta(const std::string& name) const = 0;
     virtual std::optional<std::string> PutMeta(const std::string& name, ByteView value, bool sync) = 0;
+    // Removes an entry (unsynced; absent is no error); the error of a failed write.
+    virtual std::optional<std::string> DeleteMeta(const std::string& name) = 0;
     virtual void ForEachMeta(const std::string& prefix,
                              const std::function<void(const std::string&, const Bytes&)>& fn) const = 0;
 

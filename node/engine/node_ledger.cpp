@@ -22,6 +22,11 @@ std::optional<std::string> NodeLedger::PutMeta(const std::string& name, ByteView
     return std::nullopt;
 }
 
+std::optional<std::string> NodeLedger::DeleteMeta(const std::string& name) {
+    if (auto st = m_node.store().DeleteMeta(name); !st) return st.error().message;
+    return std::nullopt;
+}
+
 void NodeLedger::ForEachMeta(const std::string& prefix,
                              const std::function<void(const std::string&, const Bytes&)>& fn) const {
     m_node.store().ForEachMeta(prefix, fn);

@@ -23,6 +23,7 @@ public:
 
     std::optional<Bytes> GetMeta(const std::string& name) const override;
     std::optional<std::string> PutMeta(const std::string& name, ByteView value, bool sync) override;
+    std::optional<std::string> DeleteMeta(const std::string& name) override;
     void ForEachMeta(const std::string& prefix,
                      const std::function<void(const std::string&, const Bytes&)>& fn) const override;
 

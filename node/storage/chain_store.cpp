@@ -344,6 +344,14 @@ void ChainStore::ForEachMeta(const std::string& prefix,
     if (!it->status().ok()) folio::Fatal("store", "scan failed: " + it->status().ToString());
 }
 
+Status<StoreFailure> ChainStore::DeleteMeta(const std::string& name) {
+    leveldb::WriteOptions wo;
+    wo.sync = false;
+    leveldb::Status st = m_db->Delete(wo, S(Key("X/" + name)));
+    if (!st.ok()) return Fail(StoreFailure{StoreError::IO, st.ToString()});
+    return Ok{};
+}
+
 Status<StoreFailure> ChainStore::PutMeta(const std::string& name, ByteView value, bool sync) {
     leveldb::WriteOptions wo;
     wo.sync = sync;

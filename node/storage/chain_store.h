@@ -97,6 +97,8 @@ public:
     // store). A synced write also makes every earlier unsynced write durable (one log).
     std::optional<Bytes> GetMeta(const std::string& name) const;
     Status<StoreFailure> PutMeta(const std::string& name, ByteView value, bool sync);
+    // Removes a metadata entry (unsynced; absent is not an error).
+    Status<StoreFailure> DeleteMeta(const std::string& name);
     // Calls fn(key, value) for every state entry whose key starts with `prefix`, in key order.
     void ForEachState(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const;
     // Calls fn(name, value) for every metadata entry whose name starts with `prefix`, in order.

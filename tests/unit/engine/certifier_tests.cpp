@@ -40,6 +40,10 @@ public:
         meta[name] = Bytes(value.begin(), value.end());
         return std::nullopt;
     }
+    std::optional<std::string> DeleteMeta(const std::string& name) override {
+        meta.erase(name);
+        return std::nullopt;
+    }
     void ForEachMeta(const std::string&, const std::function<void(const std::string&, const Bytes&)>&) const override {}
     std::optional<protocol::ValidatorSetRecord> ValidatorSet() const override { return std::nullopt; }
     std::optional<protocol::ValidatorSetRecord> ValidatorSetOfEpoch(uint64_t) const override { return std::nullopt; }

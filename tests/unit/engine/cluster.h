@@ -94,6 +94,7 @@ public:
             if (j != i) bft.peers.push_back(net::PeerAddr{*DerivePublicKey(m_keys[j]), "127.0.0.1", m_ports[j]});
         bft.verify_threads = 1;
         bft.core.retain_committed = 1u << 20;  // as foliod: serve block sync to a validator behind
+        if (m_configure) m_configure(bft);
         v.engine = std::make_unique<BftEngine>(*v.node, m_keys[i], bft);
         BftEngine* raw = v.engine.get();
         v.node->OnAdmit([raw](const Hash256& id, ByteView bytes) { raw->Gossip(id, bytes); });
@@ -114,6 +115,11 @@ public:
     }
 
     bool Running(size_t i) const { return m_validators.at(i).node != nullptr; }
+    BftEngine& EngineAt(size_t i) { return *m_validators.at(i).engine; }
+    const SecretKey& KeyAt(size_t i) const { return m_keys.at(i); }
+    const state::GenesisDoc& Genesis() const { return m_genesis; }
+    // Makes Start give the next engines these settings (before Start).
+    void Configure(std::function<void(BftConfig&)> f) { m_configure = std::move(f); }
     chain::Node& NodeAt(size_t i) { return *m_validators.at(i).node; }
     uint64_t Height(size_t i) const { return Running(i) ? m_validators.at(i).node->height() : 0; }
 
@@ -182,6 +188,7 @@ private:
     state::GenesisDoc m_genesis;
     std::vector<uint16_t> m_ports;
     std::vector<Validator> m_validators;
+    std::function<void(BftConfig&)> m_configure;
 };
 
 }  // namespace folio::engine::test
