@@ -609,7 +609,7 @@ def s19_byzantine(run):
 # load, one check at the end. S13 (the fork control) forks the chain, so it runs on its own; S17
 # adds a fifth validator, so it comes last; S12 comes first, while the chain is short and its twin
 # (which starts empty) catches up in seconds.
-ALL = ["S12", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S14", "S15", "S16", "S10", "S11", "S17"]
+ALL = ["S12", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S14", "S15", "S16", "S10", "S11", "S19", "S17"]
 
 SCENARIOS = {
     "S1": s1_kill_random, "S2": s2_kill_all, "S3": s3_pause_leader, "S4": s4_isolate_one,

@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <chrono>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -141,9 +143,11 @@ RawResult RawAttackOnce(const std::string& chain_id, const SecretKey& sk, const 
             break;
     }
     WriteAll(s, out, res.bytes_sent);
-    // The peer must close: read (discarding its pings and messages) until EOF or the wait ends.
+    // The peer must close: read (discarding its pings and messages) until EOF or the wait ends
+    // (by the clock: a peer that streams messages makes every read return at once).
     SetRecvTimeout(s, 250);
-    for (int waited = 0; waited < wait_ms; waited += 250) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
         uint8_t sink[4096];
         size_t n = s.read_some(asio::buffer(sink), ec);
         if (ec == asio::error::eof || ec == asio::error::connection_reset) {

@@ -33,6 +33,6 @@ struct RawResult {
 // to `wait_ms` for the peer to close.
 RawResult RawAttackOnce(const std::string& chain_id, const SecretKey& sk, const PublicKey& self,
                         const net::PeerAddr& to, RawAttack attack, size_t max_frame_bytes, Rng& rng,
-                        int wait_ms = 3000);
+                        int wait_ms = 10000);
 
 }  // namespace folio::byz
