@@ -16,15 +16,6 @@ using namespace folio::consensus::test;
 
 namespace {
 
-std::vector<ConsensusError> Rejects(const Actions& acts) {
-    std::vector<ConsensusError> out;
-    for (const auto& a : acts)
-        if (auto* r = std::get_if<RejectAction>(&a)) out.push_back(r->error);
-    return out;
-}
-
-bool Has(const std::vector<ConsensusError>& v, ConsensusError e) { return std::find(v.begin(), v.end(), e) != v.end(); }
-
 BlockId SomeId(uint64_t i) { return TestPayload(i, 77); }
 
 // A vote by key `secret` for `round`, on an arbitrary block (the core aggregates votes without the block).

@@ -1,6 +1,7 @@
 #pragma once
 // A tiny synchronous test network for node/consensus unit tests: real Schnorr keys, FIFO
 // delivery, immediate payloads, explicit time, a drop filter, crash/restore of one node.
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -18,6 +19,18 @@ inline SecretKey TestSecret(uint32_t i) {
 }
 
 inline PublicKey TestKey(uint32_t i) { return *DerivePublicKey(TestSecret(i)); }
+
+// The reasons of the core's rejections among `acts`, in order.
+inline std::vector<ConsensusError> Rejects(const Actions& acts) {
+    std::vector<ConsensusError> out;
+    for (const auto& a : acts)
+        if (auto* r = std::get_if<RejectAction>(&a)) out.push_back(r->error);
+    return out;
+}
+
+inline bool Has(const std::vector<ConsensusError>& v, ConsensusError e) {
+    return std::find(v.begin(), v.end(), e) != v.end();
+}
 
 inline ValidatorSet TestSet(Epoch epoch, uint32_t first, uint32_t count) {
     ValidatorSet s;

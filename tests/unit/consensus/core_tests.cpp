@@ -30,15 +30,6 @@ std::vector<T> SentOf(const Actions& acts) {
     return out;
 }
 
-std::vector<ConsensusError> Rejects(const Actions& acts) {
-    std::vector<ConsensusError> out;
-    for (const auto& a : acts)
-        if (auto* r = std::get_if<RejectAction>(&a)) out.push_back(r->error);
-    return out;
-}
-
-bool Has(const std::vector<ConsensusError>& v, ConsensusError e) { return std::find(v.begin(), v.end(), e) != v.end(); }
-
 std::optional<size_t> IndexOfFirst(const Actions& acts, size_t variant_index) {
     for (size_t i = 0; i < acts.size(); ++i)
         if (acts[i].index() == variant_index) return i;
