@@ -310,6 +310,9 @@ int main(int argc, char** argv) {
             "a leader whose executor is behind waits up to this long for it, so blocks grow (0: never)")(
             "verify-threads", po::value(&bft.verify_threads)->default_value(0),
             "signature-verification threads (0: one per hardware thread)")(
+            "consensus-retain-blocks", po::value(&bft.retention.retain)->default_value(1u << 18),
+            "committed consensus blocks kept on disk for validators that catch up by block sync; older ones "
+            "are pruned (docs/consensus.md, \"Pruning\")")(
             "no-fsync", "do not fsync commits (benchmarks only: a crash may lose committed blocks)");
         po::variables_map vm;
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -362,7 +365,12 @@ int main(int argc, char** argv) {
             bft.p2p_host = p2p_listen.substr(0, pc);
             bft.p2p_port = static_cast<uint16_t>(std::stoul(p2p_listen.substr(pc + 1)));
             bft.max_batch_txs = cfg.max_block_txs;
-            bft.core.retain_committed = 1u << 20;  // serve block sync to validators far behind
+            // Committed blocks kept in memory (the rest of the retention is served from disk), and
+            // how often the store is pruned: a quarter of that, so a restart re-inserts at most
+            // about 1.25 times it (docs/consensus.md, "Pruning").
+            if (bft.retention.retain < 64) throw std::runtime_error("--consensus-retain-blocks must be at least 64");
+            bft.core.retain_committed = std::min<uint64_t>(bft.retention.retain, 4096);
+            bft.retention.prune_every = std::max<uint64_t>(bft.core.retain_committed / 4, 16);
             // A validator far behind fetches the chain backwards from a certified tip and holds it
             // as orphans until it reaches a block it has: the bound is how far behind it may fall
             // and still catch up (docs/operations.md, "Catching up"). Only blocks chained by hash

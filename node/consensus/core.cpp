@@ -102,20 +102,85 @@ Actions Core::Start(uint64_t now) {
     return Take();
 }
 
+std::optional<Anchor> Core::MakeAnchor(uint64_t max_height) const {
+    auto epoch_root = m_blocks.find(m_epoch_root);  // Prune never drops it
+    if (epoch_root == m_blocks.end()) return std::nullopt;
+    auto root = m_blocks.find(m_committed);
+    while (root != m_blocks.end() && root->second.height > max_height && root->first != m_epoch_root)
+        root = m_blocks.find(root->second.block.parent_id);
+    if (root == m_blocks.end() || root->second.height > max_height) return std::nullopt;
+    Anchor a;
+    a.root = root->second.block;
+    a.root_height = root->second.height;
+    a.validators = m_vset;
+    a.prev_validators = m_prev_vset;
+    a.epoch_root = epoch_root->second.block;
+    a.epoch_root_height = epoch_root->second.height;
+    a.epoch_root_qc = m_epoch_root_qc;
+    return a;
+}
+
 Actions Core::Restore(const SafetyState& safety, std::span<const Block> stored_blocks, uint64_t committed_height,
                       uint64_t now) {
+    return Restore(safety, nullptr, stored_blocks, committed_height, now);
+}
+
+Actions Core::Restore(const SafetyState& safety, const Anchor& anchor, std::span<const Block> stored_blocks,
+                      uint64_t committed_height, uint64_t now) {
+    return Restore(safety, &anchor, stored_blocks, committed_height, now);
+}
+
+void Core::LoadAnchor(const Anchor& anchor, std::span<const Block> stored_blocks) {
+    m_vset = anchor.validators;
+    m_epoch = m_vset.epoch;
+    m_prev_vset = anchor.prev_validators;
+    m_my_index = m_vset.IndexOf(m_signer.Key());
+    m_blocks.clear();
+    m_epoch_root = BlockIdOf(anchor.epoch_root);
+    m_epoch_root_qc = anchor.epoch_root_qc;
+    m_hqc = m_epoch_root_qc;
+    m_blocks[m_epoch_root] = TreeNode{anchor.epoch_root, anchor.epoch_root_height, true};
+    BlockId root = BlockIdOf(anchor.root);
+    m_blocks[root] = TreeNode{anchor.root, anchor.root_height, true};
+    m_committed = root;
+    m_committed_height = anchor.root_height;
+    m_committed_round = anchor.root.round;
+    m_pruned_at = anchor.root_height;  // the tree starts within the retention
+    // The committed ancestors still stored, newest first, as far as the retention reaches.
+    std::map<BlockId, const Block*> by_id;
+    for (const Block& b : stored_blocks)
+        if (std::tie(b.epoch, b.round) < std::tie(anchor.root.epoch, anchor.root.round)) by_id[BlockIdOf(b)] = &b;
+    BlockId id = anchor.root.parent_id;
+    for (uint64_t h = anchor.root_height; h > 1 && h - 1 + m_config.retain_committed >= anchor.root_height; --h) {
+        auto it = by_id.find(id);
+        if (it == by_id.end()) break;
+        m_blocks.emplace(id, TreeNode{*it->second, h - 1, true});
+        id = it->second->parent_id;
+    }
+}
+
+Actions Core::Restore(const SafetyState& safety, const Anchor* anchor, std::span<const Block> stored_blocks,
+                      uint64_t committed_height, uint64_t now) {
     m_now = now;
     m_safety = safety;
     m_restoring = true;
     m_commit_floor = committed_height;
+    if (anchor) LoadAnchor(*anchor, stored_blocks);
     std::vector<const Block*> order;
     order.reserve(stored_blocks.size());
-    for (const auto& b : stored_blocks) order.push_back(&b);
+    for (const auto& b : stored_blocks) {
+        // From an anchor: what is at or below its root is in the tree already, or dead.
+        if (anchor && std::tie(b.epoch, b.round) <= std::tie(anchor->root.epoch, anchor->root.round)) continue;
+        order.push_back(&b);
+    }
     std::sort(order.begin(), order.end(), [](const Block* a, const Block* b) {
         return std::tie(a->epoch, a->round) < std::tie(b->epoch, b->round);
     });
     PublicKey none;
     for (const Block* b : order) {
+        // From an anchor, a block of this epoch whose parent is not in the tree hung off a pruned
+        // fork: never fetched.
+        if (anchor && b->epoch == m_epoch && m_blocks.count(b->parent_id) == 0) continue;
         PreprocessNextEpochBlock(none, *b);
         if (b->epoch != m_epoch) {
             if (b->epoch > m_epoch && m_orphans.size() < m_config.max_orphans)
@@ -470,7 +535,11 @@ void Core::CommitTo(const PublicKey& from, const BlockId& target, const QuorumCe
         if (node.block.next_validators) next = node.block.next_validators;  // the epoch ends here
     }
     if (!action.blocks.empty()) Emit(std::move(action));
-    if (m_committed_height % 64 == 0) Prune();
+    // Every 64 committed heights (commits can jump several at once: not by multiples of 64).
+    if (m_committed_height >= m_pruned_at + 64) {
+        m_pruned_at = m_committed_height;
+        Prune();
+    }
     if (next) EnterEpoch(*next, m_committed, qc, proof);
 }
 

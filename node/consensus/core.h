@@ -113,6 +113,19 @@ public:
     // emitted only above `committed_height`. Call instead of Start.
     Actions Restore(const SafetyState& safety, std::span<const Block> stored_blocks, uint64_t committed_height,
                     uint64_t now);
+    // A restart from an anchor (MakeAnchor, persisted by the shell) instead of genesis: the tree
+    // begins at the anchor's root, with the committed ancestors of the root that are among
+    // `stored_blocks` (at most retain_committed of them, for peers' BlockRequests); stored blocks
+    // at or below the root's round, or that do not chain to it, are ignored. The anchor's root
+    // height must not exceed `committed_height` (the shell made it from executed blocks only).
+    Actions Restore(const SafetyState& safety, const Anchor& anchor, std::span<const Block> stored_blocks,
+                    uint64_t committed_height, uint64_t now);
+    // An anchor at the highest committed block of the tree at or below `max_height` (the shell
+    // passes its executed height): restoring from it, and the blocks stored after its root, gives
+    // back this tree's committed state. Nullopt when that block lies before the current epoch's
+    // root (an epoch change is not executed yet) or is no longer in the tree. The shell persists
+    // it before it deletes the blocks the tree no longer holds (docs/consensus.md, "Pruning").
+    std::optional<Anchor> MakeAnchor(uint64_t max_height) const;
 
     Actions OnMessage(const PublicKey& from, const Message& msg, uint64_t now);
     Actions OnProposal(const PublicKey& from, const Proposal& p, uint64_t now);
@@ -144,6 +157,11 @@ public:
     const BlockId& CommittedId() const { return m_committed; }
     const PublicKey& Key() const { return m_signer.Key(); }
     bool HasBlock(const BlockId& id) const { return m_blocks.count(id) != 0; }
+    // Whether a block of the tree is committed (nullopt: not in the tree).
+    std::optional<bool> IsCommitted(const BlockId& id) const {
+        auto it = m_blocks.find(id);
+        return it == m_blocks.end() ? std::nullopt : std::optional<bool>(it->second.committed);
+    }
     // The height of a block in the tree (nullopt if unknown).
     std::optional<uint64_t> HeightOf(const BlockId& id) const {
         auto it = m_blocks.find(id);
@@ -225,6 +243,9 @@ private:
     void PreprocessNextEpochBlock(const PublicKey& from, const Block& b);
     void RetryOrphans();
     void Prune();
+    Actions Restore(const SafetyState& safety, const Anchor* anchor, std::span<const Block> stored_blocks,
+                    uint64_t committed_height, uint64_t now);
+    void LoadAnchor(const Anchor& anchor, std::span<const Block> stored_blocks);
 
     Config m_config;
     Signer& m_signer;
@@ -252,6 +273,7 @@ private:
     std::vector<Block> m_last_inserted;  // by the last one (TakeInserted)
     BlockId m_committed;
     uint64_t m_committed_height = 0;
+    uint64_t m_pruned_at = 0;  // the committed height at the last Prune
     Round m_committed_round = 0;
     std::optional<QuorumCert> m_pending_commit;  // commit cert whose target we lack
 

@@ -489,6 +489,36 @@ Result<Block, DecodeError> DecodeBlock(ByteView b) {
     return DecodeWhole<Block>(b, [](Reader& r) { return ReadBlock(r); });
 }
 
+Bytes EncodeAnchor(const Anchor& a) {
+    FastWriter w;
+    EncodeT(w, a.root);
+    w.U64(a.root_height);
+    EncodeT(w, a.validators);
+    WriteOptional(w, a.prev_validators, [&](const ValidatorSet& v) { EncodeT(w, v); });
+    EncodeT(w, a.epoch_root);
+    w.U64(a.epoch_root_height);
+    EncodeT(w, a.epoch_root_qc);
+    return w.Take();
+}
+
+Result<Anchor, DecodeError> DecodeAnchor(ByteView b) {
+    return DecodeWhole<Anchor>(b, [](Reader& r) {
+        Anchor a;
+        a.root = ReadBlock(r);
+        a.root_height = r.U64();
+        a.validators = ReadValidatorSet(r);
+        if (r.Bool()) a.prev_validators = ReadValidatorSet(r);
+        a.epoch_root = ReadBlock(r);
+        a.epoch_root_height = r.U64();
+        a.epoch_root_qc = ReadQuorumCert(r);
+        // The root descends from (or is) the epoch root; the epoch's set is the one after it.
+        if (r.ok() && (a.root_height < a.epoch_root_height ||
+                       (a.prev_validators && a.prev_validators->epoch + 1 != a.validators.epoch)))
+            r.Fail(DecodeError::BAD_VALUE);
+        return a;
+    });
+}
+
 // --- digests ----------------------------------------------------------------------------------
 
 BlockId BlockIdOf(const Block& b) { return BlockTag().Of(EncodeBlock(b)); }

@@ -202,6 +202,20 @@ struct SafetyState {
     bool operator==(const SafetyState&) const = default;
 };
 
+// Where the core's block tree begins after a restart once the blocks below it are pruned from
+// the shell's store (docs/consensus.md, "Pruning"). Written by the shell (Core::MakeAnchor), read
+// back by Core::Restore; it is this node's own committed state, trusted as such.
+struct Anchor {
+    Block root;                  // a committed block (the committed tip when the anchor was made)
+    uint64_t root_height = 0;
+    ValidatorSet validators;     // the current epoch's set
+    std::optional<ValidatorSet> prev_validators;  // the previous epoch's (verifies its commit certificate)
+    Block epoch_root;            // the committed block the current epoch began after (or genesis)
+    uint64_t epoch_root_height = 0;
+    QuorumCert epoch_root_qc;    // its certificate (genesis QC, or the previous epoch's commit certificate)
+    bool operator==(const Anchor&) const = default;
+};
+
 // --- canonical encodings (docs/consensus.md, "Wire format") -----------------------------------
 void Encode(Writer& w, const ValidatorSet& v);
 void Encode(Writer& w, const VoteData& v);
@@ -233,6 +247,8 @@ Bytes EncodeSafetyState(const SafetyState& s);
 Result<SafetyState, DecodeError> DecodeSafetyState(ByteView b);
 Bytes EncodeBlock(const Block& b);
 Result<Block, DecodeError> DecodeBlock(ByteView b);
+Bytes EncodeAnchor(const Anchor& a);
+Result<Anchor, DecodeError> DecodeAnchor(ByteView b);
 
 // --- identities and signed digests ------------------------------------------------------------
 // Block id: TaggedHash("folio/consensus/block", EncodeBlock(b)).

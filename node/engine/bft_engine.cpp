@@ -40,7 +40,8 @@ BftEngine::BftEngine(std::unique_ptr<Ledger> owned, Ledger* borrowed, const Secr
       m_batches(m_ledger, m_cfg.batch_limits),
       m_certifier(m_ledger, m_key, m_pub, m_sets),
       m_gossip(m_ledger),
-      m_inbox(m_cfg.max_inbox_events, m_cfg.max_inbox_bytes) {
+      m_inbox(m_cfg.max_inbox_events, m_cfg.max_inbox_bytes),
+      m_blocks(m_ledger, m_cfg.retention) {
     Init();
 }
 
@@ -116,6 +117,8 @@ BftStats BftEngine::GetStats() const {
     s.proposals_unchecked = m_unchecked.load();
     s.waiting_dropped = m_waiting_dropped.load();
     s.batches = m_batches.GetStats();
+    s.blocks_pruned = m_blocks_pruned.load();
+    s.batches_pruned = m_batches_pruned.load();
     return s;
 }
 
@@ -193,12 +196,19 @@ void BftEngine::ConsensusLoop() {
     if (safety_raw) {
         auto safety = consensus::DecodeSafetyState(*safety_raw);
         if (!safety) Fatal(LOG, "persisted consensus safety state does not decode");
-        std::vector<consensus::Block> blocks;
-        m_ledger.ForEachMeta("cblock/", [&](const std::string&, const Bytes& v) {
-            if (auto b = consensus::DecodeBlock(v)) blocks.push_back(std::move(b.value()));
-        });
-        log::Info(LOG, "restoring consensus", {{"stored_blocks", blocks.size()}, {"height", m_ledger.Height()}});
-        Run(m_core->Restore(safety.value(), blocks, m_ledger.Height(), now), now);
+        // From the anchor, if blocks were pruned (docs/consensus.md, "Pruning"), else from genesis.
+        BlockStore::Loaded stored = m_blocks.Load(m_cfg.core.retain_committed);
+        uint64_t height = m_ledger.Height();
+        log::Info(LOG, "restoring consensus",
+                  {{"stored_blocks", stored.blocks.size()},
+                   {"anchor", stored.anchor ? std::to_string(stored.anchor->root_height) : std::string("none")},
+                   {"height", height}});
+        if (stored.anchor && stored.anchor->root_height > height)
+            Fatal(LOG, "the consensus anchor (height " + std::to_string(stored.anchor->root_height) +
+                           ") is above the executed ledger (height " + std::to_string(height) + ")");
+        Run(stored.anchor ? m_core->Restore(safety.value(), *stored.anchor, stored.blocks, height, now)
+                          : m_core->Restore(safety.value(), stored.blocks, height, now),
+            now);
     } else {
         Run(m_core->Start(now), now);
     }
@@ -234,6 +244,7 @@ void BftEngine::ConsensusLoop() {
         }
         AnswerPayload(now);
         FlushGossip();
+        MaybePrune();
         // Pull the commit certificates of executed heights that did not gather their signatures.
         if (m_cfg.ledger_signatures && now - last_pull >= 250) {
             last_pull = now;
@@ -312,7 +323,34 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
     }
 }
 
+void BftEngine::MaybePrune() {
+    if (!m_blocks.PruneDue(m_core->CommittedHeight())) return;
+    std::optional<consensus::Anchor> anchor = m_core->MakeAnchor(m_ledger.Height());
+    if (!anchor || !m_blocks.PruneDue(anchor->root_height)) return;  // execution is behind: later
+    BlockStore::Pruned p =
+        m_blocks.Prune(*anchor, [&](const consensus::BlockId& id) REQUIRES(m_consensus_role) {
+            return m_core->IsCommitted(id);
+        });
+    m_blocks_pruned += p.blocks;
+    m_batches_pruned += p.batches;
+    log::Debug(LOG, "pruned consensus blocks",
+               {{"anchor", anchor->root_height},
+                {"blocks", p.blocks},
+                {"batches", p.batches},
+                {"recent", m_blocks.RecentCount()},
+                {"pruned_below", m_blocks.PrunedBelow()}});
+}
+
 void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, uint64_t now) {
+    // Blocks the core no longer holds in memory are served from the store, within its retention.
+    if (auto* q = std::get_if<consensus::BlockRequest>(&msg); q && !m_core->HasBlock(q->block_id)) {
+        consensus::BlockResponse resp;
+        resp.blocks = m_blocks.Chain(q->block_id, std::min<uint32_t>(q->count, consensus::MAX_FETCH_BLOCKS));
+        if (!resp.blocks.empty()) {
+            SendShell(from, ShellMsg::CONSENSUS, consensus::EncodeMessage(resp));
+            return;
+        }
+    }
     if (auto* p = std::get_if<consensus::Proposal>(&msg)) {
         const consensus::Block& b = p->block;
         // Nothing is stored or fetched for a proposal before the core's checks pass (signature,
@@ -436,8 +474,7 @@ void BftEngine::AddEvidence(Bytes encoded, bool gossip) {
 void BftEngine::Run(consensus::Actions actions, uint64_t now) {
     // The blocks the core just inserted into its tree (they passed its checks) are stored, before
     // any message of this list leaves (unsynced: the next synced write makes them durable).
-    for (const consensus::Block& b : m_core->TakeInserted())
-        PutMetaOrFatal(m_ledger, BlockMetaName(consensus::BlockIdOf(b)), consensus::EncodeBlock(b), false);
+    for (const consensus::Block& b : m_core->TakeInserted()) m_blocks.Put(b);
     for (consensus::Action& a : actions) {
         if (m_stop) return;
         std::visit(
@@ -467,6 +504,7 @@ void BftEngine::Run(consensus::Actions actions, uint64_t now) {
                     for (const consensus::CommittedBlock& cb : act.blocks)
                         if (!cb.block.payload.IsZero()) payloads.push_back(cb.block.payload);
                     m_batches.Committed(payloads);
+                    m_blocks.Committed(act.blocks);
                     if (!act.blocks.empty())
                         m_batches.Sweep(act.blocks.back().block.epoch, act.blocks.back().block.round);
                     m_executor->Enqueue(act.blocks);

@@ -16,7 +16,8 @@
 //    form the block's ledger commit certificate, stored with the block (as Aptos signs executed
 //    ledger infos after ordering).
 //  - Safety state is fsynced before any message leaves (PersistSafety first); every consensus
-//    block and batch seen is stored so Restore can rebuild the tree after a restart.
+//    block and batch seen is stored so Restore can rebuild the tree after a restart, and pruned
+//    behind a periodic anchor (docs/consensus.md, "Pruning").
 //  - Errors (docs/consensus.md, "The shell"): a local failure — a store write that fails, a
 //    persisted state that does not decode, an invariant of its own ledger broken — ends the
 //    process through folio::Fatal (node/core/fatal.h), which logs the reason and aborts: nothing
@@ -24,7 +25,8 @@
 //    input from peers is dropped, never fatal.
 //    Everything else is logged through node/log under the component "engine".
 // Parts (each its own header here, each with one mutex or one owner thread): BatchStore (batches
-// by hash, verified or not), Executor (the committed-block queue and the executor thread),
+// by hash, verified or not), BlockStore (consensus blocks on disk, pruned behind an anchor),
+// Executor (the committed-block queue and the executor thread),
 // LedgerCertifier (ledger signatures, commit certificates), ValidatorSets (sets by first height,
 // allowed peers), TxGossip (the gossip buffer and the executor's hand-off). BftEngine keeps the
 // consensus thread (the core, the inbox, proposals waiting for batches, in-flight ids, pending
@@ -42,6 +44,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <node/engine/batch_store.h>
+#include <node/engine/block_store.h>
 #include <node/engine/certifier.h>
 #include <node/engine/consensus_engine.h>
 #include <node/engine/executor.h>
@@ -82,6 +85,9 @@ struct BftConfig {
     size_t max_inbox_bytes = 256u << 20;
     BatchLimits batch_limits;
     size_t max_waiting_proposals = 256;
+    // Consensus blocks on disk (docs/consensus.md, "Pruning"): committed heights kept below the
+    // last anchor for peers' block sync (>= core.retain_committed), and how often to prune.
+    BlockRetention retention;
 };
 
 // What the engine dropped or removed to keep its bounds, since Start (BftEngine::GetStats; logged
@@ -94,6 +100,7 @@ struct BftStats {
     uint64_t proposals_unchecked = 0;                     // proposals that failed the core's checks: nothing stored
     uint64_t waiting_dropped = 0;                         // proposals dropped: too many waiting for batches
     BatchStore::Stats batches;
+    uint64_t blocks_pruned = 0, batches_pruned = 0;  // consensus blocks (and their batches) deleted by pruning
 };
 inline constexpr uint64_t BOUNDS_LOG_EVERY_MS = 60'000;
 
@@ -169,6 +176,9 @@ private:
     // Logs the bounds' counters when they moved (every BOUNDS_LOG_EVERY_MS at most).
     void LogBounds(uint64_t now) REQUIRES(m_consensus_role);
     void AnswerPayload(uint64_t now) REQUIRES(m_consensus_role);
+    // Every retention.prune_every committed heights: persists an anchor at the executed height
+    // and prunes the block store below it.
+    void MaybePrune() REQUIRES(m_consensus_role);
     void AcceptBatch(const PublicKey& from, const Hash256& hash, Bytes raw) REQUIRES(m_consensus_role);
     void FlushGossip() REQUIRES(m_consensus_role);
     void AddEvidence(Bytes encoded, bool gossip) REQUIRES(m_consensus_role);
@@ -209,6 +219,8 @@ private:
     Inbox m_inbox;
 
     // Consensus thread only.
+    BlockStore m_blocks GUARDED_BY(m_consensus_role);
+    std::atomic<uint64_t> m_blocks_pruned{0}, m_batches_pruned{0};
     uint64_t m_timer_deadline GUARDED_BY(m_consensus_role) = 0;
     std::map<PublicKey, int64_t> m_clock_offsets GUARDED_BY(m_consensus_role);  // proposer -> block time - our clock
     uint64_t m_clock_warned_at GUARDED_BY(m_consensus_role) = 0;

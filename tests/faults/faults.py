@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Runs fault scenarios against real foliod processes and checks every invariant.
 
-  tests/faults/faults.py [--bin DIR] [--workdir DIR] [--long] [--report FILE] [SCENARIO...]
+  tests/faults/faults.py [--bin DIR] [--workdir DIR] [--long] [--report FILE] [--retain-blocks N] [SCENARIO...]
 
 SCENARIO is S1..S17 or S19 (default: all). Exit 0 only when every scenario's every invariant holds (for
 the fork control S13: when the checker finds the fork). docs/reliability.md explains the scenarios,
 the invariants and the limits; scripts/faults is the operator's wrapper (it builds first and writes
-the table into docs/reliability.md with --report).
+the table into docs/reliability.md with --report). --retain-blocks N runs the validators with
+`--consensus-retain-blocks N` (pruning every N/4 heights, docs/consensus.md "Pruning") and adds the
+row `pruning`: some validator restarted from an anchor, and no restart read more consensus blocks
+than the in-memory retention and one pruning interval (plus a round's worth) allow.
 """
+import re
 import argparse
 import datetime
 import os
@@ -29,6 +33,8 @@ def run_one(name, args, workroot):
     fn = SCENARIOS[parts[0]] if name != "ALL" else None
     wd = os.path.join(workroot, name)
     run = Run(name, wd, args.bin)
+    if args.retain_blocks:
+        run.foliod_args += ["--consensus-retain-blocks", str(args.retain_blocks)]
     run.pace = "long" if args.long else "brief" if name == "ALL" else "short"
     rows, figures, err = [], {}, None
     try:
@@ -60,6 +66,8 @@ def run_one(name, args, workroot):
             if not n.alive():
                 n.start()
         rows, figures = check(run, **kw)
+        if args.retain_blocks:
+            rows.append(pruning_row(run))
     except Fail as e:
         err = str(e)
     except Exception:
@@ -83,6 +91,34 @@ def run_one(name, args, workroot):
     if ok and not args.keep:
         shutil.rmtree(wd, ignore_errors=True)
     return ok, rows, figures
+
+
+def pruning_row(run):
+    """Restarts from an anchor, read from the validators' logs ('restoring consensus ... anchor=H')."""
+    restores, anchored, most = 0, 0, 0
+    for n in run.nodes:
+        try:
+            with open(n.log_path, errors="replace") as f:
+                for line in f:
+                    if "restoring consensus" not in line:
+                        continue
+                    restores += 1
+                    m = re.search(r'anchor="?(\w+)', line)
+                    if m and m.group(1) != "none":
+                        anchored += 1
+                    b = re.search(r"stored_blocks=(\d+)", line)
+                    if b:
+                        most = max(most, int(b.group(1)))
+        except OSError:
+            pass
+    retain = int(run.foliod_args[run.foliod_args.index("--consensus-retain-blocks") + 1])
+    in_memory = min(retain, 4096)
+    # A restart reads the recent blocks (since the last anchor: a quarter of the in-memory retention,
+    # plus the round's uncommitted ones) and the root's ancestors the core keeps in memory.
+    bound = in_memory + in_memory // 4 + 64
+    ok = anchored > 0 and most <= bound
+    return ("pruning", ok, "%d of %d restarts from an anchor; at most %d blocks read at a restart (bound %d)" %
+            (anchored, restores, most, bound))
 
 
 def write_report(path, results, long):
@@ -118,6 +154,8 @@ def main():
     ap.add_argument("--long", action="store_true", help="minutes per scenario instead of seconds")
     ap.add_argument("--report", default=None, help="write the table into this markdown file")
     ap.add_argument("--keep", action="store_true", help="keep the data of passing scenarios too")
+    ap.add_argument("--retain-blocks", type=int, default=0,
+                    help="run the validators with --consensus-retain-blocks N and check that restarts use anchors")
     args = ap.parse_args()
     names = args.scenarios or sorted(SCENARIOS, key=lambda s: int(s[1:]))
     unknown = [n for n in names if n not in SCENARIOS and n != "ALL"]

@@ -1,5 +1,5 @@
-// Fuzz target for the consensus wire decoders: DecodeMessage, DecodeEvidence, DecodeSafetyState
-// and DecodeBlock must never crash, and whatever they accept must re-encode to the same bytes
+// Fuzz target for the consensus decoders: DecodeMessage, DecodeEvidence, DecodeSafetyState,
+// DecodeBlock and DecodeAnchor must never crash, and whatever they accept must re-encode to the same bytes
 // (one encoding per value). Accepted messages are also fed to a Core, which must not crash.
 #include <cstdint>
 #include <cstdlib>
@@ -47,5 +47,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto e = DecodeEvidence(in); e.ok()) Check(EncodeEvidence(*e) == Bytes(in.begin(), in.end()));
     if (auto s = DecodeSafetyState(in); s.ok()) Check(EncodeSafetyState(*s) == Bytes(in.begin(), in.end()));
     if (auto b = DecodeBlock(in); b.ok()) Check(EncodeBlock(*b) == Bytes(in.begin(), in.end()));
+    if (auto a = DecodeAnchor(in); a.ok()) Check(EncodeAnchor(*a) == Bytes(in.begin(), in.end()));
     return 0;
 }

@@ -154,6 +154,15 @@ public:
         Exec(i, m_nodes[i].core->Restore(m_nodes[i].persisted, m_nodes[i].store, m_nodes[i].committed.size(), now));
     }
 
+    // A restart from an anchor with a pruned block store (Core::Restore's anchor form).
+    void RestoreFrom(size_t i, const Anchor& anchor, std::vector<Block> store) {
+        m_nodes[i].down = false;
+        m_nodes[i].store = std::move(store);
+        m_nodes[i].core = MakeCore(i);
+        Exec(i, m_nodes[i].core->Restore(m_nodes[i].persisted, anchor, m_nodes[i].store, m_nodes[i].committed.size(),
+                                         now));
+    }
+
     Node& node(size_t i) { return m_nodes[i]; }
     Core& core(size_t i) { return *m_nodes[i].core; }
     size_t size() const { return m_nodes.size(); }

@@ -135,4 +135,50 @@ TEST_CASE("engine: with one validator stopped the others keep committing; restar
     }
 }
 
+TEST_CASE("engine: consensus blocks are pruned; a validator behind catches up from the store; a restart reads a bounded store") {
+    // Small retention (docs/consensus.md, "Pruning"): 16 committed blocks in memory (the core
+    // prunes its tree every 64 heights, so it holds 16 to 80), 128 on disk, an anchor every 16
+    // heights; empty blocks every 5 ms make the chain long quickly.
+    constexpr uint64_t RETAIN = 128, IN_MEMORY = 16, EVERY = 16, BEHIND = 100;
+    EngineCluster c;
+    c.Configure([](BftConfig& b) {
+        b.retention.retain = RETAIN;
+        b.retention.prune_every = EVERY;
+        b.core.retain_committed = IN_MEMORY;
+        b.idle_block_ms = 5;
+    });
+    StartAll(c);
+    REQUIRE(c.WaitFor([&] { return c.MinHeight(c.All()) >= 20; }));
+    // Validator 3 falls behind by more than the others hold in memory, less than they keep on
+    // disk: it catches up only from blocks served from their stores.
+    const uint64_t stopped_at = c.Stop(3);
+    const std::vector<size_t> three = {0, 1, 2};
+    REQUIRE(c.WaitFor([&] { return c.MinHeight(three) >= stopped_at + BEHIND; }));
+    REQUIRE(c.Start(3) == "");
+    REQUIRE(c.WaitFor([&] { return c.Height(3) >= stopped_at + BEHIND; }));
+    // Long enough for many prunings.
+    REQUIRE(c.WaitFor([&] { return c.MinHeight(c.All()) >= 2 * RETAIN + 2 * EVERY; }));
+    CheckSameLedger(c, c.All());
+    auto stored = [&](size_t i, const std::string& prefix) {
+        size_t n = 0;
+        c.NodeAt(i).store().ForEachMeta(prefix, [&](const std::string&, const Bytes&) { ++n; });
+        return n;
+    };
+    for (size_t i = 0; i < c.Size(); ++i) {
+        size_t blocks = stored(i, "cblock/");
+        MESSAGE("validator " << i << ": height " << c.Height(i) << ", " << blocks << " consensus blocks stored, "
+                             << c.EngineAt(i).GetStats().blocks_pruned << " pruned");
+        CHECK(c.EngineAt(i).GetStats().blocks_pruned > 0);
+        // The retention, what came after the last anchor, and the round's uncommitted proposals.
+        CHECK(blocks <= RETAIN + 2 * EVERY + 8);
+        CHECK(stored(i, "cheight/") <= RETAIN + 2 * EVERY + 8);
+        CHECK(c.NodeAt(i).store().GetMeta("consensus/anchor").has_value());
+    }
+    // A restart from the anchor: same ledger, and it goes on.
+    const uint64_t restarted_at = c.Stop(0);
+    REQUIRE(c.Start(0) == "");
+    REQUIRE(c.WaitFor([&] { return c.Height(0) >= restarted_at + 2 * EVERY; }));
+    CheckSameLedger(c, c.All());
+}
+
 }  // namespace folio::engine::test

@@ -93,7 +93,7 @@ public:
         for (size_t j = 0; j < m_keys.size(); ++j)
             if (j != i) bft.peers.push_back(net::PeerAddr{*DerivePublicKey(m_keys[j]), "127.0.0.1", m_ports[j]});
         bft.verify_threads = 1;
-        bft.core.retain_committed = 1u << 20;  // as foliod: serve block sync to a validator behind
+        bft.core.retain_committed = 4096;  // as foliod (the rest of its retention is served from disk)
         if (m_configure) m_configure(bft);
         v.engine = std::make_unique<BftEngine>(*v.node, m_keys[i], bft);
         BftEngine* raw = v.engine.get();
