@@ -513,7 +513,8 @@ def longest_gap_between(run, t_from, t_to, nodes):
 def s19_byzantine(run):
     """A byzantine validator (v3's key, folio-byzantine): malformed, oversized, unsolicited and
     far-future messages; the three honest validators stay live and bounded in memory and disk."""
-    attack = dur(run, 30, 300, 15)
+    # FOLIO_S19_ATTACK_S overrides the attack's length (seconds), e.g. to watch memory longer.
+    attack = int(os.environ.get("FOLIO_S19_ATTACK_S") or dur(run, 30, 300, 15))
     base = dur(run, 15, 60, 10)
     run.start_load(base + attack + 30)
     settle(run, 8)
