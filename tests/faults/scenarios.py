@@ -464,6 +464,10 @@ def s15_corrupt_tail(run):
 # RSS may grow by at most RSS_GROWTH_BOUND. The byzantine process hands each honest node's
 # connection unsolicited batches at BYZ_BATCH_RATE (90 MiB even in the 15 s brief run), so a node
 # that stores every batch it is sent fails both, and an honest load reaches neither (a few MiB).
+# The memory bound agrees with the engine's budgets for one faulty peer (docs/consensus.md,
+# "Memory under a faulty peer": about 225 MiB at most); the harness runs foliod with a small
+# state cache (harness.STATE_CACHE_MB), which otherwise fills under any load and is not the
+# attack's.
 DISK_EXCESS_BOUND = 48 << 20
 RSS_GROWTH_BOUND = 256 << 20
 BYZ_BATCH_RATE = 6 << 20
