@@ -6,6 +6,14 @@
 
 namespace folio::engine {
 
+size_t HeldBytes(const StoredBatch& sb) {
+    size_t n = sizeof(StoredBatch) + sb.raw.size();
+    for (const Bytes& t : sb.batch.txs) n += sizeof(Bytes) + t.size();
+    for (const Bytes& e : sb.batch.evidence) n += sizeof(Bytes) + e.size();
+    if (sb.commands) n += sb.commands->HeldBytes();
+    return n;
+}
+
 std::shared_ptr<const StoredBatch> BatchStore::Prepare(protocol::Batch batch, Bytes raw,
                                                        chain::VerifyPool& pool) const {
     auto sb = std::make_shared<StoredBatch>();
@@ -34,9 +42,9 @@ void BatchStore::Unbudget(std::map<Hash256, Entry>::iterator it) {
     auto p = m_peers.find(e.from);
     if (p == m_peers.end()) return;
     p->second.by_seq.erase(e.seq);
-    p->second.bytes -= std::min(p->second.bytes, e.sb->raw.size());
+    p->second.bytes -= std::min(p->second.bytes, e.charge);
     m_stats.unsolicited -= 1;
-    m_stats.unsolicited_bytes -= std::min(m_stats.unsolicited_bytes, e.sb->raw.size());
+    m_stats.unsolicited_bytes -= std::min(m_stats.unsolicited_bytes, e.charge);
     if (p->second.by_seq.empty()) m_peers.erase(p);
 }
 
@@ -51,7 +59,7 @@ std::shared_ptr<const StoredBatch> BatchStore::Get(const Hash256& hash, chain::V
     MutexLock lock(m_mu);
     if (m_refs.count(hash) == 0) return sb;  // not kept: nothing waits for it
     auto [it, inserted] = m_batches.try_emplace(hash);
-    if (inserted) it->second = Entry{sb, true, PublicKey{}, 0};
+    if (inserted) it->second = Entry{sb, true, PublicKey{}, 0, 0};
     return it->second.sb;
 }
 
@@ -163,24 +171,25 @@ std::shared_ptr<const StoredBatch> BatchStore::Accept(const PublicKey& from, con
         if (m_batches.count(hash)) return nullptr;  // arrived meanwhile
         auto r = m_refs.find(hash);
         if (r != m_refs.end()) {
-            m_batches.emplace(hash, Entry{sb, true, PublicKey{}, 0});
+            m_batches.emplace(hash, Entry{sb, true, PublicKey{}, 0, 0});
             write = !r->second.written;
             r->second.written = true;
         } else {
             // Unsolicited: memory only, within its sender's budget (its oldest go first).
             const uint64_t seq = m_seq++;
-            m_batches.emplace(hash, Entry{sb, false, from, seq});
+            const size_t charge = HeldBytes(*sb);
+            m_batches.emplace(hash, Entry{sb, false, from, seq, charge});
             PeerBudget& budget = m_peers[from];
             budget.by_seq.emplace(seq, hash);
-            budget.bytes += sb->raw.size();
+            budget.bytes += charge;
             m_stats.unsolicited += 1;
-            m_stats.unsolicited_bytes += sb->raw.size();
+            m_stats.unsolicited_bytes += charge;
             while (budget.by_seq.size() > 1 &&
                    (budget.by_seq.size() > m_limits.per_peer_count || budget.bytes > m_limits.per_peer_bytes)) {
                 auto oldest = m_batches.find(budget.by_seq.begin()->second);
-                const size_t size = oldest->second.sb->raw.size();
+                const size_t size = oldest->second.charge;
                 ++m_stats.evicted;
-                m_stats.evicted_bytes += size;
+                m_stats.evicted_bytes += oldest->second.sb->raw.size();
                 budget.by_seq.erase(budget.by_seq.begin());
                 budget.bytes -= std::min(budget.bytes, size);
                 m_stats.unsolicited -= 1;
@@ -212,9 +221,9 @@ void BatchStore::AddOwn(const Hash256& hash, protocol::Batch batch, Bytes raw, s
     auto it = m_batches.find(hash);
     if (it != m_batches.end()) {
         Unbudget(it);
-        it->second = Entry{std::move(sb), true, PublicKey{}, 0};
+        it->second = Entry{std::move(sb), true, PublicKey{}, 0, 0};
     } else {
-        m_batches.emplace(hash, Entry{std::move(sb), true, PublicKey{}, 0});
+        m_batches.emplace(hash, Entry{std::move(sb), true, PublicKey{}, 0, 0});
     }
 }
 

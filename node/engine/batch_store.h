@@ -36,25 +36,33 @@ struct StoredBatch {
     bool verified = false;                     // every transaction well formed and signed, every evidence decodes
 };
 
-// The budget of unsolicited batches held per sending peer (in memory only). The defaults hold a
-// few full batches per peer (an honest leader's batch is unsolicited for about one message delay);
-// the whole store's unsolicited memory is at most peers × per_peer_bytes.
+// The memory a held batch takes, as the store charges it: its encoding, the decoded copy of its
+// transactions and evidence (StoredBatch::batch), and its decoded commands (Commands::HeldBytes).
+// About twice the encoding for a batch whose transactions do not decode, four times for one whose
+// transactions all do.
+size_t HeldBytes(const StoredBatch& sb);
+
+// The budget of unsolicited batches held per sending peer (in memory only), in batches and in
+// charged bytes (HeldBytes). The defaults hold a few full batches per peer (an honest leader's
+// batch is unsolicited for about one message delay) and at least one maximal one (a batch is at
+// most a transport frame, 16 MiB, so charged at most about 64 MiB); the whole store's unsolicited
+// memory is at most peers × per_peer_bytes (docs/consensus.md, "Bounds").
 struct BatchLimits {
     size_t per_peer_count = 8;
-    size_t per_peer_bytes = 64u << 20;  // >= protocol::MAX_BATCH_BYTES: one full batch always fits
+    size_t per_peer_bytes = 64u << 20;
 };
 
 class BatchStore {
 public:
     // What the store dropped or removed, since it was made (counters for the operator's log).
     struct Stats {
-        uint64_t evicted = 0;        // unsolicited batches evicted over their sender's budget
-        uint64_t evicted_bytes = 0;  // their encoded size
-        uint64_t undecodable = 0;    // received batches that did not decode
-        uint64_t swept = 0;          // referenced batches of proposals that can no longer commit, deleted
-        size_t unsolicited = 0;      // unsolicited batches held now
-        size_t unsolicited_bytes = 0;
-        size_t held = 0;  // batches in memory now (all kinds)
+        uint64_t evicted = 0;          // unsolicited batches evicted over their sender's budget
+        uint64_t evicted_bytes = 0;    // their encoded size (not the charge)
+        uint64_t undecodable = 0;      // received batches that did not decode
+        uint64_t swept = 0;            // referenced batches of proposals that can no longer commit, deleted
+        size_t unsolicited = 0;        // unsolicited batches held now
+        size_t unsolicited_bytes = 0;  // their charged bytes (HeldBytes)
+        size_t held = 0;               // batches in memory now (all kinds)
     };
 
     // `ledger` must outlive the store.
@@ -109,12 +117,13 @@ private:
     struct Entry {
         std::shared_ptr<const StoredBatch> sb;
         bool referenced = false;
-        PublicKey from;    // unsolicited: its sender
-        uint64_t seq = 0;  // unsolicited: arrival number (eviction order)
+        PublicKey from;     // unsolicited: its sender
+        uint64_t seq = 0;   // unsolicited: arrival number (eviction order)
+        size_t charge = 0;  // unsolicited: HeldBytes(*sb), counted in its sender's budget
     };
     struct PeerBudget {
         std::map<uint64_t, Hash256> by_seq;  // its unsolicited batches, oldest first
-        size_t bytes = 0;
+        size_t bytes = 0;                    // their charges
     };
 
     // Decodes the batch's commands once (sb.commands) and checks them and its evidence.

@@ -40,7 +40,7 @@ BftEngine::BftEngine(std::unique_ptr<Ledger> owned, Ledger* borrowed, const Secr
       m_batches(m_ledger, m_cfg.batch_limits),
       m_certifier(m_ledger, m_key, m_pub, m_sets),
       m_gossip(m_ledger),
-      m_inbox(m_cfg.max_inbox_events, m_cfg.max_inbox_bytes),
+      m_inbox(m_cfg.inbox_limits),
       m_blocks(m_ledger, m_cfg.retention) {
     Init();
 }
@@ -111,6 +111,8 @@ BftStats BftEngine::GetStats() const {
     Inbox::Stats in = m_inbox.GetStats();
     s.inbox_dropped = in.dropped;
     s.inbox_dropped_bytes = in.dropped_bytes;
+    s.inbox_dropped_share = in.dropped_share;
+    s.inbox_charged_bytes = in.charged_bytes;
     s.rejected = m_rejected.load();
     s.future_round = m_future_round.load();
     s.equivocation = m_equivocation.load();
@@ -138,6 +140,8 @@ void BftEngine::LogBounds(uint64_t now) {
     log::Info(LOG, "bounds: messages dropped or data removed since start",
               {{"inbox_dropped", s.inbox_dropped},
                {"inbox_dropped_bytes", s.inbox_dropped_bytes},
+               {"inbox_dropped_share", s.inbox_dropped_share},
+               {"inbox_bytes", s.inbox_charged_bytes},
                {"rejected", s.rejected},
                {"future_round", s.future_round},
                {"equivocation", s.equivocation},

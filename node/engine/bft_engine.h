@@ -78,11 +78,10 @@ struct BftConfig {
     // Sign each executed ledger header and gather the commit certificates (off: a ledger with no
     // executed headers to certify, as the consensus bench's).
     bool ledger_signatures = true;
-    // Bounds (docs/consensus.md, "Bounds"): the consensus thread's inbox by events and by bytes
-    // (over either, messages are dropped and counted), unsolicited batches per peer, and the
-    // proposals waiting for their batch.
-    size_t max_inbox_events = 200'000;
-    size_t max_inbox_bytes = 256u << 20;
+    // Bounds (docs/consensus.md, "Bounds"): the consensus thread's inbox by events and by bytes,
+    // in total and per sender (over any, messages are dropped and counted), unsolicited batches
+    // per peer, and the proposals waiting for their batch.
+    InboxLimits inbox_limits;
     BatchLimits batch_limits;
     size_t max_waiting_proposals = 256;
     // Consensus blocks on disk (docs/consensus.md, "Pruning"): committed heights kept below the
@@ -94,6 +93,8 @@ struct BftConfig {
 // every BOUNDS_LOG_EVERY_MS while any of it grows).
 struct BftStats {
     uint64_t inbox_dropped = 0, inbox_dropped_bytes = 0;  // over the inbox's budgets
+    uint64_t inbox_dropped_share = 0;                     // ... of them: over their sender's share
+    size_t inbox_charged_bytes = 0;                       // the inbox's charged bytes now (queued + being handled)
     uint64_t rejected = 0;                                // consensus messages the core dropped (any reason)
     uint64_t future_round = 0;                            // ... of them: too far ahead (FUTURE_ROUND)
     uint64_t equivocation = 0;                            // ... of them: conflicting statements (EQUIVOCATION)

@@ -27,6 +27,8 @@ namespace folio::engine {
 // A Ledger subclasses it with what it decoded; the engine only reads the ids.
 struct Commands {
     virtual ~Commands() = default;
+    // The memory these commands hold (an estimate of the heap bytes: what BatchStore charges).
+    virtual size_t HeldBytes() const { return ids.size() * sizeof(Hash256); }
     std::vector<Hash256> ids;  // of every command that decoded, in batch order
     bool all_decoded = true;   // false: some command does not decode (the batch is not voted for)
 };

@@ -11,6 +11,12 @@ namespace folio::engine {
 // A batch's transactions, decoded once (protocol::DecodedTx: the transaction, its bytes, its id).
 struct TxCommands final : Commands {
     std::vector<protocol::DecodedTx> txs;  // ids[i] == txs[i].id()
+    // Each transaction is held twice: its encoding and the decoded fields (about as large).
+    size_t HeldBytes() const override {
+        size_t n = Commands::HeldBytes() + txs.size() * sizeof(protocol::DecodedTx);
+        for (const protocol::DecodedTx& t : txs) n += 2 * t.bytes().size();
+        return n;
+    }
 };
 
 class NodeLedger final : public Ledger {

@@ -464,6 +464,10 @@ def s15_corrupt_tail(run):
 # RSS may grow by at most RSS_GROWTH_BOUND. The byzantine process hands each honest node's
 # connection unsolicited batches at BYZ_BATCH_RATE (90 MiB even in the 15 s brief run), so a node
 # that stores every batch it is sent fails both, and an honest load reaches neither (a few MiB).
+# The memory bound agrees with the engine's budgets for one faulty peer (docs/consensus.md,
+# "Memory under a faulty peer": about 225 MiB at most); the harness runs foliod with a small
+# state cache (harness.STATE_CACHE_MB), which otherwise fills under any load and is not the
+# attack's.
 DISK_EXCESS_BOUND = 48 << 20
 RSS_GROWTH_BOUND = 256 << 20
 BYZ_BATCH_RATE = 6 << 20
@@ -513,7 +517,8 @@ def longest_gap_between(run, t_from, t_to, nodes):
 def s19_byzantine(run):
     """A byzantine validator (v3's key, folio-byzantine): malformed, oversized, unsolicited and
     far-future messages; the three honest validators stay live and bounded in memory and disk."""
-    attack = dur(run, 30, 300, 15)
+    # FOLIO_S19_ATTACK_S overrides the attack's length (seconds), e.g. to watch memory longer.
+    attack = int(os.environ.get("FOLIO_S19_ATTACK_S") or dur(run, 30, 300, 15))
     base = dur(run, 15, 60, 10)
     run.start_load(base + attack + 30)
     settle(run, 8)

@@ -1,7 +1,8 @@
 // The engine's bounds (docs/consensus.md, "Bounds"): what a faulty validator can make an honest
 // node keep. Unsolicited batches live in memory only, within a budget per sender; referenced ones
 // are stored and, once their proposal can no longer commit, deleted; the inbox is bounded by
-// bytes; a proposal is stored only after the core's checks passed.
+// bytes, in total and per sender, including what the consumer is handling; a proposal is stored
+// only after the core's checks passed.
 #include <doctest/doctest.h>
 
 #include <node/consensus/crypto.h>
@@ -95,17 +96,52 @@ TEST_CASE("bounds: unsolicited batches stay in memory, within each sender's coun
 TEST_CASE("bounds: unsolicited batches are held within each sender's byte budget") {
     StoreFixture f;
     Bytes probe = MakeBatch(1, 0, 20);
-    const size_t size = probe.size();
-    BatchStore store(*f.ledger, BatchLimits{100, size * 2 + size / 2});  // room for two such batches
+    BatchStore scratch(*f.ledger, BatchLimits{});
+    auto probe_sb = scratch.Accept(Peer(1), protocol::BatchHash(probe), probe, *f.pool);
+    REQUIRE(probe_sb != nullptr);
+    const size_t charge = HeldBytes(*probe_sb);
+    BatchStore store(*f.ledger, BatchLimits{100, charge * 2 + charge / 2});  // room for two such batches
     for (uint64_t t = 1; t <= 6; ++t) {
         Bytes raw = MakeBatch(t, 0, 20);
         REQUIRE(store.Accept(Peer(1), protocol::BatchHash(raw), raw, *f.pool) != nullptr);
     }
     BatchStore::Stats s = store.GetStats();
     CHECK(s.unsolicited == 2);
-    CHECK(s.unsolicited_bytes <= size * 2 + size / 2);
+    CHECK(s.unsolicited_bytes <= charge * 2 + charge / 2);
     CHECK(s.evicted == 4);
-    CHECK(s.evicted_bytes >= 4 * (size - 8));
+    CHECK(s.evicted_bytes >= 4 * (probe.size() - 8));
+}
+
+// A batch in memory is its encoding, the decoded copy of its transactions, and the decoded
+// commands: the budget charges all of it, not just the bytes received (S19's unsolicited batches
+// held about twice their encoded size while the budget counted it once).
+TEST_CASE("bounds: an unsolicited batch is charged the memory it holds, not its encoded size") {
+    StoreFixture f;
+    // Transactions that decode: encoding + copy + each transaction's bytes and decoded fields.
+    Bytes good = MakeBatch(1, 0, 20);
+    BatchStore scratch(*f.ledger, BatchLimits{});
+    auto sb = scratch.Accept(Peer(1), protocol::BatchHash(good), good, *f.pool);
+    REQUIRE(sb != nullptr);
+    REQUIRE(sb->commands->ids.size() == 20);
+    CHECK(HeldBytes(*sb) >= 4 * good.size() - 4 * 64);
+    CHECK(scratch.GetStats().unsolicited_bytes == HeldBytes(*sb));
+    // Transactions that do not decode (S19's random ones): encoding + copy.
+    protocol::Batch junk;
+    junk.time_ms = 2;
+    for (int i = 0; i < 4; ++i) junk.txs.push_back(Bytes(10'000, static_cast<uint8_t>(i)));
+    Bytes raw = protocol::EncodeBatch(junk);
+    auto jb = scratch.Accept(Peer(1), protocol::BatchHash(raw), raw, *f.pool);
+    REQUIRE(jb != nullptr);
+    REQUIRE(jb->commands->ids.empty());
+    CHECK(HeldBytes(*jb) >= 2 * raw.size() - 64);
+    // A budget the encoding fits in but the held batch does not: nothing is kept.
+    BatchStore store(*f.ledger, BatchLimits{8, raw.size() + raw.size() / 2});
+    CHECK(store.Accept(Peer(2), protocol::BatchHash(raw), raw, *f.pool) != nullptr);
+    BatchStore::Stats s = store.GetStats();
+    CHECK(s.unsolicited == 0);
+    CHECK(s.unsolicited_bytes == 0);
+    CHECK(s.evicted == 1);
+    CHECK(s.held == 0);
 }
 
 TEST_CASE(
@@ -164,7 +200,7 @@ TEST_CASE("bounds: a committed block's batch that was only held unsolicited is s
 }
 
 TEST_CASE("bounds: the inbox is bounded by bytes as well as by events; drops are counted") {
-    Inbox inbox(1000, 10'000);
+    Inbox inbox(InboxLimits{1000, 10'000, 1000, 10'000});
     auto ev = [](size_t n) { return InboxEvent{InboxEvent::NET, Peer(1), Bytes(n, 0x42)}; };
     CHECK(inbox.Push(ev(4000)));
     CHECK(inbox.Push(ev(4000)));
@@ -177,12 +213,48 @@ TEST_CASE("bounds: the inbox is bounded by bytes as well as by events; drops are
     std::atomic<bool> stop{false};
     CHECK(inbox.Wait(std::chrono::steady_clock::now(), stop).size() == 3);
     CHECK(inbox.GetStats().queued_bytes == 0);
-    CHECK(inbox.Push(ev(4000)));  // the budget is free again
-    Inbox few(2, 1u << 20);       // and by events
+    // The consumer is handling them: still charged, so no more than the budget is in memory.
+    CHECK(inbox.GetStats().charged_bytes == 8100 + 3 * Inbox::EVENT_OVERHEAD);
+    CHECK(!inbox.Push(ev(4000)));
+    CHECK(inbox.Wait(std::chrono::steady_clock::now(), stop).empty());  // done with them
+    CHECK(inbox.GetStats().charged_bytes == 0);
+    CHECK(inbox.Push(ev(4000)));                       // the budget is free again
+    Inbox few(InboxLimits{2, 1u << 20, 2, 1u << 20});  // and by events
     CHECK(few.Push(ev(1)));
     CHECK(few.Push(ev(1)));
     CHECK(!few.Push(ev(1)));
     CHECK(few.GetStats().dropped == 1);
+}
+
+TEST_CASE("bounds: one sender cannot take the whole inbox; the others keep their room") {
+    Inbox inbox(InboxLimits{1000, 30'000, 100, 12'000});
+    auto ev = [](int peer, size_t n) { return InboxEvent{InboxEvent::NET, Peer(peer), Bytes(n, 0x42)}; };
+    // Peer 1 floods: it gets its share (12,000 charged bytes) and no more.
+    int in = 0;
+    for (int i = 0; i < 20; ++i) in += inbox.Push(ev(1, 1000)) ? 1 : 0;
+    CHECK(in == 11);  // 11 × (1000 + 64) <= 12,000 < 12 × 1064
+    Inbox::Stats s = inbox.GetStats();
+    CHECK(s.dropped == 9);
+    CHECK(s.dropped_share == 9);
+    // Another peer still gets in, as much as its own share.
+    CHECK(inbox.Push(ev(2, 11'000)));
+    CHECK(!inbox.Push(ev(2, 1000)));  // over its share
+    // The total budget still holds over all shares (11,704 + 11,064 + 8,064 > 30,000).
+    CHECK(!inbox.Push(ev(3, 8000)));
+    CHECK(inbox.Push(ev(3, 7000)));
+    CHECK(inbox.GetStats().dropped_share == 10);
+    // By events too: peer 4 may queue at most 10.
+    Inbox events(InboxLimits{1000, 1u << 20, 10, 1u << 20});
+    in = 0;
+    for (int i = 0; i < 15; ++i) in += events.Push(ev(4, 1)) ? 1 : 0;
+    CHECK(in == 10);
+    CHECK(events.Push(ev(5, 1)));
+    // Once the consumer is done with them (the next Wait), the share is free again.
+    std::atomic<bool> stop{false};
+    CHECK(events.Wait(std::chrono::steady_clock::now(), stop).size() == 11);
+    CHECK(!events.Push(ev(4, 1)));
+    CHECK(events.Wait(std::chrono::steady_clock::now(), stop).empty());
+    CHECK(events.Push(ev(4, 1)));
 }
 
 TEST_CASE("bounds: an engine stores a proposal only after the core's checks, and no unsolicited batch on disk") {
