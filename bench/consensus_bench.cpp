@@ -71,6 +71,7 @@
 #include <node/engine/bft_engine.h>
 #include <node/net/ports.h>
 #include <node/engine/ledger.h>
+#include <node/engine/meta.h>
 #include <node/core/codec.h>
 #include <node/core/hash.h>
 #include <node/net/transport.h>
@@ -266,8 +267,9 @@ public:
         return it->second;
     }
     std::optional<std::string> PutMeta(const std::string& name, ByteView value, bool sync) override {
-        if (sync) return m_safety.Write(value);  // the safety state, the only synced write
-        if (name.rfind("batch/", 0) != 0) return std::nullopt;
+        if (name == engine::SAFETY_META) return m_safety.Write(value);  // the only write that must be durable
+        (void)sync;
+        if (name.rfind("batch/", 0) != 0) return std::nullopt;  // consensus blocks, the anchor: never read back
         std::lock_guard lock(m_meta_mu);
         m_meta[name] = Bytes(value.begin(), value.end());
         return std::nullopt;
