@@ -6,8 +6,8 @@
 //  - crecent/<e><r><id> the blocks stored since the last anchor's root (epoch and round as 16 hex
 //                       digits each, so the keys sort by them): what a restart re-inserts
 //  - cheight/<h>        the committed block at height h (16 hex digits): pruning by height
-//  - consensus/anchor   the core's Anchor (synced): where a restart's tree begins
-//  - consensus/pruned   the height below which committed blocks are deleted
+//  - cprune/anchor      the core's Anchor (synced): where a restart's tree begins
+//  - cprune/floor       the height below which committed blocks are deleted
 // Every `prune_every` committed heights the engine persists an anchor at its executed height and
 // the store deletes (Prune): the blocks below the anchor's root that never committed and the tree
 // no longer holds, with their batches; and the committed blocks (and batches) more than `retain`
@@ -30,8 +30,8 @@
 
 namespace folio::engine {
 
-inline constexpr const char* ANCHOR_META = "consensus/anchor";
-inline constexpr const char* PRUNED_META = "consensus/pruned";
+inline constexpr const char* ANCHOR_META = "cprune/anchor";
+inline constexpr const char* PRUNED_META = "cprune/floor";
 
 struct BlockRetention {
     uint64_t retain = 1u << 18;   // committed heights kept on disk below the anchor's root

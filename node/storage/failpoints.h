@@ -8,7 +8,8 @@
 // written, or the 12th time a write of the engine's "consensus/..." metadata (its safety state) is
 // about to be made. Points: `commit` (a block, its receipts, state, events and index: one batch),
 // `cert` (a commit certificate written on its own), and for metadata the first segment of its name
-// (`consensus` = the safety state, `cblock` = a consensus block, `batch` = a payload batch).
+// (`consensus` = the safety state, `cblock` = a consensus block, `batch` = a payload batch,
+// `crecent`/`cheight` = the block store's indexes, `cprune` = its anchor and floor).
 // Unset (as in production), a failpoint costs one branch on a flag read once.
 #include <string_view>
 

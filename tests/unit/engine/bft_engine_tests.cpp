@@ -172,7 +172,7 @@ TEST_CASE("engine: consensus blocks are pruned; a validator behind catches up fr
         // The retention, what came after the last anchor, and the round's uncommitted proposals.
         CHECK(blocks <= RETAIN + 2 * EVERY + 8);
         CHECK(stored(i, "cheight/") <= RETAIN + 2 * EVERY + 8);
-        CHECK(c.NodeAt(i).store().GetMeta("consensus/anchor").has_value());
+        CHECK(c.NodeAt(i).store().GetMeta("cprune/anchor").has_value());
     }
     // A restart from the anchor: same ledger, and it goes on.
     const uint64_t restarted_at = c.Stop(0);
