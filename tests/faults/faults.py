@@ -135,8 +135,10 @@ def write_report(path, results, long):
             name, "pass" if ok else "FAIL (" + ", ".join(failed) + ")", fig.get("height", "-"),
             fig.get("acked", "-"), fig.get("events", "-"), fig.get("gap_s", "-"), fig.get("peak_rss_mib", "-")))
     lines += ["", end]
-    with open(path) as f:
-        text = f.read()
+    text = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
     if begin in text and end in text:
         text = text[:text.index(begin)] + "\n".join(lines) + text[text.index(end) + len(end):]
     else:
