@@ -155,6 +155,13 @@ public:
     const QuorumCert& HighQc() const { return m_hqc; }
     uint64_t CommittedHeight() const { return m_committed_height; }
     const BlockId& CommittedId() const { return m_committed; }
+    // True when a block of (`epoch`, `round`) can no longer commit: at or below the committed
+    // block's epoch and round (a late or replayed proposal).
+    bool AtOrBelowCommitted(Epoch epoch, Round round) const {
+        auto it = m_blocks.find(m_committed);
+        if (it == m_blocks.end()) return false;
+        return std::tie(epoch, round) <= std::tie(it->second.block.epoch, it->second.block.round);
+    }
     const PublicKey& Key() const { return m_signer.Key(); }
     bool HasBlock(const BlockId& id) const { return m_blocks.count(id) != 0; }
     // Whether a block of the tree is committed (nullopt: not in the tree).

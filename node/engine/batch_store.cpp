@@ -75,20 +75,24 @@ std::optional<Bytes> BatchStore::GetRaw(const Hash256& hash) const {
 std::shared_ptr<const StoredBatch> BatchStore::Reference(const Hash256& hash, chain::VerifyPool& pool, uint64_t epoch,
                                                          uint64_t round) {
     std::shared_ptr<const StoredBatch> held;
-    bool write = false;
+    bool write = false, executed = false;
     {
         MutexLock lock(m_mu);
-        Tag& tag = m_refs[hash];
-        tag.Raise(epoch, round);
-        auto it = m_batches.find(hash);
+        // A late proposal of an executed block: nothing waits for its batch, and its disk copy is
+        // the chain's (never swept): not referenced again, not kept.
+        executed = m_executed.count(hash) != 0;
+        Tag* tag = executed ? nullptr : &m_refs[hash];
+        if (tag) tag->Raise(epoch, round);
+        auto it = tag ? m_batches.find(hash) : m_batches.end();
         if (it != m_batches.end()) {
             Unbudget(it);
             it->second.referenced = true;
             held = it->second.sb;
-            write = !tag.written;
-            tag.written = true;
+            write = !tag->written;
+            tag->written = true;
         }
     }
+    if (executed) return Get(hash, pool);
     if (held) {
         if (write) Write(hash, held->raw);
         return held;
@@ -235,6 +239,13 @@ void BatchStore::Drop(const Hash256& hash) {
         m_batches.erase(it);
     }
     m_refs.erase(hash);
+    if (m_executed.insert(hash).second) {
+        m_executed_order.push_back(hash);
+        if (m_executed_order.size() > EXECUTED_KEPT) {
+            m_executed.erase(m_executed_order.front());
+            m_executed_order.pop_front();
+        }
+    }
 }
 
 BatchStore::Stats BatchStore::GetStats() const {

@@ -16,7 +16,9 @@
 // accepts, references and proposes batches, the executor reads and drops them). Reads and writes of
 // the metadata store happen outside the lock.
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -138,6 +140,11 @@ private:
     mutable Mutex m_mu;
     std::map<Hash256, Entry> m_batches GUARDED_BY(m_mu);
     std::map<Hash256, Tag> m_refs GUARDED_BY(m_mu);  // referenced hashes (held, on disk or awaited)
+    // Batches of executed committed blocks (Drop), the newest EXECUTED_KEPT: a proposal or a copy
+    // that arrives late for one of them never makes it sweepable (its disk copy is the chain's).
+    static constexpr size_t EXECUTED_KEPT = 1u << 16;
+    std::set<Hash256> m_executed GUARDED_BY(m_mu);
+    std::deque<Hash256> m_executed_order GUARDED_BY(m_mu);
     std::map<PublicKey, PeerBudget> m_peers GUARDED_BY(m_mu);
     uint64_t m_seq GUARDED_BY(m_mu) = 0;
     Stats m_stats GUARDED_BY(m_mu);

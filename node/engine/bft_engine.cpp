@@ -362,8 +362,11 @@ void BftEngine::HandleConsensus(const PublicKey& from, consensus::Message msg, u
         // the core, which rejects it (or answers an older epoch's with SyncInfo, or keeps a
         // later epoch's block as an orphan, bounded). The block itself is stored only once the
         // core inserted it into its tree (Run, TakeInserted).
-        if (!m_core->CheckProposal(*p)) {
-            ++m_unchecked;
+        // A proposal at or below the committed block can never commit: its batch is not fetched
+        // nor referenced (it may be a committed block's, whose disk copy must never be swept).
+        const bool late = m_core->AtOrBelowCommitted(b.epoch, b.round);
+        if (late || !m_core->CheckProposal(*p)) {
+            if (!late) ++m_unchecked;
             Run(m_core->OnMessage(from, msg, now), now);
             return;
         }

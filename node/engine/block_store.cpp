@@ -128,10 +128,11 @@ BlockStore::Pruned BlockStore::Prune(const consensus::Anchor& anchor,
     auto at_or_below_root = [&](const Key& k) {
         return std::tie(std::get<0>(k), std::get<1>(k)) <= std::tie(anchor.root.epoch, anchor.root.round);
     };
-    // Batches that blocks after the root still name are never deleted.
+    // Batches that blocks after the root, or committed blocks, name are never deleted with a
+    // dead block (a replayed proposal can name a committed block's batch).
     std::set<Hash256> named;
     for (const auto& [k, r] : m_recent)
-        if (!at_or_below_root(k)) named.insert(r.payload);
+        if (!at_or_below_root(k) || r.committed || committed(std::get<2>(k)).value_or(false)) named.insert(r.payload);
     auto drop_batch = [&](const Hash256& payload) {
         if (payload.IsZero() || named.count(payload) != 0) return;
         Delete(BatchMetaName(payload));

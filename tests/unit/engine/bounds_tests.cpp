@@ -199,6 +199,29 @@ TEST_CASE("bounds: a committed block's batch that was only held unsolicited is s
     CHECK(store.Get(h2, *f.pool) != nullptr);
 }
 
+TEST_CASE("bounds: an executed block's batch that arrives again and is named by a late proposal is never swept") {
+    // Seen in faults_all: a validator resyncing from genesis found committed blocks whose batch
+    // every peer had deleted. After execution (Drop) the store had forgotten that the batch was
+    // committed; a second copy (another peer's answer) held unsolicited, then a late proposal
+    // naming it, made it an uncommitted reference that the next Sweep deleted from disk.
+    StoreFixture f;
+    BatchStore store(*f.ledger, BatchLimits{});
+    Bytes raw = MakeBatch(1, 0, 2);
+    Hash256 h = protocol::BatchHash(raw);
+    CHECK(store.Reference(h, *f.pool, 0, 10) == nullptr);
+    REQUIRE(store.Accept(Peer(1), h, raw, *f.pool) != nullptr);
+    store.Committed({h});
+    store.Sweep(0, 10);
+    store.Drop(h);  // executed
+    REQUIRE(f.OnDisk(h));
+    // Another copy arrives, then the proposal again (or a replay of it).
+    REQUIRE(store.Accept(Peer(2), h, raw, *f.pool) != nullptr);
+    CHECK(store.Reference(h, *f.pool, 0, 10) != nullptr);
+    store.Sweep(0, 12);
+    CHECK(f.OnDisk(h));
+    CHECK(store.GetRaw(h).has_value());
+}
+
 TEST_CASE("bounds: the inbox is bounded by bytes as well as by events; drops are counted") {
     Inbox inbox(InboxLimits{1000, 10'000, 1000, 10'000});
     auto ev = [](size_t n) { return InboxEvent{InboxEvent::NET, Peer(1), Bytes(n, 0x42)}; };
