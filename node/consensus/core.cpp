@@ -146,6 +146,8 @@ void Core::LoadAnchor(const Anchor& anchor, std::span<const Block> stored_blocks
     m_committed_height = anchor.root_height;
     m_committed_round = anchor.root.round;
     m_pruned_at = anchor.root_height;  // the tree starts within the retention
+    // The set in force, announced as after a replay through the epoch change.
+    if (m_epoch > 0) Emit(EpochChangeAction{m_vset, anchor.epoch_root_height + 1});
     // The committed ancestors still stored, newest first, as far as the retention reaches.
     std::map<BlockId, const Block*> by_id;
     for (const Block& b : stored_blocks)

@@ -103,7 +103,12 @@ TEST_CASE("an anchor is never made before the current epoch's root; a restart fr
         std::vector<CommittedBlock> before = n.committed;
         n.committed.resize(a.root_height);
         c.Crash(1);
+        const size_t epochs_before = n.epochs.size();
         c.RestoreFrom(1, a, store);
+        // The set in force is announced again, from the same first height.
+        REQUIRE(n.epochs.size() == epochs_before + 1);
+        CHECK(n.epochs.back().next == next);
+        CHECK(n.epochs.back().first_height == first_height);
         REQUIRE(n.committed.size() >= h);
         for (uint64_t k = a.root_height; k < h; ++k) CHECK(n.committed[k].id == before[k].id);
         CHECK(c.core(1).CurrentEpoch() == 1);
