@@ -554,13 +554,19 @@ class Run:
             cmd += ["--stop-file", stop_file]
         self.load_log = open(os.path.join(self.dir, "load.log"), "w")
         self.load_proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.load_log, text=True)
+        # When the driver stops by itself (a stop file ends it earlier: wait_load counts from then).
+        self.load_end = None if stop_file else time.monotonic() + duration_s
         self.note("load: %s tx/s for %d s over %d nodes" % (rate, duration_s, len(nodes)))
 
     def wait_load(self, timeout=180):
+        """Waits for the load driver: until `timeout` s after its scheduled end (a long run's load
+        may go on well past the fault schedule), or after now when a stop file ended it."""
         if self.load_proc is None:
             return None
+        end = getattr(self, "load_end", None)
+        wait = timeout + max(0.0, end - time.monotonic()) if end is not None else timeout
         try:
-            out, _ = self.load_proc.communicate(timeout=timeout)
+            out, _ = self.load_proc.communicate(timeout=wait)
         except subprocess.TimeoutExpired:
             self.load_proc.kill()
             raise Fail("the load driver did not finish within %d s of its end" % timeout)

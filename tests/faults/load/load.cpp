@@ -203,7 +203,8 @@ private:
     uint64_t m_work = 0;
     uint64_t m_counter = 0;
 
-    std::mutex m_mu;  // guards what the driver's callbacks touch (taken inside the driver's lock)
+    std::mutex m_mu;  // guards what the driver's callbacks touch; taken inside the driver's lock, so never
+                      // held while calling the driver
     NftMachine m_nft;
     std::deque<uint64_t> m_confirm_queue;     // pending payouts to confirm
     std::map<uint64_t, bool> m_confirm_sent;  // payout -> a confirmation is outstanding/committed
@@ -391,8 +392,14 @@ bool Load::SendNftStep() {
             who = *m_nft.owner;
             body = protocol::NftListTx{m_nft.token, "BRL", NFT_PRICE + static_cast<int64_t>(m_rng() % 5001)};
         }
-        if (!m_d.CanSend(who)) return false;
-        m_nft.busy = true;
+        m_nft.busy = true;  // reserved: no callback or chore touches the machine while it is busy
+    }
+    // The driver's lock is taken only with m_mu released: the driver runs callbacks (which take
+    // m_mu) under its lock, so the other order can deadlock (found by reading).
+    if (!m_d.CanSend(who)) {
+        std::lock_guard lock(m_mu);
+        m_nft.busy = false;
+        return false;
     }
     const bool listing = std::holds_alternative<protocol::NftListTx>(body);
     const int64_t price = listing ? std::get<protocol::NftListTx>(body).price : 0;
