@@ -138,13 +138,17 @@ TEST_CASE("engine: with one validator stopped the others keep committing; restar
 TEST_CASE("engine: consensus blocks are pruned; a validator behind catches up from the store; a restart reads a bounded store") {
     // Small retention (docs/consensus.md, "Pruning"): 16 committed blocks in memory (the core
     // prunes its tree every 64 heights, so it holds 16 to 80), 128 on disk, an anchor every 16
-    // heights; empty blocks every 5 ms make the chain long quickly.
+    // heights; empty blocks every 5 ms make the chain long quickly, and a 150 ms round timeout
+    // keeps the rounds of the stopped validator short (at the default 1 s, the three took ~140 s
+    // for the 100 heights).
     constexpr uint64_t RETAIN = 128, IN_MEMORY = 16, EVERY = 16, BEHIND = 100;
     EngineCluster c;
     c.Configure([](BftConfig& b) {
         b.retention.retain = RETAIN;
         b.retention.prune_every = EVERY;
         b.core.retain_committed = IN_MEMORY;
+        b.core.base_timeout_ms = 150;
+        b.core.max_timeout_ms = 1200;
         b.idle_block_ms = 5;
     });
     StartAll(c);
