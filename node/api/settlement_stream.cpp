@@ -124,7 +124,10 @@ void SettlementStream::Pump() {
         std::vector<uint64_t> ended;
         bool more = false;
         uint64_t head = m_node.height();
-        std::map<uint64_t, std::pair<state::SettlementEvent, json>> round;
+        // Each event (and header) is read and serialised once per round, however many subscribers
+        // get it; a delivery only appends the subscription id.
+        std::map<uint64_t, std::pair<state::SettlementEvent, std::string>> round;
+        std::map<uint64_t, std::string> headers;
         for (Sub& s : subs) {
             auto session = s.session.lock();
             if (!session || session->IsClosed()) {
@@ -135,9 +138,17 @@ void SettlementStream::Pump() {
                 bool stop = false;
                 size_t budget = 2000;
                 while (s.cursor <= head && budget-- > 0) {
-                    auto h = m_node.store().Header(s.cursor);
-                    if (!h) break;
-                    auto r = session->Notify("chain_subscription", {{"subscription", std::to_string(s.id)}, {"result", HeaderJson(*h)}});
+                    auto cached = headers.find(s.cursor);
+                    if (cached == headers.end()) {
+                        auto h = m_node.store().Header(s.cursor);
+                        if (!h) break;
+                        cached = headers
+                                     .emplace(s.cursor, rpc::SubscriptionNotificationPrefix("chain_subscription",
+                                                                                            HeaderJson(*h)))
+                                     .first;
+                    }
+                    auto r = session->NotifySerialized(
+                        rpc::CloseSubscriptionNotification(cached->second, std::to_string(s.id)));
                     if (r != rpc::Session::NotifyResult::QUEUED) {
                         if (r == rpc::Session::NotifyResult::OVERFLOW)
                             (void)session->NotifyFinal("chain_subscription",
@@ -156,18 +167,18 @@ void SettlementStream::Pump() {
             size_t budget = 2000;  // per round, so one subscriber cannot starve the others
             bool stop = false;
             while (s.cursor < next && budget-- > 0) {
-                // Each event is read and rendered once per round, however many subscribers get it.
                 auto cached = round.find(s.cursor);
                 if (cached == round.end()) {
                     auto ev = m_node.SettlementEventAt(s.cursor);
                     if (!ev) break;
-                    json rendered = SettlementEventJson(*ev);
-                    cached = round.emplace(s.cursor, std::make_pair(std::move(*ev), std::move(rendered))).first;
+                    std::string prefix =
+                        rpc::SubscriptionNotificationPrefix("settlement_subscription", SettlementEventJson(*ev));
+                    cached = round.emplace(s.cursor, std::make_pair(std::move(*ev), std::move(prefix))).first;
                 }
                 const state::SettlementEvent* e = &cached->second.first;
                 if (Visible(*e, s.account, s.overseer) && Matches(s.filter, *e)) {
-                    auto r = session->Notify("settlement_subscription",
-                                             {{"subscription", std::to_string(s.id)}, {"result", cached->second.second}});
+                    auto r = session->NotifySerialized(
+                        rpc::CloseSubscriptionNotification(cached->second.second, std::to_string(s.id)));
                     if (r != rpc::Session::NotifyResult::QUEUED) {
                         if (r == rpc::Session::NotifyResult::OVERFLOW)
                             (void)session->NotifyFinal("settlement_subscription",

@@ -19,6 +19,25 @@ std::vector<Session::Listener> Values(const std::map<uint64_t, Session::Listener
 }
 }  // namespace
 
+std::string SubscriptionNotificationPrefix(std::string_view method, const nlohmann::json& result) {
+    // nlohmann::json writes object keys in order: jsonrpc, method, params; result, subscription.
+    std::string out = R"({"jsonrpc":"2.0","method":)";
+    out += nlohmann::json(std::string(method)).dump();
+    out += R"(,"params":{"result":)";
+    out += result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += R"(,"subscription":)";
+    return out;
+}
+
+std::string CloseSubscriptionNotification(const std::string& prefix, std::string_view subscription) {
+    std::string out;
+    out.reserve(prefix.size() + subscription.size() + 8);
+    out += prefix;
+    out += nlohmann::json(std::string(subscription)).dump();
+    out += "}}";
+    return out;
+}
+
 Session::Session(uint64_t id, std::string remote, SessionLimits limits)
     : m_id(id), m_remote(std::move(remote)), m_limits(limits) {}
 
@@ -41,6 +60,8 @@ Session::NotifyResult Session::Notify(std::string_view method, const nlohmann::j
 Session::NotifyResult Session::NotifyFinal(std::string_view method, const nlohmann::json& params) {
     return Enqueue(NotificationText(method, params), Kind::FINAL);
 }
+
+Session::NotifyResult Session::NotifySerialized(std::string text) { return Enqueue(std::move(text), Kind::NORMAL); }
 
 void Session::EnqueueResponse(std::string text) { (void)Enqueue(std::move(text), Kind::RESPONSE); }
 

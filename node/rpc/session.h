@@ -49,6 +49,12 @@ public:
     virtual void CloseTransport() = 0;
 };
 
+// The text of {"jsonrpc":"2.0","method":method,"params":{"result":result,"subscription": — a
+// subscription notification up to its id, byte for byte as Notify writes it (keys in order);
+// CloseSubscriptionNotification appends the quoted id and "}}".
+std::string SubscriptionNotificationPrefix(std::string_view method, const nlohmann::json& result);
+std::string CloseSubscriptionNotification(const std::string& prefix, std::string_view subscription);
+
 class Session {
 public:
     enum class NotifyResult { QUEUED, OVERFLOW, CLOSED };
@@ -82,6 +88,9 @@ public:
     // Like Notify, but may use the reserve; meant for a subscription's final stop notice. When the
     // reserve is exhausted too, the connection is closed and OVERFLOW returned.
     NotifyResult NotifyFinal(std::string_view method, const nlohmann::json& params);
+    // Like Notify, for a notification already serialised (NotificationPrefix + the rest): a
+    // fan-out serialises each event once, not once per subscriber.
+    NotifyResult NotifySerialized(std::string text);
 
     // Listener registration; the returned id is for RemoveListener. A close listener added after
     // the session closed is called at once.

@@ -279,6 +279,32 @@ TEST_CASE("session: bounded queue, overflow listener once per episode, final not
     CHECK(t->closes == 0);
 }
 
+TEST_CASE("session: a notification serialised once per event is byte for byte what Notify writes") {
+    SessionLimits lim;
+    lim.max_queue_bytes = 10000;
+    lim.max_queue_messages = 2;
+    auto s = std::make_shared<Session>(1, "r", lim);
+    const json result = {{"seq", 7}, {"kind", "payout_instruction"}, {"payee", nullptr}, {"memo", "a\"b\u00e9"},
+                         {"amount", {{"amount", "12.50"}, {"currency", "BRL"}}}};
+    const std::string prefix = rpc::SubscriptionNotificationPrefix("settlement_subscription", result);
+    CHECK(s->Notify("settlement_subscription", {{"subscription", "42"}, {"result", result}}) ==
+          Session::NotifyResult::QUEUED);
+    CHECK(s->NotifySerialized(rpc::CloseSubscriptionNotification(prefix, "42")) == Session::NotifyResult::QUEUED);
+    auto first = s->BeginWrite();
+    REQUIRE(first);
+    const std::string a = *first;
+    s->FinishWrite();
+    auto second = s->BeginWrite();
+    REQUIRE(second);
+    CHECK(*second == a);
+    CHECK(json::parse(*second)["params"]["subscription"] == "42");
+    s->FinishWrite();
+    // The same queue limits: a third message while two wait is refused.
+    CHECK(s->NotifySerialized(rpc::CloseSubscriptionNotification(prefix, "1")) == Session::NotifyResult::QUEUED);
+    CHECK(s->NotifySerialized(rpc::CloseSubscriptionNotification(prefix, "2")) == Session::NotifyResult::QUEUED);
+    CHECK(s->NotifySerialized(rpc::CloseSubscriptionNotification(prefix, "3")) == Session::NotifyResult::OVERFLOW);
+}
+
 TEST_CASE("session: a final notice beyond the reserve closes the connection") {
     SessionLimits lim;
     lim.max_queue_bytes = 100;
