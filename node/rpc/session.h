@@ -88,8 +88,9 @@ public:
     // Like Notify, but may use the reserve; meant for a subscription's final stop notice. When the
     // reserve is exhausted too, the connection is closed and OVERFLOW returned.
     NotifyResult NotifyFinal(std::string_view method, const nlohmann::json& params);
-    // Like Notify, for a notification already serialised (NotificationPrefix + the rest): a
-    // fan-out serialises each event once, not once per subscriber.
+    // Like Notify, for a notification already serialised (SubscriptionNotificationPrefix, then
+    // CloseSubscriptionNotification): a fan-out serialises each event once, not once per
+    // subscriber.
     NotifyResult NotifySerialized(std::string text);
 
     // Listener registration; the returned id is for RemoveListener. A close listener added after
