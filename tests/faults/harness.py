@@ -335,6 +335,7 @@ class Run:
         self.out = log or sys.stdout
         self.nodes = []
         self.load_proc = None
+        self.load_end = None  # monotonic time the load is scheduled to end (None: a stop file ends it)
         self.samples = []  # (t, {node name: height or None})
         self.resources = {}  # node name -> [max rss, max fds, max threads]
         self.safety = {}  # node name -> last safety sample
@@ -563,7 +564,7 @@ class Run:
         may go on well past the fault schedule), or after now when a stop file ended it."""
         if self.load_proc is None:
             return None
-        end = getattr(self, "load_end", None)
+        end = self.load_end
         wait = timeout + max(0.0, end - time.monotonic()) if end is not None else timeout
         try:
             out, _ = self.load_proc.communicate(timeout=wait)
