@@ -1,10 +1,15 @@
-// folio-loadgen: signs work registrations from K accounts and drives them into a node over
-// JSON-RPC, recording every transaction the node reports committed. Used by scripts/bench and by
+// folio-loadgen: signs work registrations (or a mixed load: --mix mixed) from K accounts and
+// drives them into a node over JSON-RPC, recording every transaction the node reports committed. Used by scripts/bench and by
 // the crash tests (which check that every recorded transaction survives a SIGKILL).
 //
 //   folio-loadgen accounts --seed S --accounts K          # prints K {"address","secret_key"} lines
 //   folio-loadgen run --node URL --seed S --accounts K --count N [--concurrency C] [--rate R]
 //                 [--batch B] [--out FILE] [--duration-s D] [--title-prefix P]
+//                 [--mix registrations|mixed --devnet-layout DEVNET/layout.json]
+// --mix mixed: per account a cycle of register, report revenue (split among ten load accounts and
+// withheld), buy an NFT edition, register, report, transfer an edition (SignMix); its setup (the
+// tax table, the works, the editions listed) runs first and is not timed. The summary counts the
+// committed transactions by kind.
 // Each client submits B transactions per HTTP request (a JSON-RPC batch of tx_submit; default 1),
 // as a wallet or gateway with several transactions ready would. Commits are found by reading each
 // new block once (chain_getBlock) and asking tx_get only for the transactions it holds; every 2 s
@@ -32,6 +37,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <cli/args.h>
 #include <cli/rpc_client.h>
 #include <node/core/codec.h>
 #include <node/protocol/types.h>
@@ -183,69 +189,35 @@ int RunEtcd(int argc, char** argv) {
     return ok.load() == count ? 0 : 1;
 }
 
-}  // namespace
+// ---------------------------------------------------------------- `run`: sign, submit, follow
 
-int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: folio-loadgen accounts|run ...\n");
-        return 2;
-    }
-    std::string mode = argv[1];
-    std::string seed = Arg(argc, argv, "seed", "folio-bench");
-    size_t accounts = std::stoul(Arg(argc, argv, "accounts", "8"));
-    if (mode == "accounts") {
-        for (size_t i = 0; i < accounts; ++i) {
-            SecretKey sk = DeriveKey(seed, i);
-            std::cout << json{{"address", DerivePublicKey(sk)->hex()}, {"secret_key", sk.hex()}}.dump() << "\n";
-        }
-        return 0;
-    }
-    if (mode == "etcd") return RunEtcd(argc, argv);
-    if (mode != "run") {
-        std::fprintf(stderr, "folio-loadgen: unknown mode %s\n", mode.c_str());
-        return 2;
-    }
-    std::string url = Arg(argc, argv, "node", "http://127.0.0.1:26657");
-    size_t count = std::stoul(Arg(argc, argv, "count", "1000"));
-    size_t concurrency = std::stoul(Arg(argc, argv, "concurrency", "8"));
-    double rate = std::stod(Arg(argc, argv, "rate", "0"));
-    std::string out_file = Arg(argc, argv, "out", "");
-    std::string prefix = Arg(argc, argv, "title-prefix", "load");
-    double duration_s = std::stod(Arg(argc, argv, "duration-s", "600"));
-    const size_t submit_batch = std::max<size_t>(1, std::stoul(Arg(argc, argv, "batch", "1")));
+// One transaction of a run, signed up front (the node's cost is what is measured, not ours).
+struct Signed {
+    std::string hash;
+    std::string hex;
+    const char* kind = "";
+};
 
-    cli::RpcClient rpc(url);
-    json info = rpc.Call("chain_info", json::object());
-    std::string chain_id = info.at("chain_id").get<std::string>();
+struct LoadOptions {
+    std::string url;
+    size_t accounts = 1;  // tx i belongs to account i % accounts, at nonce rank i / accounts
+    size_t concurrency = 8;
+    double rate = 0;  // offered tx/s (open loop); 0 = closed loop
+    size_t batch = 1;  // transactions per HTTP request (a JSON-RPC batch of tx_submit)
+    double duration_s = 600;
+    std::string out_file;
+};
 
-    // Sign everything up front (the node's cost is what we measure, not ours).
-    std::vector<SecretKey> keys;
-    std::vector<uint64_t> nonces;
-    for (size_t a = 0; a < accounts; ++a) {
-        keys.push_back(DeriveKey(seed, a));
-        cli::RpcClient r(url);
-        r.Login(keys.back(), chain_id);
-        nonces.push_back(r.Call("account_get", {{"address", DerivePublicKey(keys.back())->hex()}}).at("pending_nonce").get<uint64_t>());
-    }
-    auto run_tag = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+// Drives `txs` into the node and follows each to its outcome. Returns the summary line.
+json Drive(const LoadOptions& o, std::vector<Signed>& signed_txs) {
+    const size_t count = signed_txs.size();
     std::vector<Pending> txs(count);
     for (size_t i = 0; i < count; ++i) {
-        size_t a = i % accounts;
-        protocol::Transaction tx;
-        tx.chain_id = chain_id;
-        tx.sender = *DerivePublicKey(keys[a]);
-        tx.nonce = nonces[a]++;
-        protocol::RegisterWorkTx b;
-        b.fingerprint = Sha256Of(std::string_view(seed + "/" + run_tag + "/" + std::to_string(i)));
-        b.title = prefix + " " + std::to_string(i);
-        b.kind = protocol::WorkKind::SONG;
-        b.owners = {{tx.sender, 10000}};
-        tx.body = b;
-        protocol::SignTx(tx, keys[a], b.fingerprint);
-        txs[i].hash = protocol::TxId(tx).hex();
-        txs[i].hex = ToHex(protocol::EncodeTx(tx));
+        txs[i].hash = signed_txs[i].hash;
+        txs[i].hex = signed_txs[i].hex;
     }
-
+    const size_t accounts = std::max<size_t>(1, o.accounts);
+    const size_t submit_batch = std::max<size_t>(1, o.batch);
     std::atomic<size_t> next{0}, submitted{0}, rejected{0};
     // Flow control: keep each account's unconfirmed transactions inside the node's nonce window.
     constexpr uint64_t IN_FLIGHT_PER_ACCOUNT = 48;
@@ -253,9 +225,9 @@ int main(int argc, char** argv) {
     std::atomic<bool> stop{false};
     auto start = Clock::now();
     std::vector<std::thread> workers;
-    for (size_t t = 0; t < concurrency; ++t) {
+    for (size_t t = 0; t < o.concurrency; ++t) {
         workers.emplace_back([&] {
-            httplib::Client http(url);
+            httplib::Client http(o.url);
             http.set_keep_alive(true);
             http.set_tcp_nodelay(true);
             while (!stop) {
@@ -270,8 +242,8 @@ int main(int argc, char** argv) {
                     while (!stop && k >= acked[acct].load() + IN_FLIGHT_PER_ACCOUNT)
                         std::this_thread::sleep_for(std::chrono::microseconds(200));
                 }
-                if (rate > 0) {
-                    auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * static_cast<double>(end - 1) / rate));
+                if (o.rate > 0) {
+                    auto due = start + std::chrono::microseconds(static_cast<int64_t>(1e6 * static_cast<double>(end - 1) / o.rate));
                     std::this_thread::sleep_until(due);
                 }
                 std::vector<size_t> unsent;  // not yet accepted or refused by the node
@@ -319,10 +291,11 @@ int main(int argc, char** argv) {
 
     // Poll for commits with batched tx_get calls; record each committed transaction once.
     std::ofstream out;
-    if (!out_file.empty()) out.open(out_file, std::ios::app);
+    if (!o.out_file.empty()) out.open(o.out_file, std::ios::app);
     std::vector<double> latencies_ms;
     size_t committed = 0, failed = 0;
-    httplib::Client http(url);
+    std::map<std::string, size_t> committed_by_kind;
+    httplib::Client http(o.url);
     http.set_keep_alive(true);
     http.set_tcp_nodelay(true);
     size_t cursor = 0;
@@ -345,6 +318,10 @@ int main(int argc, char** argv) {
     uint64_t scanned = height_now();
     if (scanned == UINT64_MAX) scanned = 0;
     auto last_full = Clock::now();
+    auto report_failure = [&](size_t failures_so_far, size_t i, const json& result) {
+        if (failures_so_far < 3)
+            std::fprintf(stderr, "folio-loadgen: %s failed: %s\n", signed_txs[i].kind, result.dump().c_str());
+    };
     // Asks tx_get for the given transactions (batches of 100) and records the outcomes.
     auto resolve = [&](const std::vector<size_t>& which) {
         bool progress = false;
@@ -366,22 +343,23 @@ int main(int argc, char** argv) {
                     progress = true;
                     if (r["result"].value("success", false)) {
                         ++committed;
+                        ++committed_by_kind[signed_txs[i].kind];
                         latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - txs[i].submitted).count());
                         if (out.is_open()) out << txs[i].hash << " " << r["result"].value("height", 0) << "\n";
                     } else {
-                        ++failed;
+                        report_failure(failed++, i, r["result"]);
                     }
                 } else if (status == "rejected") {
                     txs[i].done = true;
                     ++acked[i % accounts];
-                    ++failed;
+                    report_failure(failed++, i, r["result"]);
                     progress = true;
                 }
             }
         }
         return progress;
     };
-    while (committed + failed < count && Clock::now() - start < std::chrono::duration<double>(duration_s)) {
+    while (committed + failed < count && Clock::now() - start < std::chrono::duration<double>(o.duration_s)) {
         const uint64_t height = height_now();
         if (height == UINT64_MAX) {  // node unreachable (crash tests): retry later, not in a spin
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -418,10 +396,269 @@ int main(int argc, char** argv) {
         if (latencies_ms.empty()) return 0.0;
         return latencies_ms[std::min(latencies_ms.size() - 1, static_cast<size_t>(p * static_cast<double>(latencies_ms.size())))];
     };
-    std::cout << json{{"submitted", submitted.load()}, {"rejected_at_submit", rejected.load()}, {"committed", committed},
-                      {"failed", failed},           {"seconds", secs},                       {"tx_per_s", static_cast<double>(committed) / secs},
-                      {"p50_ms", pct(0.5)},         {"p99_ms", pct(0.99)}}
-                     .dump()
-              << "\n";
-    return committed == count ? 0 : 1;
+    return json{{"submitted", submitted.load()}, {"rejected_at_submit", rejected.load()}, {"committed", committed},
+                {"failed", failed},           {"seconds", secs},                       {"tx_per_s", static_cast<double>(committed) / secs},
+                {"p50_ms", pct(0.5)},         {"p99_ms", pct(0.99)},                  {"committed_by_kind", committed_by_kind}};
+}
+
+// A signer of the run: its key, address and next nonce.
+struct Account {
+    SecretKey key;
+    Address address;
+    uint64_t nonce = 0;
+};
+
+Account OpenAccount(const std::string& url, const std::string& chain_id, const SecretKey& key) {
+    Account a{key, *DerivePublicKey(key), 0};
+    cli::RpcClient r(url);
+    r.Login(key, chain_id);
+    a.nonce = r.Call("account_get", {{"address", a.address.hex()}}).at("pending_nonce").get<uint64_t>();
+    return a;
+}
+
+Signed Sign(Account& a, const std::string& chain_id, protocol::TxBody body, const char* kind, const std::string& salt) {
+    protocol::Transaction tx;
+    tx.chain_id = chain_id;
+    tx.sender = a.address;
+    tx.nonce = a.nonce++;
+    tx.body = std::move(body);
+    protocol::SignTx(tx, a.key, Sha256Of(std::string_view(salt)));
+    return {protocol::TxId(tx).hex(), ToHex(protocol::EncodeTx(tx)), kind};
+}
+
+// Runs setup transactions (closed loop) and requires every one to succeed.
+void SetupStep(const std::string& url, size_t accounts, std::vector<Signed> txs, const char* what) {
+    if (txs.empty()) return;
+    LoadOptions o;
+    o.url = url;
+    o.accounts = accounts;
+    o.batch = 16;
+    o.duration_s = 300;
+    json r = Drive(o, txs);
+    if (r.value("committed", size_t{0}) != txs.size())
+        throw std::runtime_error(std::string("setup step '") + what + "' did not commit every transaction: " + r.dump());
+}
+
+// The mixed load (docs/performance.md, "The mixed load"): per account, a repeating cycle of six
+// transactions — register a work, report revenue on a work split among ten of the load accounts
+// (BR and US residents; withheld 15% / 10% by the standard tax contract), buy an NFT edition
+// listed by the next account (its royalty paid through that work's split), register, report, and
+// transfer one of its own editions to the account after next. (Not the edition it just bought:
+// admission checks a transfer against the committed state, so a transfer signed before its buy
+// commits is refused.) Setup (not timed): the tax table (governance key from the devnet's
+// layout.json), the split work, one NFT work per account with its editions minted, half listed.
+struct MixPlan {
+    uint64_t split_work = 0;
+    std::vector<uint64_t> first_token;  // per account: its collection's first token
+    size_t buys_per_account = 0;
+};
+constexpr size_t MIX_CYCLE = 6;
+constexpr int64_t MIX_NFT_PRICE = 5000;  // 50.00 BRL
+
+uint64_t QueryU64(cli::RpcClient& rpc, const std::string& method, const json& params, const char* field) {
+    for (int i = 0;; ++i) {
+        try {
+            return rpc.Call(method, params).at(field).get<uint64_t>();
+        } catch (const std::exception& e) {  // the node that answers may lag the one that committed
+            if (i >= 50) throw std::runtime_error(method + " " + params.dump() + ": " + e.what());
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+}
+
+MixPlan SetupMix(const std::string& url, const std::string& chain_id, const std::string& layout_file,
+                 std::vector<Account>& accts, size_t buys_per_account, const std::string& tag) {
+    const size_t n = accts.size();
+    if (n < 10) throw std::runtime_error("the mixed load needs at least 10 accounts (the split has ten payees)");
+    std::ifstream lf(layout_file);
+    json layout = json::parse(lf, nullptr, false);
+    if (!layout.is_object() || !layout.contains("accounts"))
+        throw std::runtime_error("--devnet-layout " + layout_file + ": not a devnet layout.json");
+    const auto gov_key = SecretKey::FromHexStr(layout["accounts"]["governance"].at("secret_key").get<std::string>());
+    const auto tax_br = Address::FromHexStr(layout["accounts"]["tax_br"].at("address").get<std::string>());
+    if (!gov_key || !tax_br) throw std::runtime_error("layout.json: bad governance key or tax_br address");
+    cli::RpcClient rpc(url);
+
+    // 1. The Brazilian withholding table (as scripts/demo sets it; setting it again changes nothing).
+    Account gov = OpenAccount(url, chain_id, *gov_key);
+    {
+        using protocol::GovContractCall;
+        using protocol::ProposeTx;
+        const Address tax = protocol::TaxContractAddress();
+        const int64_t royalty = cli::ParseIncomeType("royalty"), nft = cli::ParseIncomeType("nft_sale");
+        std::vector<Signed> g;
+        for (Bytes call : {cli::TaxSetAccountCall("BR", *tax_br), cli::TaxSetRateCall("BR", royalty, "", 1500, 0, 0),
+                           cli::TaxSetRateCall("BR", nft, "", 1500, 0, 0), cli::TaxSetTreatyCall("BR", "US", royalty, 1000, 0, 0)})
+            g.push_back(Sign(gov, chain_id, ProposeTx{GovContractCall{tax, std::move(call)}}, "propose", tag));
+        LoadOptions o;
+        o.url = url;
+        o.batch = 16;
+        o.duration_s = 120;
+        json r = Drive(o, g);  // a table already set fails with no_change: fine
+        if (r.value("committed", size_t{0}) + r.value("failed", size_t{0}) != g.size())
+            throw std::runtime_error("setup: the tax table did not settle: " + r.dump());
+    }
+    // 2. Works: one NFT work per account (tx i = account i), then the split work (account 0).
+    MixPlan plan;
+    plan.buys_per_account = buys_per_account;
+    auto fp_of = [&](const std::string& what) { return Sha256Of(std::string_view("folio-loadgen/" + tag + "/" + what)); };
+    std::vector<Signed> works;
+    for (size_t a = 0; a < n; ++a) {
+        protocol::RegisterWorkTx w;
+        w.fingerprint = fp_of("nft/" + std::to_string(a));
+        w.title = "mix nft " + std::to_string(a);
+        w.kind = protocol::WorkKind::SONG;
+        w.owners = {{accts[a].address, 10000}};
+        works.push_back(Sign(accts[a], chain_id, w, "register_work", tag));
+    }
+    {
+        protocol::RegisterWorkTx w;
+        w.fingerprint = fp_of("split");
+        w.title = "mix split";
+        w.kind = protocol::WorkKind::FILM;
+        for (size_t a = 0; a < 10; ++a) w.owners.push_back({accts[a].address, 1000});
+        std::sort(w.owners.begin(), w.owners.end(), [](const auto& x, const auto& y) { return x.owner < y.owner; });
+        works.push_back(Sign(accts[0], chain_id, w, "register_work", tag));
+    }
+    SetupStep(url, n, std::move(works), "works");
+    plan.split_work = QueryU64(rpc, "work_get", {{"fingerprint", fp_of("split").hex()}}, "id");
+    // 3. Each account mints its editions (royalty 10% through its work's split) and lists them.
+    std::vector<Signed> mints;
+    std::vector<uint64_t> nft_work(n);
+    for (size_t a = 0; a < n; ++a) {
+        nft_work[a] = QueryU64(rpc, "work_get", {{"fingerprint", fp_of("nft/" + std::to_string(a)).hex()}}, "id");
+        // Editions [0, buys) are listed for the previous account to buy; [buys, 2 buys) are transferred.
+        if (2 * buys_per_account > protocol::MAX_EDITIONS) throw std::runtime_error("too many transactions per account for one collection");
+        const auto editions = static_cast<uint32_t>(2 * buys_per_account);
+        mints.push_back(Sign(accts[a], chain_id, protocol::NftMintTx{nft_work[a], editions, 1000, 0, true}, "nft_mint", tag));
+    }
+    SetupStep(url, n, std::move(mints), "mints");
+    for (size_t a = 0; a < n; ++a)
+        plan.first_token.push_back(QueryU64(rpc, "nft_collection", {{"work", nft_work[a]}}, "first_token"));
+    std::vector<Signed> lists;  // tx i = account i % n (Drive's layout)
+    for (size_t k = 0; k < buys_per_account; ++k)
+        for (size_t a = 0; a < n; ++a)
+            lists.push_back(Sign(accts[a], chain_id, protocol::NftListTx{plan.first_token[a] + k, "BRL", MIX_NFT_PRICE}, "nft_list", tag));
+    SetupStep(url, n, std::move(lists), "listings");
+    return plan;
+}
+
+// The timed mixed transactions: tx i is account i % n's (i / n)-th of the run.
+std::vector<Signed> SignMix(const std::string& chain_id, std::vector<Account>& accts, const MixPlan& plan, size_t count,
+                            const std::string& seed, const std::string& tag, const std::string& prefix) {
+    const size_t n = accts.size();
+    std::vector<Signed> out;
+    out.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+        const size_t a = i % n, k = i / n, j = k / MIX_CYCLE;  // j: the cycle's number
+        const std::string salt = seed + "/" + tag + "/" + std::to_string(i);
+        switch (k % MIX_CYCLE) {
+            case 0:
+            case 3: {
+                protocol::RegisterWorkTx b;
+                b.fingerprint = Sha256Of(std::string_view(salt));
+                b.title = prefix + " " + std::to_string(i);
+                b.kind = protocol::WorkKind::SONG;
+                b.owners = {{accts[a].address, 10000}};
+                out.push_back(Sign(accts[a], chain_id, b, "register_work", salt));
+                break;
+            }
+            case 1:
+            case 4:
+                out.push_back(Sign(accts[a], chain_id,
+                                   protocol::ReportRevenueTx{plan.split_work, "BRL", static_cast<int64_t>(100'000 + (i % 997) * 13), 0, 0,
+                                                             "BR", "2026-12"},
+                                   "report_revenue", salt));
+                break;
+            case 2:  // buys the j-th edition listed by the next account
+                out.push_back(Sign(accts[a], chain_id, protocol::NftBuyTx{plan.first_token[(a + 1) % n] + j, MIX_NFT_PRICE},
+                                   "nft_buy", salt));
+                break;
+            default:  // transfers its own j-th unlisted edition to the account after next
+                out.push_back(Sign(accts[a], chain_id,
+                                   protocol::NftTransferTx{plan.first_token[a] + plan.buys_per_account + j, accts[(a + 2) % n].address},
+                                   "nft_transfer", salt));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: folio-loadgen accounts|run|etcd ...\n");
+        return 2;
+    }
+    std::string mode = argv[1];
+    std::string seed = Arg(argc, argv, "seed", "folio-bench");
+    size_t accounts = std::stoul(Arg(argc, argv, "accounts", "8"));
+    if (mode == "accounts") {
+        for (size_t i = 0; i < accounts; ++i) {
+            SecretKey sk = DeriveKey(seed, i);
+            std::cout << json{{"address", DerivePublicKey(sk)->hex()}, {"secret_key", sk.hex()}}.dump() << "\n";
+        }
+        return 0;
+    }
+    if (mode == "etcd") return RunEtcd(argc, argv);
+    if (mode != "run") {
+        std::fprintf(stderr, "folio-loadgen: unknown mode %s\n", mode.c_str());
+        return 2;
+    }
+    LoadOptions o;
+    o.url = Arg(argc, argv, "node", "http://127.0.0.1:26657");
+    o.accounts = accounts;
+    o.concurrency = std::stoul(Arg(argc, argv, "concurrency", "8"));
+    o.rate = std::stod(Arg(argc, argv, "rate", "0"));
+    o.out_file = Arg(argc, argv, "out", "");
+    o.duration_s = std::stod(Arg(argc, argv, "duration-s", "600"));
+    o.batch = std::max<size_t>(1, std::stoul(Arg(argc, argv, "batch", "1")));
+    const size_t count = std::stoul(Arg(argc, argv, "count", "1000"));
+    const std::string prefix = Arg(argc, argv, "title-prefix", "load");
+    const std::string mix = Arg(argc, argv, "mix", "registrations");
+    if (mix != "registrations" && mix != "mixed") {
+        std::fprintf(stderr, "folio-loadgen: --mix must be registrations or mixed, not %s\n", mix.c_str());
+        return 2;
+    }
+
+    cli::RpcClient rpc(o.url);
+    const std::string chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
+    std::vector<Account> accts;
+    for (size_t a = 0; a < accounts; ++a) accts.push_back(OpenAccount(o.url, chain_id, DeriveKey(seed, a)));
+    const std::string run_tag = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+    std::vector<Signed> txs;
+    json setup = nullptr;
+    if (mix == "mixed") {
+        const std::string layout = Arg(argc, argv, "devnet-layout", "");
+        if (layout.empty()) {
+            std::fprintf(stderr, "folio-loadgen: --mix mixed needs --devnet-layout FILE (the governance key sets the tax table)\n");
+            return 2;
+        }
+        const auto t0 = Clock::now();
+        MixPlan plan;
+        try {
+            plan = SetupMix(o.url, chain_id, layout, accts, (count / accounts + MIX_CYCLE) / MIX_CYCLE, run_tag);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "folio-loadgen: setup failed: %s\n", e.what());
+            return 1;
+        }
+        setup = {{"split_work", plan.split_work}, {"seconds", std::chrono::duration<double>(Clock::now() - t0).count()}};
+        txs = SignMix(chain_id, accts, plan, count, seed, run_tag, prefix);
+    } else {
+        for (size_t i = 0; i < count; ++i) {
+            Account& a = accts[i % accounts];
+            protocol::RegisterWorkTx b;
+            const std::string salt = seed + "/" + run_tag + "/" + std::to_string(i);
+            b.fingerprint = Sha256Of(std::string_view(salt));
+            b.title = prefix + " " + std::to_string(i);
+            b.kind = protocol::WorkKind::SONG;
+            b.owners = {{a.address, 10000}};
+            txs.push_back(Sign(a, chain_id, b, "register_work", salt));
+        }
+    }
+    json summary = Drive(o, txs);
+    summary["mix"] = mix;
+    if (!setup.is_null()) summary["setup"] = setup;
+    std::cout << summary.dump() << "\n";
+    return summary.value("committed", size_t{0}) == count ? 0 : 1;
 }

@@ -264,6 +264,7 @@ int main(int argc, char** argv) {
         engine::SoloConfig solo;
         size_t rpc_threads = 2;
         size_t state_cache_mb = 256;
+        size_t state_values_cache_mb = 32;
         rpc::ServerConfig rcfg;
         uint64_t rate_per_s = 2000;
         uint64_t header_timeout_ms = 30000, ws_write_timeout_ms = 30000, ws_idle_timeout_ms = 120000;
@@ -316,6 +317,8 @@ int main(int argc, char** argv) {
             "max-block-txs", po::value(&cfg.max_block_txs)->default_value(5000), "transactions per block")(
             "state-cache-mb", po::value(&state_cache_mb)->default_value(256),
             "memory for the state map's node cache, in MiB (120 bytes per node; 0: none)")(
+            "state-values-cache-mb", po::value(&state_values_cache_mb)->default_value(32),
+            "memory for the cache of committed state values read by execution and RPC, in MiB (0: none)")(
             "mempool-max-txs", po::value(&cfg.mempool.max_txs)->default_value(100000), "mempool capacity")(
             "p2p-listen", po::value(&p2p_listen)->default_value("127.0.0.1:26656"),
             "validator transport HOST:PORT (multi-validator chains)")(
@@ -351,6 +354,7 @@ int main(int argc, char** argv) {
         cfg.genesis = api::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
         cfg.sync_writes = !vm.count("no-fsync");
         cfg.state_cache_bytes = state_cache_mb << 20;
+        cfg.state_values_cache_bytes = state_values_cache_mb << 20;
         // The key is unlocked before anything is written: a wrong password leaves the home untouched.
         std::optional<cli::ScopedSecretKey> validator_key;
         if (!key_file.empty()) {

@@ -57,6 +57,7 @@ Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
     storage::StoreOptions so;
     so.sync = node->m_cfg.sync_writes;
     so.node_cache_bytes = node->m_cfg.state_cache_bytes;
+    so.state_cache_bytes = node->m_cfg.state_values_cache_bytes;
     auto store = OpenConsistentStore(node->m_cfg.home + "/data", so);
     if (!store && store.error().code == storage::StoreError::CORRUPTION && node->m_cfg.quarantine_corrupt_store) {
         // docs/operations.md, "A damaged store": move it aside whole (for a look later), keep the

@@ -31,6 +31,7 @@ struct NodeConfig {
     size_t sig_cache_ids = 1u << 18;  // verified-signature cache (transaction ids)
     bool sync_writes = true;
     size_t state_cache_bytes = 256u << 20;  // in-memory cache of state-map nodes (storage::StoreOptions)
+    size_t state_values_cache_bytes = 32u << 20;  // in-memory cache of committed state values (storage::StoreOptions)
     // A BFT validator whose store is damaged moves it aside (HOME/data.corrupt-<ms>) and starts
     // over from genesis, syncing from its peers; its safety state (HOME/safety, outside the store)
     // is kept. Off for a single-validator chain: there the store is the only copy.

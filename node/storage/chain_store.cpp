@@ -89,6 +89,7 @@ Result<std::unique_ptr<ChainStore>, StoreFailure> ChainStore::Open(const std::st
     }
     store->m_nodes_db.reset(ndb);
     store->m_sync = opts.sync;
+    store->m_state_cache_bytes = opts.state_cache_bytes;
     if (store->RawGet(Key(META_HEIGHT))) {
         auto format = store->RawGet(Key(META_FORMAT));
         uint64_t f = format && format->size() == 8 ? ReadBe64(*format) : 1;
@@ -124,7 +125,43 @@ std::optional<Bytes> ChainStore::RawGet(const Bytes& key) const {
     return Bytes(v.begin(), v.end());
 }
 
-std::optional<Bytes> ChainStore::Get(ByteView key) const { return RawGet(StateKey(key)); }
+namespace {
+// What one cached state entry costs: its key and value plus the map node and the vectors' headers.
+size_t StateEntryBytes(size_t key, const std::optional<Bytes>& value) { return key + (value ? value->size() : 0) + 96; }
+std::string_view View(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+}  // namespace
+
+void ChainStore::CacheStateLocked(std::string key, std::optional<Bytes> value) const {
+    const size_t bytes = StateEntryBytes(key.size(), value);
+    if (m_state_new_bytes + bytes > m_state_cache_bytes / 2) {
+        m_state_old = std::move(m_state_new);
+        m_state_new = StateValues();
+        m_state_new_bytes = 0;
+    }
+    m_state_new.insert_or_assign(std::move(key), std::move(value));
+    m_state_new_bytes += bytes;
+}
+
+std::optional<Bytes> ChainStore::Get(ByteView key) const {
+    if (m_state_cache_bytes == 0) return RawGet(StateKey(key));
+    const std::string_view k = View(key);
+    uint64_t generation = 0;
+    {
+        std::lock_guard lock(m_state_mu);
+        if (auto it = m_state_new.find(k); it != m_state_new.end()) return it->second;
+        if (auto it = m_state_old.find(k); it != m_state_old.end()) {
+            std::optional<Bytes> v = std::move(it->second);
+            m_state_old.erase(it);
+            CacheStateLocked(std::string(k), v);
+            return v;
+        }
+        generation = m_state_generation;
+    }
+    std::optional<Bytes> v = RawGet(StateKey(key));
+    std::lock_guard lock(m_state_mu);
+    if (generation == m_state_generation) CacheStateLocked(std::string(k), v);
+    return v;
+}
 ChainStore::NodeSlot* ChainStore::SlotSet(const Hash256& h) const {
     uint64_t v = 0;
     for (size_t i = 0; i < sizeof v; ++i) v = v << 8 | h.data[i];
@@ -296,6 +333,23 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
     leveldb::Status st = m_db->Write(wo, &batch);
     if (!st.ok()) return Fail(StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, st.ToString()});
     Failpoint("after", "commit");
+    if (m_state_cache_bytes != 0) {
+        // Readers see the new values from here on; a read that began before the batch was written
+        // does not insert what it read (the generation changed).
+        std::lock_guard lock(m_state_mu);
+        ++m_state_generation;
+        for (const auto& [k, v] : cb.writes) {
+            const std::string_view key = View(k);
+            if (auto it = m_state_new.find(key); it != m_state_new.end()) {
+                m_state_new_bytes += StateEntryBytes(key.size(), v);
+                m_state_new_bytes -= StateEntryBytes(key.size(), it->second);
+                it->second = v;
+            } else if (auto old = m_state_old.find(key); old != m_state_old.end()) {
+                m_state_old.erase(old);
+                CacheStateLocked(std::string(key), v);
+            }
+        }
+    }
     {
         // The next block's state map update starts from these nodes.
         std::lock_guard lock(m_node_mu);

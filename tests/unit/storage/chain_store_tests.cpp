@@ -4,7 +4,9 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <string>
+#include <thread>
 
 #include <leveldb/db.h>
 #include <sys/resource.h>
@@ -113,6 +115,74 @@ TEST_CASE("blocks commit atomically and survive reopening") {
     auto proof = SmtProve(s, root1, 1, StateKeyHash(key));
     REQUIRE(proof);
     CHECK(SmtVerifyInclusion(root1, StateKeyHash(key), StateValueHash(*s.Get(key)), proof.value()));
+}
+
+namespace {
+// A block at `height` that only writes `writes` (the store does not check state roots).
+CommittedBlock Writes(uint64_t height, WriteSet writes) {
+    CommittedBlock cb;
+    cb.block.header.chain_id = "test-chain";
+    cb.block.header.height = height;
+    cb.writes = std::move(writes);
+    return cb;
+}
+Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
+}  // namespace
+
+TEST_CASE("the state value cache follows every commit: changed, created and deleted values, and absences") {
+    for (size_t cache : {size_t{0}, size_t{32} << 20, size_t{600}}) {  // none, roomy, turning over every few entries
+        CAPTURE(cache);
+        TempDir dir;
+        StoreOptions o;
+        o.state_cache_bytes = cache;
+        auto store = ChainStore::Open(dir.path.string(), o);
+        REQUIRE(store);
+        ChainStore& s = *store.value();
+        REQUIRE(s.Commit(Writes(0, {{B("kept"), B("v0")}, {B("changed"), B("a")}, {B("deleted"), B("x")}})));
+        // Read everything once (cached, including the absence of "created").
+        CHECK(s.Get(B("kept")) == B("v0"));
+        CHECK(s.Get(B("changed")) == B("a"));
+        CHECK(s.Get(B("deleted")) == B("x"));
+        CHECK_FALSE(s.Get(B("created")));
+        REQUIRE(s.Commit(Writes(1, {{B("changed"), B("bb")}, {B("deleted"), std::nullopt}, {B("created"), B("new")}})));
+        CHECK(s.Get(B("kept")) == B("v0"));
+        CHECK(s.Get(B("changed")) == B("bb"));
+        CHECK_FALSE(s.Get(B("deleted")));
+        CHECK(s.Get(B("created")) == B("new"));
+        // Many other keys pass through the cache; the values stay right.
+        for (int i = 0; i < 200; ++i) CHECK_FALSE(s.Get(B("other" + std::to_string(i))));
+        REQUIRE(s.Commit(Writes(2, {{B("changed"), B("ccc")}})));
+        CHECK(s.Get(B("changed")) == B("ccc"));
+        CHECK(s.Get(B("created")) == B("new"));
+    }
+}
+
+TEST_CASE("a reader racing a commit never leaves an old value in the state cache") {
+    TempDir dir;
+    StoreOptions o;
+    o.sync = false;
+    o.state_cache_bytes = 800;  // turns over every few entries, so the reader keeps missing "k"
+    auto store = ChainStore::Open(dir.path.string(), o);
+    REQUIRE(store);
+    ChainStore& s = *store.value();
+    REQUIRE(s.Commit(Writes(0, {{B("k"), B("0")}})));
+    std::atomic<bool> stop{false};
+    std::thread reader([&] {
+        // Fills the cache with whatever it reads, as RPC threads do; the other keys evict "k".
+        for (int i = 0; !stop; ++i) {
+            (void)s.Get(B("k"));
+            for (int j = 0; j < 4; ++j) (void)s.Get(B("filler" + std::to_string((i * 4 + j) % 64)));
+        }
+    });
+    bool all_fresh = true;
+    for (uint64_t h = 1; h <= 3000 && all_fresh; ++h) {
+        REQUIRE(s.Commit(Writes(h, {{B("k"), B(std::to_string(h))}})));
+        // Once Commit returned, every read sees the committed value.
+        for (int i = 0; i < 3; ++i) all_fresh = all_fresh && s.Get(B("k")) == B(std::to_string(h));
+    }
+    stop = true;
+    reader.join();
+    CHECK(all_fresh);
 }
 
 TEST_CASE("a block out of order is refused and changes nothing") {
