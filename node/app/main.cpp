@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
         std::vector<std::string> peer_specs;
         engine::BftConfig bft;
         std::string log_level, log_format;
-        desc.add_options()("help", "show this help")(
+        desc.add_options()("help,h", "show this help")("version", "print foliod's version and exit")(
             "log-level", po::value(&log_level)->default_value("info"),
             "least severe log level written: trace, debug, info, warn or error")(
             "log-format", po::value(&log_format)->default_value("text"),
@@ -338,6 +338,10 @@ int main(int argc, char** argv) {
             "no-fsync", "do not fsync commits (benchmarks only: a crash may lose committed blocks)");
         po::variables_map vm;
         po::store(po::parse_command_line(argc, argv, desc), vm);
+        if (vm.count("version")) {
+            std::cout << "foliod " << FOLIO_VERSION << "\n";
+            return 0;
+        }
         if (vm.count("help")) {
             std::cout
                 << "usage: foliod --home DIR --genesis FILE --validator-key-file F --key-password-file P [options]\n"

@@ -490,7 +490,7 @@ private:
         const bool keep = req.keep_alive();
         if (m_refusing) return SendError(http::status::service_unavailable, ErrorCode::LIMIT_EXCEEDED, m_refusal);
         const auto target = req.target();
-        if (target == "/health") {
+        if (target == "/healthz" || target == "/health") {  // liveness; /health is the older name
             if (req.method() != http::verb::get) return SendMethodNotAllowed("GET", keep);
             return SendText(http::status::ok, "ok", !keep);
         }

@@ -1,7 +1,7 @@
 #pragma once
 // The node's JSON-RPC 2.0 server (docs/rpc-protocol.md): one port serving
 //   POST /      JSON-RPC over HTTP/1.1 (keep-alive; single calls, batches, notifications)
-//   GET /health 200 "ok"
+//   GET /healthz (or /health) 200 "ok": the process is up and serving
 //   GET /ws     WebSocket upgrade; one JSON-RPC payload per message, plus server notifications
 // optionally over TLS 1.3. It registers auth_challenge and auth_login itself (auth.h).
 //

@@ -141,6 +141,8 @@ TEST_CASE("server: HTTP call, batch, notification, health and routing over one k
     r = c.Get("/health");
     CHECK((std::to_string(r.status) + " " + r.body) == "200 ok");
     CHECK(r.keep_alive);
+    r = c.Get("/healthz");
+    CHECK((std::to_string(r.status) + " " + r.body) == "200 ok");
     CHECK(c.Get("/").status == 405);
     CHECK(c.Post("{}", "", "/nope").status == 404);
     CHECK(t.server->ConnectionCount() == 1);  // all of it on one connection
