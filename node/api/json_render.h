@@ -25,9 +25,4 @@ nlohmann::json AuctionJson(const protocol::Auction& a);
 nlohmann::json NftJson(const protocol::Nft& n);
 nlohmann::json CollectionJson(const protocol::NftCollection& c);
 
-// Genesis documents (genesis/*.json) to and from the ledger's GenesisDoc. Parsing throws
-// std::runtime_error naming the bad field.
-state::GenesisDoc ParseGenesis(const nlohmann::json& j);
-nlohmann::json GenesisJson(const state::GenesisDoc& g);
-
 }  // namespace folio::api

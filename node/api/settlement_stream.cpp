@@ -95,6 +95,18 @@ void SettlementStream::Stop() {
     if (m_thread.joinable()) m_thread.join();
 }
 
+SettlementStream::Stats SettlementStream::GetStats() {
+    Stats st;
+    {
+        std::lock_guard lock(m_mu);
+        for (const auto& [id, s] : m_subs) ++(s.blocks ? st.block_subscriptions : st.settlement_subscriptions);
+    }
+    st.settlement_stops = m_settlement_stops.load();
+    st.block_stops = m_block_stops.load();
+    st.notifications = m_notifications.load();
+    return st;
+}
+
 void SettlementStream::Wake() {
     {
         std::lock_guard lock(m_mu);
@@ -150,13 +162,16 @@ void SettlementStream::Pump() {
                     auto r = session->NotifySerialized(
                         rpc::CloseSubscriptionNotification(cached->second, std::to_string(s.id)));
                     if (r != rpc::Session::NotifyResult::QUEUED) {
-                        if (r == rpc::Session::NotifyResult::OVERFLOW)
+                        if (r == rpc::Session::NotifyResult::OVERFLOW) {
                             (void)session->NotifyFinal("chain_subscription",
                                                        {{"subscription", std::to_string(s.id)},
                                                         {"result", {{"stop", "slow_consumer"}, {"next_height", s.cursor}}}});
+                            ++m_block_stops;
+                        }
                         stop = true;
                         break;
                     }
+                    ++m_notifications;
                     ++s.cursor;
                 }
                 if (stop) ended.push_back(s.id);
@@ -180,13 +195,16 @@ void SettlementStream::Pump() {
                     auto r = session->NotifySerialized(
                         rpc::CloseSubscriptionNotification(cached->second.second, std::to_string(s.id)));
                     if (r != rpc::Session::NotifyResult::QUEUED) {
-                        if (r == rpc::Session::NotifyResult::OVERFLOW)
+                        if (r == rpc::Session::NotifyResult::OVERFLOW) {
                             (void)session->NotifyFinal("settlement_subscription",
                                                        {{"subscription", std::to_string(s.id)},
                                                         {"result", {{"stop", "slow_consumer"}, {"next_seq", s.cursor}}}});
+                            ++m_settlement_stops;
+                        }
                         stop = true;
                         break;
                     }
+                    ++m_notifications;
                 }
                 ++s.cursor;
             }

@@ -6,6 +6,7 @@
 // are the same loop, so there is no seam to lose or repeat an event at. A subscriber whose queue
 // is full gets a final {"stop", "next_seq"} notice and the subscription ends (memory stays
 // bounded by the session's queue limits).
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -54,6 +55,14 @@ public:
     void Wake();
     void Stop();
 
+    // For the operator's metrics (docs/operations.md, "Metrics"). Thread-safe.
+    struct Stats {
+        size_t settlement_subscriptions = 0, block_subscriptions = 0;  // open now
+        uint64_t settlement_stops = 0, block_stops = 0;  // stop notices sent (slow consumers) since start
+        uint64_t notifications = 0;                      // events and headers delivered since start
+    };
+    Stats GetStats();
+
 private:
     struct Sub {
         uint64_t id = 0;
@@ -79,6 +88,7 @@ private:
     uint64_t m_next_id = 1;
     bool m_stop = false;
     bool m_dirty = false;
+    std::atomic<uint64_t> m_settlement_stops{0}, m_block_stops{0}, m_notifications{0};
     std::thread m_thread;
 };
 

@@ -5,9 +5,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <thread>
+
+#include <unistd.h>  // environ
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -20,12 +23,19 @@
 #include <cli/keystore.h>
 #include <node/engine/bft_engine.h>
 #include <node/engine/consensus_engine.h>
-#include <node/api/json_render.h>
+#include <node/api/genesis_json.h>
 #include <node/chain/node.h>
 #include <node/api/api.h>
 #include <node/api/settlement_stream.h>
 #include <node/log/log.h>
+#include <node/metrics/metrics.h>
 #include <node/rpc/server.h>
+
+#include <node/app/config.h>
+#include <node/app/readiness.h>
+
+#include "genesis_cmd.h"
+#include "serve_metrics.h"
 
 namespace po = boost::program_options;
 using namespace folio;
@@ -88,12 +98,11 @@ std::string ReadPasswordFile(const std::string& path) {
     return text;
 }
 
-// Where the validator key's password comes from: --key-password-file, else the environment
-// variable FOLIOD_KEY_PASSWORD_FILE, else the systemd credential "foliod-key-password"
+// Where the validator key's password comes from: --key-password-file (or FOLIOD_KEY_PASSWORD_FILE,
+// or key-password-file in the config file: config.h), else the systemd credential "foliod-key-password"
 // ($CREDENTIALS_DIRECTORY/foliod-key-password, LoadCredential=); empty if none is given.
 std::string PasswordFileOf(const std::string& flag) {
     if (!flag.empty()) return flag;
-    if (const char* env = std::getenv("FOLIOD_KEY_PASSWORD_FILE"); env && *env) return env;
     if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) {
         const std::string p = std::string(dir) + "/foliod-key-password";
         if (std::ifstream(p).good()) return p;
@@ -252,11 +261,18 @@ int main(int argc, char** argv) {
         log::Error("main", "libsodium failed to initialise");
         return 1;
     }
+    // The tools (keys, genesis): a refusal is one plain line on stderr, exit 1.
     try {
         if (argc >= 2 && std::string(argv[1]) == "keygen") return Keygen(argc - 1, argv + 1);
         if (argc >= 3 && std::string(argv[1]) == "key" && std::string(argv[2]) == "encrypt")
             return KeyEncrypt(argc - 2, argv + 2);
         if (argc >= 3 && std::string(argv[1]) == "address") return PrintAddress(argv[2]);
+        if (argc >= 2 && std::string(argv[1]) == "genesis") return app::GenesisCommand(argc - 1, argv + 1);
+    } catch (const std::exception& e) {
+        std::cerr << "foliod: " << e.what() << "\n";
+        return 1;
+    }
+    try {
 
         po::options_description desc("foliod options");
         std::string home, genesis_file, key_file, key_password_file, rpc_listen;
@@ -272,7 +288,12 @@ int main(int argc, char** argv) {
         std::vector<std::string> peer_specs;
         engine::BftConfig bft;
         std::string log_level, log_format;
+        std::string config_file;
+        app::ReadyPolicy ready_policy;
         desc.add_options()("help,h", "show this help")("version", "print foliod's version and exit")(
+            "config", po::value(&config_file),
+            "TOML file of settings (keys are these options' names; also $FOLIOD_CONFIG); the command line and "
+            "FOLIOD_* variables override it (docs/operations.md, \"Configuration\")")(
             "log-level", po::value(&log_level)->default_value("info"),
             "least severe log level written: trace, debug, info, warn or error")(
             "log-format", po::value(&log_format)->default_value("text"),
@@ -285,6 +306,8 @@ int main(int argc, char** argv) {
             "credential foliod-key-password)")(
             "insecure-plaintext-key", "accept a validator key file holding the secret key as plain hex (tests only)")(
             "rpc-listen", po::value(&rpc_listen)->default_value("127.0.0.1:26657"), "JSON-RPC HOST:PORT")(
+            "metrics-listen", po::value<std::string>()->default_value("127.0.0.1:26660"),
+            "Prometheus metrics HOST:PORT, served at GET /metrics; empty: off (docs/operations.md, \"Metrics\")")(
             "rpc-threads", po::value(&rpc_threads)->default_value(2), "JSON-RPC server threads")(
             "rpc-max-body", po::value(&rcfg.max_body_bytes)->default_value(1u << 20), "largest request body (bytes)")(
             "rpc-max-batch", po::value(&rcfg.dispatch.max_batch)->default_value(100), "longest JSON-RPC batch")(
@@ -335,9 +358,17 @@ int main(int argc, char** argv) {
             "consensus-retain-blocks", po::value(&bft.retention.retain)->default_value(1u << 18),
             "committed consensus blocks kept on disk for validators that catch up by block sync; older ones "
             "are pruned (docs/consensus.md, \"Pruning\")")(
+            "ready-max-lag-blocks", po::value(&ready_policy.max_lag_blocks)->default_value(10),
+            "GET /readyz: at most this many ordered blocks not yet executed")(
+            "ready-max-block-age-ms", po::value(&ready_policy.max_block_age_ms)->default_value(30000),
+            "GET /readyz: the newest executed block at most this old (docs/operations.md, \"Health\")")(
             "no-fsync", "do not fsync commits (benchmarks only: a crash may lose committed blocks)");
         po::variables_map vm;
-        po::store(po::parse_command_line(argc, argv, desc), vm);
+        app::ConfigSources sources;
+        sources.environment = environ;
+        sources.command_line_only = {"help", "version", "config"};
+        sources.paths = {"home", "genesis", "validator-key-file", "key-password-file", "tls-cert", "tls-key"};
+        app::ParseSettings(argc, argv, desc, sources, vm);
         if (vm.count("version")) {
             std::cout << "foliod " << FOLIO_VERSION << "\n";
             return 0;
@@ -348,6 +379,7 @@ int main(int argc, char** argv) {
                    "       foliod keygen [--out FILE --password-file P [--kdf K]]\n"
                    "       foliod key encrypt --in PLAIN_HEX_FILE --out FILE --password-file P [--kdf K]\n"
                    "       foliod address SECRET_HEX\n"
+                   "       foliod genesis new|add-validator|add-account|set|validate|hash ...   (foliod genesis -h)\n"
                 << desc << "\n";
             return 0;
         }
@@ -427,6 +459,40 @@ int main(int argc, char** argv) {
         rcfg.ws_write_timeout = std::chrono::milliseconds(std::max<uint64_t>(1, ws_write_timeout_ms));
         rcfg.ws_idle_timeout = std::chrono::milliseconds(std::max<uint64_t>(2, ws_idle_timeout_ms));
         rcfg.auth.is_known = [&n](const Address& a) { return api::IsKnownAccount(n, a); };
+        // Metrics (docs/operations.md, "Metrics"): the chain and the RPC dispatcher count into the
+        // registry from here on; the listener starts with the engine (below). Empty: none of it.
+        const std::string metrics_listen = vm["metrics-listen"].as<std::string>();
+        metrics::Registry metrics_registry;
+        if (!metrics_listen.empty()) {
+            (void)metrics::ParseHostPort("--metrics-listen", metrics_listen);  // a bad value stops us here
+            n.AttachMetrics(metrics_registry);
+            rcfg.dispatch.metrics = &metrics_registry;
+        }
+        // GET /readyz (readiness.h): the engine's figures once it runs; "starting" before, and
+        // after it stopped.
+        std::mutex ready_mu;
+        engine::ConsensusEngine* ready_engine = nullptr;  // guarded by ready_mu
+        rcfg.readiness = [&]() -> rpc::Readiness {
+            app::ReadyInputs in;
+            {
+                std::lock_guard lock(ready_mu);
+                if (!ready_engine) return {false, R"({"ready":false,"reasons":["starting: consensus is not running"]})"};
+                const engine::EngineStatus st = ready_engine->Status();
+                in.executed_height = st.executed_height;
+                in.ordered_height = st.ordered_height;
+                in.peers = st.peers;
+            }
+            in.now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count());
+            in.head_time_ms = n.Head().time_ms;
+            if (auto set = n.ValidatorSet()) {
+                in.validators = set->members.size();
+                in.in_set = std::find(set->members.begin(), set->members.end(), *n.validator_key()) != set->members.end();
+            }
+            app::ReadyAnswer a = app::AssessReadiness(in, ready_policy);
+            return {a.ready, std::move(a.json)};
+        };
         rpc::RpcServer server(rcfg);
         api::SettlementStream stream(n);
         api::RegisterApi(server, n, stream);
@@ -444,6 +510,13 @@ int main(int argc, char** argv) {
         }
         engine::ConsensusEngine& engine = *engine_ptr;
         engine.Start();
+        {
+            std::lock_guard lock(ready_mu);
+            ready_engine = &engine;
+        }
+        std::unique_ptr<metrics::MetricsServer> metrics_server;  // stops first: declared last
+        if (!metrics_listen.empty())
+            metrics_server = app::ServeMetrics(metrics_registry, metrics_listen, FOLIO_VERSION, engine, server, stream);
         log::Info("main", "started",
                   {{"chain", n.chain_id()},
                    {"height", n.height()},
@@ -455,6 +528,10 @@ int main(int argc, char** argv) {
         std::signal(SIGTERM, OnSignal);
         while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (g_stop) log::Info("main", "stopping", {{"signal", g_stop == SIGINT ? "SIGINT" : "SIGTERM"}});
+        {
+            std::lock_guard lock(ready_mu);
+            ready_engine = nullptr;
+        }
         engine.Stop();
         stream.Stop();
         server.Stop();

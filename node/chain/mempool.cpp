@@ -9,6 +9,7 @@ AddResult Mempool::Add(protocol::DecodedTx dtx) {
     const Hash256 id = dtx.id();
     const size_t bytes = dtx.bytes().size();
     const protocol::Transaction& tx = dtx.tx();
+    const auto now = std::chrono::steady_clock::now();
     {
         MutexLock lock(m_mu);
         if (m_by_id.count(id)) return AddResult::ALREADY_KNOWN;
@@ -20,7 +21,7 @@ AddResult Mempool::Add(protocol::DecodedTx dtx) {
         }
         Address sender = tx.sender;
         uint64_t nonce = tx.nonce;
-        per.emplace(nonce, PoolEntry{std::move(dtx), m_next_seq++});
+        per.emplace(nonce, PoolEntry{std::move(dtx), m_next_seq++, now});
         m_by_id.emplace(id, std::make_pair(sender, nonce));
         m_bytes += bytes;
     }

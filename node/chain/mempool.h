@@ -1,6 +1,7 @@
 #pragma once
 // The mempool: admitted transactions waiting for a block, per sender ordered by nonce, bounded.
 // Thread-safe: every method locks the pool's mutex.
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -23,6 +24,7 @@ struct MempoolLimits {
 struct PoolEntry {
     protocol::DecodedTx tx;  // decoded once at admission, with its bytes and id
     uint64_t seq = 0;        // arrival order
+    std::chrono::steady_clock::time_point admitted{};  // when Add took it (commit latency)
     const Hash256& id() const { return tx.id(); }
     size_t bytes() const { return tx.bytes().size(); }
 };
@@ -53,8 +55,10 @@ public:
 
     // Removes transactions that are in a committed block, and every pending transaction whose
     // nonce the committed state has passed (`next_nonce` gives the account's next nonce).
+    // `admitted`, if given, gets the admission time of each of `ids` that was in the pool.
     template <typename NextNonce>
-    void RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce) EXCLUDES(m_mu);
+    void RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce,
+                         std::vector<std::chrono::steady_clock::time_point>* admitted = nullptr) EXCLUDES(m_mu);
     // Removes one transaction and remembers why (tx_get then reports it as rejected).
     void Drop(const Hash256& id, const std::string& code, const std::string& message) EXCLUDES(m_mu);
 
@@ -82,13 +86,15 @@ private:
 };
 
 template <typename NextNonce>
-void Mempool::RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce) {
+void Mempool::RemoveCommitted(const std::vector<Hash256>& ids, NextNonce&& next_nonce,
+                              std::vector<std::chrono::steady_clock::time_point>* admitted) {
     MutexLock lock(m_mu);
     std::vector<Address> senders;
     for (const Hash256& id : ids) {
         auto it = m_by_id.find(id);
         if (it == m_by_id.end()) continue;
         auto [sender, nonce] = it->second;
+        if (admitted) admitted->push_back(m_by_sender.find(sender)->second.at(nonce).admitted);
         senders.push_back(sender);
         EraseLocked(sender, nonce);
     }

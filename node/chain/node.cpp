@@ -8,6 +8,8 @@
 #include <node/core/fatal.h>
 #include <node/core/merkle.h>
 #include <node/log/log.h>
+#include <node/metrics/metrics.h>
+#include <node/metrics/process.h>
 #include <node/state/execute.h>
 #include <node/state/keys.h>
 #include <node/state/records.h>
@@ -42,6 +44,100 @@ static Result<std::unique_ptr<storage::ChainStore>, storage::StoreFailure> OpenC
                                                   " is missing (a lost tail of the node store)"});
     }
     return store;
+}
+
+// The chain's metrics (docs/operations.md, "Metrics"). The per-kind counters exist from the start
+// (at zero), so a rate over them is defined before the first transaction of a kind.
+struct Node::Metrics {
+    explicit Metrics(metrics::Registry& r)
+        : rejected(r.AddCounterFamily("folio_tx_rejected_total",
+                                      "Transactions refused at admission into the mempool (never in a block), by "
+                                      "kind (unknown: it did not decode) and reason (docs/errors.md).",
+                                      {"kind", "reason"})),
+          skipped(r.AddCounterFamily("folio_tx_skipped_total",
+                                     "Transactions in an executed block's batch left out of the block, invalid at "
+                                     "their position, by kind and reason.",
+                                     {"kind", "reason"})),
+          failed(r.AddCounterFamily("folio_tx_failed_total",
+                                    "Committed transactions that failed during execution (success = false: nonce "
+                                    "used, writes discarded), by kind and reason.",
+                                    {"kind", "reason"})),
+          blocks(r.AddCounter("folio_blocks_committed_total", "Blocks committed to this node's store.")),
+          block_txs(r.AddHistogram("folio_block_transactions", "Transactions per committed block.",
+                                   metrics::ExponentialBuckets(1, 2, 15))),
+          block_bytes(r.AddHistogram("folio_block_size_bytes", "Encoded size of a committed block's transactions.",
+                                     metrics::ExponentialBuckets(256, 4, 10))),
+          block_latency(r.AddHistogram("folio_block_commit_latency_seconds",
+                                       "From a block's time (set by its proposer) until it is stored on this node.",
+                                       metrics::LatencyBuckets())),
+          tx_latency(r.AddHistogram("folio_tx_commit_latency_seconds",
+                                    "From a transaction's admission into this node's mempool until its block is "
+                                    "stored on this node.",
+                                    metrics::LatencyBuckets())) {
+        auto& adm = r.AddCounterFamily("folio_tx_admitted_total",
+                                       "Transactions admitted into the mempool (from clients and peers), by kind.",
+                                       {"kind"});
+        auto& com = r.AddCounterFamily("folio_tx_committed_total",
+                                       "Transactions committed in blocks (failed ones included), by kind.", {"kind"});
+        for (uint8_t k = 1; k <= protocol::TX_KIND_MAX; ++k) {
+            const char* name = protocol::TxKindName(static_cast<protocol::TxKind>(k));
+            admitted[k] = &adm.With({name});
+            committed[k] = &com.With({name});
+        }
+    }
+    static std::string_view KindName(const protocol::Transaction& tx) {
+        return protocol::TxKindName(protocol::KindOf(tx.body));
+    }
+    static void Count(metrics::Counter* const (&by_kind)[protocol::TX_KIND_MAX + 1], protocol::TxKind kind) {
+        const auto k = static_cast<size_t>(kind);
+        if (k >= 1 && k <= protocol::TX_KIND_MAX) by_kind[k]->Inc();
+    }
+
+    metrics::Counter* admitted[protocol::TX_KIND_MAX + 1] = {};
+    metrics::Counter* committed[protocol::TX_KIND_MAX + 1] = {};
+    metrics::Family<metrics::Counter>& rejected;
+    metrics::Family<metrics::Counter>& skipped;
+    metrics::Family<metrics::Counter>& failed;
+    metrics::Counter& blocks;
+    metrics::Histogram& block_txs;
+    metrics::Histogram& block_bytes;
+    metrics::Histogram& block_latency;
+    metrics::Histogram& tx_latency;
+};
+
+Node::Node(NodeConfig cfg) : m_cfg(std::move(cfg)), m_mempool(m_cfg.mempool), m_sig_cache(m_cfg.sig_cache_ids) {}
+
+Node::~Node() = default;
+
+void Node::AttachMetrics(metrics::Registry& r) {
+    m_metrics = std::make_unique<Metrics>(r);
+    // Read when scraped.
+    r.AddGaugeFunc("folio_height", "Height of the last block committed to this node's store.",
+                   [this] { return static_cast<double>(height()); });
+    r.AddGaugeFunc("folio_mempool_transactions", "Transactions waiting in the mempool.",
+                   [this] { return static_cast<double>(m_mempool.Size()); });
+    r.AddGaugeFunc("folio_mempool_capacity_transactions", "The mempool's capacity (--mempool-max-txs).",
+                   [this] { return static_cast<double>(m_cfg.mempool.max_txs); });
+    r.AddGaugeFunc("folio_store_size_bytes", "Bytes of the chain store on disk (HOME/data).",
+                   [dir = m_cfg.home + "/data"]() -> std::optional<double> {
+                       if (auto b = metrics::DirectoryBytes(dir)) return static_cast<double>(*b);
+                       return std::nullopt;
+                   });
+    r.AddFunc(metrics::Type::COUNTER, "folio_store_compactions_total",
+              "LevelDB's background work on the chain store by database (chain; nodes: the state map's "
+              "nodes) and kind (flush: memtable to a level-0 table; compaction: tables merged; move: a "
+              "table moved to the next level).",
+              {"db", "kind"}, [this] {
+                  std::vector<metrics::Sample> out;
+                  for (bool nodes : {false, true}) {
+                      const storage::CompactionCounts c = m_store->Compactions(nodes);
+                      const std::string db = nodes ? "nodes" : "chain";
+                      out.push_back({{db, "compaction"}, static_cast<double>(c.compactions)});
+                      out.push_back({{db, "flush"}, static_cast<double>(c.flushes)});
+                      out.push_back({{db, "move"}, static_cast<double>(c.moves)});
+                  }
+                  return out;
+              });
 }
 
 Result<std::unique_ptr<Node>, std::string> Node::Open(NodeConfig cfg) {
@@ -94,33 +190,41 @@ std::optional<std::string> Node::PutSafetyState(ByteView state) {
     return storage::WriteSafetyFile(m_cfg.home + "/safety", state);
 }
 
-bool Node::InitGenesis(std::string& err) {
-    auto writes = state::BuildGenesisState(m_cfg.genesis);
-    if (!writes) {
-        err = std::string("bad genesis: ") + state::GenesisErrorName(writes.error());
-        return false;
-    }
+Result<GenesisBlock, std::string> MakeGenesisBlock(const state::GenesisDoc& doc) {
+    auto writes = state::BuildGenesisState(doc);
+    if (!writes) return Fail(std::string("bad genesis: ") + state::GenesisErrorName(writes.error()));
     MemoryNodeStore empty_nodes;
     auto smt = state::UpdateStateRoot(empty_nodes, Hash256{}, 0, writes.value(), 0);
-    if (!smt) {
-        err = "genesis state root failed";
-        return false;
-    }
-    protocol::Block g;
-    g.header.chain_id = m_cfg.genesis.chain_id;
+    if (!smt) return Fail(std::string("genesis state root failed"));
+    GenesisBlock out;
+    protocol::Block& g = out.block;
+    g.header.chain_id = doc.chain_id;
     g.header.height = 0;
-    g.header.time_ms = m_cfg.genesis.genesis_time_ms;
+    g.header.time_ms = doc.genesis_time_ms;
     g.header.tx_root = MerkleRoot({});
     g.header.receipts_root = MerkleRoot({});
     g.header.state_root = smt->new_root;
-    m_genesis_hash = protocol::BlockHash(g.header);
+    out.hash = protocol::BlockHash(g.header);
+    out.writes = std::move(writes.value());
+    out.smt_nodes = std::move(smt->new_nodes);
+    return out;
+}
+
+bool Node::InitGenesis(std::string& err) {
+    auto gen = MakeGenesisBlock(m_cfg.genesis);
+    if (!gen) {
+        err = gen.error();
+        return false;
+    }
+    protocol::Block& g = gen.value().block;
+    m_genesis_hash = gen.value().hash;
 
     auto h = m_store->Height();
     if (!h) {
         storage::CommittedBlock cb;
         cb.block = g;
-        cb.writes = std::move(writes.value());
-        cb.smt_nodes = std::move(smt->new_nodes);
+        cb.writes = std::move(gen.value().writes);
+        cb.smt_nodes = std::move(gen.value().smt_nodes);
         if (auto st = m_store->Commit(cb); !st) {
             err = "cannot store genesis: " + st.error().message;
             return false;
@@ -141,18 +245,27 @@ bool Node::InitGenesis(std::string& err) {
 
 Result<Hash256, AdmitError> Node::Admit(ByteView tx_bytes, bool from_peer) {
     using state::Reject;
+    auto unknown = [&](Reject code, std::string msg) {
+        if (m_metrics) m_metrics->rejected.With({"unknown", state::RejectCode(code)}).Inc();
+        return Fail(AdmitError{code, std::move(msg)});
+    };
     if (tx_bytes.size() > protocol::MAX_TX_BYTES)
-        return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(tx_bytes.size()) +
-                                                      " bytes; the limit is " +
-                                                      std::to_string(protocol::MAX_TX_BYTES)});
+        return unknown(Reject::OVERSIZED, "transaction is " + std::to_string(tx_bytes.size()) +
+                                              " bytes; the limit is " + std::to_string(protocol::MAX_TX_BYTES));
     auto tx = protocol::DecodedTx::Decode(tx_bytes);
-    if (!tx)
-        return Fail(
-            AdmitError{Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error())});
+    if (!tx) return unknown(Reject::MALFORMED, std::string("transaction does not decode: ") + DecodeErrorName(tx.error()));
     return Admit(std::move(tx.value()), from_peer);
 }
 
 Result<Hash256, AdmitError> Node::Admit(protocol::DecodedTx dtx, bool from_peer) {
+    if (!m_metrics) return AdmitDecoded(std::move(dtx), from_peer);
+    const std::string_view kind = Metrics::KindName(dtx.tx());
+    auto r = AdmitDecoded(std::move(dtx), from_peer);
+    if (!r) m_metrics->rejected.With({kind, state::RejectCode(r.error().code)}).Inc();
+    return r;
+}
+
+Result<Hash256, AdmitError> Node::AdmitDecoded(protocol::DecodedTx dtx, bool from_peer) {
     using state::Reject;
     if (dtx.bytes().size() > protocol::MAX_TX_BYTES)
         return Fail(AdmitError{Reject::OVERSIZED, "transaction is " + std::to_string(dtx.bytes().size()) +
@@ -178,8 +291,10 @@ Result<Hash256, AdmitError> Node::Admit(protocol::DecodedTx dtx, bool from_peer)
     // The bytes go to the pool with the transaction; the callback sees them before the move.
     Bytes gossip_bytes;
     if (!from_peer && m_on_admit) gossip_bytes = dtx.bytes();
+    const protocol::TxKind kind = protocol::KindOf(tx.body);  // `tx` moves into the pool
     switch (m_mempool.Add(std::move(dtx))) {
         case AddResult::ADDED:
+            if (m_metrics) Metrics::Count(m_metrics->admitted, kind);
             if (!from_peer && m_on_admit) m_on_admit(id, gossip_bytes);
             return id;
         case AddResult::ALREADY_KNOWN:
@@ -205,18 +320,29 @@ BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::
     const protocol::BlockHeader parent = Head();
     std::vector<Hash256> ids;  // to drop what is skipped (the batch moves into ExecuteBatch)
     ids.reserve(txs.size());
-    for (const protocol::DecodedTx& t : txs) ids.push_back(t.id());
+    std::vector<size_t> sizes(txs.size());  // the included transactions' bytes make the block's size
+    for (size_t i = 0; i < txs.size(); ++i) {
+        ids.push_back(txs[i].id());
+        sizes[i] = txs[i].bytes().size();
+    }
+    std::vector<protocol::TxKind> kinds;  // for the skipped transactions' metric
+    if (m_metrics)
+        for (const protocol::DecodedTx& t : txs) kinds.push_back(protocol::KindOf(t.tx().body));
     std::vector<state::BatchEvidence> recorded;
     for (const EvidenceItem& ev : evidence) recorded.push_back({ev.id, ev.signer, ev.encoded});
     state::ExecutedBlock executed =
         state::ExecuteBatch(*m_store, *m_store, parent, m_params, state::NextBlockContext(parent, time_ms, proposer),
                             std::move(txs), recorded, next_validators);
+    BuiltBlock out;
+    for (size_t n : sizes) out.tx_bytes += n;
     for (const state::SkippedTx& s : executed.skipped) {
+        out.tx_bytes -= sizes[s.index];
         // A gap left by an earlier skipped transaction: it may fit a later block.
         if (s.why.code == state::Reject::NONCE_TOO_HIGH) continue;
+        if (m_metrics)
+            m_metrics->skipped.With({protocol::TxKindName(kinds[s.index]), state::RejectCode(s.why.code)}).Inc();
         m_mempool.Drop(ids[s.index], state::RejectCode(s.why.code), s.why.message);
     }
-    BuiltBlock out;
     out.hash = executed.hash;
     out.committed.block = std::move(executed.block);
     out.committed.receipts = std::move(executed.receipts);
@@ -270,6 +396,25 @@ std::optional<state::SettlementEvent> Node::SettlementEventAt(uint64_t seq) cons
     return e.value();
 }
 
+void Node::CountCommitted(const BuiltBlock& b, const std::vector<std::chrono::steady_clock::time_point>& admitted) {
+    const protocol::Block& block = b.committed.block;
+    const auto& receipts = b.committed.receipts;
+    for (size_t i = 0; i < block.txs.size(); ++i) {
+        const protocol::TxKind kind = protocol::KindOf(block.txs[i].body);
+        Metrics::Count(m_metrics->committed, kind);
+        if (i < receipts.size() && !receipts[i].success)
+            m_metrics->failed.With({protocol::TxKindName(kind), receipts[i].error_code}).Inc();
+    }
+    m_metrics->blocks.Inc();
+    m_metrics->block_txs.Observe(static_cast<double>(block.txs.size()));
+    m_metrics->block_bytes.Observe(static_cast<double>(b.tx_bytes));
+    const uint64_t now_ms = NowMs();
+    m_metrics->block_latency.Observe(
+        now_ms > block.header.time_ms ? static_cast<double>(now_ms - block.header.time_ms) / 1000.0 : 0.0);
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& t : admitted) m_metrics->tx_latency.Observe(std::chrono::duration<double>(now - t).count());
+}
+
 bool Node::CommitBlock(BuiltBlock b) {
     // Settlement events get their global sequence numbers in the block's own write batch, so the
     // numbering is exactly as durable as the block (docs/settlement-events.md).
@@ -294,7 +439,11 @@ bool Node::CommitBlock(BuiltBlock b) {
         m_head = b.committed.block.header;
     }
     m_height = h;
-    m_mempool.RemoveCommitted(ids, [&](const Address& a) { return state::LoadAccount(*m_store, a).next_nonce; });
+    std::vector<std::chrono::steady_clock::time_point> admitted;  // of this node's transactions in the block
+    m_mempool.RemoveCommitted(
+        ids, [&](const Address& a) { return state::LoadAccount(*m_store, a).next_nonce; },
+        m_metrics ? &admitted : nullptr);
+    if (m_metrics) CountCommitted(b, admitted);
     if (m_on_commit) m_on_commit(h);
     return true;
 }

@@ -6,6 +6,7 @@
 // Thread-safety: Admit() and the read methods may be called from any thread. BuildBlock() and
 // CommitBlock() are called only by the consensus engine's thread.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,10 @@
 #include <node/state/ledger.h>
 #include <node/state/settlement_events.h>
 #include <node/storage/chain_store.h>
+
+namespace folio::metrics {
+class Registry;
+}
 
 namespace folio::chain {
 
@@ -42,7 +47,19 @@ struct NodeConfig {
 struct BuiltBlock {
     storage::CommittedBlock committed;
     Hash256 hash;
+    uint64_t tx_bytes = 0;  // the encoded size of its transactions (block size metric)
 };
+
+// The genesis block a genesis document makes (height 0, no transactions; its state root commits
+// to the genesis state) and its hash, the chain's identity: a data directory holds one chain,
+// `foliod genesis hash` prints it, certificates and clients check it.
+struct GenesisBlock {
+    protocol::Block block;
+    Hash256 hash;
+    state::WriteSet writes;
+    std::vector<std::pair<Hash256, Bytes>> smt_nodes;
+};
+Result<GenesisBlock, std::string> MakeGenesisBlock(const state::GenesisDoc& doc);
 
 // Commit certificates (node/protocol/certificate.h, docs/formats.md).
 using protocol::CommitCert;
@@ -60,6 +77,13 @@ public:
     // Opens the store at HOME/data and stores genesis if the store is new. Fails if the store
     // holds a different chain than `cfg.genesis`.
     static Result<std::unique_ptr<Node>, std::string> Open(NodeConfig cfg);
+    ~Node();
+
+    // Registers the chain's metrics in `registry` (docs/operations.md, "Metrics": transactions
+    // admitted, rejected, committed, failed and skipped by kind and reason, blocks, their size and
+    // latency, commit latency of this node's transactions) and counts into them from then on.
+    // Call once, before the node is used from other threads; `registry` must outlive the node's use.
+    void AttachMetrics(metrics::Registry& registry);
 
     const std::string& chain_id() const { return m_params.chain_id; }
     const state::GenesisDoc& genesis() const { return m_cfg.genesis; }
@@ -134,8 +158,14 @@ public:
     void OnCommit(std::function<void(uint64_t)> cb) { m_on_commit = std::move(cb); }
 
 private:
-    explicit Node(NodeConfig cfg) : m_cfg(std::move(cfg)), m_mempool(m_cfg.mempool), m_sig_cache(m_cfg.sig_cache_ids) {}
+    explicit Node(NodeConfig cfg);  // node.cpp (m_metrics' type is complete there)
     bool InitGenesis(std::string& err);
+    Result<Hash256, AdmitError> AdmitDecoded(protocol::DecodedTx tx, bool from_peer);
+    // Counts a block just committed (m_metrics set); `admitted`: its transactions' admission times here.
+    void CountCommitted(const BuiltBlock& b, const std::vector<std::chrono::steady_clock::time_point>& admitted);
+
+    struct Metrics;  // node.cpp
+    std::unique_ptr<Metrics> m_metrics;  // null until AttachMetrics
 
     NodeConfig m_cfg;
     state::ChainParams m_params;

@@ -106,6 +106,18 @@ void BftEngine::Stop() {
 // tolerates message loss.
 bool BftEngine::Post(Event e) { return m_inbox.Push(std::move(e)); }
 
+EngineStatus BftEngine::Status() const {
+    EngineStatus s;
+    s.executed_height = m_executor->ExecutedHeight();
+    // Published once per consensus loop: at least the executed height once execution caught up.
+    s.ordered_height = std::max(m_ordered_height.load(), s.executed_height);
+    s.epoch = m_epoch.load();
+    s.round = m_round.load();
+    s.peers = m_net->ConnectedPeers().size();
+    s.verify_backlog = m_gossip.Backlog();
+    return s;
+}
+
 BftStats BftEngine::GetStats() const {
     BftStats s;
     Inbox::Stats in = m_inbox.GetStats();
@@ -232,6 +244,9 @@ void BftEngine::ConsensusLoop() {
                         {"waiting", m_waiting.size()}});
         }
         LogBounds(SteadyMs());
+        m_ordered_height = m_core->CommittedHeight();
+        m_epoch = m_core->CurrentEpoch();
+        m_round = m_core->CurrentRound();
         uint64_t wait_ms = 20;
         now = SteadyMs();
         if (m_timer_deadline && m_timer_deadline > now) wait_ms = std::min<uint64_t>(wait_ms, m_timer_deadline - now);

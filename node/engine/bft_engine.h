@@ -135,6 +135,7 @@ public:
     // the engine's threads. Call at most once per engine; a restarted validator is a new engine.
     void Start() override;
     void Stop() override;
+    EngineStatus Status() const override;
     uint16_t P2pPort() const;
     // Called by the RPC layer after a transaction was admitted: gossip it to the other validators.
     void Gossip(const Hash256& id, ByteView tx_bytes);
@@ -211,6 +212,8 @@ private:
     std::thread m_io_thread, m_consensus_thread;
     std::atomic<bool> m_stop{false};
     std::atomic<uint64_t> m_rejected{0};
+    // The core's figures, published by the consensus thread once per loop for Status().
+    std::atomic<uint64_t> m_ordered_height{0}, m_epoch{0}, m_round{0};
     std::atomic<uint64_t> m_future_round{0}, m_equivocation{0}, m_unchecked{0}, m_waiting_dropped{0};
     // Signature checks (gossip admission, batches, execution) off the consensus thread; created
     // by Start(), stopped by Stop().

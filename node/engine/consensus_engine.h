@@ -20,9 +20,20 @@ using chain::Node;
 using chain::PoolEntry;
 using chain::VerifyPool;
 
+// What an engine is doing now, for the operator's gauges (docs/operations.md, "Metrics").
+struct EngineStatus {
+    uint64_t ordered_height = 0;   // the highest height consensus committed (ordered)
+    uint64_t executed_height = 0;  // the highest height executed and stored (ordered - executed: the executor's lag)
+    uint64_t epoch = 0, round = 0;  // consensus' current epoch and round (0 for a single validator)
+    size_t peers = 0;               // validators connected over the transport now
+    size_t verify_backlog = 0;      // gossiped transactions waiting for their signature check
+};
+
 class ConsensusEngine {
 public:
     virtual ~ConsensusEngine() = default;
+    // A snapshot of the engine's figures; any thread, cheap (read at every metrics scrape).
+    virtual EngineStatus Status() const = 0;
     // Starts the engine's thread(s). Returns immediately.
     virtual void Start() = 0;
     // Stops and joins. Blocks already committed stay committed.
@@ -42,6 +53,12 @@ public:
     ~SoloEngine() override { Stop(); }
     void Start() override;
     void Stop() override;
+    // Every block commits as it is built: ordered = executed = the node's height.
+    EngineStatus Status() const override {
+        EngineStatus s;
+        s.ordered_height = s.executed_height = m_node.height();
+        return s;
+    }
 
 private:
     void Run();

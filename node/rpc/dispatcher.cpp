@@ -3,6 +3,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include <node/metrics/metrics.h>
+
 namespace folio::rpc {
 
 namespace {
@@ -100,12 +102,42 @@ std::string Dispatcher::ErrorText(ErrorCode code, const std::string& reason) {
     return DumpJson(ErrorResponse(nullptr, code, reason));
 }
 
-Dispatcher::Dispatcher(DispatcherConfig config) : m_config(std::move(config)), m_limiter(m_config.rate) {}
+struct Dispatcher::Metrics {
+    explicit Metrics(metrics::Registry& r)
+        : requests(r.AddCounterFamily("folio_rpc_requests_total",
+                                      "JSON-RPC calls answered, by method (other: none registered by that name, or "
+                                      "no valid request) and code (0: a result; else the JSON-RPC error code).",
+                                      {"method", "code"})),
+          duration(r.AddHistogramFamily("folio_rpc_request_duration_seconds",
+                                        "Time to answer a call of a registered method, by method.", {"method"},
+                                        metrics::LatencyBuckets())) {}
+    metrics::Family<metrics::Counter>& requests;
+    metrics::Family<metrics::Histogram>& duration;
+};
+
+Dispatcher::Dispatcher(DispatcherConfig config) : m_config(std::move(config)), m_limiter(m_config.rate) {
+    if (m_config.metrics) m_metrics = std::make_unique<Metrics>(*m_config.metrics);
+}
+
+Dispatcher::~Dispatcher() = default;
+
+void Dispatcher::Count(const std::string& method, const Entry* e, int code, double seconds) const {
+    if (!m_metrics) return;
+    if (e && seconds >= 0) e->duration->Observe(seconds);
+    if (e && code == 0) return e->ok->Inc();
+    const std::string c = std::to_string(code);
+    m_metrics->requests.With({e ? std::string_view(method) : std::string_view("other"), c}).Inc();
+}
 
 void Dispatcher::Register(std::string name, Handler handler, Access access) {
     if (m_frozen) throw std::logic_error("Dispatcher::Register after the server started: " + name);
     if (!handler) throw std::logic_error("Dispatcher::Register with an empty handler: " + name);
-    if (!m_methods.emplace(std::move(name), Entry{std::move(handler), access}).second)
+    Entry entry{std::move(handler), access};
+    if (m_metrics) {
+        entry.ok = &m_metrics->requests.With({name, "0"});
+        entry.duration = &m_metrics->duration.With({name});
+    }
+    if (!m_methods.emplace(std::move(name), std::move(entry)).second)
         throw std::logic_error("Dispatcher::Register: duplicate method");
 }
 
@@ -138,20 +170,33 @@ std::optional<json> Dispatcher::CallOne(const json& request, CallContext& ctx) c
     }
     Parsed p = Validate(request);
     if (!TakeRate(ctx)) {
+        const Entry* limited = nullptr;
+        if (p.ok)
+            if (auto it = m_methods.find(p.method->get_ref<const std::string&>()); it != m_methods.end())
+                limited = &it->second;
+        Count(limited ? p.method->get_ref<const std::string&>() : std::string(), limited,
+              static_cast<int>(ErrorCode::LIMIT_EXCEEDED));
         if (p.ok && !p.has_id) return std::nullopt;
         return ErrorResponse(p.id, ErrorCode::LIMIT_EXCEEDED, "rate limited");
     }
-    if (!p.ok) return ErrorResponse(p.id, ErrorCode::INVALID_REQUEST, p.error);
+    if (!p.ok) {
+        CountOther(ErrorCode::INVALID_REQUEST);
+        return ErrorResponse(p.id, ErrorCode::INVALID_REQUEST, p.error);
+    }
     const auto& name = p.method->get_ref<const std::string&>();
     auto it = m_methods.find(name);
     if (it == m_methods.end()) {
+        CountOther(ErrorCode::METHOD_NOT_FOUND);
         if (!p.has_id) return std::nullopt;
         return ErrorResponse(p.id, ErrorCode::METHOD_NOT_FOUND, "no method '" + name + "'");
     }
     const Entry& e = it->second;
     std::optional<json> error;
     json result;
+    int code = 0;
+    const auto start = std::chrono::steady_clock::now();
     if (e.access == Access::AUTHENTICATED && !ctx.account) {
+        code = static_cast<int>(ErrorCode::UNAUTHORIZED);
         error = RpcError(ErrorCode::UNAUTHORIZED, TokenErrorReason(ctx.auth_error.value_or(TokenError::MISSING)))
                     .ToJson();
     } else {
@@ -160,15 +205,19 @@ std::optional<json> Dispatcher::CallOne(const json& request, CallContext& ctx) c
             result = e.handler(p.params ? *p.params : EMPTY, ctx);
         } catch (const RpcError& err) {
             if (err.code() == ErrorCode::INTERNAL_ERROR) Report(name, ctx, err.reason());
+            code = static_cast<int>(err.code());
             error = err.ToJson();
         } catch (const std::exception& ex) {
             Report(name, ctx, ex.what());
+            code = static_cast<int>(ErrorCode::INTERNAL_ERROR);
             error = RpcError(ErrorCode::INTERNAL_ERROR, "internal error").ToJson();
         } catch (...) {
             Report(name, ctx, "unknown exception");
+            code = static_cast<int>(ErrorCode::INTERNAL_ERROR);
             error = RpcError(ErrorCode::INTERNAL_ERROR, "internal error").ToJson();
         }
     }
+    Count(name, &e, code, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (!p.has_id) return std::nullopt;
     if (error) return json{{"jsonrpc", "2.0"}, {"id", p.id}, {"error", std::move(*error)}};
     return json{{"jsonrpc", "2.0"}, {"id", p.id}, {"result", std::move(result)}};
@@ -183,11 +232,14 @@ std::optional<std::string> Dispatcher::Process(std::string_view payload, CallCon
             return true;
         });
     } catch (const DepthExceeded&) {
+        CountOther(ErrorCode::LIMIT_EXCEEDED);
         if (!TakeRate(ctx)) return ErrorText(ErrorCode::LIMIT_EXCEEDED, "rate limited");
         return ErrorText(ErrorCode::LIMIT_EXCEEDED,
                          "JSON nested deeper than " + std::to_string(m_config.max_json_depth) + " levels");
     } catch (const json::exception&) {
-        if (!TakeRate(ctx)) return ErrorText(ErrorCode::LIMIT_EXCEEDED, "rate limited");
+        const bool limited = !TakeRate(ctx);
+        CountOther(limited ? ErrorCode::LIMIT_EXCEEDED : ErrorCode::PARSE_ERROR);
+        if (limited) return ErrorText(ErrorCode::LIMIT_EXCEEDED, "rate limited");
         return ErrorText(ErrorCode::PARSE_ERROR, "invalid JSON");
     }
     if (!doc.is_array()) {
@@ -196,10 +248,13 @@ std::optional<std::string> Dispatcher::Process(std::string_view payload, CallCon
         return DumpJson(*r);
     }
     if (doc.empty()) {
-        if (!TakeRate(ctx)) return ErrorText(ErrorCode::LIMIT_EXCEEDED, "rate limited");
+        const bool limited = !TakeRate(ctx);
+        CountOther(limited ? ErrorCode::LIMIT_EXCEEDED : ErrorCode::INVALID_REQUEST);
+        if (limited) return ErrorText(ErrorCode::LIMIT_EXCEEDED, "rate limited");
         return ErrorText(ErrorCode::INVALID_REQUEST, "empty batch");
     }
     if (doc.size() > m_config.max_batch) {
+        CountOther(ErrorCode::LIMIT_EXCEEDED);
         if (!TakeRate(ctx)) return ErrorText(ErrorCode::LIMIT_EXCEEDED, "rate limited");
         return ErrorText(ErrorCode::LIMIT_EXCEEDED, "batch of " + std::to_string(doc.size()) +
                                                         " calls exceeds the limit of " +

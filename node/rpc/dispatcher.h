@@ -20,6 +20,12 @@
 #include <node/rpc/rate_limiter.h>
 #include <node/rpc/session.h>
 
+namespace folio::metrics {
+class Registry;
+class Counter;
+class Histogram;
+}  // namespace folio::metrics
+
 namespace folio::rpc {
 
 enum class Access {
@@ -69,11 +75,18 @@ struct DispatcherConfig {
     // Receives every RpcEvent; may be null. Called on an io thread, concurrently from several
     // threads; must not block for long.
     std::function<void(const RpcEvent&)> log;
+    // Where to count calls (folio_rpc_requests_total by method and code, 0 for a result, and
+    // folio_rpc_request_duration_seconds by method; a call naming no registered method counts as
+    // method "other"); may be null. Must outlive the dispatcher.
+    metrics::Registry* metrics = nullptr;
 };
 
 class Dispatcher {
 public:
     explicit Dispatcher(DispatcherConfig config);
+    ~Dispatcher();
+    Dispatcher(const Dispatcher&) = delete;
+    Dispatcher& operator=(const Dispatcher&) = delete;
 
     // Registers a method. Must happen before Freeze() (the server freezes when it starts);
     // throws std::logic_error on a duplicate name or after Freeze.
@@ -96,7 +109,14 @@ private:
     struct Entry {
         Handler handler;
         Access access;
+        metrics::Counter* ok = nullptr;            // its calls answered with a result (with metrics)
+        metrics::Histogram* duration = nullptr;    // its calls' time (with metrics)
     };
+    struct Metrics;
+    // Counts one call (with metrics): of `e` (null: method "other"), its code (0: a result) and,
+    // when its handler ran (seconds >= 0), its time.
+    void Count(const std::string& method, const Entry* e, int code, double seconds = -1) const;
+    void CountOther(ErrorCode code) const { Count({}, nullptr, static_cast<int>(code)); }
     std::optional<nlohmann::json> CallOne(const nlohmann::json& request, CallContext& ctx) const;
     bool TakeRate(const CallContext& ctx) const;
     // Reports an INTERNAL_ERROR answer of `method` to m_config.log (if set).
@@ -107,6 +127,7 @@ private:
     std::map<std::string, Entry, std::less<>> m_methods;
     bool m_frozen = false;
     mutable RateLimiter m_limiter;
+    std::unique_ptr<Metrics> m_metrics;  // null without DispatcherConfig::metrics
 };
 
 // Serialises a response (invalid UTF-8 from a handler is replaced, never thrown).

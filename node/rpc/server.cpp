@@ -494,6 +494,13 @@ private:
             if (req.method() != http::verb::get) return SendMethodNotAllowed("GET", keep);
             return SendText(http::status::ok, "ok", !keep);
         }
+        if (target == "/readyz") {
+            if (req.method() != http::verb::get) return SendMethodNotAllowed("GET", keep);
+            Readiness r{true, "{\"ready\":true}"};
+            if (m_core->config.readiness) r = m_core->config.readiness();
+            return Send(MakeResponse(r.ready ? http::status::ok : http::status::service_unavailable,
+                                     std::move(r.json_body), "application/json", !keep));
+        }
         if (target != "/") return SendText(http::status::not_found, "not found\n", !keep);
         if (req.method() != http::verb::post) return SendMethodNotAllowed("POST", keep);
 

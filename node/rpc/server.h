@@ -2,6 +2,7 @@
 // The node's JSON-RPC 2.0 server (docs/rpc-protocol.md): one port serving
 //   POST /      JSON-RPC over HTTP/1.1 (keep-alive; single calls, batches, notifications)
 //   GET /healthz (or /health) 200 "ok": the process is up and serving
+//   GET /readyz  200 or 503 with a JSON body: whether to send traffic here (config.readiness)
 //   GET /ws     WebSocket upgrade; one JSON-RPC payload per message, plus server notifications
 // optionally over TLS 1.3. It registers auth_challenge and auth_login itself (auth.h).
 //
@@ -26,6 +27,12 @@
 #include <node/rpc/session.h>
 
 namespace folio::rpc {
+
+// The answer of GET /readyz: ready (200) or not (503), and a JSON object saying why.
+struct Readiness {
+    bool ready = false;
+    std::string json_body;
+};
 
 struct ServerConfig {
     std::string bind_address = "127.0.0.1";
@@ -54,6 +61,9 @@ struct ServerConfig {
     std::chrono::milliseconds ws_write_timeout{30'000};   // one outgoing message not taken by the
                                                           // client in this long: the connection is dropped
     std::chrono::milliseconds handshake_timeout{10'000};  // TLS and WebSocket handshakes / close
+    // GET /readyz: called on an RPC thread for each request (must be thread-safe and cheap).
+    // Unset: /readyz answers 200 {"ready":true} as soon as the server serves.
+    std::function<Readiness()> readiness;
     DispatcherConfig dispatch;                            // batch length, JSON depth, rate limit, clock, log
     AuthConfig auth;                                      // nonce/token lifetimes and store bounds
 };

@@ -60,6 +60,15 @@ struct CommittedBlock {
     std::vector<std::pair<std::string, Bytes>> meta;  // node-local metadata written in the same batch (indexes)
 };
 
+// LevelDB's background work on one of the store's databases since it was opened, counted from
+// its info log (PATH/LOG, PATH/nodes/LOG, still written): memtable flushes to level-0 tables,
+// compactions (merges of tables) and trivial moves of a table to the next level.
+struct CompactionCounts {
+    uint64_t flushes = 0;
+    uint64_t compactions = 0;
+    uint64_t moves = 0;
+};
+
 struct TxLocation {
     uint64_t height = 0;
     uint32_t index = 0;
@@ -107,7 +116,11 @@ public:
     // Calls fn(name, value) for every metadata entry whose name starts with `prefix`, in order.
     void ForEachMeta(const std::string& prefix, const std::function<void(const std::string&, const Bytes&)>& fn) const;
 
+    // The counts of the main database (nodes = false) or of the state map's nodes (true).
+    CompactionCounts Compactions(bool nodes) const;
+
 private:
+    class InfoLog;  // counts LevelDB's background work as it logs it (chain_store.cpp)
     ChainStore() = default;
     std::optional<Bytes> RawGet(const Bytes& key) const;
     void CacheNode(const Hash256& h, ByteView node) const;  // caller holds m_node_mu
@@ -159,6 +172,7 @@ private:
     size_t m_state_cache_bytes = 0;
 
     // Declared before m_db so they are destroyed after it.
+    std::unique_ptr<InfoLog> m_info_log, m_nodes_info_log;  // null when the log cannot be opened
     std::unique_ptr<leveldb::Cache> m_cache;
     std::unique_ptr<const leveldb::FilterPolicy> m_filter;
     std::unique_ptr<leveldb::DB> m_db;

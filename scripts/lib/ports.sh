@@ -1,7 +1,8 @@
 # The one definition of the ports the scripts and tests use (bash; source it).
 #
 # Devnet layout: validator I of a devnet with base port BASE serves RPC (HTTP and /ws) on
-# BASE + 10*I and the validator transport (P2P) on BASE + 10*I - 1. scripts/devnet writes these
+# BASE + 10*I, the validator transport (P2P) on BASE + 10*I - 1 and its metrics (GET /metrics) on
+# BASE + 10*I + 3 (so v0 of the default base has foliod's defaults). scripts/devnet writes these
 # into DIR/layout.json; the e2e tests place extra processes (a twin, a joining validator) in the
 # next free slot the same way.
 FOLIO_DEVNET_BASE_PORT=26657   # scripts/devnet's default base
@@ -10,6 +11,7 @@ FOLIO_DEVNET_STRIDE=60         # distance between the bases of two test devnets 
 
 folio_rpc_port() { echo $(($1 + 10 * $2)); }      # folio_rpc_port BASE I
 folio_p2p_port() { echo $(($1 + 10 * $2 - 1)); }  # folio_p2p_port BASE I
+folio_metrics_port() { echo $(($1 + 10 * $2 + 3)); }  # folio_metrics_port BASE I
 
 # folio_free_port: a port the kernel hands out as free right now (its ephemeral range). For a
 # single process that nothing else dials back (one node under test, a benchmark's node, etcd).
@@ -17,13 +19,13 @@ folio_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# folio_devnet_ports_free BASE [SLOTS]: every RPC and P2P port of slots 0..SLOTS-1 binds now.
+# folio_devnet_ports_free BASE [SLOTS]: every RPC, P2P and metrics port of slots 0..SLOTS-1 binds now.
 folio_devnet_ports_free() {
   python3 - "$1" "${2:-$FOLIO_DEVNET_SLOTS}" <<'PY'
 import socket, sys
 b, slots = int(sys.argv[1]), int(sys.argv[2])
 for i in range(slots):
-    for p in (b + 10 * i, b + 10 * i - 1):
+    for p in (b + 10 * i, b + 10 * i - 1, b + 10 * i + 3):
         s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try: s.bind(("127.0.0.1", p))
         except OSError: sys.exit(1)

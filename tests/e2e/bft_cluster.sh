@@ -2,11 +2,26 @@
 # Four validators as separate processes: they commit; a transaction sent to one is committed by
 # all; SIGKILL of any one keeps the others committing and the restarted one catches up; two of
 # four stopped stops commits without a fork until one returns; a validator started from an empty
-# directory syncs; every node has the same block hash and state root at every height.
+# directory syncs; every node has the same block hash and state root at every height. GET /readyz
+# follows: ready with a quorum connected, 503 "no_quorum" when two of four are down.
 source "$(dirname "$0")/bftlib.sh"
+# wait_ready I WANT [SUBSTRING] [SECONDS]: polls v_I's /readyz until its HTTP code is WANT (and the
+# body holds SUBSTRING).
+wait_ready() {
+  local i="$1" want="$2" sub="${3:-}" deadline=$((SECONDS + ${4:-60})) code body
+  while :; do
+    body=$(curl -s --max-time 5 -w '\n%{http_code}' "$(vurl "$i")/readyz" || true)
+    code=$(tail -n1 <<<"$body"); body=$(head -n -1 <<<"$body")
+    [ "$code" = "$want" ] && [[ "$body" == *"$sub"* ]] && return 0
+    [ $SECONDS -lt $deadline ] || fail "v$i /readyz: wanted $want ${sub:+with '$sub'}, last got $code $body"
+    sleep 0.5
+  done
+}
 devnet up --validators 4 || { cat "$T/devnet.log"; fail "devnet up"; }
 for i in 0 1 2 3; do wait_vheight $i 2; done
 pass "4-process devnet commits"
+for i in 0 1 2 3; do wait_ready $i 200 '"peers":3'; done
+pass "GET /readyz: every validator ready, 3 peers connected"
 
 J="$DN/devnet.json"
 export FOLIO_PASSWORD="$(jq -r .password "$J")"
@@ -43,9 +58,12 @@ expect_eq "$(vheight 0)" "$h_stop" "no commits on v0 with 2 of 4 validators down
 expect_eq "$(vheight 2)" "$h_stop2" "no commits on v2 with 2 of 4 validators down"
 same_chain 0 2 >/dev/null
 pass "2 of 4 down: no commits for 6 s (heights $h_stop / $h_stop2, no fork)"
+wait_ready 0 503 'no_quorum: 1 validators connected, 2 needed'
+pass "GET /readyz: 503 no_quorum on v0 with 2 of 4 down"
 devnet up || fail "restart"
 wait_vheight 0 $((h_stop + 3)) 90
-pass "one returned: commits resumed"
+wait_ready 0 200 '"ready":true' 90
+pass "one returned: commits resumed; v0 ready again"
 for i in 0 1 2 3; do wait_vheight $i $((h_stop + 3)) 90; done
 
 # A validator started from an empty data directory syncs from its peers.

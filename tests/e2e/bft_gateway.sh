@@ -21,7 +21,7 @@ fi
 PROBE=(node "$GC/test/probe.js")
 
 QUEUE=32768
-FOLIOD_ARGS="--ws-queue-bytes $QUEUE" devnet up --validators 4 || { cat "$T/devnet.log"; fail "devnet up"; }
+FOLIO_DEVNET_FOLIOD_ARGS="--ws-queue-bytes $QUEUE" devnet up --validators 4 || { cat "$T/devnet.log"; fail "devnet up"; }
 for i in 0 1 2 3; do wait_vheight $i 2; done
 J="$DN/devnet.json"
 export FOLIO_PASSWORD="$(jq -r .password "$J")"

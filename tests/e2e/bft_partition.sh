@@ -32,17 +32,17 @@ done
 
 # Keys (encrypted at rest, as foliod requires) and genesis.
 echo "partition-pw" >"$T/key.pw"
-vals="[]"
+"$BIN/foliod" genesis new "$T/genesis.json" --chain-id partition-test --time-ms 1764000000000 >/dev/null
 for i in 1 2 3 4; do
   k=$("$BIN/foliod" keygen --out "$T/v$i.key" --password-file "$T/key.pw"); echo "$(jq -r .address <<<"$k")" >"$T/v$i.addr"
-  vals=$(jq -c --arg n "v$i" --arg k "$(jq -r .address <<<"$k")" '. + [{name:$n, key:$k}]' <<<"$vals")
+  "$BIN/foliod" genesis add-validator "$T/genesis.json" --name "v$i" --key-file "$T/v$i.key" >/dev/null
 done
-jq -n --argjson v "$vals" '{chain_id:"partition-test", genesis_time_ms:1764000000000, validators:$v, accounts:[]}' >"$T/genesis.json"
 for i in 1 2 3 4; do
   peers=()
   for j in 1 2 3 4; do [ $j = $i ] || peers+=(--peer "$(cat "$T/v$j.addr")@$NET.$j:26656"); done
   ip netns exec "${TAG}v$i" "$BIN/foliod" --home "$T/n$i" --genesis "$T/genesis.json" --validator-key-file "$T/v$i.key" --key-password-file "$T/key.pw" \
-    --rpc-listen "$NET.$i:26657" --p2p-listen "$NET.$i:26656" "${peers[@]}" --round-timeout-ms 500 >"$T/n$i.log" 2>&1 &
+    --rpc-listen "$NET.$i:26657" --p2p-listen "$NET.$i:26656" --metrics-listen "$NET.$i:26660" "${peers[@]}" \
+    --round-timeout-ms 500 >"$T/n$i.log" 2>&1 &
   PIDS+=($!)
 done
 h_of() { ip netns exec "${TAG}v$1" curl -s --max-time 2 -d '{"jsonrpc":"2.0","id":1,"method":"chain_info","params":{}}' "http://$NET.$1:26657" | jq -r '.result.height // -1' 2>/dev/null || echo -1; }

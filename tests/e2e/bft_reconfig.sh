@@ -23,7 +23,8 @@ K4=$(jq -r .address <<<"$key")
 peers=(); for i in 0 1 2 3; do peers+=(--peer "$(vkey $i)@127.0.0.1:$(jq -r ".validators[$i].p2p" "$L")"); done
 RPC4=$(folio_rpc_port "$BASE" 5); P2P4=$(folio_p2p_port "$BASE" 5); URL4="http://127.0.0.1:$RPC4"
 "$BIN/foliod" --home "$T/v4" --genesis "$DN/genesis.json" --validator-key-file "$T/v4.key" --key-password-file "$DN/password" \
-  --rpc-listen "127.0.0.1:$RPC4" --p2p-listen "127.0.0.1:$P2P4" "${peers[@]}" >>"$T/v4.log" 2>&1 &
+  --rpc-listen "127.0.0.1:$RPC4" --p2p-listen "127.0.0.1:$P2P4" --metrics-listen "127.0.0.1:$(folio_metrics_port "$BASE" 5)" \
+  "${peers[@]}" >>"$T/v4.log" 2>&1 &
 PIDS+=($!)
 until info "$URL4" | jq -e '.result.height >= 0' >/dev/null 2>&1; do sleep 0.2; done
 sleep 4

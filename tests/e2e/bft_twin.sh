@@ -24,7 +24,8 @@ for i in "${HONEST[@]}"; do
 done
 TRPC=$(folio_rpc_port "$BASE" 5); TP2P=$(folio_p2p_port "$BASE" 5)
 "$BIN/foliod" --home "$T/twin" --genesis "$DN/genesis.json" --validator-key-file "$DN/validators/v$J/validator.key" --key-password-file "$DN/password" \
-  --rpc-listen "127.0.0.1:$TRPC" --p2p-listen "127.0.0.1:$TP2P" "${peers[@]}" >>"$T/twin.log" 2>&1 &
+  --rpc-listen "127.0.0.1:$TRPC" --p2p-listen "127.0.0.1:$TP2P" --metrics-listen "127.0.0.1:$(folio_metrics_port "$BASE" 5)" \
+  "${peers[@]}" >>"$T/twin.log" 2>&1 &
 PIDS+=($!)
 pass "twin of v$J (key ${KEY:0:8}) started with its own data directory"
 

@@ -20,3 +20,17 @@ start_node
 [ "$(curl -s "$NODE/healthz")" = ok ] || fail "GET /healthz did not answer ok"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$NODE/healthz")" = 405 ] || fail "POST /healthz was not 405"
 pass "GET /healthz answers ok"
+# Genesis is old, so the node is ready from its first own block on (an empty block within 1 s).
+for _ in $(seq 50); do r=$(curl -s -w ' %{http_code}' "$NODE/readyz"); [[ "$r" == *' 200' ]] && break; sleep 0.2; done
+[[ "$r" == *'"ready":true'*' 200' ]] || fail "GET /readyz on a running single validator: $r"
+expect_eq "$(jq -r .peers_needed <<<"${r% *}")" 0 "a single validator needs no peers"
+pass "GET /readyz: 200 ready on a committing single validator"
+
+# A head older than the readiness limit: 503 naming why (the node is alive all the same).
+kill "$NODE_PID"; wait_gone "$NODE_PID" 30 || fail "foliod did not stop"
+start_node --ready-max-block-age-ms 1 --empty-block-ms 5000
+sleep 1.2
+r=$(curl -s -w ' %{http_code}' "$NODE/readyz")
+[[ "$r" == *'head_too_old'*' 503' ]] || fail "GET /readyz with a 1 ms block-age limit: $r"
+[ "$(curl -s "$NODE/healthz")" = ok ] || fail "/healthz must stay ok while not ready"
+pass "GET /readyz: 503 head_too_old when the newest block is older than --ready-max-block-age-ms"

@@ -54,14 +54,23 @@ make_chain() {
   echo "validator-pw-$$" >"$T/validator.pw"
   key=$("$BIN/foliod" keygen --out "$T/validator.key" --password-file "$T/validator.pw")
   CHAIN_ID="e2e-$$"
-  jq -n --arg c "$CHAIN_ID" --arg v "$(jq -r .address <<<"$key")" --argjson a "$ACCOUNTS_JSON" --argjson th "${1:-1}" \
-    '{chain_id:$c, genesis_time_ms:1764000000000, governance_threshold:$th, validators:[{name:"v0", key:$v}], accounts:$a}' >"$T/genesis.json"
+  # The genesis document, built as an operator would (foliod genesis, genesis/README.md).
+  rm -f "$T/genesis.json"
+  "$BIN/foliod" genesis new "$T/genesis.json" --chain-id "$CHAIN_ID" --time-ms 1764000000000 \
+    --governance-threshold "${1:-1}" >/dev/null || fail "foliod genesis new"
+  "$BIN/foliod" genesis add-validator "$T/genesis.json" --name v0 --key-file "$T/validator.key" >/dev/null \
+    || fail "foliod genesis add-validator"
+  "$BIN/foliod" genesis add-account "$T/genesis.json" --from-json <(printf '%s' "$ACCOUNTS_JSON") >/dev/null \
+    || fail "foliod genesis add-account"
   PORT=$(folio_free_port); NODE="http://127.0.0.1:$PORT"
+  # Its own metrics port too (foliod's default, 26660, is one per machine): docs/operations.md, "Metrics".
+  METRICS_PORT=$(folio_free_port); METRICS="http://127.0.0.1:$METRICS_PORT/metrics"
 }
 
 start_node() {  # extra foliod args...
   "$BIN/foliod" --home "$T/node" --genesis "$T/genesis.json" --validator-key-file "$T/validator.key" \
-    --key-password-file "$T/validator.pw" --rpc-listen "127.0.0.1:$PORT" "$@" >>"$T/foliod.log" 2>&1 &
+    --key-password-file "$T/validator.pw" --rpc-listen "127.0.0.1:$PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
+    "$@" >>"$T/foliod.log" 2>&1 &
   NODE_PID=$!
   PIDS+=("$NODE_PID")
   local deadline=$((SECONDS + 30))

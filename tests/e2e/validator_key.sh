@@ -41,7 +41,8 @@ pass "a plain-text key is refused (PLAINTEXT_KEY); foliod key encrypt migrates i
 
 # The right password through the environment variable starts the node; so does plain text with the flag.
 FOLIOD_KEY_PASSWORD_FILE="$T/validator.pw" "$BIN/foliod" --home "$T/node" --genesis "$T/genesis.json" \
-  --validator-key-file "$T/validator.key" --rpc-listen "127.0.0.1:$PORT" >>"$T/foliod.log" 2>&1 &
+  --validator-key-file "$T/validator.key" --rpc-listen "127.0.0.1:$PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
+  >>"$T/foliod.log" 2>&1 &
 NODE_PID=$!; PIDS+=("$NODE_PID")
 deadline=$((SECONDS + 30))
 until rpc chain_info '{}' 2>/dev/null | jq -e '.result.height >= 0' >/dev/null 2>&1; do

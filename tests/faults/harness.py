@@ -179,6 +179,7 @@ class Net:
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"  # Debian's libfaketime (faketime)
 RPC_PORT = 26657
 P2P_PORT = 26656
+METRICS_PORT = 26660  # on the node's management address, as RPC
 
 
 class Node:
@@ -209,7 +210,8 @@ class Node:
                 "--genesis", self.run.genesis, "--validator-key-file", self.key_file,
                 "--key-password-file", self.run.password_file,
                 "--rpc-listen", "%s:%d" % (self.rpc_ip, RPC_PORT),
-                "--p2p-listen", "%s:%d" % (self.run.net.p2p_ip(self.p2p_host), P2P_PORT)]
+                "--p2p-listen", "%s:%d" % (self.run.net.p2p_ip(self.p2p_host), P2P_PORT),
+                "--metrics-listen", "%s:%d" % (self.rpc_ip, METRICS_PORT)]
         for p in self.peers:
             cmd += ["--peer", p]
         cmd += self.run.foliod_args + self.extra_args

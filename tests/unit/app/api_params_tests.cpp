@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <node/api/api.h>
+#include <node/api/genesis_json.h>
 #include <node/api/json_render.h>
 #include <node/chain/node.h>
 #include <node/rpc/errors.h>

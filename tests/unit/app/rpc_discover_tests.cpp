@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <node/api/genesis_json.h>
 #include <node/api/json_render.h>
 #include <node/chain/node.h>
 #include <node/api/api.h>

@@ -1,0 +1,1 @@
+folio_fuzz_target(genesis LIBS folio_genesis_json)
