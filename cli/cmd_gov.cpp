@@ -55,6 +55,40 @@ TxBody GovBody(const Ctx& c) {
             if (v.members.empty()) throw UsageError("usage: folio gov set-validators --activation-height H KEY [KEY ...]");
             return ProposeTx{std::move(v)};
         }
+        if (sub == "rotate-validator") {
+            // folio gov rotate-validator OLD_KEY NEW_KEY --activation-height H: the set in force
+            // (or the one already scheduled) with OLD_KEY replaced by NEW_KEY in its place, so the
+            // set's size and leader order stay (docs/operations.md, "Rotating a validator key").
+            const char* usage = "usage: folio gov rotate-validator OLD_KEY NEW_KEY --activation-height H";
+            Address old_key = ParseAddr(Pos(c, 2, usage), "OLD_KEY");
+            Address new_key = ParseAddr(Pos(c, 3, usage), "NEW_KEY");
+            if (old_key == new_key) throw UsageError("OLD_KEY and NEW_KEY are the same key");
+            SetValidators v;
+            v.activation_height = ParseU64(c.args.Need("activation-height"), "--activation-height");
+            cli::RpcClient rpc(NodeUrl(c));
+            json info = rpc.Call("chain_info", json::object());
+            const json pending = info.value("pending_validators", json());
+            json keys = json::array();
+            if (pending.is_object()) {
+                keys = pending.value("members", json::array());
+            } else {
+                for (const auto& m : info.value("validators", json::array())) keys.push_back(m.at("key"));
+            }
+            bool found = false;
+            for (const auto& k : keys) {
+                Address a = ParseAddr(k.get<std::string>(), "validator key");
+                if (a == new_key) throw CliError("NEW_KEY " + new_key.hex() + " is already a validator");
+                if (a == old_key) {
+                    found = true;
+                    a = new_key;
+                }
+                v.members.push_back(a);
+            }
+            if (!found)
+                throw CliError("OLD_KEY " + old_key.hex() + " is not in the " +
+                               std::string(pending.is_object() ? "scheduled" : "current") + " validator set");
+            return ProposeTx{std::move(v)};
+        }
         if (sub == "tax-account") {
             std::string j = ParseCountry(c.args.Need("jurisdiction"), "--jurisdiction");
             Address acct = ParseAddr(c.args.Need("account"), "--account");
@@ -64,7 +98,8 @@ TxBody GovBody(const Ctx& c) {
     if (c.args.pos.size() < 3)
         throw UsageError("usage: folio gov grant-role|revoke-role ADDR --role R | folio gov set-threshold N | folio gov approve ID | "
                          "folio gov freeze|unfreeze ADDR | folio gov tax-rate|tax-treaty|tax-account ... | "
-                         "folio gov set-validators --activation-height H KEY...");
+                         "folio gov set-validators --activation-height H KEY... | "
+                         "folio gov rotate-validator OLD_KEY NEW_KEY --activation-height H");
     const std::string& sub = c.args.pos[1];
     if (sub == "grant-role" || sub == "revoke-role") {
         auto addr = ParseAddress(c.args.pos[2]);

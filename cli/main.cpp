@@ -65,6 +65,7 @@ const char* USAGE =
     "  contract build SRC -o OUT | contract deploy CODE (governance)\n"
     "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n"
     "  gov set-validators --activation-height H KEY [KEY ...] (validator-set change; keys in leader order)\n"
+    "  gov rotate-validator OLD_KEY NEW_KEY --activation-height H (a validator's new key, same place in the set)\n"
     "  gov freeze|unfreeze ADDR | gov tax-rate --source CC --income T --residency CC|any --bps N [--from T] [--until T]\n"
     "  gov tax-treaty --source CC --residency CC --income T --bps N [--from T] [--until T] | gov tax-account --jurisdiction CC --account ADDR\n"
     "  work transfer-shares WORK_ID --owner ADDR:BPS ... [--consent-key NAME ...] [--consent ADDR:SIG ...]\n"

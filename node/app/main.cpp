@@ -285,7 +285,7 @@ int main(int argc, char** argv) {
         uint64_t rate_per_s = 2000;
         uint64_t header_timeout_ms = 30000, ws_write_timeout_ms = 30000, ws_idle_timeout_ms = 120000;
         std::string p2p_listen;
-        std::vector<std::string> peer_specs;
+        std::vector<std::string> peer_specs, observer_keys;
         engine::BftConfig bft;
         std::string log_level, log_format;
         std::string config_file;
@@ -346,6 +346,9 @@ int main(int argc, char** argv) {
             "p2p-listen", po::value(&p2p_listen)->default_value("127.0.0.1:26656"),
             "validator transport HOST:PORT (multi-validator chains)")(
             "peer", po::value(&peer_specs)->composing(), "another validator: KEY@HOST:PORT (repeat for each)")(
+            "observer", po::value(&observer_keys)->composing(),
+            "a read replica's node key allowed to connect and follow this chain (repeat for each; docs/operations.md, "
+            "\"Read replicas\")")(
             "round-timeout-ms", po::value(&bft.core.base_timeout_ms)->default_value(1000),
             "consensus round timeout (doubles per failed round)")(
             "max-round-timeout-ms", po::value(&bft.core.max_timeout_ms)->default_value(8000),
@@ -435,6 +438,11 @@ int main(int argc, char** argv) {
             // and still catch up (docs/operations.md, "Catching up"). Only blocks chained by hash
             // from a requested id are held, so a peer cannot fill it with made-up ones.
             bft.core.max_orphans = 1u << 18;
+            for (const std::string& k : observer_keys) {
+                auto key = ParseAddress(k);
+                if (!key || !IsValidPublicKey(*key)) throw std::runtime_error("--observer: not a node key: " + k);
+                bft.observers.push_back(*key);
+            }
             for (const std::string& spec : peer_specs) {
                 auto at = spec.find('@'), c2 = spec.rfind(':');
                 if (at == std::string::npos || c2 == std::string::npos || c2 < at)

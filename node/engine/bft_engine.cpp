@@ -52,6 +52,7 @@ void BftEngine::Init() {
     m_core = std::make_unique<consensus::Core>(m_cfg.core, genesis_set, m_ledger.GenesisHash(), m_signer, m_verifier);
     m_sets.Add(1, genesis_set);
     m_sets.Load(m_ledger);
+    m_sets.AllowObservers(m_cfg.observers);
 
     Executor::Hooks hooks;
     hooks.request_batch = [this](const Hash256& h) {
@@ -113,7 +114,11 @@ EngineStatus BftEngine::Status() const {
     s.ordered_height = std::max(m_ordered_height.load(), s.executed_height);
     s.epoch = m_epoch.load();
     s.round = m_round.load();
-    s.peers = m_net->ConnectedPeers().size();
+    // Members of the set in force only: read replicas (observers) and retired validators are
+    // connected too, but do not make a quorum.
+    const consensus::ValidatorSet set = m_sets.AtHeight(s.executed_height + 1);
+    for (const PublicKey& k : m_net->ConnectedPeers())
+        if (std::find(set.members.begin(), set.members.end(), k) != set.members.end()) ++s.peers;
     s.verify_backlog = m_gossip.Backlog();
     return s;
 }

@@ -69,6 +69,9 @@ struct BftConfig {
     std::string p2p_host = "127.0.0.1";
     uint16_t p2p_port = 0;
     std::vector<net::PeerAddr> peers;  // the other validators' transport addresses
+    // Read replicas this node lets connect and follow (docs/operations.md, "Read replicas"): they
+    // receive what validators receive and may gossip transactions, but never count as members.
+    std::vector<PublicKey> observers;
     consensus::Config core;
     uint64_t idle_block_ms = 500;  // a leader with nothing to order waits this long (< round timeout)
     size_t max_batch_txs = 5000;

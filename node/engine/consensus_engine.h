@@ -25,7 +25,8 @@ struct EngineStatus {
     uint64_t ordered_height = 0;   // the highest height consensus committed (ordered)
     uint64_t executed_height = 0;  // the highest height executed and stored (ordered - executed: the executor's lag)
     uint64_t epoch = 0, round = 0;  // consensus' current epoch and round (0 for a single validator)
-    size_t peers = 0;               // validators connected over the transport now
+    size_t peers = 0;               // members of the set in force connected over the transport now
+                                    // (not read replicas, not retired validators)
     size_t verify_backlog = 0;      // gossiped transactions waiting for their signature check
 };
 

@@ -40,6 +40,11 @@ std::optional<consensus::ValidatorSet> ValidatorSets::OfEpoch(uint64_t epoch) co
     return std::nullopt;
 }
 
+void ValidatorSets::AllowObservers(const std::vector<PublicKey>& keys) {
+    MutexLock lock(m_mu);
+    m_allowed.insert(keys.begin(), keys.end());
+}
+
 bool ValidatorSets::IsAllowedPeer(const PublicKey& key) const {
     MutexLock lock(m_mu);
     return m_allowed.count(key) != 0;

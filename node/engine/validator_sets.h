@@ -12,6 +12,8 @@
 
 #include <node/consensus/types.h>
 #include <node/core/sync.h>
+#include <vector>
+
 #include <node/engine/ledger.h>
 
 namespace folio::engine {
@@ -28,11 +30,14 @@ public:
     consensus::ValidatorSet AtHeight(uint64_t height) const EXCLUDES(m_mu);
     std::optional<consensus::ValidatorSet> OfEpoch(uint64_t epoch) const EXCLUDES(m_mu);
     bool IsAllowedPeer(const PublicKey& key) const EXCLUDES(m_mu);
+    // Read replicas (foliod --observer KEY): keys allowed to connect and follow the chain without
+    // ever being members (docs/operations.md, "Read replicas").
+    void AllowObservers(const std::vector<PublicKey>& keys) EXCLUDES(m_mu);
 
 private:
     mutable Mutex m_mu;
     std::map<uint64_t, consensus::ValidatorSet> m_sets GUARDED_BY(m_mu);  // first height in force -> set
-    std::set<PublicKey> m_allowed GUARDED_BY(m_mu);                       // every set's members + the scheduled set's
+    std::set<PublicKey> m_allowed GUARDED_BY(m_mu);  // every set's members + the scheduled set's + observers
 };
 
 // The change the ledger has scheduled and due for a block at `height` in `epoch`, if any.

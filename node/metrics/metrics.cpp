@@ -236,7 +236,10 @@ void Registry::AddCounterFunc(std::string name, std::string help, std::function<
 std::string Registry::Render() const {
     std::string out;
     MutexLock lock(m_mu);
-    for (const auto& [name, e] : m_entries) {
+    for (const auto& entry : m_entries) {
+        // Not a structured binding: clang 14 (the fuzz and sanitizer builds) cannot capture one.
+        const std::string& name = entry.first;
+        const auto& e = entry.second;
         std::string samples;
         std::visit(
             [&](const auto& body) {

@@ -8,6 +8,9 @@
 #  3. Governance removes v0 (epoch 2, {v1..v4}); then v1 is killed too and 3 of 4 members still
 #     commit. Restarted, the retired v0 follows the chain as an observer across both epochs.
 #  4. Identical block hash and state root at every height on every node.
+#  5. Key rotation without leaving the set: v3's operator starts a node with a new key (v5), and
+#     governance swaps the key in place (folio gov rotate-validator); from epoch 3 the new key
+#     signs (the old process is stopped and 3 of 4 still commit only with v5's votes).
 source "$(dirname "$0")/bftlib.sh"
 devnet up --validators 4 || { cat "$T/devnet.log"; fail "devnet up"; }
 for i in 0 1 2 3; do wait_vheight $i 2 90; done
@@ -128,3 +131,38 @@ head -n "$top" "$T/chain.v2" >"$T/chain.ref"
 chain_dump "$URL4" "$top" >"$T/chain.v4"
 cmp -s "$T/chain.ref" "$T/chain.v4" || fail "v4 diverges: $(diff "$T/chain.ref" "$T/chain.v4" | head -3 | tr '\n' ' ')"
 pass "identical block hash and state root at every height 1..$n on v0..v4"
+
+# --- epoch 3: v3 rotates its key in place (docs/operations.md, "Rotating a validator key")
+key=$("$BIN/foliod" keygen --out "$T/v5.key" --password-file "$DN/password")
+K5=$(jq -r .address <<<"$key")
+out=$(gov 2 gov rotate-validator "$K5" "$("$BIN/foliod" keygen | jq -r .address)" --activation-height $(($(vheight 2) + 20)) 2>&1) &&
+  fail "a rotation of a key outside the set was accepted: $out"
+expect_contains "$out" "is not in the current validator set" "rotating a non-member"
+out=$(gov 2 gov rotate-validator "$(vkey 3)" "$K4" --activation-height $(($(vheight 2) + 20)) 2>&1) &&
+  fail "a rotation to a member's key was accepted: $out"
+expect_contains "$out" "is already a validator" "rotating onto a member"
+[ "$(info "$(vurl 2)" | jq -r .result.pending_validators)" = "null" ] || fail "a refused rotation was scheduled"
+pass "rotating a key that is not a member, or onto a member's key, is refused; nothing scheduled"
+
+peers=(); for i in 1 2 3; do peers+=(--peer "$(vkey $i)@127.0.0.1:$(jq -r ".validators[$i].p2p" "$L")"); done
+peers+=(--peer "$K4@127.0.0.1:$P2P4")
+RPC5=$(folio_rpc_port "$BASE" 6); P2P5=$(folio_p2p_port "$BASE" 6); URL5="http://127.0.0.1:$RPC5"
+"$BIN/foliod" --home "$T/v5" --genesis "$DN/genesis.json" --validator-key-file "$T/v5.key" --key-password-file "$DN/password" \
+  --rpc-listen "127.0.0.1:$RPC5" --p2p-listen "127.0.0.1:$P2P5" --metrics-listen "127.0.0.1:$(folio_metrics_port "$BASE" 6)" \
+  "${peers[@]}" >>"$T/v5.log" 2>&1 &
+PIDS+=($!)
+h=$(vheight 2); A3=$((h + 20))
+out=$(gov 2 --json gov rotate-validator "$(vkey 3)" "$K5" --activation-height $A3 2>&1) || fail "rotate-validator refused: $out"
+pending=$(info "$(vurl 2)" | jq -c .result.pending_validators)
+expect_eq "$(jq -r '.members | join(",")' <<<"$pending")" "$(vkey 1),$(vkey 2),$K5,$K4" "the scheduled set (v3's key replaced in place)"
+for u in "$(vurl 1)" "$(vurl 2)" "$URL5"; do wait_epoch "$u" 3 240; done
+pass "epoch 3: v3's key rotated to ${K5:0:8} in place (activation $A3); the new node synced from genesis"
+
+vkill 3; vkill 1
+h=$(vheight 2)
+wait_vheight 2 $((h + 5)) 120
+deadline=$((SECONDS + 120))
+until [ "$(info "$URL5" | jq -r '.result.height // 0')" -ge $((h + 5)) ]; do
+  [ $SECONDS -lt $deadline ] || fail "the rotated key's node did not reach height $((h + 5))"; sleep 0.2
+done
+pass "old v3 process and v1 stopped: v2, v4 and the rotated key commit past height $((h + 5)) (3 of 4 need its votes)"
