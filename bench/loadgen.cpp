@@ -189,6 +189,80 @@ int RunEtcd(int argc, char** argv) {
     return ok.load() == count ? 0 : 1;
 }
 
+// ---------------------------------------------------------------- `reads`: licence_check
+
+// folio-loadgen reads --nodes URL[,URL...] --duration-s S --concurrency C --request JSON: C
+// keep-alive HTTP clients (client t on node t mod n) send the same JSON-RPC request (a
+// licence_check, say) back to back for S seconds; prints the answered requests per second (an
+// answer is a JSON-RPC "result"), per node and in all, with latency percentiles.
+int RunReads(int argc, char** argv) {
+    std::vector<std::string> nodes;
+    {
+        const std::string list = Arg(argc, argv, "nodes", "http://127.0.0.1:26657");
+        size_t pos = 0;
+        while (pos <= list.size()) {
+            size_t comma = list.find(',', pos);
+            if (comma == std::string::npos) comma = list.size();
+            if (comma > pos) nodes.push_back(list.substr(pos, comma - pos));
+            pos = comma + 1;
+        }
+    }
+    const size_t concurrency = std::max<size_t>(1, std::stoul(Arg(argc, argv, "concurrency", "16")));
+    const double duration_s = std::stod(Arg(argc, argv, "duration-s", "10"));
+    const std::string request = Arg(argc, argv, "request", "");
+    if (nodes.empty() || request.empty()) {
+        std::fprintf(stderr, "folio-loadgen reads: give --nodes and --request\n");
+        return 2;
+    }
+    std::vector<std::atomic<size_t>> ok_by_node(nodes.size());
+    std::atomic<size_t> failed{0};
+    std::vector<std::vector<double>> lat(concurrency);
+    const auto start = Clock::now();
+    const auto end = start + std::chrono::microseconds(static_cast<int64_t>(duration_s * 1e6));
+    std::vector<std::thread> workers;
+    for (size_t t = 0; t < concurrency; ++t) {
+        workers.emplace_back([&, t] {
+            const size_t n = t % nodes.size();
+            httplib::Client http(nodes[n]);
+            http.set_keep_alive(true);
+            http.set_tcp_nodelay(true);
+            while (Clock::now() < end) {
+                auto t0 = Clock::now();
+                auto res = http.Post("/", request, "application/json");
+                auto t1 = Clock::now();
+                if (res && res->status == 200 && res->body.find("\"result\"") != std::string::npos) {
+                    ++ok_by_node[n];
+                    lat[t].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+                } else if (failed.fetch_add(1) < 3) {
+                    std::fprintf(stderr, "folio-loadgen reads: %s\n",
+                                 res ? (std::to_string(res->status) + " " + res->body).c_str() : httplib::to_string(res.error()).c_str());
+                }
+            }
+        });
+    }
+    for (auto& w : workers) w.join();
+    const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    std::vector<double> all;
+    for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+    std::sort(all.begin(), all.end());
+    auto pct = [&](double p) {
+        if (all.empty()) return 0.0;
+        return all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))];
+    };
+    json per_node = json::array();
+    size_t ok = 0;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        ok += ok_by_node[i].load();
+        per_node.push_back({{"node", nodes[i]}, {"reads_per_s", static_cast<double>(ok_by_node[i].load()) / secs}});
+    }
+    std::cout << json{{"reads", ok}, {"failed", failed.load()}, {"seconds", secs},
+                      {"reads_per_s", static_cast<double>(ok) / secs}, {"p50_ms", pct(0.5)}, {"p99_ms", pct(0.99)},
+                      {"concurrency", concurrency}, {"nodes", per_node}}
+                     .dump()
+              << "\n";
+    return failed.load() == 0 && ok > 0 ? 0 : 1;
+}
+
 // ---------------------------------------------------------------- `run`: sign, submit, follow
 
 // One transaction of a run, signed up front (the node's cost is what is measured, not ours).
@@ -587,7 +661,7 @@ std::vector<Signed> SignMix(const std::string& chain_id, std::vector<Account>& a
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: folio-loadgen accounts|run|etcd ...\n");
+        std::fprintf(stderr, "usage: folio-loadgen accounts|run|etcd|reads ...\n");
         return 2;
     }
     std::string mode = argv[1];
@@ -601,6 +675,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (mode == "etcd") return RunEtcd(argc, argv);
+    if (mode == "reads") return RunReads(argc, argv);
     if (mode != "run") {
         std::fprintf(stderr, "folio-loadgen: unknown mode %s\n", mode.c_str());
         return 2;

@@ -67,19 +67,11 @@ void RegisterWorkMethods(rpc::RpcServer& server, Node& node) {
             for (uint64_t e = 1;; ++e) {
                 auto rec = state::LoadValidatorSetOfEpoch(node.store(), e);
                 if (!rec || rec->from_height > h) break;
-                uint64_t last = rec->from_height - 1;
-                auto b = node.store().GetBlock(last);
-                auto c = node.store().GetCommitCert(last);
-                Bytes vkey = protocol::ValidatorSetKey(e);
-                auto vraw = node.store().Get(vkey);
-                std::optional<SmtProof> vproof;
-                if (b && vraw)
-                    if (auto pr = SmtProve(node.store(), b->header.state_root, last, Sha256Of(vkey))) vproof = std::move(pr.value());
-                if (!b || !c || !vraw || !vproof)
+                auto handoff = node.Handoff(e);  // stored once built: it outlives state pruning
+                if (!handoff)
                     throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
                                    "the hand-off to validator epoch " + std::to_string(e) + " is not available yet; retry");
-                handoffs.push_back(ToHex(protocol::EncodeHandoff(
-                    protocol::ValidatorHandoff{protocol::EncodeHeader(b->header), *c, *vraw, EncodeSmtProof(*vproof)})));
+                handoffs.push_back(ToHex(*handoff));
             }
             return json{{"format", "folio-work-certificate/1"},
                         {"chain_id", node.chain_id()},

@@ -343,6 +343,9 @@ int main(int argc, char** argv) {
             "state-values-cache-mb", po::value(&state_values_cache_mb)->default_value(32),
             "memory for the cache of committed state values read by execution and RPC, in MiB (0: none)")(
             "mempool-max-txs", po::value(&cfg.mempool.max_txs)->default_value(100000), "mempool capacity")(
+            "state-retain-versions", po::value(&cfg.state_retain_versions)->default_value(0),
+            "keep the state map's trees of this many newest heights and delete the node records only older "
+            "ones use (at least 128; 0: keep every version, an archive node; docs/operations.md, \"Pruning\")")(
             "p2p-listen", po::value(&p2p_listen)->default_value("127.0.0.1:26656"),
             "validator transport HOST:PORT (multi-validator chains)")(
             "peer", po::value(&peer_specs)->composing(), "another validator: KEY@HOST:PORT (repeat for each)")(
@@ -389,6 +392,10 @@ int main(int argc, char** argv) {
         po::notify(vm);
         log::Configure(ParseLevelFlag(log_level), ParseFormatFlag(log_format));
 
+        if (cfg.state_retain_versions != 0 && cfg.state_retain_versions < chain::MIN_STATE_RETAIN_VERSIONS)
+            throw std::runtime_error("--state-retain-versions must be 0 (keep all) or at least " +
+                                     std::to_string(chain::MIN_STATE_RETAIN_VERSIONS) + " (got " +
+                                     std::to_string(cfg.state_retain_versions) + ")");
         cfg.home = home;
         cfg.genesis = api::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
         cfg.sync_writes = !vm.count("no-fsync");

@@ -114,6 +114,9 @@ void Node::AttachMetrics(metrics::Registry& r) {
     // Read when scraped.
     r.AddGaugeFunc("folio_height", "Height of the last block committed to this node's store.",
                    [this] { return static_cast<double>(height()); });
+    r.AddGaugeFunc("folio_state_floor_height",
+                   "Lowest height whose state tree this node still holds (--state-retain-versions; 0: every one).",
+                   [this] { return static_cast<double>(StateFloor()); });
     r.AddGaugeFunc("folio_mempool_transactions", "Transactions waiting in the mempool.",
                    [this] { return static_cast<double>(m_mempool.Size()); });
     r.AddGaugeFunc("folio_mempool_capacity_transactions", "The mempool's capacity (--mempool-max-txs).",
@@ -348,6 +351,7 @@ BuiltBlock Node::ExecuteBlock(uint64_t time_ms, const PublicKey& proposer, std::
     out.committed.receipts = std::move(executed.receipts);
     out.committed.writes = std::move(executed.writes);
     out.committed.smt_nodes = std::move(executed.smt_nodes);
+    out.committed.smt_stale = std::move(executed.smt_stale);
     return out;
 }
 
@@ -444,8 +448,70 @@ bool Node::CommitBlock(BuiltBlock b) {
         ids, [&](const Address& a) { return state::LoadAccount(*m_store, a).next_nonce; },
         m_metrics ? &admitted : nullptr);
     if (m_metrics) CountCommitted(b, admitted);
+    if (m_cfg.state_retain_versions != 0 && h % STATE_PRUNE_EVERY == 0) MaybePruneState(h);
     if (m_on_commit) m_on_commit(h);
     return true;
+}
+
+std::string HandoffKey(uint64_t epoch) { return "handoff/" + std::to_string(epoch); }
+
+std::optional<Bytes> Node::Handoff(uint64_t epoch) const {
+    if (auto stored = m_store->GetMeta(HandoffKey(epoch))) return stored;
+    auto rec = state::LoadValidatorSetOfEpoch(*m_store, epoch);
+    if (!rec || rec->from_height == 0) return std::nullopt;
+    const uint64_t last = rec->from_height - 1;
+    auto block = m_store->GetBlock(last);
+    auto cert = m_store->GetCommitCert(last);
+    const Bytes vkey = protocol::ValidatorSetKey(epoch);
+    auto vraw = m_store->Get(vkey);
+    if (!block || !cert || !vraw) return std::nullopt;
+    auto proof = SmtProve(*m_store, block->header.state_root, last, Sha256Of(vkey));
+    if (!proof) return std::nullopt;
+    Bytes out = protocol::EncodeHandoff(
+        protocol::ValidatorHandoff{protocol::EncodeHeader(block->header), *cert, *vraw, EncodeSmtProof(*proof)});
+    // Kept (unsynced: it can be built again until pruning passes `last`, and pruning stores it
+    // first) so it outlives the state version it proves against.
+    if (auto st = m_store->PutMeta(HandoffKey(epoch), out, false); !st)
+        log::Warn("chain", "storing a validator hand-off failed", {{"epoch", epoch}, {"error", st.error().message}});
+    return out;
+}
+
+uint64_t Node::StateFloor() const {
+    auto raw = m_store->GetMeta("prune/state_floor");
+    if (!raw || raw->size() != 8) return 0;
+    Reader r(*raw);
+    return r.U64();
+}
+
+void Node::MaybePruneState(uint64_t height) {
+    if (height <= m_cfg.state_retain_versions) return;
+    uint64_t floor = height - m_cfg.state_retain_versions;
+    // Hand-offs prove the new set against the state of the old epoch's last block: store each one
+    // before its version goes; one that cannot be built yet holds the floor at its block.
+    for (uint64_t e = 1;; ++e) {
+        auto rec = state::LoadValidatorSetOfEpoch(*m_store, e);
+        if (!rec || rec->from_height == 0 || rec->from_height - 1 >= floor) break;
+        if (!Handoff(e)) {
+            floor = rec->from_height - 1;
+            break;
+        }
+    }
+    if (floor <= StateFloor()) return;
+    // A bounded amount per commit (a backlog, e.g. after pruning is first turned on, is worked
+    // off over the next checks); the floor advances only once every record below it is gone.
+    constexpr size_t MAX_RECORDS_PER_CHECK = 200'000;
+    auto pruned = m_store->PruneStateVersions(floor, MAX_RECORDS_PER_CHECK);
+    if (!pruned) {
+        log::Error("chain", "state pruning failed", {{"floor", floor}, {"error", pruned.error().message}});
+        return;
+    }
+    if (pruned.value() < MAX_RECORDS_PER_CHECK) {
+        Writer w;
+        w.U64(floor);
+        if (auto st = m_store->PutMeta("prune/state_floor", w.Take(), false); !st)
+            log::Error("chain", "storing the state floor failed", {{"error", st.error().message}});
+    }
+    log::Debug("chain", "state versions pruned", {{"floor", floor}, {"records", pruned.value()}});
 }
 
 std::optional<protocol::ValidatorSetRecord> Node::ValidatorSet() const { return state::LoadValidatorSet(*m_store); }

@@ -41,7 +41,13 @@ struct NodeConfig {
     // over from genesis, syncing from its peers; its safety state (HOME/safety, outside the store)
     // is kept. Off for a single-validator chain: there the store is the only copy.
     bool quarantine_corrupt_store = false;
+    // State-version pruning (docs/operations.md, "Pruning"): keep the state map's trees of the
+    // newest `state_retain_versions` heights and delete the node records only older trees use;
+    // 0 keeps every version (an archive node). Checked every STATE_PRUNE_EVERY commits.
+    uint64_t state_retain_versions = 0;
 };
+inline constexpr uint64_t STATE_PRUNE_EVERY = 64;
+inline constexpr uint64_t MIN_STATE_RETAIN_VERSIONS = 128;
 
 // A block built and executed on top of the committed head, ready to be committed.
 struct BuiltBlock {
@@ -150,6 +156,14 @@ public:
     bool CommitBlock(BuiltBlock b);
     bool StoreCommitCert(uint64_t height, const CommitCert& cert);
 
+    // The validator-set hand-off into `epoch` (>= 1; protocol::EncodeHandoff: the old epoch's last
+    // block header, its certificate, and a state proof of the new set at it), as certificates carry
+    // it. Built once from the store and kept in the node's metadata, so state pruning never loses
+    // it; nullopt while it cannot be built yet (the last block's certificate has not arrived).
+    std::optional<Bytes> Handoff(uint64_t epoch) const;
+    // The lowest height whose state tree this node still holds (0 unless pruning removed some).
+    uint64_t StateFloor() const;
+
     // Settlement events by global sequence number (1, 2, ...); the next number to be assigned.
     std::optional<state::SettlementEvent> SettlementEventAt(uint64_t seq) const;
     uint64_t NextSettlementSeq() const;
@@ -158,6 +172,9 @@ public:
     void OnCommit(std::function<void(uint64_t)> cb) { m_on_commit = std::move(cb); }
 
 private:
+    // Prunes the state map's versions below height - state_retain_versions, never past an epoch
+    // hand-off that is not stored yet.
+    void MaybePruneState(uint64_t height);
     explicit Node(NodeConfig cfg);  // node.cpp (m_metrics' type is complete there)
     bool InitGenesis(std::string& err);
     Result<Hash256, AdmitError> AdmitDecoded(protocol::DecodedTx tx, bool from_peer);

@@ -66,12 +66,25 @@ struct OldLeaf {
 
 class Applier {
 public:
-    Applier(const SmtNodeReader& reader, uint64_t version, std::vector<std::pair<Hash256, Bytes>>& out)
-        : m_reader(reader), m_version(version), m_out(out) {}
+    Applier(const SmtNodeReader& reader, uint64_t version, std::vector<std::pair<Hash256, Bytes>>& out,
+            std::vector<std::pair<uint64_t, Hash256>>& stale)
+        : m_reader(reader), m_version(version), m_out(out), m_stale(stale) {}
 
     // The subtree at `depth` with hash h (stored at version hv), after applying the non-empty
-    // batch w (all of whose keys lie under this subtree).
+    // batch w (all of whose keys lie under this subtree). An internal record (hv, h) is stale
+    // unless the result is that same record: a record has one parent in a tree, and a rewritten
+    // internal node is never reused elsewhere. A leaf record is stale only when w writes its key:
+    // otherwise it stays in the new tree, where it was or pushed down under new internal nodes.
     Result<Sub, SmtError> Update(const Hash256& h, uint64_t hv, size_t depth, std::span<const SmtWrite> w) {
+        m_leaf_kept = false;
+        auto sub = UpdateInner(h, hv, depth, w);
+        if (sub && !h.IsZero() && !m_leaf_kept && !(sub->hash == h && sub->version == hv)) m_stale.emplace_back(hv, h);
+        m_leaf_kept = false;
+        return sub;
+    }
+
+private:
+    Result<Sub, SmtError> UpdateInner(const Hash256& h, uint64_t hv, size_t depth, std::span<const SmtWrite> w) {
         if (h.IsZero()) return Build(depth, w, nullptr);
         auto loaded = Load(m_reader, h, hv);
         if (!loaded) return Fail(loaded.error());
@@ -82,6 +95,7 @@ public:
             auto it = std::lower_bound(w.begin(), w.end(), node.a,
                                        [](const SmtWrite& x, const Hash256& k) { return x.first < k; });
             bool overwritten = it != w.end() && it->first == node.a;
+            m_leaf_kept = !overwritten;  // read by Update right after this returns (no recursion here)
             OldLeaf old{node.a, h, hv};
             return Build(depth, w, overwritten ? nullptr : &old);
         }
@@ -95,11 +109,14 @@ public:
         if (!l) return l;
         auto r = side(node.b, rec.right_version, right_w);
         if (!r) return r;
-        if (l->hash == node.a && r->hash == node.b) return Sub{h, Shape::INTERNAL, hv};
+        // Unchanged only if both children are the same records: a child rewritten with the same
+        // hash (a key written with its current value) is a new record, and the parent must point
+        // at it (the old child record is stale from here on).
+        if (l->hash == node.a && r->hash == node.b && l->version == rec.left_version && r->version == rec.right_version)
+            return Sub{h, Shape::INTERNAL, hv};
         return Combine(*l, *r);
     }
 
-private:
     // Splits a batch under one subtree at `depth` by the key bit there (0 first: it is sorted).
     static std::pair<std::span<const SmtWrite>, std::span<const SmtWrite>> Split(std::span<const SmtWrite> w,
                                                                                 size_t depth) {
@@ -159,6 +176,8 @@ private:
     const SmtNodeReader& m_reader;
     uint64_t m_version;
     std::vector<std::pair<Hash256, Bytes>>& m_out;
+    std::vector<std::pair<uint64_t, Hash256>>& m_stale;
+    bool m_leaf_kept = false;  // the leaf UpdateInner just visited stays in the new tree
 };
 
 // Recomputes the root from the bottom hash of key's path and the siblings above it.
@@ -272,7 +291,7 @@ Result<SmtUpdate, SmtError> SmtApply(const SmtNodeReader& reader, const Hash256&
     update.version = version;
     Sub root{old_root, old_root.IsZero() ? Shape::EMPTY : Shape::UNKNOWN, old_version};
     if (!sorted_writes.empty()) {
-        Applier applier(reader, version, update.new_nodes);
+        Applier applier(reader, version, update.new_nodes, update.stale_nodes);
         auto sub = applier.Update(old_root, old_version, 0, sorted_writes);
         if (!sub) return Fail(sub.error());
         root = *sub;
@@ -284,6 +303,11 @@ Result<SmtUpdate, SmtError> SmtApply(const SmtNodeReader& reader, const Hash256&
         auto rec = Load(reader, root.hash, root.version);
         if (!rec) return Fail(rec.error());
         update.new_nodes.emplace_back(root.hash, EncodeSmtRecord(*rec));
+        // The copied record is the new root; the one it was copied from is no longer referenced
+        // (unless the update already found it stale: then it is listed once).
+        const std::pair<uint64_t, Hash256> old_rec{root.version, root.hash};
+        if (std::find(update.stale_nodes.begin(), update.stale_nodes.end(), old_rec) == update.stale_nodes.end())
+            update.stale_nodes.push_back(old_rec);
     }
     return update;
 }

@@ -88,10 +88,16 @@ public:
 // The changes of one SmtApply at `version`: the new root and the node records the caller must
 // store under (version, hash) before new_root is readable at `version`. The root's record is
 // always among them (unless the map is empty).
+//
+// `stale_nodes` are the records, as (stored version, hash), that the tree of `version` no longer
+// references: they belong only to trees of versions before `version` (the Jellyfish Merkle tree's
+// stale node index). A store that keeps trees from version F on may delete every record that
+// became stale at a version <= F; the trees of F and later stay whole (docs/formats-merkle.md §2.5).
 struct SmtUpdate {
     Hash256 new_root;
     uint64_t version = 0;
     std::vector<std::pair<Hash256, Bytes>> new_nodes;
+    std::vector<std::pair<uint64_t, Hash256>> stale_nodes;
 };
 
 // In-memory node store for tests and tools, keyed by hash alone: GetNode ignores the version

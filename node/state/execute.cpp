@@ -47,6 +47,7 @@ ExecutedBlock ExecuteBatch(const StateReader& parent, const SmtNodeReader& nodes
     out.receipts = std::move(result.receipts);
     out.writes = std::move(result.writes);
     out.smt_nodes = std::move(smt->new_nodes);
+    out.smt_stale = std::move(smt->stale_nodes);
     return out;
 }
 

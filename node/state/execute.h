@@ -35,6 +35,7 @@ struct ExecutedBlock {
     std::vector<Receipt> receipts;
     WriteSet writes;
     std::vector<std::pair<Hash256, Bytes>> smt_nodes;  // to store at version block.header.height
+    std::vector<std::pair<uint64_t, Hash256>> smt_stale;  // records unreferenced from this version on (SmtUpdate)
     std::vector<SkippedTx> skipped;
 };
 

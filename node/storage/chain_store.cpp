@@ -56,6 +56,16 @@ Bytes NodeKey(uint64_t version, const Hash256& h) {
     return k;
 }
 
+// The stale-node index (in the main LevelDB, written in the block's own batch): record (version,
+// hash) of the state map is not referenced from version `since` on.
+Bytes StaleKey(uint64_t since, uint64_t version, const Hash256& h) {
+    Bytes k = Key("P/", Be64(since));
+    Bytes v = Be64(version);
+    k.insert(k.end(), v.begin(), v.end());
+    k.insert(k.end(), h.data.begin(), h.data.end());
+    return k;
+}
+
 leveldb::Slice S(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 leveldb::Slice S(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
@@ -361,6 +371,9 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
         leveldb::Status nst = m_nodes_db->Write(nwo, &nodes);
         if (!nst.ok()) return Fail(StoreFailure{nst.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, nst.ToString()});
     }
+    // Indexed with the block (not with the node records written before it): a block that a crash
+    // left uncommitted and that is later built differently never marks a record stale.
+    for (const auto& [version, hash] : cb.smt_stale) batch.Put(S(StaleKey(h, version, hash)), leveldb::Slice());
     if (h == 0) batch.Put(S(Key(META_FORMAT)), S(Be64(STORE_FORMAT)));
     if (!cb.commit_cert.empty()) batch.Put(S(CertKey(h)), S(cb.commit_cert));
     for (const auto& [name, value] : cb.meta) batch.Put(S(Key("X/" + name)), S(value));
@@ -420,6 +433,68 @@ void ChainStore::ForEachState(ByteView prefix, const std::function<void(const By
         fn(key, value);
     }
     if (!it->status().ok()) folio::Fatal("store", "scan failed: " + it->status().ToString());
+}
+
+Result<size_t, StoreFailure> ChainStore::PruneStateVersions(uint64_t floor, size_t max_records) {
+    const Bytes start = Key("P/");
+    const Bytes end = Key("P/", Be64(floor + 1));  // stale since <= floor
+    std::vector<Bytes> index_keys;
+    std::vector<std::pair<uint64_t, Hash256>> records;
+    {
+        leveldb::ReadOptions ro;
+        ro.verify_checksums = true;
+        std::unique_ptr<leveldb::Iterator> it(m_db->NewIterator(ro));
+        for (it->Seek(S(start)); it->Valid() && records.size() < max_records; it->Next()) {
+            const leveldb::Slice k = it->key();
+            if (k.compare(S(end)) >= 0) break;
+            if (k.size() != 2 + 8 + 8 + 32) return Fail(StoreFailure{StoreError::CORRUPTION, "bad stale-node index key"});
+            const auto* p = reinterpret_cast<const uint8_t*>(k.data()) + 2 + 8;
+            uint64_t version = 0;
+            for (int i = 0; i < 8; ++i) version = version << 8 | p[i];
+            Hash256 h;
+            std::copy(p + 8, p + 40, h.data.begin());
+            records.emplace_back(version, h);
+            index_keys.emplace_back(k.data(), k.data() + k.size());
+        }
+        if (!it->status().ok())
+            return Fail(StoreFailure{it->status().IsCorruption() ? StoreError::CORRUPTION : StoreError::IO,
+                                     it->status().ToString()});
+    }
+    if (records.empty()) return size_t{0};
+    // The records first, durably; then their index entries. A crash in between leaves index
+    // entries whose records are gone: deleting them again is harmless.
+    leveldb::WriteBatch nodes;
+    for (const auto& [version, h] : records) nodes.Delete(S(NodeKey(version, h)));
+    leveldb::WriteOptions nwo;
+    nwo.sync = m_sync;
+    if (leveldb::Status st = m_nodes_db->Write(nwo, &nodes); !st.ok())
+        return Fail(StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, st.ToString()});
+    {
+        // A cached record of a pruned hash may name children at pruned versions: forget it (the
+        // live record of the same hash, if any, is read again from LevelDB).
+        std::lock_guard lock(m_node_mu);
+        if (m_node_slot_count != 0)
+            for (const auto& [version, h] : records) {
+                NodeSlot* set = SlotSet(h);
+                for (int i = 0; i < 2; ++i)
+                    if (set[i].len != 0 && set[i].hash == h) set[i] = NodeSlot{};
+            }
+    }
+    leveldb::WriteBatch index;
+    for (const Bytes& k : index_keys) index.Delete(S(k));
+    leveldb::WriteOptions wo;
+    wo.sync = false;
+    if (leveldb::Status st = m_db->Write(wo, &index); !st.ok())
+        return Fail(StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, st.ToString()});
+    return records.size();
+}
+
+size_t ChainStore::CountNodeRecords() const {
+    leveldb::ReadOptions ro;
+    std::unique_ptr<leveldb::Iterator> it(m_nodes_db->NewIterator(ro));
+    size_t n = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+    return n;
 }
 
 void ChainStore::ForEachMeta(const std::string& prefix,

@@ -56,6 +56,9 @@ struct CommittedBlock {
     std::vector<protocol::Receipt> receipts;
     state::WriteSet writes;
     std::vector<std::pair<Hash256, Bytes>> smt_nodes;  // the state map's new records, stored at version block.header.height
+    // Records (stored version, hash) that the tree of this block no longer references: indexed so
+    // PruneStateVersions can delete them once no retained version needs them (SmtUpdate).
+    std::vector<std::pair<uint64_t, Hash256>> smt_stale;
     Bytes commit_cert;  // the consensus's proof that the block committed (docs/formats.md)
     std::vector<std::pair<std::string, Bytes>> meta;  // node-local metadata written in the same batch (indexes)
 };
@@ -113,6 +116,13 @@ public:
     Status<StoreFailure> DeleteMeta(const std::string& name);
     // Calls fn(key, value) for every state entry whose key starts with `prefix`, in key order.
     void ForEachState(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const;
+    // Deletes the state map's node records that no tree of version `floor` or later references
+    // (those indexed stale at a version <= floor; SmtUpdate::stale_nodes), at most `max_records`
+    // of them per call; returns how many. Trees of versions >= floor stay whole; older versions
+    // can no longer be read. Call from the committing thread (docs/operations.md, "Pruning").
+    Result<size_t, StoreFailure> PruneStateVersions(uint64_t floor, size_t max_records);
+    // The state map's node records on disk (a full scan: tests and tools).
+    size_t CountNodeRecords() const;
     // Calls fn(name, value) for every metadata entry whose name starts with `prefix`, in order.
     void ForEachMeta(const std::string& prefix, const std::function<void(const std::string&, const Bytes&)>& fn) const;
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 
 using namespace folio;
@@ -515,6 +516,24 @@ public:
         for (const auto& [h, rec] : u.new_nodes) m_nodes.insert_or_assign({u.version, h}, rec);
     }
     bool Has(uint64_t version, const Hash256& h) const { return m_nodes.count({version, h}) != 0; }
+    bool Erase(uint64_t version, const Hash256& h) { return m_nodes.erase({version, h}) == 1; }
+    size_t Size() const { return m_nodes.size(); }
+    std::vector<std::pair<uint64_t, Hash256>> All() const {
+        std::vector<std::pair<uint64_t, Hash256>> out;
+        for (const auto& [k, v] : m_nodes) out.push_back(k);
+        return out;
+    }
+    // The records reachable from `root` at `version` (a full walk).
+    void Reachable(const Hash256& root, uint64_t version, std::set<std::pair<uint64_t, Hash256>>& out) const {
+        if (root.IsZero()) return;
+        out.insert({version, root});
+        auto rec = DecodeSmtRecord(*GetNode(root, version));
+        REQUIRE(rec.ok());
+        if (rec->node.kind == SmtNode::Kind::INTERNAL) {
+            Reachable(rec->node.a, rec->left_version, out);
+            Reachable(rec->node.b, rec->right_version, out);
+        }
+    }
 
 private:
     std::map<std::pair<uint64_t, Hash256>, Bytes> m_nodes;
@@ -570,4 +589,75 @@ TEST_CASE("smt: versioned storage: every version's root is read at its version, 
     // A root asked for at a version it was not stored at is missing, not silently absent.
     REQUIRE_FALSE(roots[5].IsZero());
     CHECK(SmtGet(store, roots[5], 1000, pool[0]).error() == SmtError::MISSING_NODE);
+}
+
+TEST_CASE("smt: the stale-node index: pruning below a floor keeps every later tree whole") {
+    // Random batches (inserts, overwrites, same-value writes, deletes, empty batches, a leaf that
+    // moves up to the root); after each version, every record stale at a version <= floor
+    // (floor = version - 5) is deleted. Every tree from the floor on must still read, prove and
+    // walk completely, and the store must hold exactly the records of those trees.
+    const std::vector<Hash256> pool = KeyPool();
+    std::mt19937_64 rng(20261204);
+    VersionedStore store;
+    std::vector<Model> models{Model{}};
+    std::vector<Hash256> roots{Hash256{}};
+    std::map<uint64_t, std::vector<std::pair<uint64_t, Hash256>>> stale_at;
+    Model model;
+    constexpr uint64_t KEEP = 5;
+    std::set<std::pair<uint64_t, Hash256>> stale_seen;
+    for (uint64_t version = 1; version <= 120; ++version) {
+        std::map<Hash256, std::optional<Hash256>> batch;
+        size_t n = version % 11 == 0 ? 0 : rng() % 10;
+        if (version >= 60 && version < 63) {  // down to one key, then build up again
+            for (const auto& [k, v] : model) batch[k] = std::nullopt;
+            if (!model.empty() && version == 60) batch.erase(model.begin()->first);
+            n = 0;
+        }
+        for (size_t i = 0; i < n; ++i) {
+            const Hash256& k = pool[rng() % pool.size()];
+            const uint64_t r = rng() % 6;
+            if (r == 0) batch[k] = std::nullopt;
+            else if (r == 1 && model.count(k)) batch[k] = model[k];  // the same value again
+            else batch[k] = Filled(static_cast<uint8_t>(rng()));
+        }
+        std::vector<SmtWrite> w = ToWrites(batch);
+        auto up = SmtApply(store, roots.back(), version - 1, w, version);
+        REQUIRE(up.ok());
+        store.Apply(*up);
+        for (const auto& s : up->stale_nodes) {
+            CHECK(s.first < version);                   // only records of earlier versions go stale
+            CHECK(stale_seen.insert(s).second);         // each record goes stale once
+        }
+        stale_at[version] = up->stale_nodes;
+        ApplyToModel(model, w);
+        roots.push_back(up->new_root);
+        models.push_back(model);
+        if (version > KEEP) {
+            const uint64_t floor = version - KEEP;
+            for (auto it = stale_at.begin(); it != stale_at.end() && it->first <= floor;) {
+                for (const auto& [v, h] : it->second) CHECK(store.Erase(v, h));
+                it = stale_at.erase(it);
+            }
+            // Exactly the records of the retained trees remain.
+            std::set<std::pair<uint64_t, Hash256>> live;
+            for (uint64_t v = floor; v <= version; ++v) store.Reachable(roots[v], v, live);
+            CHECK(store.Size() == live.size());
+            if (store.Size() != live.size()) {
+                for (const auto& r : store.All())
+                    if (!live.count(r)) MESSAGE("extra record at version " << r.first << " (now " << version << ")");
+            }
+        }
+    }
+    const uint64_t last = roots.size() - 1;
+    for (uint64_t version = last - KEEP; version <= last; ++version) {
+        for (const Hash256& key : pool) {
+            auto proof = SmtProve(store, roots[version], version, key);
+            REQUIRE(proof.ok());
+            auto it = models[version].find(key);
+            if (it != models[version].end()) CHECK(SmtVerifyInclusion(roots[version], key, it->second, *proof));
+            else CHECK(SmtVerifyExclusion(roots[version], key, *proof));
+        }
+    }
+    // An older tree is gone (its root record was pruned), reported as missing.
+    CHECK(SmtGet(store, roots[last - KEEP - 3], last - KEEP - 3, pool[0]).error() == SmtError::MISSING_NODE);
 }

@@ -53,6 +53,7 @@ CommittedBlock BlockAt(uint64_t height, const StateReader& base, const SmtNodeRe
     cb.receipts = r->receipts;
     cb.writes = r->writes;
     cb.smt_nodes = smt->new_nodes;
+    cb.smt_stale = smt->stale_nodes;
     cb.commit_cert = Bytes{1, 2, 3};
     return cb;
 }
@@ -291,6 +292,69 @@ TEST_CASE("state-map nodes are stored by version: every height's root stays prov
     auto present = SmtGet(s, roots[2], 2, StateKeyHash(keys::Work(2)));
     REQUIRE(present);
     CHECK(present->has_value());
+}
+
+TEST_CASE("state-version pruning deletes what only old trees use; the retained trees stay whole, also reopened") {
+    TempDir dir;
+    std::vector<Hash256> roots;
+    constexpr uint64_t TOP = 60, FLOOR = 50;
+    size_t before = 0, after = 0;
+    {
+        StoreOptions opts;
+        auto store = ChainStore::Open(dir.path.string(), opts);
+        REQUIRE(store);
+        ChainStore& s = *store.value();
+        REQUIRE(s.Commit(GenesisBlock()));
+        roots.push_back(s.Header(0)->state_root);
+        uint64_t nonce = 0;
+        for (uint64_t h = 1; h <= TOP; ++h) {
+            // Each block registers a work and so rewrites alice's account (her nonce) and the
+            // counters: old versions of those paths go stale every block.
+            std::vector<Transaction> txs;
+            if (h % 7 != 0)
+                txs.push_back(test::MakeTx("alice", nonce++, test::Work("song " + std::to_string(h), {{"alice", 10000}})));
+            CommittedBlock b = BlockAt(h, s, s, roots.back(), txs);
+            roots.push_back(b.block.header.state_root);
+            REQUIRE(s.Commit(b));
+        }
+        before = s.CountNodeRecords();
+        // Bounded per call: a small budget prunes part, the next call the rest.
+        auto first = s.PruneStateVersions(FLOOR, 10);
+        REQUIRE(first);
+        CHECK(first.value() == 10);
+        auto rest = s.PruneStateVersions(FLOOR, 1'000'000);
+        REQUIRE(rest);
+        CHECK(rest.value() > 0);
+        auto again = s.PruneStateVersions(FLOOR, 1'000'000);
+        REQUIRE(again);
+        CHECK(again.value() == 0);  // nothing left below the floor
+        after = s.CountNodeRecords();
+        CHECK(after + 10 + rest.value() == before);
+    }
+    CHECK(after < before / 2);  // most records were only old versions of rewritten paths
+    auto store = ChainStore::Open(dir.path.string(), {});
+    REQUIRE(store);
+    ChainStore& s = *store.value();
+    // Every tree from the floor on proves every work (present or not yet registered) and alice's
+    // account, read from LevelDB by (version, hash).
+    for (uint64_t h = FLOOR; h <= TOP; ++h)
+        for (uint64_t id = 1; id <= 55; ++id) {
+            const Hash256 k = StateKeyHash(keys::Work(id));
+            auto proof = SmtProve(s, roots[h], h, k);
+            REQUIRE(proof);
+            auto got = SmtGet(s, roots[h], h, k);
+            REQUIRE(got);
+            if (got->has_value()) CHECK(SmtVerifyInclusion(roots[h], k, **got, proof.value()));
+            else CHECK(SmtVerifyExclusion(roots[h], k, proof.value()));
+        }
+    // The latest tree holds every work ever registered (nothing committed is lost).
+    for (uint64_t id = 1; id <= TOP - TOP / 7; ++id) {
+        auto got = SmtGet(s, roots[TOP], TOP, StateKeyHash(keys::Work(id)));
+        REQUIRE(got);
+        CHECK(got->has_value());
+    }
+    // A tree below the floor is gone, and says so.
+    CHECK(SmtGet(s, roots[10], 10, StateKeyHash(keys::Work(1))).error() == SmtError::MISSING_NODE);
 }
 
 TEST_CASE("a data directory of an older store format is refused on open, not misread") {
