@@ -114,18 +114,21 @@ std::string Base64(std::string_view in) {
     return out;
 }
 
-int RunEtcd(int argc, char** argv) {
-    std::vector<std::string> endpoints;
-    {
-        std::string list = Arg(argc, argv, "endpoints", "http://127.0.0.1:2379");
-        size_t pos = 0;
-        while (pos <= list.size()) {
-            size_t comma = list.find(',', pos);
-            if (comma == std::string::npos) comma = list.size();
-            if (comma > pos) endpoints.push_back(list.substr(pos, comma - pos));
-            pos = comma + 1;
-        }
+// "a,b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitList(const std::string& list) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos <= list.size()) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string::npos) comma = list.size();
+        if (comma > pos) out.push_back(list.substr(pos, comma - pos));
+        pos = comma + 1;
     }
+    return out;
+}
+
+int RunEtcd(int argc, char** argv) {
+    const std::vector<std::string> endpoints = SplitList(Arg(argc, argv, "endpoints", "http://127.0.0.1:2379"));
     std::string seed = Arg(argc, argv, "seed", "folio-bench");
     size_t count = std::stoul(Arg(argc, argv, "count", "1000"));
     size_t concurrency = std::max<size_t>(1, std::stoul(Arg(argc, argv, "concurrency", "8")));
@@ -196,17 +199,7 @@ int RunEtcd(int argc, char** argv) {
 // licence_check, say) back to back for S seconds; prints the answered requests per second (an
 // answer is a JSON-RPC "result"), per node and in all, with latency percentiles.
 int RunReads(int argc, char** argv) {
-    std::vector<std::string> nodes;
-    {
-        const std::string list = Arg(argc, argv, "nodes", "http://127.0.0.1:26657");
-        size_t pos = 0;
-        while (pos <= list.size()) {
-            size_t comma = list.find(',', pos);
-            if (comma == std::string::npos) comma = list.size();
-            if (comma > pos) nodes.push_back(list.substr(pos, comma - pos));
-            pos = comma + 1;
-        }
-    }
+    const std::vector<std::string> nodes = SplitList(Arg(argc, argv, "nodes", "http://127.0.0.1:26657"));
     const size_t concurrency = std::max<size_t>(1, std::stoul(Arg(argc, argv, "concurrency", "16")));
     const double duration_s = std::stod(Arg(argc, argv, "duration-s", "10"));
     const std::string request = Arg(argc, argv, "request", "");

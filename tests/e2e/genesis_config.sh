@@ -108,11 +108,7 @@ pass "a typo in the config file or the environment is refused by name; nothing w
 NODE="http://127.0.0.1:$PORT"
 (cd / && FOLIOD_CONFIG="$T/etc/foliod.toml" exec "$BIN/foliod" >>"$T/foliod.log" 2>&1) &
 NODE_PID=$!; PIDS+=("$NODE_PID")
-deadline=$((SECONDS + 30))
-until rpc chain_info '{}' 2>/dev/null | jq -e '.result.height >= 0' >/dev/null 2>&1; do
-  pid_alive "$NODE_PID" || { cat "$T/foliod.log" >&2; fail "foliod exited"; }
-  [ $SECONDS -lt $deadline ] || fail "foliod did not answer within 30 s"; sleep 0.1
-done
+wait_serving "$T/foliod.log"
 expect_eq "$(rpc chain_info '{}' | jq -r .result.genesis_hash)" "$hash" "the node's genesis hash (foliod genesis hash)"
 [ -d "$T/state/data" ] || fail "home was not resolved against the config file's folder"
 grep -q '"component":"main","msg":"started"' "$T/foliod.log" || fail "log-format = json from the file was not applied"
@@ -121,11 +117,7 @@ NODE="http://127.0.0.1:$PORT2"
 FOLIOD_RPC_LISTEN="127.0.0.1:$PORT" FOLIOD_LOG_FORMAT=text "$BIN/foliod" --config "$T/etc/foliod.toml" \
   --rpc-listen "127.0.0.1:$PORT2" >>"$T/foliod2.log" 2>&1 &
 NODE_PID=$!; PIDS+=("$NODE_PID")
-deadline=$((SECONDS + 30))
-until rpc chain_info '{}' 2>/dev/null | jq -e '.result.height >= 0' >/dev/null 2>&1; do
-  pid_alive "$NODE_PID" || { cat "$T/foliod2.log" >&2; fail "foliod exited"; }
-  [ $SECONDS -lt $deadline ] || fail "foliod did not answer on the environment's port within 30 s"; sleep 0.1
-done
+wait_serving "$T/foliod2.log"  # on the flag's port
 grep -q ' INFO  main: started' "$T/foliod2.log" || fail "FOLIOD_LOG_FORMAT=text did not override the file"
 ! curl -s --max-time 2 "http://127.0.0.1:$PORT/healthz" >/dev/null || fail "the environment's port beat the flag's"
 pass "foliod runs from the TOML file (relative paths, \$FOLIOD_CONFIG); FOLIOD_* variables and flags override it"

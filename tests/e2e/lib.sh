@@ -73,10 +73,16 @@ start_node() {  # extra foliod args...
     "$@" >>"$T/foliod.log" 2>&1 &
   NODE_PID=$!
   PIDS+=("$NODE_PID")
+  wait_serving "$T/foliod.log"
+}
+
+# wait_serving LOG: waits (30 s) until the foliod NODE_PID answers chain_info at NODE; fails
+# showing LOG if it exits first.
+wait_serving() {
   local deadline=$((SECONDS + 30))
   until rpc chain_info '{}' 2>/dev/null | jq -e '.result.height >= 0' >/dev/null 2>&1; do
-    pid_alive "$NODE_PID" || { cat "$T/foliod.log" >&2; fail "foliod exited"; }
-    [ $SECONDS -lt $deadline ] || fail "foliod did not answer within 30 s"
+    pid_alive "$NODE_PID" || { cat "$1" >&2; fail "foliod exited"; }
+    [ $SECONDS -lt $deadline ] || fail "foliod did not answer at $NODE within 30 s"
     sleep 0.1
   done
 }

@@ -44,11 +44,7 @@ FOLIOD_KEY_PASSWORD_FILE="$T/validator.pw" "$BIN/foliod" --home "$T/node" --gene
   --validator-key-file "$T/validator.key" --rpc-listen "127.0.0.1:$PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
   >>"$T/foliod.log" 2>&1 &
 NODE_PID=$!; PIDS+=("$NODE_PID")
-deadline=$((SECONDS + 30))
-until rpc chain_info '{}' 2>/dev/null | jq -e '.result.height >= 0' >/dev/null 2>&1; do
-  pid_alive "$NODE_PID" || { cat "$T/foliod.log" >&2; fail "foliod exited"; }
-  [ $SECONDS -lt $deadline ] || fail "foliod did not answer"; sleep 0.1
-done
+wait_serving "$T/foliod.log"
 pass "FOLIOD_KEY_PASSWORD_FILE unlocks the key; the node serves"
 kill "$NODE_PID"; wait_gone "$NODE_PID" 30 || fail "foliod did not stop"
 # The genesis validator's key is the encrypted one; a plain-text copy of another key, accepted
