@@ -38,7 +38,7 @@ J="$DN/devnet.json"
 export FOLIO_PASSWORD="$(jq -r .password "$J")"
 head -c 50000 /dev/urandom >"$T/w.bin"
 out=$("$BIN/folio" --home "$(jq -r .accounts.creator.home "$J")" --key creator --node "$RURL" --json \
-      work register "$T/w.bin" --title "Through the replica") || fail "register through the replica: $out"
+      work register "$T/w.bin" --title "Through the replica" 2>"$T/reg.err") || fail "register through the replica: $out $(cat "$T/reg.err")"
 fp=$(jq -r .fingerprint <<<"$out"); h=$(jq -r .height <<<"$out")
 wait_vheight 0 "$h"
 for u in "$(vurl 0)" "$RURL"; do
