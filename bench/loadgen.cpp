@@ -114,6 +114,14 @@ std::string Base64(std::string_view in) {
     return out;
 }
 
+// The median and the 99th percentile of `ms` (sorted here; 0 when empty).
+std::pair<double, double> P50P99(std::vector<double>& ms) {
+    if (ms.empty()) return {0.0, 0.0};
+    std::sort(ms.begin(), ms.end());
+    auto at = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))]; };
+    return {at(0.5), at(0.99)};
+}
+
 // "a,b,,c" -> {"a", "b", "c"}.
 std::vector<std::string> SplitList(const std::string& list) {
     std::vector<std::string> out;
@@ -178,14 +186,10 @@ int RunEtcd(int argc, char** argv) {
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
     std::vector<double> all;
     for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
-    std::sort(all.begin(), all.end());
-    auto pct = [&](double p) {
-        if (all.empty()) return 0.0;
-        return all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))];
-    };
+    const auto [p50, p99] = P50P99(all);
     std::cout << json{{"puts", ok.load()},           {"failed", failed.load()}, {"seconds", secs},
-                      {"puts_per_s", static_cast<double>(ok.load()) / secs}, {"p50_ms", pct(0.5)},
-                      {"p99_ms", pct(0.99)},         {"concurrency", concurrency}, {"value_bytes", value_bytes},
+                      {"puts_per_s", static_cast<double>(ok.load()) / secs}, {"p50_ms", p50},
+                      {"p99_ms", p99},         {"concurrency", concurrency}, {"value_bytes", value_bytes},
                       {"endpoints", endpoints.size()}}
                      .dump()
               << "\n";
@@ -237,11 +241,7 @@ int RunReads(int argc, char** argv) {
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
     std::vector<double> all;
     for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
-    std::sort(all.begin(), all.end());
-    auto pct = [&](double p) {
-        if (all.empty()) return 0.0;
-        return all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))];
-    };
+    const auto [p50, p99] = P50P99(all);
     json per_node = json::array();
     size_t ok = 0;
     for (size_t i = 0; i < nodes.size(); ++i) {
@@ -249,7 +249,7 @@ int RunReads(int argc, char** argv) {
         per_node.push_back({{"node", nodes[i]}, {"reads_per_s", static_cast<double>(ok_by_node[i].load()) / secs}});
     }
     std::cout << json{{"reads", ok}, {"failed", failed.load()}, {"seconds", secs},
-                      {"reads_per_s", static_cast<double>(ok) / secs}, {"p50_ms", pct(0.5)}, {"p99_ms", pct(0.99)},
+                      {"reads_per_s", static_cast<double>(ok) / secs}, {"p50_ms", p50}, {"p99_ms", p99},
                       {"concurrency", concurrency}, {"nodes", per_node}}
                      .dump()
               << "\n";
@@ -458,14 +458,10 @@ json Drive(const LoadOptions& o, std::vector<Signed>& signed_txs) {
     stop = true;
     for (auto& w : workers) w.join();
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
-    std::sort(latencies_ms.begin(), latencies_ms.end());
-    auto pct = [&](double p) {
-        if (latencies_ms.empty()) return 0.0;
-        return latencies_ms[std::min(latencies_ms.size() - 1, static_cast<size_t>(p * static_cast<double>(latencies_ms.size())))];
-    };
+    const auto [p50, p99] = P50P99(latencies_ms);
     return json{{"submitted", submitted.load()}, {"rejected_at_submit", rejected.load()}, {"committed", committed},
                 {"failed", failed},           {"seconds", secs},                       {"tx_per_s", static_cast<double>(committed) / secs},
-                {"p50_ms", pct(0.5)},         {"p99_ms", pct(0.99)},                  {"committed_by_kind", committed_by_kind}};
+                {"p50_ms", p50},              {"p99_ms", p99},                        {"committed_by_kind", committed_by_kind}};
 }
 
 // A signer of the run: its key, address and next nonce.

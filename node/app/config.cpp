@@ -39,7 +39,8 @@ std::string Hint(const std::string& closest, const std::string& shown) {
     return closest.empty() ? "" : " (did you mean " + shown + "?)";
 }
 
-std::string Lower(std::string s) {
+// FOLIOD_RPC_LISTEN's suffix RPC_LISTEN -> rpc-listen.
+std::string OptionOfEnvSuffix(std::string s) {
     for (char& c : s) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
@@ -54,7 +55,7 @@ std::vector<Setting> FromEnvironment(char** env, const po::options_description& 
         const auto eq = entry.find('=');
         if (eq == std::string::npos || entry.compare(0, PREFIX.size(), PREFIX) != 0) continue;
         const std::string var = entry.substr(0, eq), value = entry.substr(eq + 1);
-        const std::string name = Lower(var.substr(PREFIX.size()));
+        const std::string name = OptionOfEnvSuffix(var.substr(PREFIX.size()));
         const po::option_description* d = Find(desc, name);
         if (!d || (src.command_line_only.count(name) && name != "config")) {
             const std::string c = ClosestOption(name, desc);

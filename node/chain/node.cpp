@@ -385,11 +385,16 @@ std::string SettlementEventKey(uint64_t seq) {
     return buf;
 }
 
-uint64_t Node::NextSettlementSeq() const {
-    auto raw = m_store->GetMeta("sev/next");
-    if (!raw || raw->size() != 8) return 1;
+// A u64 node-local metadata value (Writer::U64), or `absent` when it is not stored.
+uint64_t MetaU64(const storage::ChainStore& store, const std::string& name, uint64_t absent) {
+    auto raw = store.GetMeta(name);
+    if (!raw || raw->size() != 8) return absent;
     Reader r(*raw);
     return r.U64();
+}
+
+uint64_t Node::NextSettlementSeq() const {
+    return MetaU64(*m_store, "sev/next", 1);
 }
 
 std::optional<state::SettlementEvent> Node::SettlementEventAt(uint64_t seq) const {
@@ -476,12 +481,7 @@ std::optional<Bytes> Node::Handoff(uint64_t epoch) const {
     return out;
 }
 
-uint64_t Node::StateFloor() const {
-    auto raw = m_store->GetMeta("prune/state_floor");
-    if (!raw || raw->size() != 8) return 0;
-    Reader r(*raw);
-    return r.U64();
-}
+uint64_t Node::StateFloor() const { return MetaU64(*m_store, "prune/state_floor", 0); }
 
 void Node::MaybePruneState(uint64_t height) {
     if (height <= m_cfg.state_retain_versions) return;
