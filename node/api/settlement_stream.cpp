@@ -260,6 +260,11 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             uint64_t from = args.OptUint64("from_seq").value_or(1);
             uint64_t limit = args.OptUint64("limit").value_or(100);
             if (from == 0) throw RpcError(ErrorCode::INVALID_PARAMS, "from_seq starts at 1");
+            if (from < m_node.FirstSettlementSeq())
+                throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
+                               "settlement events before seq " + std::to_string(m_node.FirstSettlementSeq()) +
+                                   " are not held by this node: it joined by state sync (ask an archive node)",
+                               {{"first_seq", m_node.FirstSettlementSeq()}});
             if (limit == 0 || limit > m_limits.max_page)
                 throw RpcError(ErrorCode::LIMIT_EXCEEDED, "limit must be 1.." + std::to_string(m_limits.max_page));
             SettlementFilter f = ParseFilter(params);
@@ -284,6 +289,11 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             SettlementFilter f = ParseFilter(params);
             uint64_t from = ApiParams(params).OptUint64("from_seq").value_or(m_node.NextSettlementSeq());
             if (from == 0) throw RpcError(ErrorCode::INVALID_PARAMS, "from_seq starts at 1");
+            if (from < m_node.FirstSettlementSeq())
+                throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
+                               "settlement events before seq " + std::to_string(m_node.FirstSettlementSeq()) +
+                                   " are not held by this node: it joined by state sync (ask an archive node)",
+                               {{"first_seq", m_node.FirstSettlementSeq()}});
             std::optional<Address> account = ctx.account ? ctx.account : ctx.session->Account();
             Sub s;
             s.session = ctx.session;

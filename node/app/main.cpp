@@ -1,8 +1,10 @@
 // foliod — the Folio validator node. docs/operations.md describes running one.
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -33,6 +35,8 @@
 
 #include <node/app/config.h>
 #include <node/app/readiness.h>
+#include <node/statesync/producer.h>
+#include <node/statesync/restore.h>
 
 #include "genesis_cmd.h"
 #include "serve_metrics.h"
@@ -285,7 +289,9 @@ int main(int argc, char** argv) {
         uint64_t rate_per_s = 2000;
         uint64_t header_timeout_ms = 30000, ws_write_timeout_ms = 30000, ws_idle_timeout_ms = 120000;
         std::string p2p_listen;
-        std::vector<std::string> peer_specs, observer_keys;
+        std::vector<std::string> peer_specs, observer_keys, state_sync_servers;
+        statesync::ProducerConfig snapshots;
+        size_t state_sync_min_agree = 2;
         engine::BftConfig bft;
         std::string log_level, log_format;
         std::string config_file;
@@ -352,6 +358,15 @@ int main(int argc, char** argv) {
             "observer", po::value(&observer_keys)->composing(),
             "a read replica's node key allowed to connect and follow this chain (repeat for each; docs/operations.md, "
             "\"Read replicas\")")(
+            "state-sync-server", po::value(&state_sync_servers)->composing(),
+            "join by state sync: the RPC HOST:PORT of a node that serves snapshots (repeat for each; used only "
+            "when the home holds no store yet; docs/operations.md, \"State sync\")")(
+            "state-sync-min-agree", po::value(&state_sync_min_agree)->default_value(2),
+            "state sync takes a snapshot only when this many of the servers offer the same one (capped at their "
+            "number)")(
+            "snapshot-interval", po::value(&snapshots.interval)->default_value(0),
+            "write a state-sync snapshot every this many heights and serve it at GET /snapshots (0: none)")(
+            "snapshot-keep", po::value(&snapshots.keep)->default_value(2), "state-sync snapshots kept on disk")(
             "round-timeout-ms", po::value(&bft.core.base_timeout_ms)->default_value(1000),
             "consensus round timeout (doubles per failed round)")(
             "max-round-timeout-ms", po::value(&bft.core.max_timeout_ms)->default_value(8000),
@@ -410,6 +425,21 @@ int main(int argc, char** argv) {
         }
         // A BFT validator (a genesis of more than one) moves a damaged store aside and resyncs.
         cfg.quarantine_corrupt_store = cfg.genesis.validators.size() > 1;
+        // Joining by state sync (docs/operations.md, "State sync"): only into a home with no store.
+        if (!state_sync_servers.empty()) {
+            if (statesync::HasStore(home)) {
+                log::Info("statesync", "the home holds a store already: starting from it, not from a snapshot");
+            } else {
+                std::filesystem::create_directories(home);
+                statesync::RestoreConfig rc;
+                rc.servers = state_sync_servers;
+                rc.min_agree = state_sync_min_agree;
+                auto source = statesync::ChooseFromServers(rc);
+                if (!source) throw std::runtime_error("state sync: " + source.error());
+                auto synced = statesync::Install(**source, cfg.genesis, home);
+                if (!synced) throw std::runtime_error("state sync: " + synced.error());
+            }
+        }
         auto node = chain::Node::Open(cfg);
         if (!node) throw std::runtime_error(node.error());
         sodium_memzero(cfg.validator_key.data.data(), cfg.validator_key.data.size());
@@ -508,10 +538,27 @@ int main(int argc, char** argv) {
             app::ReadyAnswer a = app::AssessReadiness(in, ready_policy);
             return {a.ready, std::move(a.json)};
         };
+        // State-sync snapshots (docs/operations.md, "State sync"): made every --snapshot-interval
+        // heights from the engine's anchors, served at GET /snapshots/... on the RPC port.
+        snapshots.dir = home + "/snapshots";
+        std::atomic<engine::ConsensusEngine*> anchor_engine{nullptr};
+        statesync::Producer producer(snapshots, n, [&anchor_engine](uint64_t h) -> std::optional<Bytes> {
+            engine::ConsensusEngine* e = anchor_engine.load();
+            return e ? e->AnchorAt(h) : std::nullopt;
+        });
+        const std::string served_dir = snapshots.interval != 0 ? snapshots.dir : std::string();
+        rcfg.get_paths = [served_dir](std::string_view target) -> std::optional<rpc::GetAnswer> {
+            auto a = statesync::ServeSnapshotPath(served_dir, target);
+            if (!a) return std::nullopt;
+            return rpc::GetAnswer{static_cast<unsigned>(a->status), std::move(a->body), std::move(a->content_type)};
+        };
         rpc::RpcServer server(rcfg);
         api::SettlementStream stream(n);
         api::RegisterApi(server, n, stream);
-        n.OnCommit([&stream](uint64_t) { stream.Wake(); });
+        n.OnCommit([&stream, &producer](uint64_t h) {
+            stream.Wake();
+            producer.OnCommit(h);
+        });
         server.Start();
 
         std::unique_ptr<engine::ConsensusEngine> engine_ptr;
@@ -524,6 +571,8 @@ int main(int argc, char** argv) {
             engine_ptr = std::move(bft_engine);
         }
         engine::ConsensusEngine& engine = *engine_ptr;
+        anchor_engine = &engine;
+        if (snapshots.interval != 0) producer.Start();
         engine.Start();
         {
             std::lock_guard lock(ready_mu);
@@ -547,6 +596,8 @@ int main(int argc, char** argv) {
             std::lock_guard lock(ready_mu);
             ready_engine = nullptr;
         }
+        producer.Stop();  // before the engine: it may be waiting for an anchor
+        anchor_engine = nullptr;
         engine.Stop();
         stream.Stop();
         server.Stop();

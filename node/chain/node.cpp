@@ -393,8 +393,10 @@ uint64_t MetaU64(const storage::ChainStore& store, const std::string& name, uint
     return r.U64();
 }
 
+uint64_t Node::FirstSettlementSeq() const { return MetaU64(*m_store, SETTLEMENT_FIRST_META, 1); }
+
 uint64_t Node::NextSettlementSeq() const {
-    return MetaU64(*m_store, "sev/next", 1);
+    return MetaU64(*m_store, SETTLEMENT_NEXT_META, 1);
 }
 
 std::optional<state::SettlementEvent> Node::SettlementEventAt(uint64_t seq) const {
@@ -433,7 +435,7 @@ bool Node::CommitBlock(BuiltBlock b) {
     if (!events.empty()) {
         Writer w;
         w.U64(next + events.size());
-        b.committed.meta.emplace_back("sev/next", w.Take());
+        b.committed.meta.emplace_back(SETTLEMENT_NEXT_META, w.Take());
     }
     std::vector<Hash256> ids;
     ids.reserve(b.committed.receipts.size());
@@ -458,10 +460,10 @@ bool Node::CommitBlock(BuiltBlock b) {
     return true;
 }
 
-std::string HandoffKey(uint64_t epoch) { return "handoff/" + std::to_string(epoch); }
+std::string HandoffMetaKey(uint64_t epoch) { return "handoff/" + std::to_string(epoch); }
 
 std::optional<Bytes> Node::Handoff(uint64_t epoch) const {
-    if (auto stored = m_store->GetMeta(HandoffKey(epoch))) return stored;
+    if (auto stored = m_store->GetMeta(HandoffMetaKey(epoch))) return stored;
     auto rec = state::LoadValidatorSetOfEpoch(*m_store, epoch);
     if (!rec || rec->from_height == 0) return std::nullopt;
     const uint64_t last = rec->from_height - 1;
@@ -476,12 +478,13 @@ std::optional<Bytes> Node::Handoff(uint64_t epoch) const {
         protocol::ValidatorHandoff{protocol::EncodeHeader(block->header), *cert, *vraw, EncodeSmtProof(*proof)});
     // Kept (unsynced: it can be built again until pruning passes `last`, and pruning stores it
     // first) so it outlives the state version it proves against.
-    if (auto st = m_store->PutMeta(HandoffKey(epoch), out, false); !st)
+    if (auto st = m_store->PutMeta(HandoffMetaKey(epoch), out, false); !st)
         log::Warn("chain", "storing a validator hand-off failed", {{"epoch", epoch}, {"error", st.error().message}});
     return out;
 }
 
-uint64_t Node::StateFloor() const { return MetaU64(*m_store, "prune/state_floor", 0); }
+uint64_t Node::StateFloor() const { return MetaU64(*m_store, STATE_FLOOR_META, 0); }
+uint64_t Node::LedgerFloor() const { return MetaU64(*m_store, LEDGER_FLOOR_META, 1); }
 
 void Node::MaybePruneState(uint64_t height) {
     if (height <= m_cfg.state_retain_versions) return;
@@ -508,7 +511,7 @@ void Node::MaybePruneState(uint64_t height) {
     if (pruned.value() < MAX_RECORDS_PER_CHECK) {
         Writer w;
         w.U64(floor);
-        if (auto st = m_store->PutMeta("prune/state_floor", w.Take(), false); !st)
+        if (auto st = m_store->PutMeta(STATE_FLOOR_META, w.Take(), false); !st)
             log::Error("chain", "storing the state floor failed", {{"error", st.error().message}});
     }
     log::Debug("chain", "state versions pruned", {{"floor", floor}, {"records", pruned.value()}});

@@ -47,6 +47,15 @@ struct NodeConfig {
     uint64_t state_retain_versions = 0;
 };
 inline constexpr uint64_t STATE_PRUNE_EVERY = 64;
+
+// Node-local metadata (ChainStore meta) that a state-synced store starts with (node/statesync):
+// the next settlement event number, the lowest height whose state tree is held, the lowest
+// height above genesis whose block is held (absent: 1, every block), and each epoch's hand-off.
+inline constexpr const char* SETTLEMENT_NEXT_META = "sev/next";
+inline constexpr const char* SETTLEMENT_FIRST_META = "sev/first";  // absent: 1
+inline constexpr const char* STATE_FLOOR_META = "prune/state_floor";
+inline constexpr const char* LEDGER_FLOOR_META = "prune/ledger_floor";
+std::string HandoffMetaKey(uint64_t epoch);
 inline constexpr uint64_t MIN_STATE_RETAIN_VERSIONS = 128;
 
 // A block built and executed on top of the committed head, ready to be committed.
@@ -163,10 +172,16 @@ public:
     std::optional<Bytes> Handoff(uint64_t epoch) const;
     // The lowest height whose state tree this node still holds (0 unless pruning removed some).
     uint64_t StateFloor() const;
+    // The lowest height above genesis whose block, receipts and certificate this node holds (1
+    // unless it joined by state sync): heights from 1 below it answer "pruned" (RPC -32002).
+    uint64_t LedgerFloor() const;
 
     // Settlement events by global sequence number (1, 2, ...); the next number to be assigned.
     std::optional<state::SettlementEvent> SettlementEventAt(uint64_t seq) const;
     uint64_t NextSettlementSeq() const;
+    // The lowest sequence number held (1 unless the node joined by state sync: events before its
+    // snapshot are not held).
+    uint64_t FirstSettlementSeq() const;
 
     // Called after each commit (on the committing thread) with the committed height.
     void OnCommit(std::function<void(uint64_t)> cb) { m_on_commit = std::move(cb); }

@@ -204,6 +204,47 @@ const char* SmtErrorName(SmtError e) {
     return "unknown";
 }
 
+namespace {
+
+// The parent of two subtree summaries (as SmtApply's Combine): empty, the one leaf moved up, or
+// an internal node.
+SmtSubtree CombineSubtrees(const SmtSubtree& l, const SmtSubtree& r) {
+    if (l.count == 0 && r.count == 0) return SmtSubtree{};
+    if (l.count == 0 && r.count == 1) return r;
+    if (r.count == 0 && l.count == 1) return l;
+    return SmtSubtree{l.count + r.count, SmtInternalHash(l.hash, r.hash)};
+}
+
+}  // namespace
+
+SmtSubtree SmtSubtreeOf(std::span<const std::pair<Hash256, Hash256>> sorted, size_t depth) {
+    if (sorted.empty()) return SmtSubtree{};
+    if (sorted.size() == 1) return SmtSubtree{1, SmtLeafHash(sorted[0].first, sorted[0].second)};
+    assert(depth < KEY_BITS);  // two distinct keys differ in some bit
+    auto mid = std::partition_point(sorted.begin(), sorted.end(),
+                                    [depth](const std::pair<Hash256, Hash256>& x) { return Bit(x.first, depth) == 0; });
+    auto k = static_cast<size_t>(mid - sorted.begin());
+    return CombineSubtrees(SmtSubtreeOf(sorted.first(k), depth + 1), SmtSubtreeOf(sorted.subspan(k), depth + 1));
+}
+
+std::optional<Hash256> SmtRootOfSubtrees(std::span<const SmtSubtree> subtrees) {
+    size_t n = subtrees.size();
+    if (n == 0 || (n & (n - 1)) != 0 || n > (size_t{1} << SMT_MAX_SUBTREE_DEPTH)) return std::nullopt;
+    std::vector<SmtSubtree> level(subtrees.begin(), subtrees.end());
+    while (level.size() > 1) {
+        std::vector<SmtSubtree> up(level.size() / 2);
+        for (size_t i = 0; i < up.size(); ++i) up[i] = CombineSubtrees(level[2 * i], level[2 * i + 1]);
+        level.swap(up);
+    }
+    return level[0].hash;
+}
+
+size_t SmtPrefixIndex(const Hash256& key, size_t depth) {
+    size_t v = 0;
+    for (size_t i = 0; i < depth; ++i) v = v << 1 | Bit(key, i);
+    return v;
+}
+
 Hash256 SmtKey(ByteView state_key) { return Sha256Of(state_key); }
 Hash256 SmtValueHash(ByteView value) { return Sha256Of(value); }
 

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -158,6 +159,26 @@ bool SmtVerifyInclusion(const Hash256& root, const Hash256& key, const Hash256& 
                         const SmtProof& proof);
 // True iff proof shows that key is absent under root.
 bool SmtVerifyExclusion(const Hash256& root, const Hash256& key, const SmtProof& proof);
+
+// --- subtrees, for state sync (docs/formats-merkle.md §2.6) -------------------------------
+// The map split at a depth d into 2^d subtrees, subtree i holding the keys whose first d bits
+// are i (most significant bit first). A subtree summary is what the tree would hold at that
+// position: empty (count 0, zero hash), one leaf (count 1, the leaf's hash: it moves up), or
+// more (count >= 2, the hash of the internal node built there).
+struct SmtSubtree {
+    uint64_t count = 0;
+    Hash256 hash;
+    bool operator==(const SmtSubtree&) const = default;
+};
+inline constexpr size_t SMT_MAX_SUBTREE_DEPTH = 16;
+// The summary of the entries (key, value hash), sorted strictly by key and all sharing their
+// first `depth` bits (the caller checks both). Pure.
+SmtSubtree SmtSubtreeOf(std::span<const std::pair<Hash256, Hash256>> sorted, size_t depth);
+// The map's root from its 2^d subtree summaries, in prefix order (size a power of two, at most
+// 2^SMT_MAX_SUBTREE_DEPTH; nullopt otherwise). Equals the root SmtApply gives for the same entries.
+std::optional<Hash256> SmtRootOfSubtrees(std::span<const SmtSubtree> subtrees);
+// The first `depth` (<= 16) bits of a key as a number: the index of its subtree at that depth.
+size_t SmtPrefixIndex(const Hash256& key, size_t depth);
 
 // Canonical encoding: varint n (<= 256), n sibling hashes, then optional leaf (0x00, or 0x01
 // key value_hash).

@@ -269,6 +269,7 @@ void BftEngine::ConsensusLoop() {
         AnswerPayload(now);
         FlushGossip();
         MaybePrune();
+        AnswerAnchorRequests();
         // Pull the commit certificates of executed heights that did not gather their signatures.
         if (m_cfg.ledger_signatures && now - last_pull >= 250) {
             last_pull = now;
@@ -345,6 +346,32 @@ void BftEngine::HandleNet(const PublicKey& from, const Bytes& bytes, uint64_t no
             m_gossip.Admit(body, *m_verify, [this] { Post(Event{}); });
             return;
     }
+}
+
+std::optional<Bytes> BftEngine::AnchorAt(uint64_t height) {
+    MutexLock lock(m_anchor_mu);
+    const uint64_t id = m_anchor_next++;
+    m_anchor_requests[id] = AnchorRequest{height, false, std::nullopt};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (!m_anchor_requests[id].answered && !m_stop)
+        if (!m_anchor_cv.WaitUntil(m_anchor_mu, deadline)) break;
+    std::optional<Bytes> out = std::move(m_anchor_requests[id].anchor);
+    m_anchor_requests.erase(id);
+    return out;
+}
+
+void BftEngine::AnswerAnchorRequests() {
+    MutexLock lock(m_anchor_mu);
+    bool any = false;
+    for (auto& [id, req] : m_anchor_requests) {
+        if (req.answered) continue;
+        req.answered = any = true;
+        // Only once the block is executed here (the anchor then matches this node's ledger).
+        if (req.height > m_executor->ExecutedHeight()) continue;
+        std::optional<consensus::Anchor> a = m_core->MakeAnchor(req.height);
+        if (a && a->root_height == req.height) req.anchor = consensus::EncodeAnchor(*a);
+    }
+    if (any) m_anchor_cv.NotifyAll();
 }
 
 void BftEngine::MaybePrune() {

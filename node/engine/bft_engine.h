@@ -138,6 +138,7 @@ public:
     // the engine's threads. Call at most once per engine; a restarted validator is a new engine.
     void Start() override;
     void Stop() override;
+    std::optional<Bytes> AnchorAt(uint64_t height) override;
     EngineStatus Status() const override;
     uint16_t P2pPort() const;
     // Called by the RPC layer after a transaction was admitted: gossip it to the other validators.
@@ -184,6 +185,8 @@ private:
     // Every retention.prune_every committed heights: persists an anchor at the executed height
     // and prunes the block store below it.
     void MaybePrune() REQUIRES(m_consensus_role);
+    // Answers the AnchorAt requests waiting (consensus thread).
+    void AnswerAnchorRequests() REQUIRES(m_consensus_role) EXCLUDES(m_anchor_mu);
     void AcceptBatch(const PublicKey& from, const Hash256& hash, Bytes raw) REQUIRES(m_consensus_role);
     void FlushGossip() REQUIRES(m_consensus_role);
     void AddEvidence(Bytes encoded, bool gossip) REQUIRES(m_consensus_role);
@@ -224,6 +227,17 @@ private:
 
     // The consensus thread's inbox (its one mutex), bounded by events and bytes.
     Inbox m_inbox;
+
+    // AnchorAt: heights asked for, and the answers (an empty Bytes: none), by request number.
+    struct AnchorRequest {
+        uint64_t height = 0;
+        bool answered = false;
+        std::optional<Bytes> anchor;
+    };
+    Mutex m_anchor_mu;
+    CondVar m_anchor_cv;
+    std::map<uint64_t, AnchorRequest> m_anchor_requests GUARDED_BY(m_anchor_mu);
+    uint64_t m_anchor_next GUARDED_BY(m_anchor_mu) = 0;
 
     // Consensus thread only.
     BlockStore m_blocks GUARDED_BY(m_consensus_role);

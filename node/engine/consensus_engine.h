@@ -5,6 +5,7 @@
 // its own key. The BFT engine (node/consensus + node/net) implements the same interface.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <thread>
 
 #include <node/chain/node.h>
@@ -39,6 +40,11 @@ public:
     virtual void Start() = 0;
     // Stops and joins. Blocks already committed stay committed.
     virtual void Stop() = 0;
+    // The consensus anchor (consensus::EncodeAnchor) whose root is the block committed at exactly
+    // `height`, for a state-sync snapshot of that height (node/statesync); nullopt when the engine
+    // has none (no BFT consensus, not executed yet, or no longer in its tree). Any thread; may
+    // wait up to about a second for the consensus thread.
+    virtual std::optional<Bytes> AnchorAt(uint64_t /*height*/) { return std::nullopt; }
     // An engine never stops on its own: a local failure (a store write that fails, an invariant
     // of its own ledger broken) ends the process through folio::Fatal (node/core/fatal.h).
 };

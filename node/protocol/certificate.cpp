@@ -49,25 +49,15 @@ std::string VerifyCommitCert(const std::string& chain_id, const BlockHeader& hea
     return {};
 }
 
-std::string VerifyWorkCertificate(const Hash256& fingerprint, const WorkCertificate& cert, const std::string& chain_id,
-                                  const std::vector<PublicKey>& genesis_validators) {
-    if (cert.chain_id != chain_id)
-        return "the certificate is for chain '" + cert.chain_id + "', the genesis is for '" + chain_id + "'";
-    auto work = DecodeWork(cert.work_record);
-    if (!work) return std::string("the work record does not decode: ") + DecodeErrorName(work.error());
-    if (work->fingerprint != fingerprint)
-        return "the file's SHA-256 " + fingerprint.hex() + " is not the certified work's fingerprint " + work->fingerprint.hex();
-    auto header = DecodeHeader(cert.header);
-    if (!header) return std::string("the block header does not decode: ") + DecodeErrorName(header.error());
-    if (header->chain_id != chain_id) return "the block header is for another chain";
-    auto proof = DecodeSmtProof(cert.proof);
-    if (!proof) return std::string("the state proof does not decode: ") + DecodeErrorName(proof.error());
+std::string VerifyCertifiedHeader(const BlockHeader& header, ByteView commit_bytes, const std::vector<Bytes>& handoffs,
+                                  const std::string& chain_id, const std::vector<PublicKey>& genesis_validators) {
+    if (header.chain_id != chain_id) return "the block header is for another chain";
     // Walk the validator-set hand-offs from genesis to the set in force at the certified height.
     std::vector<PublicKey> validators = genesis_validators;
     uint64_t epoch = 0, from_height = 1;
-    for (size_t i = 0; i < cert.handoffs.size(); ++i) {
+    for (size_t i = 0; i < handoffs.size(); ++i) {
         std::string at = "validator hand-off " + std::to_string(i + 1) + ": ";
-        auto h = DecodeHandoff(cert.handoffs[i]);
+        auto h = DecodeHandoff(handoffs[i]);
         if (!h) return at + "does not decode: " + DecodeErrorName(h.error());
         auto hh = DecodeHeader(h->header);
         if (!hh) return at + "the block header does not decode: " + DecodeErrorName(hh.error());
@@ -88,17 +78,33 @@ std::string VerifyWorkCertificate(const Hash256& fingerprint, const WorkCertific
         epoch = rec->epoch;
         from_height = rec->from_height;
     }
-    if (header->height < from_height)
-        return "the certified block (height " + std::to_string(header->height) +
+    if (header.height < from_height)
+        return "the certified block (height " + std::to_string(header.height) +
                ") is older than the last validator hand-off (from height " + std::to_string(from_height) + ")";
+    auto commit = DecodeCommitCert(commit_bytes);
+    if (!commit) return std::string("the commit certificate does not decode: ") + DecodeErrorName(commit.error());
+    return VerifyCommitCert(chain_id, header, *commit, validators);
+}
+
+std::string VerifyWorkCertificate(const Hash256& fingerprint, const WorkCertificate& cert, const std::string& chain_id,
+                                  const std::vector<PublicKey>& genesis_validators) {
+    if (cert.chain_id != chain_id)
+        return "the certificate is for chain '" + cert.chain_id + "', the genesis is for '" + chain_id + "'";
+    auto work = DecodeWork(cert.work_record);
+    if (!work) return std::string("the work record does not decode: ") + DecodeErrorName(work.error());
+    if (work->fingerprint != fingerprint)
+        return "the file's SHA-256 " + fingerprint.hex() + " is not the certified work's fingerprint " + work->fingerprint.hex();
+    auto header = DecodeHeader(cert.header);
+    if (!header) return std::string("the block header does not decode: ") + DecodeErrorName(header.error());
+    if (header->chain_id != chain_id) return "the block header is for another chain";
+    auto proof = DecodeSmtProof(cert.proof);
+    if (!proof) return std::string("the state proof does not decode: ") + DecodeErrorName(proof.error());
     Writer key;
     key.Raw(AsBytes(std::string_view("w/")));
     for (int i = 7; i >= 0; --i) key.U8(static_cast<uint8_t>(work->id >> (8 * i)));
     if (!SmtVerifyInclusion(header->state_root, Sha256Of(key.bytes()), Sha256Of(cert.work_record), *proof))
         return "the state proof does not show this work record under the header's state root";
-    auto commit = DecodeCommitCert(cert.commit);
-    if (!commit) return std::string("the commit certificate does not decode: ") + DecodeErrorName(commit.error());
-    return VerifyCommitCert(chain_id, *header, *commit, validators);
+    return VerifyCertifiedHeader(*header, cert.commit, cert.handoffs, chain_id, genesis_validators);
 }
 
 }  // namespace folio::protocol

@@ -56,6 +56,11 @@ Bytes EncodeHandoff(const ValidatorHandoff& h);
 Result<ValidatorHandoff, DecodeError> DecodeHandoff(ByteView b);
 // The state key of an epoch's validator set record: "v/e/" + u64 big-endian epoch.
 Bytes ValidatorSetKey(uint64_t epoch);
+// Verifies that `commit_bytes` (an EncodeCommitCert) certifies `header` on chain `chain_id`,
+// following `handoffs` (EncodeHandoff of each validator-set change since genesis, in order) from
+// the genesis set to the set in force at the header's height. Empty when valid; else the reason.
+std::string VerifyCertifiedHeader(const BlockHeader& header, ByteView commit_bytes, const std::vector<Bytes>& handoffs,
+                                  const std::string& chain_id, const std::vector<PublicKey>& genesis_validators);
 // Verifies a certificate for the file whose SHA-256 is `fingerprint` against the genesis
 // `chain_id` and validator set, following the hand-offs to the set in force at the certified
 // height. Empty when valid; else the first reason it fails.

@@ -501,6 +501,12 @@ private:
             return Send(MakeResponse(r.ready ? http::status::ok : http::status::service_unavailable,
                                      std::move(r.json_body), "application/json", !keep));
         }
+        if (target != "/" && req.method() == http::verb::get && m_core->config.get_paths) {
+            auto a = m_core->config.get_paths(std::string_view(target.data(), target.size()));
+            if (!a) return SendText(http::status::not_found, "not found\n", !keep);
+            return Send(MakeResponse(static_cast<http::status>(a->status), std::move(a->body), a->content_type.c_str(),
+                                     !keep));
+        }
         if (target != "/") return SendText(http::status::not_found, "not found\n", !keep);
         if (req.method() != http::verb::post) return SendMethodNotAllowed("POST", keep);
 

@@ -3,6 +3,7 @@
 //   POST /      JSON-RPC over HTTP/1.1 (keep-alive; single calls, batches, notifications)
 //   GET /healthz (or /health) 200 "ok": the process is up and serving
 //   GET /readyz  200 or 503 with a JSON body: whether to send traffic here (config.readiness)
+//   GET other   config.get_paths, when set (e.g. /snapshots/...)
 //   GET /ws     WebSocket upgrade; one JSON-RPC payload per message, plus server notifications
 // optionally over TLS 1.3. It registers auth_challenge and auth_login itself (auth.h).
 //
@@ -20,7 +21,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <node/rpc/auth.h>
 #include <node/rpc/dispatcher.h>
@@ -32,6 +35,13 @@ namespace folio::rpc {
 struct Readiness {
     bool ready = false;
     std::string json_body;
+};
+
+// The answer to a GET path served beside the RPC (ServerConfig::get_paths).
+struct GetAnswer {
+    unsigned status = 200;
+    std::string body;
+    std::string content_type;
 };
 
 struct ServerConfig {
@@ -64,6 +74,10 @@ struct ServerConfig {
     // GET /readyz: called on an RPC thread for each request (must be thread-safe and cheap).
     // Unset: /readyz answers 200 {"ready":true} as soon as the server serves.
     std::function<Readiness()> readiness;
+    // Other GET paths (e.g. foliod's /snapshots/..., docs/operations.md "State sync"): called on
+    // an RPC thread for a GET whose path is not one of the above (must be thread-safe); nullopt
+    // answers 404. Unset: every other path is 404.
+    std::function<std::optional<GetAnswer>(std::string_view target)> get_paths;
     DispatcherConfig dispatch;                            // batch length, JSON depth, rate limit, clock, log
     AuthConfig auth;                                      // nonce/token lifetimes and store bounds
 };

@@ -530,4 +530,103 @@ Status<StoreFailure> ChainStore::PutMeta(const std::string& name, ByteView value
     return Ok{};
 }
 
+namespace {
+
+class LevelDbStateView final : public StateView {
+public:
+    LevelDbStateView(leveldb::DB* db) : m_db(db), m_snapshot(db->GetSnapshot()) {
+        auto v = Read(Key(META_HEIGHT));
+        m_height = v && v->size() == 8 ? ReadBe64(*v) : 0;
+    }
+    ~LevelDbStateView() override { m_db->ReleaseSnapshot(m_snapshot); }
+    uint64_t Height() const override { return m_height; }
+    void ForEachState(const std::function<void(const Bytes&, const Bytes&)>& fn) const override {
+        std::unique_ptr<leveldb::Iterator> it(m_db->NewIterator(Options()));
+        const Bytes prefix = Key("S/");
+        for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
+            Bytes key(it->key().data() + prefix.size(), it->key().data() + it->key().size());
+            Bytes value(it->value().data(), it->value().data() + it->value().size());
+            fn(key, value);
+        }
+        if (!it->status().ok()) folio::Fatal("store", "scan failed: " + it->status().ToString());
+    }
+    std::optional<Bytes> Get(ByteView key) const override { return Read(StateKey(key)); }
+    std::optional<Bytes> GetMeta(const std::string& name) const override { return Read(Key("X/" + name)); }
+
+private:
+    leveldb::ReadOptions Options() const {
+        leveldb::ReadOptions ro;
+        ro.verify_checksums = true;
+        ro.snapshot = m_snapshot;
+        ro.fill_cache = false;  // a whole-state scan would evict what the node reads
+        return ro;
+    }
+    std::optional<Bytes> Read(const Bytes& key) const {
+        std::string v;
+        leveldb::Status st = m_db->Get(Options(), S(key), &v);
+        if (st.IsNotFound()) return std::nullopt;
+        if (!st.ok()) folio::Fatal("store", "read failed: " + st.ToString());
+        return Bytes(v.begin(), v.end());
+    }
+    leveldb::DB* m_db;
+    const leveldb::Snapshot* m_snapshot;
+    uint64_t m_height = 0;
+};
+
+StoreFailure WriteFailure(const leveldb::Status& st) {
+    return StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, st.ToString()};
+}
+
+}  // namespace
+
+std::shared_ptr<const StateView> ChainStore::ViewState() const { return std::make_shared<LevelDbStateView>(m_db.get()); }
+
+Status<StoreFailure> ChainStore::InstallState(const std::vector<std::pair<Bytes, Bytes>>& entries) {
+    if (Height()) return Fail(StoreFailure{StoreError::HEIGHT_MISMATCH, "a snapshot installs only into a new store"});
+    leveldb::WriteBatch batch;
+    for (const auto& [k, v] : entries) batch.Put(S(StateKey(k)), S(v));
+    leveldb::Status st = m_db->Write(leveldb::WriteOptions(), &batch);
+    if (!st.ok()) return Fail(WriteFailure(st));
+    return Ok{};
+}
+
+Status<StoreFailure> ChainStore::InstallNodes(uint64_t version, const std::vector<std::pair<Hash256, Bytes>>& records) {
+    if (Height()) return Fail(StoreFailure{StoreError::HEIGHT_MISMATCH, "a snapshot installs only into a new store"});
+    leveldb::WriteBatch batch;
+    for (const auto& [hash, record] : records) batch.Put(S(NodeKey(version, hash)), S(record));
+    leveldb::WriteOptions wo;
+    wo.sync = m_sync;
+    leveldb::Status st = m_nodes_db->Write(wo, &batch);
+    if (!st.ok()) return Fail(WriteFailure(st));
+    return Ok{};
+}
+
+Status<StoreFailure> ChainStore::InstallBase(const protocol::Block& genesis, const CommittedBlock& top) {
+    if (Height()) return Fail(StoreFailure{StoreError::HEIGHT_MISMATCH, "a snapshot installs only into a new store"});
+    const uint64_t h = top.block.header.height;
+    if (genesis.header.height != 0 || h == 0 || !top.writes.empty() || !top.smt_nodes.empty())
+        return Fail(StoreFailure{StoreError::HEIGHT_MISMATCH, "a snapshot base is genesis and one block above it"});
+    leveldb::WriteBatch batch;
+    batch.Put(S(BlockKey(0)), S(protocol::EncodeBlock(genesis)));
+    batch.Put(S(HashKey(protocol::BlockHash(genesis.header))), S(Be64(0)));
+    batch.Put(S(Key(META_FORMAT)), S(Be64(STORE_FORMAT)));
+    batch.Put(S(BlockKey(h)), S(protocol::EncodeBlock(top.block)));
+    batch.Put(S(HashKey(protocol::BlockHash(top.block.header))), S(Be64(h)));
+    for (size_t i = 0; i < top.receipts.size(); ++i) {
+        auto idx = static_cast<uint32_t>(i);
+        batch.Put(S(ReceiptKey(h, idx)), S(protocol::EncodeReceipt(top.receipts[i])));
+        Bytes loc = Be64(h);
+        for (int sh = 24; sh >= 0; sh -= 8) loc.push_back(static_cast<uint8_t>(idx >> sh));
+        batch.Put(S(TxKey(top.receipts[i].tx_id)), S(loc));
+    }
+    if (!top.commit_cert.empty()) batch.Put(S(CertKey(h)), S(top.commit_cert));
+    for (const auto& [name, value] : top.meta) batch.Put(S(Key("X/" + name)), S(value));
+    batch.Put(S(Key(META_HEIGHT)), S(Be64(h)));
+    leveldb::WriteOptions wo;
+    wo.sync = true;
+    leveldb::Status st = m_db->Write(wo, &batch);
+    if (!st.ok()) return Fail(WriteFailure(st));
+    return Ok{};
+}
+
 }  // namespace folio::storage

@@ -77,6 +77,19 @@ struct TxLocation {
     uint32_t index = 0;
 };
 
+// A consistent read-only view of the state and metadata as of one committed height (a LevelDB
+// snapshot): later commits do not change what it reads. Used to write state-sync snapshots
+// (node/statesync) while the chain moves on. Thread-safe; must not outlive its store.
+class StateView {
+public:
+    virtual ~StateView() = default;
+    virtual uint64_t Height() const = 0;
+    // Every state entry in key order.
+    virtual void ForEachState(const std::function<void(const Bytes&, const Bytes&)>& fn) const = 0;
+    virtual std::optional<Bytes> Get(ByteView key) const = 0;
+    virtual std::optional<Bytes> GetMeta(const std::string& name) const = 0;
+};
+
 class ChainStore final : public state::StateReader, public SmtNodeReader {
 public:
     static Result<std::unique_ptr<ChainStore>, StoreFailure> Open(const std::string& path, const StoreOptions& opts);
@@ -125,6 +138,21 @@ public:
     size_t CountNodeRecords() const;
     // Calls fn(name, value) for every metadata entry whose name starts with `prefix`, in order.
     void ForEachMeta(const std::string& prefix, const std::function<void(const std::string&, const Bytes&)>& fn) const;
+
+    // A view of the state as of the latest committed height (StateView). Taken on the committing
+    // thread right after Commit(h), it is the state of height h.
+    std::shared_ptr<const StateView> ViewState() const;
+
+    // Installing a state-sync snapshot into a NEW store (node/statesync, docs/operations.md,
+    // "State sync"): InstallState and InstallNodes any number of times, then InstallBase once.
+    // Each refuses a store that holds a committed height already. Crash safety is the caller's:
+    // it installs into a fresh directory and renames it into place when InstallBase succeeded.
+    Status<StoreFailure> InstallState(const std::vector<std::pair<Bytes, Bytes>>& entries);
+    Status<StoreFailure> InstallNodes(uint64_t version, const std::vector<std::pair<Hash256, Bytes>>& records);
+    // Stores the genesis block (height 0) and `top` (its block, receipts, certificate and meta; its
+    // writes and smt_nodes must be empty: the state came through InstallState/InstallNodes) as the
+    // committed head, in one synced batch. Heights between hold nothing.
+    Status<StoreFailure> InstallBase(const protocol::Block& genesis, const CommittedBlock& top);
 
     // The counts of the main database (nodes = false) or of the state map's nodes (true).
     CompactionCounts Compactions(bool nodes) const;

@@ -661,3 +661,41 @@ TEST_CASE("smt: the stale-node index: pruning below a floor keeps every later tr
     // An older tree is gone (its root record was pruned), reported as missing.
     CHECK(SmtGet(store, roots[last - KEEP - 3], last - KEEP - 3, pool[0]).error() == SmtError::MISSING_NODE);
 }
+
+TEST_CASE("smt: subtree summaries at every depth give the map's root (state sync chunks)") {
+    std::mt19937_64 rng(20261204);
+    for (size_t n : {size_t{0}, size_t{1}, size_t{2}, size_t{3}, size_t{7}, size_t{40}, size_t{300}}) {
+        Model model;
+        while (model.size() < n) {
+            Hash256 k = SmtKey(AsBytes(std::to_string(rng())));
+            model[k] = SmtValueHash(AsBytes(std::to_string(rng())));
+        }
+        const Hash256 root = ModelRoot(model);
+        std::vector<std::pair<Hash256, Hash256>> entries(model.begin(), model.end());
+        CHECK(SmtSubtreeOf(entries, 0).hash == root);
+        for (size_t depth = 0; depth <= 9; ++depth) {
+            std::vector<SmtSubtree> subs(size_t{1} << depth);
+            size_t begin = 0;
+            for (size_t i = 0; i < subs.size(); ++i) {
+                size_t end = begin;
+                while (end < entries.size() && SmtPrefixIndex(entries[end].first, depth) == i) ++end;
+                subs[i] = SmtSubtreeOf(std::span(entries).subspan(begin, end - begin), depth);
+                CHECK(subs[i].count == end - begin);
+                begin = end;
+            }
+            REQUIRE(begin == entries.size());
+            CAPTURE(n);
+            CAPTURE(depth);
+            CHECK(SmtRootOfSubtrees(subs) == root);
+            if (n >= 2) {  // a changed value in any one subtree changes the root
+                SmtSubtree bad = subs[SmtPrefixIndex(entries[0].first, depth)];
+                std::vector<SmtSubtree> tampered = subs;
+                bad.hash.data[0] ^= 1;
+                tampered[SmtPrefixIndex(entries[0].first, depth)] = bad;
+                CHECK(SmtRootOfSubtrees(tampered) != root);
+            }
+        }
+    }
+    CHECK_FALSE(SmtRootOfSubtrees(std::vector<SmtSubtree>(3)).has_value());
+    CHECK_FALSE(SmtRootOfSubtrees(std::vector<SmtSubtree>{}).has_value());
+}

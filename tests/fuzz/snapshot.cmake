@@ -1,0 +1,1 @@
+folio_fuzz_target(snapshot LIBS folio_statesync)
