@@ -39,6 +39,7 @@
 #include <node/statesync/restore.h>
 
 #include "genesis_cmd.h"
+#include "snapshot_cmd.h"
 #include "serve_metrics.h"
 
 namespace po = boost::program_options;
@@ -272,6 +273,7 @@ int main(int argc, char** argv) {
             return KeyEncrypt(argc - 2, argv + 2);
         if (argc >= 3 && std::string(argv[1]) == "address") return PrintAddress(argv[2]);
         if (argc >= 2 && std::string(argv[1]) == "genesis") return app::GenesisCommand(argc - 1, argv + 1);
+        if (argc >= 2 && std::string(argv[1]) == "snapshot") return app::SnapshotCommand(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::cerr << "foliod: " << e.what() << "\n";
         return 1;
@@ -401,6 +403,7 @@ int main(int argc, char** argv) {
                    "       foliod key encrypt --in PLAIN_HEX_FILE --out FILE --password-file P [--kdf K]\n"
                    "       foliod address SECRET_HEX\n"
                    "       foliod genesis new|add-validator|add-account|set|validate|hash ...   (foliod genesis -h)\n"
+                   "       foliod snapshot list|export|import ...   (foliod snapshot -h)\n"
                 << desc << "\n";
             return 0;
         }

@@ -112,3 +112,35 @@ until [ "$(rheight)" -ge "$target" ]; do
 done
 grep -q "the home holds a store already" "$T/replica.log" || fail "the restart did not start from its store"
 pass "restarted, the replica starts from its own store and follows to $(rheight)"
+
+# Backup and restore (docs/operations.md, "Backup and restore"): v0's newest snapshot exported,
+# checked and installed into a new home, which then follows the chain. A damaged copy, or a home
+# that holds a store already, is refused and changes nothing.
+"$BIN/foliod" snapshot list --home "$DN/validators/v0" | jq -e 'length >= 1' >/dev/null || fail "foliod snapshot list"
+ex=$("$BIN/foliod" snapshot export --home "$DN/validators/v0" --out "$T/backup") || fail "export: $ex"
+EH=$(jq -r .height <<<"$ex")
+cp -r "$T/backup" "$T/damaged"
+python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[-1]^=1; open(p,'wb').write(b)" "$T/damaged/chunk-0"
+if err=$("$BIN/foliod" snapshot import --home "$T/from-damaged" --genesis "$DN/genesis.json" --from "$T/damaged" 2>&1); then
+  fail "a damaged snapshot was imported"
+fi
+grep -q "does not hash to the snapshot's summary" <<<"$err" || fail "the damaged import's error: $err"
+[ ! -e "$T/from-damaged/data" ] || fail "a refused import left a store behind"
+if err=$("$BIN/foliod" snapshot import --home "$T/replica" --genesis "$DN/genesis.json" --from "$T/backup" 2>&1); then
+  fail "an import over an existing store succeeded"
+fi
+grep -q "holds a store already" <<<"$err" || fail "the import over a store: $err"
+im=$("$BIN/foliod" snapshot import --home "$T/restored" --genesis "$DN/genesis.json" --from "$T/backup") || fail "import: $im"
+expect_eq "$(jq -r .height <<<"$im")" "$EH" "the imported height"
+"$BIN/foliod" --home "$T/restored" --genesis "$DN/genesis.json" --validator-key-file "$T/b.key" --key-password-file "$T/r.pw" \
+  --rpc-listen "127.0.0.1:$(folio_rpc_port "$BASE" 6)" --p2p-listen "127.0.0.1:$(folio_p2p_port "$BASE" 6)" \
+  --metrics-listen "" "${peers[@]}" >>"$T/restored.log" 2>&1 &
+PIDS+=($!)
+target=$(($(vheight 0) + 3))
+deadline=$((SECONDS + 120))
+until [ "$(call "$(vurl 6)" chain_info '{}' | jq -r '.result.height // -1')" -ge "$target" ]; do
+  [ $SECONDS -lt $deadline ] || { tail -20 "$T/restored.log" >&2; fail "the restored node did not follow"; }
+  sleep 0.5
+done
+expect_eq "$(call "$(vurl 6)" work_get "{\"fingerprint\":\"$fp\"}" | jq -r .result.title)" "Before the snapshot" "work on the restored node"
+pass "snapshot export/import: height $EH restored into a new home that follows the chain; a damaged copy and an import over a store are refused"
