@@ -160,7 +160,7 @@ bool SmtVerifyInclusion(const Hash256& root, const Hash256& key, const Hash256& 
 // True iff proof shows that key is absent under root.
 bool SmtVerifyExclusion(const Hash256& root, const Hash256& key, const SmtProof& proof);
 
-// --- subtrees, for state sync (docs/formats-merkle.md §2.6) -------------------------------
+// --- subtrees, for state sync (docs/formats-merkle.md §2.8) -------------------------------
 // The map split at a depth d into 2^d subtrees, subtree i holding the keys whose first d bits
 // are i (most significant bit first). A subtree summary is what the tree would hold at that
 // position: empty (count 0, zero hash), one leaf (count 1, the leaf's hash: it moves up), or
