@@ -55,8 +55,8 @@ void RegisterChainMethods(rpc::RpcServer& server, Node& node) {
             auto block = node.store().GetBlock(h);
             if (!block && h != 0 && h < node.LedgerFloor() && h <= node.height())
                 throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
-                               "block " + std::to_string(h) + " is not held by this node: it joined by state sync at height " +
-                                   std::to_string(node.LedgerFloor()) + " (ask an archive node)",
+                               "block " + std::to_string(h) + " is not held by this node: it holds blocks from height " +
+                                   std::to_string(node.LedgerFloor()) + " on (pruned, or joined by state sync; ask an archive node)",
                                {{"lowest_height", node.LedgerFloor()}});
             if (!block) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no block at height " + std::to_string(h));
             json txs = json::array();

@@ -263,7 +263,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             if (from < m_node.FirstSettlementSeq())
                 throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
                                "settlement events before seq " + std::to_string(m_node.FirstSettlementSeq()) +
-                                   " are not held by this node: it joined by state sync (ask an archive node)",
+                                   " are not held by this node (pruned, or it joined by state sync; ask an archive node)",
                                {{"first_seq", m_node.FirstSettlementSeq()}});
             if (limit == 0 || limit > m_limits.max_page)
                 throw RpcError(ErrorCode::LIMIT_EXCEEDED, "limit must be 1.." + std::to_string(m_limits.max_page));
@@ -292,7 +292,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             if (from < m_node.FirstSettlementSeq())
                 throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
                                "settlement events before seq " + std::to_string(m_node.FirstSettlementSeq()) +
-                                   " are not held by this node: it joined by state sync (ask an archive node)",
+                                   " are not held by this node (pruned, or it joined by state sync; ask an archive node)",
                                {{"first_seq", m_node.FirstSettlementSeq()}});
             std::optional<Address> account = ctx.account ? ctx.account : ctx.session->Account();
             Sub s;

@@ -354,6 +354,10 @@ int main(int argc, char** argv) {
             "state-retain-versions", po::value(&cfg.state_retain_versions)->default_value(0),
             "keep the state map's trees of this many newest heights and delete the node records only older "
             "ones use (at least 128; 0: keep every version, an archive node; docs/operations.md, \"Pruning\")")(
+            "ledger-retain-blocks", po::value(&cfg.ledger_retain_blocks)->default_value(0),
+            "keep the blocks, receipts, transaction index, certificates and settlement events of this many newest "
+            "heights and delete older ones (at least 128; 0: keep all, an archive node; docs/operations.md, "
+            "\"Pruning\")")(
             "p2p-listen", po::value(&p2p_listen)->default_value("127.0.0.1:26656"),
             "validator transport HOST:PORT (multi-validator chains)")(
             "peer", po::value(&peer_specs)->composing(), "another validator: KEY@HOST:PORT (repeat for each)")(
@@ -414,6 +418,10 @@ int main(int argc, char** argv) {
             throw std::runtime_error("--state-retain-versions must be 0 (keep all) or at least " +
                                      std::to_string(chain::MIN_STATE_RETAIN_VERSIONS) + " (got " +
                                      std::to_string(cfg.state_retain_versions) + ")");
+        if (cfg.ledger_retain_blocks != 0 && cfg.ledger_retain_blocks < chain::MIN_STATE_RETAIN_VERSIONS)
+            throw std::runtime_error("--ledger-retain-blocks must be 0 (keep all) or at least " +
+                                     std::to_string(chain::MIN_STATE_RETAIN_VERSIONS) + " (got " +
+                                     std::to_string(cfg.ledger_retain_blocks) + ")");
         cfg.home = home;
         cfg.genesis = api::ParseGenesis(nlohmann::json::parse(ReadFile(genesis_file)));
         cfg.sync_writes = !vm.count("no-fsync");

@@ -117,6 +117,10 @@ void Node::AttachMetrics(metrics::Registry& r) {
     r.AddGaugeFunc("folio_state_floor_height",
                    "Lowest height whose state tree this node still holds (--state-retain-versions; 0: every one).",
                    [this] { return static_cast<double>(StateFloor()); });
+    r.AddGaugeFunc("folio_ledger_floor_height",
+                   "Lowest height above genesis whose block this node still holds (--ledger-retain-blocks, state "
+                   "sync; 1: every one).",
+                   [this] { return static_cast<double>(LedgerFloor()); });
     r.AddGaugeFunc("folio_mempool_transactions", "Transactions waiting in the mempool.",
                    [this] { return static_cast<double>(m_mempool.Size()); });
     r.AddGaugeFunc("folio_mempool_capacity_transactions", "The mempool's capacity (--mempool-max-txs).",
@@ -456,6 +460,7 @@ bool Node::CommitBlock(BuiltBlock b) {
         m_metrics ? &admitted : nullptr);
     if (m_metrics) CountCommitted(b, admitted);
     if (m_cfg.state_retain_versions != 0 && h % STATE_PRUNE_EVERY == 0) MaybePruneState(h);
+    if (m_cfg.ledger_retain_blocks != 0 && h % STATE_PRUNE_EVERY == 0) MaybePruneLedger(h);
     if (m_on_commit) m_on_commit(h);
     return true;
 }
@@ -486,19 +491,53 @@ std::optional<Bytes> Node::Handoff(uint64_t epoch) const {
 uint64_t Node::StateFloor() const { return MetaU64(*m_store, STATE_FLOOR_META, 0); }
 uint64_t Node::LedgerFloor() const { return MetaU64(*m_store, LEDGER_FLOOR_META, 1); }
 
-void Node::MaybePruneState(uint64_t height) {
-    if (height <= m_cfg.state_retain_versions) return;
-    uint64_t floor = height - m_cfg.state_retain_versions;
+uint64_t Node::HandoffSafeFloor(uint64_t floor) const {
     // Hand-offs prove the new set against the state of the old epoch's last block: store each one
-    // before its version goes; one that cannot be built yet holds the floor at its block.
+    // before its block or version goes; one that cannot be built yet holds the floor at its block.
     for (uint64_t e = 1;; ++e) {
         auto rec = state::LoadValidatorSetOfEpoch(*m_store, e);
         if (!rec || rec->from_height == 0 || rec->from_height - 1 >= floor) break;
-        if (!Handoff(e)) {
-            floor = rec->from_height - 1;
-            break;
-        }
+        if (!Handoff(e)) return rec->from_height - 1;
     }
+    return floor;
+}
+
+void Node::MaybePruneLedger(uint64_t height) {
+    if (height <= m_cfg.ledger_retain_blocks) return;
+    const uint64_t current = LedgerFloor();
+    // A bounded amount per check (a backlog, e.g. when pruning is first turned on, is worked off
+    // over the next checks).
+    constexpr uint64_t MAX_BLOCKS_PER_CHECK = 512;
+    const uint64_t floor = std::min(HandoffSafeFloor(height - m_cfg.ledger_retain_blocks), current + MAX_BLOCKS_PER_CHECK);
+    if (floor <= current) return;
+    Writer w;
+    w.U64(floor);
+    auto pruned = m_store->PruneBlocks(current, floor, {{LEDGER_FLOOR_META, w.Take()}});
+    if (!pruned) {
+        log::Error("chain", "block pruning failed", {{"floor", floor}, {"error", pruned.error().message}});
+        return;
+    }
+    // Settlement events of the pruned blocks.
+    std::vector<std::string> gone;
+    uint64_t seq = FirstSettlementSeq();
+    const uint64_t next = NextSettlementSeq();
+    for (; seq < next && gone.size() < 100'000; ++seq) {
+        auto e = SettlementEventAt(seq);
+        if (e && e->height >= floor) break;
+        gone.push_back(SettlementEventKey(seq));
+    }
+    if (!gone.empty()) {
+        Writer first;
+        first.U64(seq);
+        if (auto st = m_store->DeleteMetas(gone, {{SETTLEMENT_FIRST_META, first.Take()}}); !st)
+            log::Error("chain", "settlement event pruning failed", {{"error", st.error().message}});
+    }
+    log::Debug("chain", "blocks pruned", {{"floor", floor}, {"blocks", pruned.value()}, {"events", gone.size()}});
+}
+
+void Node::MaybePruneState(uint64_t height) {
+    if (height <= m_cfg.state_retain_versions) return;
+    const uint64_t floor = HandoffSafeFloor(height - m_cfg.state_retain_versions);
     if (floor <= StateFloor()) return;
     // A bounded amount per commit (a backlog, e.g. after pruning is first turned on, is worked
     // off over the next checks); the floor advances only once every record below it is gone.

@@ -45,6 +45,10 @@ struct NodeConfig {
     // newest `state_retain_versions` heights and delete the node records only older trees use;
     // 0 keeps every version (an archive node). Checked every STATE_PRUNE_EVERY commits.
     uint64_t state_retain_versions = 0;
+    // Block pruning (docs/operations.md, "Pruning"): keep the blocks, receipts, transaction index,
+    // commit certificates and settlement events of the newest `ledger_retain_blocks` heights (and
+    // genesis); 0 keeps them all (an archive node). Checked every STATE_PRUNE_EVERY commits.
+    uint64_t ledger_retain_blocks = 0;
 };
 inline constexpr uint64_t STATE_PRUNE_EVERY = 64;
 
@@ -190,6 +194,12 @@ private:
     // Prunes the state map's versions below height - state_retain_versions, never past an epoch
     // hand-off that is not stored yet.
     void MaybePruneState(uint64_t height);
+    // Prunes blocks (and what belongs to them) below height - ledger_retain_blocks, never past an
+    // epoch hand-off that is not stored yet, a bounded number per call.
+    void MaybePruneLedger(uint64_t height);
+    // `floor` lowered to the last block of the first epoch whose hand-off cannot be built yet
+    // (stored in metadata as a side effect for the others).
+    uint64_t HandoffSafeFloor(uint64_t floor) const;
     explicit Node(NodeConfig cfg);  // node.cpp (m_metrics' type is complete there)
     bool InitGenesis(std::string& err);
     Result<Hash256, AdmitError> AdmitDecoded(protocol::DecodedTx tx, bool from_peer);

@@ -629,4 +629,45 @@ Status<StoreFailure> ChainStore::InstallBase(const protocol::Block& genesis, con
     return Ok{};
 }
 
+Result<size_t, StoreFailure> ChainStore::PruneBlocks(uint64_t from, uint64_t to,
+                                                     const std::vector<std::pair<std::string, Bytes>>& meta) {
+    if (from == 0) from = 1;
+    leveldb::WriteBatch batch;
+    size_t pruned = 0;
+    for (uint64_t h = from; h < to; ++h) {
+        auto raw = RawGet(BlockKey(h));
+        if (!raw) continue;
+        auto block = protocol::DecodeBlock(*raw, raw->size());
+        if (!block) return Fail(StoreFailure{StoreError::CORRUPTION, "block " + std::to_string(h) + " does not decode"});
+        for (uint32_t i = 0; i < block->header.tx_count; ++i) {
+            if (auto rc = RawGet(ReceiptKey(h, i))) {
+                if (auto r = protocol::DecodeReceipt(*rc)) batch.Delete(S(TxKey(r->tx_id)));
+            }
+            batch.Delete(S(ReceiptKey(h, i)));
+        }
+        batch.Delete(S(HashKey(protocol::BlockHash(block->header))));
+        batch.Delete(S(BlockKey(h)));
+        batch.Delete(S(CertKey(h)));
+        ++pruned;
+    }
+    for (const auto& [name, value] : meta) batch.Put(S(Key("X/" + name)), S(value));
+    leveldb::Status st = m_db->Write(leveldb::WriteOptions(), &batch);
+    if (!st.ok()) return Fail(WriteFailure(st));
+    {
+        std::lock_guard lock(m_block_mu);  // decoded blocks kept for readers
+        std::erase_if(m_recent_blocks, [&](const auto& e) { return e.first >= from && e.first < to; });
+    }
+    return pruned;
+}
+
+Status<StoreFailure> ChainStore::DeleteMetas(const std::vector<std::string>& names,
+                                             const std::vector<std::pair<std::string, Bytes>>& meta) {
+    leveldb::WriteBatch batch;
+    for (const std::string& n : names) batch.Delete(S(Key("X/" + n)));
+    for (const auto& [name, value] : meta) batch.Put(S(Key("X/" + name)), S(value));
+    leveldb::Status st = m_db->Write(leveldb::WriteOptions(), &batch);
+    if (!st.ok()) return Fail(WriteFailure(st));
+    return Ok{};
+}
+
 }  // namespace folio::storage

@@ -134,6 +134,15 @@ public:
     // of them per call; returns how many. Trees of versions >= floor stay whole; older versions
     // can no longer be read. Call from the committing thread (docs/operations.md, "Pruning").
     Result<size_t, StoreFailure> PruneStateVersions(uint64_t floor, size_t max_records);
+    // Deletes the blocks of heights [from, to) (from >= 1: genesis stays) with their receipts,
+    // transaction index entries, block-hash index entries and commit certificates, and writes
+    // `meta` in the same batch (the caller's new floor). One unsynced batch. Heights already
+    // gone are skipped. Call from the committing thread (docs/operations.md, "Pruning").
+    Result<size_t, StoreFailure> PruneBlocks(uint64_t from, uint64_t to,
+                                             const std::vector<std::pair<std::string, Bytes>>& meta);
+    // Deletes metadata entries in one batch with `meta` written (settlement events below a floor).
+    Status<StoreFailure> DeleteMetas(const std::vector<std::string>& names,
+                                     const std::vector<std::pair<std::string, Bytes>>& meta);
     // The state map's node records on disk (a full scan: tests and tools).
     size_t CountNodeRecords() const;
     // Calls fn(name, value) for every metadata entry whose name starts with `prefix`, in order.
