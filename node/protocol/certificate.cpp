@@ -49,41 +49,60 @@ std::string VerifyCommitCert(const std::string& chain_id, const BlockHeader& hea
     return {};
 }
 
-std::string VerifyCertifiedHeader(const BlockHeader& header, ByteView commit_bytes, const std::vector<Bytes>& handoffs,
-                                  const std::string& chain_id, const std::vector<PublicKey>& genesis_validators) {
-    if (header.chain_id != chain_id) return "the block header is for another chain";
+namespace {
+
+// The validator set in force at `header`'s height: the genesis set, then each hand-off's
+// (checked) in turn. The failure's reason otherwise.
+Result<std::vector<PublicKey>, std::string> SetInForce(const BlockHeader& header, const std::vector<Bytes>& handoffs,
+                                                       const std::string& chain_id,
+                                                       const std::vector<PublicKey>& genesis_validators) {
     // Walk the validator-set hand-offs from genesis to the set in force at the certified height.
     std::vector<PublicKey> validators = genesis_validators;
     uint64_t epoch = 0, from_height = 1;
     for (size_t i = 0; i < handoffs.size(); ++i) {
         std::string at = "validator hand-off " + std::to_string(i + 1) + ": ";
         auto h = DecodeHandoff(handoffs[i]);
-        if (!h) return at + "does not decode: " + DecodeErrorName(h.error());
+        if (!h) return Fail(at + "does not decode: " + DecodeErrorName(h.error()));
         auto hh = DecodeHeader(h->header);
-        if (!hh) return at + "the block header does not decode: " + DecodeErrorName(hh.error());
-        if (hh->chain_id != chain_id) return at + "the block header is for another chain";
-        if (hh->height < from_height) return at + "out of order";
+        if (!hh) return Fail(at + "the block header does not decode: " + DecodeErrorName(hh.error()));
+        if (hh->chain_id != chain_id) return Fail(at + "the block header is for another chain");
+        if (hh->height < from_height) return Fail(at + "out of order");
         auto hc = DecodeCommitCert(h->commit);
-        if (!hc) return at + "the commit certificate does not decode: " + DecodeErrorName(hc.error());
-        if (std::string why = VerifyCommitCert(chain_id, *hh, *hc, validators); !why.empty()) return at + why;
+        if (!hc) return Fail(at + "the commit certificate does not decode: " + DecodeErrorName(hc.error()));
+        if (std::string why = VerifyCommitCert(chain_id, *hh, *hc, validators); !why.empty()) return Fail(at + why);
         auto rec = DecodeFields<ValidatorSetRecord>(h->record);
-        if (!rec) return at + "the validator set record does not decode: " + DecodeErrorName(rec.error());
+        if (!rec) return Fail(at + "the validator set record does not decode: " + DecodeErrorName(rec.error()));
         if (rec->epoch != epoch + 1 || rec->from_height != hh->height + 1 || rec->members.empty())
-            return at + "the record is not the next epoch's set, in force from the next block";
+            return Fail(at + "the record is not the next epoch's set, in force from the next block");
         auto hp = DecodeSmtProof(h->proof);
-        if (!hp) return at + "the state proof does not decode: " + DecodeErrorName(hp.error());
+        if (!hp) return Fail(at + "the state proof does not decode: " + DecodeErrorName(hp.error()));
         if (!SmtVerifyInclusion(hh->state_root, Sha256Of(ValidatorSetKey(rec->epoch)), Sha256Of(h->record), *hp))
-            return at + "the state proof does not show this validator set under the header's state root";
+            return Fail(at + "the state proof does not show this validator set under the header's state root");
         validators = rec->members;
         epoch = rec->epoch;
         from_height = rec->from_height;
     }
     if (header.height < from_height)
-        return "the certified block (height " + std::to_string(header.height) +
-               ") is older than the last validator hand-off (from height " + std::to_string(from_height) + ")";
+        return Fail("the certified block (height " + std::to_string(header.height) +
+                    ") is older than the last validator hand-off (from height " + std::to_string(from_height) + ")");
+    return validators;
+}
+
+std::string VerifyCommitBytes(const BlockHeader& header, ByteView commit_bytes, const std::string& chain_id,
+                              const std::vector<PublicKey>& validators) {
     auto commit = DecodeCommitCert(commit_bytes);
     if (!commit) return std::string("the commit certificate does not decode: ") + DecodeErrorName(commit.error());
     return VerifyCommitCert(chain_id, header, *commit, validators);
+}
+
+}  // namespace
+
+std::string VerifyCertifiedHeader(const BlockHeader& header, ByteView commit_bytes, const std::vector<Bytes>& handoffs,
+                                  const std::string& chain_id, const std::vector<PublicKey>& genesis_validators) {
+    if (header.chain_id != chain_id) return "the block header is for another chain";
+    auto validators = SetInForce(header, handoffs, chain_id, genesis_validators);
+    if (!validators) return validators.error();
+    return VerifyCommitBytes(header, commit_bytes, chain_id, *validators);
 }
 
 std::string VerifyWorkCertificate(const Hash256& fingerprint, const WorkCertificate& cert, const std::string& chain_id,
@@ -99,12 +118,14 @@ std::string VerifyWorkCertificate(const Hash256& fingerprint, const WorkCertific
     if (header->chain_id != chain_id) return "the block header is for another chain";
     auto proof = DecodeSmtProof(cert.proof);
     if (!proof) return std::string("the state proof does not decode: ") + DecodeErrorName(proof.error());
+    auto validators = SetInForce(*header, cert.handoffs, chain_id, genesis_validators);
+    if (!validators) return validators.error();
     Writer key;
     key.Raw(AsBytes(std::string_view("w/")));
     for (int i = 7; i >= 0; --i) key.U8(static_cast<uint8_t>(work->id >> (8 * i)));
     if (!SmtVerifyInclusion(header->state_root, Sha256Of(key.bytes()), Sha256Of(cert.work_record), *proof))
         return "the state proof does not show this work record under the header's state root";
-    return VerifyCertifiedHeader(*header, cert.commit, cert.handoffs, chain_id, genesis_validators);
+    return VerifyCommitBytes(*header, cert.commit, chain_id, *validators);
 }
 
 }  // namespace folio::protocol

@@ -30,17 +30,6 @@ bool WriteFile(const fs::path& path, ByteView bytes) {
     return static_cast<bool>(out);
 }
 
-std::optional<Bytes> ReadFile(const fs::path& path, size_t max) {
-    std::error_code ec;
-    auto size = fs::file_size(path, ec);
-    if (ec || size > max) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    Bytes out(size);
-    in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(size));
-    if (!in) return std::nullopt;
-    return out;
-}
-
 std::optional<uint64_t> ParseU64(std::string_view s) {
     uint64_t v = 0;
     if (s.empty() || s.size() > 20) return std::nullopt;
@@ -238,13 +227,24 @@ void Producer::Trim() {
         fs::remove_all(fs::path(m_cfg.dir) / std::to_string(listed[i].height), ec);
 }
 
+std::optional<Bytes> ReadSnapshotFile(const std::string& path, size_t max) {
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    if (ec || size > max) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    Bytes out(size);
+    in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(size));
+    if (!in) return std::nullopt;
+    return out;
+}
+
 std::vector<Listed> ListSnapshots(const std::string& dir) {
     std::vector<Listed> out;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir, ec)) {
         auto h = ParseU64(e.path().filename().string());
         if (!h) continue;
-        auto manifest = ReadFile(e.path() / "manifest", MAX_MANIFEST_BYTES);
+        auto manifest = ReadSnapshotFile((e.path() / "manifest").string(), MAX_MANIFEST_BYTES);
         if (!manifest) continue;
         auto m = DecodeManifest(*manifest);
         if (!m || m->height != *h) continue;
@@ -283,7 +283,7 @@ std::optional<HttpAnswer> ServeSnapshotPath(const std::string& dir, std::string_
     } else {
         return not_found();
     }
-    auto bytes = ReadFile(file, MAX_CHUNK_BYTES > MAX_MANIFEST_BYTES ? MAX_CHUNK_BYTES : MAX_MANIFEST_BYTES);
+    auto bytes = ReadSnapshotFile(file.string(), MAX_CHUNK_BYTES > MAX_MANIFEST_BYTES ? MAX_CHUNK_BYTES : MAX_MANIFEST_BYTES);
     if (!bytes) return not_found();
     return HttpAnswer{200, std::string(bytes->begin(), bytes->end()), "application/octet-stream"};
 }

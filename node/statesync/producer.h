@@ -66,6 +66,9 @@ private:
     std::thread m_thread;
 };
 
+// A snapshot file's bytes, or nullopt when it cannot be read or is larger than `max`.
+std::optional<Bytes> ReadSnapshotFile(const std::string& path, size_t max);
+
 // The snapshots in a directory, newest first: height, identity (ManifestId), chunk count.
 struct Listed {
     uint64_t height = 0;

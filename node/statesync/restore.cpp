@@ -1,4 +1,5 @@
 #include <node/statesync/restore.h>
+#include <node/statesync/producer.h>
 
 #include <algorithm>
 #include <chrono>
@@ -105,28 +106,17 @@ private:
     Hash256 m_id;
 };
 
-std::optional<Bytes> ReadFile(const fs::path& path, size_t max) {
-    std::error_code ec;
-    auto size = fs::file_size(path, ec);
-    if (ec || size > max) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    Bytes out(size);
-    in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(size));
-    if (!in) return std::nullopt;
-    return out;
-}
-
 class DirSource final : public Source {
 public:
     explicit DirSource(std::string dir) : m_dir(std::move(dir)) {}
     Result<Bytes, std::string> Manifest() override {
-        auto b = ReadFile(fs::path(m_dir) / "manifest", MAX_MANIFEST_BYTES);
+        auto b = ReadSnapshotFile((fs::path(m_dir) / "manifest").string(), MAX_MANIFEST_BYTES);
         if (!b) return Fail("cannot read " + (fs::path(m_dir) / "manifest").string());
         return std::move(*b);
     }
     Result<std::vector<Entry>, std::string> Chunk(const statesync::Manifest& m, size_t index) override {
         const fs::path p = fs::path(m_dir) / ("chunk-" + std::to_string(index));
-        auto b = ReadFile(p, MAX_CHUNK_BYTES);
+        auto b = ReadSnapshotFile(p.string(), MAX_CHUNK_BYTES);
         if (!b) return Fail("cannot read " + p.string());
         auto entries = DecodeChunk(*b);
         if (!entries) return Fail(p.string() + " does not decode: " + DecodeErrorName(entries.error()));

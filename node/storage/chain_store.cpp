@@ -39,6 +39,8 @@ uint64_t ReadBe64(ByteView b, size_t off = 0) {
     return v;
 }
 Bytes BlockKey(uint64_t h) { return Key("B/", Be64(h)); }
+// Heights between two compactions of what pruning deleted (PruneBlocks, PruneStateVersions).
+constexpr uint64_t PRUNE_COMPACT_EVERY = 4096;
 Bytes CertKey(uint64_t h) { return Key("C/", Be64(h)); }
 Bytes HashKey(const Hash256& h) { return Key("H/", h.view()); }
 Bytes TxKey(const Hash256& id) { return Key("T/", id.view()); }
@@ -68,6 +70,21 @@ Bytes StaleKey(uint64_t since, uint64_t version, const Hash256& h) {
 
 leveldb::Slice S(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 leveldb::Slice S(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+// A block's records: the block by height, its hash's height, and per receipt the receipt and its
+// transaction's location (height, index).
+void PutBlock(leveldb::WriteBatch& batch, const protocol::Block& block, const std::vector<protocol::Receipt>& receipts) {
+    const uint64_t h = block.header.height;
+    batch.Put(S(BlockKey(h)), S(protocol::EncodeBlock(block)));
+    batch.Put(S(HashKey(protocol::BlockHash(block.header))), S(Be64(h)));
+    for (size_t i = 0; i < receipts.size(); ++i) {
+        auto idx = static_cast<uint32_t>(i);
+        batch.Put(S(ReceiptKey(h, idx)), S(protocol::EncodeReceipt(receipts[i])));
+        Bytes loc = Be64(h);
+        for (int sh = 24; sh >= 0; sh -= 8) loc.push_back(static_cast<uint8_t>(idx >> sh));
+        batch.Put(S(TxKey(receipts[i].tx_id)), S(loc));
+    }
+}
 
 }  // namespace
 
@@ -346,15 +363,7 @@ Status<StoreFailure> ChainStore::Commit(const CommittedBlock& cb) {
         return Fail(StoreFailure{StoreError::HEIGHT_MISMATCH,
                                  "block height " + std::to_string(h) + ", store expects " + std::to_string(expected)});
     leveldb::WriteBatch batch;
-    batch.Put(S(BlockKey(h)), S(protocol::EncodeBlock(cb.block)));
-    batch.Put(S(HashKey(protocol::BlockHash(cb.block.header))), S(Be64(h)));
-    for (size_t i = 0; i < cb.receipts.size(); ++i) {
-        auto idx = static_cast<uint32_t>(i);
-        batch.Put(S(ReceiptKey(h, idx)), S(protocol::EncodeReceipt(cb.receipts[i])));
-        Bytes loc = Be64(h);
-        for (int s = 24; s >= 0; s -= 8) loc.push_back(static_cast<uint8_t>(idx >> s));
-        batch.Put(S(TxKey(cb.receipts[i].tx_id)), S(loc));
-    }
+    PutBlock(batch, cb.block, cb.receipts);
     for (const auto& [k, v] : cb.writes) {
         if (v) batch.Put(S(StateKey(k)), S(*v));
         else batch.Delete(S(StateKey(k)));
@@ -486,6 +495,17 @@ Result<size_t, StoreFailure> ChainStore::PruneStateVersions(uint64_t floor, size
     wo.sync = false;
     if (leveldb::Status st = m_db->Write(wo, &index); !st.ok())
         return Fail(StoreFailure{st.IsCorruption() ? StoreError::CORRUPTION : StoreError::IO, st.ToString()});
+    // Deleted keys take disk until a compaction reaches the files holding them: with keys that
+    // only grow, LevelDB moves old files down untouched, so without this the space of pruned
+    // versions would come back only when the deeper levels fill. Once per PRUNE_COMPACT_EVERY
+    // heights of the floor (it is called every 64), the ranges just pruned are compacted: the
+    // records below the floor (all deleted) and the index entries.
+    if (floor % PRUNE_COMPACT_EVERY < 64) {
+        const Bytes nodes_begin = Key("n/"), nodes_end = Key("n/", Be64(floor));
+        const leveldb::Slice nb = S(nodes_begin), ne = S(nodes_end), ib = S(start), ie = S(end);
+        m_nodes_db->CompactRange(&nb, &ne);
+        m_db->CompactRange(&ib, &ie);
+    }
     return records.size();
 }
 
@@ -607,18 +627,9 @@ Status<StoreFailure> ChainStore::InstallBase(const protocol::Block& genesis, con
     if (genesis.header.height != 0 || h == 0 || !top.writes.empty() || !top.smt_nodes.empty())
         return Fail(StoreFailure{StoreError::HEIGHT_MISMATCH, "a snapshot base is genesis and one block above it"});
     leveldb::WriteBatch batch;
-    batch.Put(S(BlockKey(0)), S(protocol::EncodeBlock(genesis)));
-    batch.Put(S(HashKey(protocol::BlockHash(genesis.header))), S(Be64(0)));
+    PutBlock(batch, genesis, {});
     batch.Put(S(Key(META_FORMAT)), S(Be64(STORE_FORMAT)));
-    batch.Put(S(BlockKey(h)), S(protocol::EncodeBlock(top.block)));
-    batch.Put(S(HashKey(protocol::BlockHash(top.block.header))), S(Be64(h)));
-    for (size_t i = 0; i < top.receipts.size(); ++i) {
-        auto idx = static_cast<uint32_t>(i);
-        batch.Put(S(ReceiptKey(h, idx)), S(protocol::EncodeReceipt(top.receipts[i])));
-        Bytes loc = Be64(h);
-        for (int sh = 24; sh >= 0; sh -= 8) loc.push_back(static_cast<uint8_t>(idx >> sh));
-        batch.Put(S(TxKey(top.receipts[i].tx_id)), S(loc));
-    }
+    PutBlock(batch, top.block, top.receipts);
     if (!top.commit_cert.empty()) batch.Put(S(CertKey(h)), S(top.commit_cert));
     for (const auto& [name, value] : top.meta) batch.Put(S(Key("X/" + name)), S(value));
     batch.Put(S(Key(META_HEIGHT)), S(Be64(h)));
@@ -656,6 +667,17 @@ Result<size_t, StoreFailure> ChainStore::PruneBlocks(uint64_t from, uint64_t to,
     {
         std::lock_guard lock(m_block_mu);  // decoded blocks kept for readers
         std::erase_if(m_recent_blocks, [&](const auto& e) { return e.first >= from && e.first < to; });
+    }
+    // As in PruneStateVersions: the pruned ranges compacted once per PRUNE_COMPACT_EVERY heights.
+    // The hash-keyed indexes (H/, T/) are compacted whole: with pruning on they hold only the
+    // retained blocks' entries.
+    if (from / PRUNE_COMPACT_EVERY != to / PRUNE_COMPACT_EVERY) {
+        for (const char* prefix : {"B/", "C/", "R/", "H/", "T/"}) {
+            const bool by_height = prefix[0] == 'B' || prefix[0] == 'C' || prefix[0] == 'R';
+            const Bytes b = Key(prefix), e = by_height ? Key(prefix, Be64(to)) : Key(prefix, Bytes(33, 0xff));
+            const leveldb::Slice bs = S(b), es = S(e);
+            m_db->CompactRange(&bs, &es);
+        }
     }
     return pruned;
 }
