@@ -185,7 +185,18 @@ void SettlementStream::Pump() {
                 auto cached = round.find(s.cursor);
                 if (cached == round.end()) {
                     auto ev = m_node.SettlementEventAt(s.cursor);
-                    if (!ev) break;
+                    if (!ev) {
+                        // Pruned under a subscriber that fell behind the node's retention: it
+                        // is told so (and where the node's events now begin), not left waiting.
+                        if (const uint64_t first = m_node.FirstSettlementSeq(); s.cursor < first) {
+                            (void)session->NotifyFinal("settlement_subscription",
+                                                       {{"subscription", std::to_string(s.id)},
+                                                        {"result", {{"stop", "pruned"}, {"next_seq", first}}}});
+                            ++m_settlement_stops;
+                            stop = true;
+                        }
+                        break;
+                    }
                     std::string prefix =
                         rpc::SubscriptionNotificationPrefix("settlement_subscription", SettlementEventJson(*ev));
                     cached = round.emplace(s.cursor, std::make_pair(std::move(*ev), std::move(prefix))).first;
