@@ -349,9 +349,12 @@ def s17_reconfig(run):
     new = run.add_validator()
     new.start()
     keys = [run.key_of(i) for i in range(run.nval + 1)]
+    # The activation must be at least 10 blocks after the block that executes the change, and the
+    # chain makes ~20 blocks/s under the load while the CLI unlocks its key and submits: 40 blocks
+    # of margin were once too few (faults_all: "activation_height must be at least ...").
     h = run.max_height()
-    run.cli("governance", "gov", "set-validators", "--activation-height", str(h + 40), *keys)
-    run.note("set-validators: %s joins at height %d" % (new.name, h + 40))
+    run.cli("governance", "gov", "set-validators", "--activation-height", str(h + 200), *keys)
+    run.note("set-validators: %s joins at height %d" % (new.name, h + 200))
     run.node(1).kill()
     time.sleep(5)
     run.node(1).start()
