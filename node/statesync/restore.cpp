@@ -77,7 +77,7 @@ public:
         return Fail("no server gave the manifest: " + errors);
     }
 
-    Result<std::vector<Entry>, std::string> Chunk(const statesync::Manifest& m, size_t index) override {
+    Result<VerifiedChunk, std::string> Chunk(const statesync::Manifest& m, size_t index) override {
         std::string errors;
         const std::string path = "/snapshots/" + std::to_string(m_height) + "/chunks/" + std::to_string(index);
         for (size_t k = 0; k < m_servers.size(); ++k) {
@@ -91,7 +91,7 @@ public:
             } else if (auto ok = VerifyChunk(m, index, *entries); !ok) {
                 why = ok.error();
             } else {
-                return std::move(entries.value());
+                return VerifiedChunk{std::move(entries.value()), std::move(ok.value())};
             }
             log::Warn(LOG, "chunk refused; fetching it elsewhere", {{"server", s}, {"chunk", index}, {"reason", why}});
             errors += (errors.empty() ? "" : "; ") + s + ": " + why;
@@ -114,14 +114,15 @@ public:
         if (!b) return Fail("cannot read " + (fs::path(m_dir) / "manifest").string());
         return std::move(*b);
     }
-    Result<std::vector<Entry>, std::string> Chunk(const statesync::Manifest& m, size_t index) override {
+    Result<VerifiedChunk, std::string> Chunk(const statesync::Manifest& m, size_t index) override {
         const fs::path p = fs::path(m_dir) / ("chunk-" + std::to_string(index));
         auto b = ReadSnapshotFile(p.string(), MAX_CHUNK_BYTES);
         if (!b) return Fail("cannot read " + p.string());
         auto entries = DecodeChunk(*b);
         if (!entries) return Fail(p.string() + " does not decode: " + DecodeErrorName(entries.error()));
-        if (auto ok = VerifyChunk(m, index, *entries); !ok) return Fail(p.string() + ": " + ok.error());
-        return std::move(entries.value());
+        auto ok = VerifyChunk(m, index, *entries);
+        if (!ok) return Fail(p.string() + ": " + ok.error());
+        return VerifiedChunk{std::move(entries.value()), std::move(ok.value())};
     }
 
 private:
@@ -217,13 +218,12 @@ Result<uint64_t, std::string> Install(Source& source, const state::GenesisDoc& g
     for (size_t i = 0; i < m->chunks.size(); ++i) {
         auto chunk = source.Chunk(*m, i);
         if (!chunk) return Fail(chunk.error());
-        auto checked = VerifyChunk(*m, i, *chunk);  // the source verified it; the sorted leaves again
-        if (!checked) return Fail(checked.error());
-        for (const auto& [k, v] : *checked) leaves.emplace_back(k, v);
-        for (const auto& [k, v] : *chunk)
+        for (const auto& [k, v] : chunk->leaves) leaves.emplace_back(k, v);
+        for (const auto& [k, v] : chunk->entries)
             if (k == set_key) set_record = v;
-        entries += chunk->size();
-        if (auto st = (*store)->InstallState(*chunk); !st) return Fail("cannot write the state: " + st.error().message);
+        entries += chunk->entries.size();
+        if (auto st = (*store)->InstallState(chunk->entries); !st)
+            return Fail("cannot write the state: " + st.error().message);
         if ((i + 1) % 64 == 0)
             log::Info(LOG, "chunks installed", {{"done", i + 1}, {"of", m->chunks.size()}, {"entries", entries}});
     }

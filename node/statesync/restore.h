@@ -34,6 +34,12 @@ struct RestoreConfig {
     uint64_t http_timeout_ms = 30'000;
 };
 
+// A chunk that passed VerifyChunk: its entries and their (state-map key, value hash) leaves.
+struct VerifiedChunk {
+    std::vector<Entry> entries;
+    std::vector<std::pair<Hash256, Hash256>> leaves;
+};
+
 // Where the snapshot's bytes come from.
 class Source {
 public:
@@ -41,7 +47,7 @@ public:
     virtual Result<Bytes, std::string> Manifest() = 0;
     // Chunk `index`, verified against `m` (VerifyChunk) by the source, which may try several
     // places; the error names every place tried.
-    virtual Result<std::vector<Entry>, std::string> Chunk(const statesync::Manifest& m, size_t index) = 0;
+    virtual Result<VerifiedChunk, std::string> Chunk(const statesync::Manifest& m, size_t index) = 0;
 };
 
 // The snapshot agreed on by the servers (see above), as a Source; an error when no snapshot is
