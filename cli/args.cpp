@@ -59,26 +59,104 @@ Bytes Call(std::string_view sig, const std::vector<vm::AbiValue>& args) {
 
 }  // namespace
 
-uint64_t ParseTimeMs(const std::string& s) {
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+unsigned DaysInMonth(int64_t y, unsigned m) {
+    static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+}  // namespace
+
+uint64_t ParseTimeMs(const std::string& s, std::string_view what) {
+    const std::string w(what);
     if (AllDigits(s)) {
-        if (s.size() > 15) throw UsageError("time out of range: " + s);
+        if (s.size() > 11) throw UsageError(w + ": unix time out of range: " + s);
         return std::stoull(s) * 1000;
     }
-    std::tm tm{};
-    std::istringstream in(s);
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-    if (in.fail() || in.peek() != std::char_traits<char>::eof())
-        throw UsageError("time must be RFC 3339 (2026-12-01T00:00:00Z) or unix seconds: " + s);
-    return static_cast<uint64_t>(timegm(&tm)) * 1000;
+    auto bad = [&](const std::string& why) {
+        return UsageError(w + ": " + why + ": '" + s + "' (RFC 3339 such as 2026-12-01T00:00:00Z or 2026-12-01T02:00:00+02:00, or unix seconds)");
+    };
+    // YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm|-hh:mm]
+    auto num = [&](size_t at, size_t len) -> unsigned {
+        if (at + len > s.size() || !AllDigits(std::string_view(s).substr(at, len))) throw bad("not an RFC 3339 time");
+        return static_cast<unsigned>(std::stoul(s.substr(at, len)));
+    };
+    auto expect = [&](size_t at, std::string_view chars) {
+        if (at >= s.size() || chars.find(s[at]) == std::string_view::npos) throw bad("not an RFC 3339 time");
+    };
+    if (s.size() < 19) throw bad("not an RFC 3339 time");
+    unsigned year = num(0, 4);
+    expect(4, "-");
+    unsigned month = num(5, 2);
+    expect(7, "-");
+    unsigned day = num(8, 2);
+    expect(10, "Tt");
+    unsigned hour = num(11, 2);
+    expect(13, ":");
+    unsigned minute = num(14, 2);
+    expect(16, ":");
+    unsigned second = num(17, 2);
+    size_t i = 19;
+    uint64_t ms = 0;
+    if (i < s.size() && s[i] == '.') {
+        size_t start = ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        std::string frac = s.substr(start, i - start);
+        if (frac.empty() || frac.size() > 9) throw bad("the fraction of a second must have 1 to 9 digits");
+        if (frac.size() > 3 && frac.find_first_not_of('0', 3) != std::string::npos) throw bad("finer than a millisecond");
+        frac.resize(3, '0');
+        ms = std::stoull(frac);
+    }
+    int64_t offset_min = 0;
+    if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+        ++i;
+    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+        int sign = s[i] == '-' ? -1 : 1;
+        unsigned oh = num(i + 1, 2);
+        expect(i + 3, ":");
+        unsigned om = num(i + 4, 2);
+        if (oh > 23 || om > 59) throw bad("the offset is out of range");
+        offset_min = sign * static_cast<int64_t>(oh * 60 + om);
+        i += 6;
+    } else {
+        throw bad("the time zone is missing (Z or an offset such as +02:00)");
+    }
+    if (i != s.size()) throw bad("unexpected text after the time");
+    if (month < 1 || month > 12) throw bad("there is no month " + std::to_string(month));
+    if (day < 1 || day > DaysInMonth(year, month))
+        throw bad("there is no day " + std::to_string(day) + " in " + s.substr(0, 7));
+    if (hour > 23 || minute > 59) throw bad("the time of day is out of range");
+    if (second > 59) throw bad(second == 60 ? "leap seconds are not representable" : "the seconds are out of range");
+    int64_t secs = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_min * 60;
+    if (secs < 0) throw bad("before 1970-01-01T00:00:00Z");
+    return static_cast<uint64_t>(secs) * 1000 + ms;
 }
 
 std::string FormatTimeRfc3339(uint64_t ms) {
     std::time_t t = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::string out = buf;
+    if (ms % 1000 != 0) {
+        char frac[8];
+        std::snprintf(frac, sizeof frac, ".%03u", static_cast<unsigned>(ms % 1000));
+        out += frac;
+    }
+    return out + "Z";
 }
 
 uint64_t ParseU64(std::string_view s, std::string_view what) {
@@ -87,36 +165,37 @@ uint64_t ParseU64(std::string_view s, std::string_view what) {
 }
 
 Address ParseAddr(std::string_view s, std::string_view what) {
-    auto a = ParseAddress(s);
-    if (!a) throw UsageError(std::string(what) + " is not a valid address: " + std::string(s));
-    return *a;
+    auto a = ParseAddressChecked(s);
+    if (!a) throw UsageError(std::string(what) + ": '" + std::string(s) + "' is not an address: " + a.error().Reason());
+    return a.value();
 }
 
-std::string ParseCurrency(std::string_view code) {
+std::string ParseCurrency(std::string_view code, std::string_view what) {
     std::string c = Upper(code);
-    if (!FindCurrency(c)) throw UsageError("unknown currency '" + std::string(code) + "' (ISO 4217 code such as USD)");
+    if (!FindCurrency(c))
+        throw UsageError(std::string(what) + ": unknown currency '" + std::string(code) + "' (an ISO 4217 code such as USD)");
     return c;
 }
 
-Money ParseMoney(std::string_view amount, std::string_view currency, bool zero_ok) {
+Money ParseMoney(std::string_view amount, std::string_view currency, bool zero_ok, std::string_view what) {
     Money m;
-    m.currency = ParseCurrency(currency);
+    m.currency = ParseCurrency(currency, what);
     auto v = ParseAmount(amount, *FindCurrency(m.currency));
     if (!v) {
         std::string why = v.error() == AmountError::TOO_PRECISE ? "more decimals than " + m.currency + " has"
                           : v.error() == AmountError::OUT_OF_RANGE ? "too large"
                                                                    : "not a decimal amount";
-        throw UsageError("bad amount '" + std::string(amount) + "': " + why);
+        throw UsageError(std::string(what) + ": bad amount '" + std::string(amount) + "': " + why);
     }
-    if (v.value() == 0 && !zero_ok) throw UsageError("the amount must be above zero");
+    if (v.value() == 0 && !zero_ok) throw UsageError(std::string(what) + ": the amount must be above zero");
     m.amount = v.value();
     return m;
 }
 
-Money ParseMoneyPair(std::string_view text, bool zero_ok) {
+Money ParseMoneyPair(std::string_view text, bool zero_ok, std::string_view what) {
     auto sp = text.find(' ');
-    if (sp == std::string_view::npos) throw UsageError("expected AMOUNT CUR: " + std::string(text));
-    return ParseMoney(text.substr(0, sp), text.substr(sp + 1), zero_ok);
+    if (sp == std::string_view::npos) throw UsageError(std::string(what) + ": expected AMOUNT CUR: " + std::string(text));
+    return ParseMoney(text.substr(0, sp), text.substr(sp + 1), zero_ok, what);
 }
 
 std::string FormatMoney(int64_t minor, std::string_view currency) {
@@ -209,20 +288,26 @@ uint16_t ParseBps(std::string_view s, std::string_view what) {
     return static_cast<uint16_t>(v);
 }
 
-std::vector<Share> ParseShares(const std::vector<std::string>& specs) {
-    if (specs.empty()) throw UsageError("give the new owners with --owner ADDR:BPS ...");
+Share ParseShare(const std::string& spec, std::string_view what) {
+    const std::string w(what);
+    auto [addr, bps_text] = SplitColon(spec, w);
+    uint16_t bps = ParseBps(bps_text, w + " BPS");
+    if (bps == 0) throw UsageError(w + ": BPS must be 1..10000: " + spec);
+    return {ParseAddr(addr, w), bps};
+}
+
+std::vector<Share> ParseShares(const std::vector<std::string>& specs, std::string_view what) {
+    const std::string w(what);
+    if (specs.empty()) throw UsageError("give the new owners with " + w + " ADDR:BPS ...");
     std::vector<Share> out;
     uint32_t total = 0;
     for (const std::string& spec : specs) {
-        auto [addr, bps_text] = SplitColon(spec, "--owner");
-        uint16_t bps = ParseBps(bps_text, "--owner BPS");
-        if (bps == 0) throw UsageError("--owner: BPS must be 1..10000: " + spec);
-        out.push_back({ParseAddr(addr, "--owner"), bps});
-        total += bps;
+        out.push_back(ParseShare(spec, w));
+        total += out.back().bps;
     }
     std::sort(out.begin(), out.end(), [](const Share& x, const Share& y) { return x.owner < y.owner; });
     for (size_t i = 1; i < out.size(); ++i)
-        if (out[i].owner == out[i - 1].owner) throw UsageError("--owner lists an address twice");
+        if (out[i].owner == out[i - 1].owner) throw UsageError(w + " lists an address twice");
     if (total != BPS_TOTAL) throw UsageError("owner shares sum to " + std::to_string(total) + " bps, must be 10000");
     return out;
 }

@@ -19,12 +19,15 @@ namespace folio::cli {
 
 inline constexpr uint64_t CONTRACT_CALL_GAS = 2'000'000;  // gas of the wallet's contract calls
 
-// "2026-12-01T00:00:00Z" or unix seconds -> unix ms.
-uint64_t ParseTimeMs(const std::string& s);
-// unix ms -> "2026-12-01T00:00:00Z".
+// Strict RFC 3339 (2026-12-01T00:00:00Z, 2026-12-01T02:00:00+02:00, 2026-12-01T00:00:00.250Z;
+// calendar-checked: 2026-02-30 is refused; no leap seconds; not before 1970; at most millisecond
+// precision) or unix seconds -> unix ms. `what` names the argument in the error.
+uint64_t ParseTimeMs(const std::string& s, std::string_view what = "time");
+// unix ms -> "2026-12-01T00:00:00Z" ("2026-12-01T00:00:00.250Z" when the milliseconds are not 0).
 std::string FormatTimeRfc3339(uint64_t ms);
 
 uint64_t ParseU64(std::string_view s, std::string_view what);
+// folio1… (bech32m) or 64 hex digits; the error names `what` and the reason (a mistyped character: checksum).
 Address ParseAddr(std::string_view s, std::string_view what);
 
 struct Money {
@@ -32,11 +35,11 @@ struct Money {
     int64_t amount = 0;  // minor units
 };
 // Exact: "1000.00" "USD" -> {USD, 100000}. zero_ok allows 0 (thresholds, reserves).
-Money ParseMoney(std::string_view amount, std::string_view currency, bool zero_ok = false);
+Money ParseMoney(std::string_view amount, std::string_view currency, bool zero_ok = false, std::string_view what = "AMOUNT");
 // "1000.00 USD" (as the parser stores `--fee AMOUNT CUR`).
-Money ParseMoneyPair(std::string_view text, bool zero_ok = false);
+Money ParseMoneyPair(std::string_view text, bool zero_ok = false, std::string_view what = "AMOUNT CUR");
 // Known currency code (upper-cased).
-std::string ParseCurrency(std::string_view code);
+std::string ParseCurrency(std::string_view code, std::string_view what = "CUR");
 // Minor units -> "12.30" in the currency (or the integer when the currency is unknown).
 std::string FormatMoney(int64_t minor, std::string_view currency);
 // Decimal-string difference a - b in the currency ("12.30" - "1.23" = "11.07").
@@ -64,8 +67,10 @@ struct TermsInput {
 };
 protocol::LicenceTerms BuildTerms(const TermsInput& in);
 
+// One ADDR:BPS (bps 1..10000).
+protocol::Share ParseShare(const std::string& spec, std::string_view what = "--owner");
 // --owner ADDR:BPS ... -> shares sorted by owner, unique, bps 1..10000 summing to 10000.
-std::vector<protocol::Share> ParseShares(const std::vector<std::string>& specs);
+std::vector<protocol::Share> ParseShares(const std::vector<std::string>& specs, std::string_view what = "--owner");
 // --work ID:SECONDS ... -> entries sorted by work, unique.
 std::vector<protocol::PoolEntry> ParsePoolEntries(const std::vector<std::string>& specs);
 uint16_t ParseBps(std::string_view s, std::string_view what);

@@ -23,14 +23,14 @@ std::string AuctionHuman(const json& r) {
     const json a = r.value("auction", json::object());
     const json st = r.value("state", json::object());
     std::string h = "auction " + Txt(a, "id") + " (" + Txt(a, "kind") + ") of work " + Txt(a, "work") + ", licence " + Txt(a, "licence") +
-                    "\n  contract " + Txt(a, "contract") + "\n  seller " + Txt(a, "seller");
+                    "\n  contract " + Txt(a, "contract") + "\n  seller " + AddrTxt(a, "seller");
     if (!st.empty()) {
         std::string cur = Txt(st, "currency", "");
         h += "\n  state " + Txt(st, "state") + ", ends " + TimeOf(st, "end_ms");
         if (U64Of(st, "reveal_end_ms") != 0) h += ", reveals until " + TimeOf(st, "reveal_end_ms");
-        h += "\n  bids " + Txt(st, "bids") + ", highest " + Txt(st, "highest_bid") + " " + cur + " by " + Txt(st, "highest_bidder");
+        h += "\n  bids " + Txt(st, "bids") + ", highest " + Txt(st, "highest_bid") + " " + cur + " by " + AddrTxt(st, "highest_bidder");
         if (Txt(a, "kind") == "dutch") h += "\n  current price " + Txt(st, "current_price") + " " + cur;
-        if (!st.value("winner", json()).is_null()) h += "\n  winner " + Txt(st, "winner") + " at " + Txt(st, "price") + " " + cur;
+        if (!st.value("winner", json()).is_null()) h += "\n  winner " + AddrTxt(st, "winner") + " at " + Txt(st, "price") + " " + cur;
     }
     if (a.contains("licence_terms")) h += "\n" + TermsHuman(a["licence_terms"].value("terms", json::object()));
     return h;
@@ -69,11 +69,7 @@ json ReadBidFile(const std::filesystem::path& p) {
 }
 
 std::string ChainIdFor(const Ctx& c, RpcClient& rpc) {
-    if (c.args.Flag("offline")) {
-        const char* cid = std::getenv("FOLIO_CHAIN_ID");
-        if (!cid || !*cid) throw UsageError("--offline needs the chain id in FOLIO_CHAIN_ID");
-        return cid;
-    }
+    if (c.args.Flag("offline")) return OfflineChainId(c);
     return rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
 }
 

@@ -109,7 +109,11 @@ TxBody GovBody(const Ctx& c) {
         if (sub == "grant-role") return ProposeTx{GrantRole{*addr, *role}};
         return ProposeTx{RevokeRole{*addr, *role}};
     }
-    if (sub == "set-threshold") return ProposeTx{SetThreshold{static_cast<uint32_t>(std::stoul(c.args.pos[2]))}};
+    if (sub == "set-threshold") {
+        uint64_t m = ParseU64(c.args.pos[2], "M");
+        if (m == 0 || m > UINT32_MAX) throw UsageError("M must be 1 or more approvals");
+        return ProposeTx{SetThreshold{static_cast<uint32_t>(m)}};
+    }
     if (sub == "approve") {
         auto id = Hash256::FromHexStr(c.args.pos[2]);
         if (!id) throw UsageError("proposal id must be 64 hex characters");

@@ -21,7 +21,7 @@ int CmdKeys(Ctx& c) {
         if (!list) throw CliError(list.error().message);
         for (const auto& k : list.value()) {
             out.push_back({{"name", k.name}, {"address", k.address.hex()}});
-            human += k.name + "  " + k.address.hex() + "\n";
+            human += k.name + "  " + Show(k.address) + "\n";
         }
         Print(c, out, human.empty() ? "no keys in " + c.home : human);
         return 0;
@@ -31,7 +31,21 @@ int CmdKeys(Ctx& c) {
     if (sub == "show") {
         auto k = ks.Show(name);
         if (!k) throw CliError(k.error().message);
-        Print(c, {{"name", k->name}, {"address", k->address.hex()}}, k->address.hex());
+        if (c.args.Flag("mnemonic")) {
+            std::string pw = ReadPassword(c, "Password for key '" + name + "': ", false);
+            auto m = ks.RevealMnemonic(name, pw);
+            if (!m) throw CliError(m.error().message);
+            std::string words(m->str());
+            struct Wipe {
+                std::string& s;
+                ~Wipe() { sodium_memzero(s.data(), s.size()); }
+            } wipe{words};
+            Print(c, {{"name", k->name}, {"address", k->address.hex()}, {"address_text", AddressText(k->address)}, {"mnemonic", words}},
+                  words);
+            return 0;
+        }
+        Print(c, {{"name", k->name}, {"address", k->address.hex()}, {"address_text", AddressText(k->address)}},
+              AddressText(k->address) + "\n  hex " + Show(k->address));
         return 0;
     }
     if (sub == "add") {
@@ -44,18 +58,20 @@ int CmdKeys(Ctx& c) {
             ~Wipe() { sodium_memzero(s.data(), s.size()); }
         } wipe{words};
         Print(c, {{"name", k->info.name}, {"address", k->info.address.hex()}, {"mnemonic", words}},
-              "created key '" + name + "'\naddress:  " + k->info.address.hex() +
+              "created key '" + name + "'\naddress:  " + Show(k->info.address) +
                   "\nmnemonic: " + words + "\nWrite the mnemonic down: it is the only way to restore this key.");
         return 0;
     }
     if (sub == "recover") {
-        std::fprintf(stderr, "Enter the mnemonic: ");
-        std::string words;
-        std::getline(std::cin, words);
+        std::string words = ReadSecretLine("Enter the mnemonic (not shown): ");
+        struct Wipe {
+            std::string& s;
+            ~Wipe() { sodium_memzero(s.data(), s.size()); }
+        } wipe{words};
         std::string pw = ReadPassword(c, "Password for key '" + name + "': ", true);
         auto k = ks.Import(name, pw, words);
         if (!k) throw CliError(k.error().message);
-        Print(c, {{"name", k->name}, {"address", k->address.hex()}}, "restored key '" + name + "': " + k->address.hex());
+        Print(c, {{"name", k->name}, {"address", k->address.hex()}}, "restored key '" + name + "': " + Show(k->address));
         return 0;
     }
     if (sub == "import") {
@@ -65,7 +81,7 @@ int CmdKeys(Ctx& c) {
         auto k = ks.ImportSecret(name, pw, *sk);
         sodium_memzero(sk->data.data(), sk->data.size());
         if (!k) throw CliError(k.error().message);
-        Print(c, {{"name", k->name}, {"address", k->address.hex()}}, "imported key '" + name + "': " + k->address.hex());
+        Print(c, {{"name", k->name}, {"address", k->address.hex()}}, "imported key '" + name + "': " + Show(k->address));
         return 0;
     }
     throw UsageError("unknown command: folio keys " + sub);

@@ -11,7 +11,7 @@ namespace {
 
 std::string LicenceHuman(const json& l) {
     return "licence " + Txt(l, "id") + " of work " + Txt(l, "work") + " [" + Txt(l, "status") + "]\n  licensor " +
-           Txt(l, "licensor") + "\n  licensee " + Txt(l, "licensee") + "\n" + TermsHuman(l.value("terms", json::object())) +
+           AddrTxt(l, "licensor") + "\n  licensee " + AddrTxt(l, "licensee") + "\n" + TermsHuman(l.value("terms", json::object())) +
            (U64Of(l, "auction") != 0 ? "\n  sold by auction " + Txt(l, "auction") : "");
 }
 
@@ -35,7 +35,7 @@ int CmdLicence(Ctx& c) {
         if (e.is_object()) (*st)["licence_id"] = e.value("licence", json());
         std::string status = Txt(e, "status");
         Print(c, *st,
-              "licence " + Txt(e, "licence") + " of work " + std::to_string(g.work) + " to " + g.licensee.hex() + ": " + status +
+              "licence " + Txt(e, "licence") + " of work " + std::to_string(g.work) + " to " + Show(g.licensee) + ": " + status +
                   (status == "offered" ? " (the licensee accepts and pays with `folio licence accept " + Txt(e, "licence") + "`)" : "") +
                   "\n" + TxLine(*st));
         return 0;

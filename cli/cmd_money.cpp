@@ -14,7 +14,7 @@ std::string PayoutHuman(const json& p) {
     if (Txt(p, "target_currency", "") != "" && Txt(p, "target_currency") != Txt(p, "currency"))
         s += " -> " + Txt(p, "target_amount") + " " + Txt(p, "target_currency") + " at " + Txt(p, "rate_num") + "/" +
              Txt(p, "rate_den") + " (rate " + Txt(p, "rate_id") + ")";
-    s += "\n    payee " + Txt(p, "payee") + "\n    gateway " + Txt(p, "gateway") + "\n    created " + TimeOf(p, "created_ms") +
+    s += "\n    payee " + AddrTxt(p, "payee") + "\n    gateway " + AddrTxt(p, "gateway") + "\n    created " + TimeOf(p, "created_ms") +
          ", expires " + TimeOf(p, "expires_ms");
     if (U64Of(p, "ended_ms") != 0) s += ", ended " + TimeOf(p, "ended_ms");
     if (!Txt(p, "note", "").empty()) s += "\n    note: " + Txt(p, "note");
@@ -27,7 +27,7 @@ int CmdBalance(Ctx& c) {
     Session s = Login(c);
     Address who = c.args.pos.size() > 1 ? ParseAddr(c.args.pos[1], "ADDR") : s.signer->address;
     json b = s.rpc->Call("balance_get", {{"address", who.hex()}});
-    std::string h = Txt(b, "address", who.hex());
+    std::string h = AddrTxt(b, "address", who.hex());
     const json& bal = b.value("balances", json::array());
     if (bal.empty()) h += "\n  no balances";
     for (const auto& x : bal) h += "\n  " + Txt(x, "amount") + " " + Txt(x, "currency");
@@ -36,7 +36,7 @@ int CmdBalance(Ctx& c) {
     {
         std::string th = Txt(prefs, "threshold", "0");
         bool off = th.find_first_not_of("0.") == std::string::npos;
-        h += "\n  payouts via " + Txt(prefs, "gateway") + " in " + Txt(prefs, "currency") + ", automatic payout " +
+        h += "\n  payouts via " + AddrTxt(prefs, "gateway") + " in " + Txt(prefs, "currency") + ", automatic payout " +
              (off ? std::string("off") : "at " + th);
     }
     else h += "\n  no payout preferences";
@@ -53,7 +53,7 @@ int CmdDeposit(Ctx& c) {
     d.currency = m.currency;
     d.amount = m.amount;
     d.reference = c.args.Need("reference");
-    return SendSimple(c, d, "deposited " + FormatMoney(m.amount, m.currency) + " " + m.currency + " to " + d.to.hex() +
+    return SendSimple(c, d, "deposited " + FormatMoney(m.amount, m.currency) + " " + m.currency + " to " + Show(d.to) +
                                 " (reference " + d.reference + ")");
 }
 
@@ -77,7 +77,7 @@ int CmdTransfer(Ctx& c) {
     Address to = ParseAddr(Pos(c, 1, usage), "ADDR");
     Money m = ParseMoney(Pos(c, 2, usage), Pos(c, 3, usage));
     return SendSimple(c, TransferTx{to, m.currency, m.amount},
-                      "transferred " + FormatMoney(m.amount, m.currency) + " " + m.currency + " to " + to.hex());
+                      "transferred " + FormatMoney(m.amount, m.currency) + " " + m.currency + " to " + Show(to));
 }
 
 int CmdPayout(Ctx& c) {
@@ -88,7 +88,7 @@ int CmdPayout(Ctx& c) {
         p.gateway = ParseAddr(c.args.Need("gateway"), "--gateway");
         p.currency = ParseCurrency(c.args.Need("currency"));
         if (auto t = c.args.Opt("threshold")) p.threshold = ParseMoney(*t, p.currency, true).amount;
-        return SendSimple(c, p, "payout preferences: gateway " + p.gateway.hex() + ", currency " + p.currency +
+        return SendSimple(c, p, "payout preferences: gateway " + Show(p.gateway) + ", currency " + p.currency +
                                     ", automatic payout " +
                                     (p.threshold == 0 ? std::string("off") : "at " + FormatMoney(p.threshold, p.currency)));
     }
@@ -136,7 +136,7 @@ int CmdKyc(Ctx& c) {
     k.account = ParseAddr(Pos(c, 2, usage), "ADDR");
     k.status = ParseKycStatus(c.args.Need("status"));
     k.residency = ParseCountry(c.args.Need("residency"), "--residency");
-    return SendSimple(c, k, "KYC of " + k.account.hex() + ": " + c.args.Need("status") + ", residency " + k.residency);
+    return SendSimple(c, k, "KYC of " + Show(k.account) + ": " + c.args.Need("status") + ", residency " + k.residency);
 }
 
 int CmdFx(Ctx& c) {
@@ -191,7 +191,7 @@ int CmdReconcile(Ctx& c) {
     Session s = Login(c);
     json r = s.rpc->Call("reconciliation_report", params);
     std::ostringstream h;
-    h << "reconciliation of gateway " << Txt(r, "gateway") << " from " << TimeOf(r, "from_ms") << " until " << TimeOf(r, "to_ms");
+    h << "reconciliation of gateway " << AddrTxt(r, "gateway") << " from " << TimeOf(r, "from_ms") << " until " << TimeOf(r, "to_ms");
     const json& cur = r.value("currencies", json::array());
     if (cur.empty()) h << "\n  no payouts";
     for (const auto& x : cur) {

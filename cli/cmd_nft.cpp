@@ -9,7 +9,7 @@ namespace {
 
 std::string NftHuman(const json& n) {
     std::string h = "token " + Txt(n, "id") + ": edition " + Txt(n, "edition") + " of work " + Txt(n, "work") +
-                    (n.value("burned", false) ? " [burned]" : "") + "\n  holder " + Txt(n, "owner");
+                    (n.value("burned", false) ? " [burned]" : "") + "\n  holder " + AddrTxt(n, "owner");
     if (n.value("listed", false)) h += "\n  listed at " + Txt(n, "price") + " " + Txt(n, "currency");
     if (n.contains("collection")) {
         const json& col = n["collection"];
@@ -55,7 +55,7 @@ int CmdNft(Ctx& c) {
             json col = rpc.Call("nft_collection", {{"work", id}});
             std::string h = "collection of work " + std::to_string(id) + ": cap " + Txt(col, "cap");
             for (const auto& n : col.value("tokens", json::array()))
-                h += "\n  token " + Txt(n, "id") + " edition " + Txt(n, "edition") + " held by " + Txt(n, "owner") +
+                h += "\n  token " + Txt(n, "id") + " edition " + Txt(n, "edition") + " held by " + AddrTxt(n, "owner") +
                      (n.value("listed", false) ? " (for sale at " + Txt(n, "price") + " " + Txt(n, "currency") + ")" : "") +
                      (n.value("burned", false) ? " (burned)" : "");
             Print(c, col, h);
@@ -72,7 +72,7 @@ int CmdNft(Ctx& c) {
     if (sub == "burn") return SendSimple(c, NftBurnTx{token}, "burned token " + std::to_string(token));
     if (sub == "transfer") {
         Address to = ParseAddr(Pos(c, 3, usage), "ADDR");
-        return SendSimple(c, NftTransferTx{token, to}, "transferred token " + std::to_string(token) + " to " + to.hex());
+        return SendSimple(c, NftTransferTx{token, to}, "transferred token " + std::to_string(token) + " to " + Show(to));
     }
     if (sub == "buy") {
         RpcClient rpc(NodeUrl(c));
@@ -87,7 +87,7 @@ int CmdNft(Ctx& c) {
         json e = FindEvent(*st, "nft");
         std::string h = "bought token " + std::to_string(token) + " for " + Txt(e, "amount") + " " + cur + ": royalty " +
                         Txt(e, "royalty") + " through the work's split, platform fee " + Txt(e, "fee") + ", seller " +
-                        Txt(e, "from");
+                        AddrTxt(e, "from");
         Print(c, *st, h + "\n" + TxLine(*st));
         return 0;
     }

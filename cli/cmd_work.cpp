@@ -73,16 +73,14 @@ std::string WorkHuman(const json& w) {
 }
 
 // The consent digest of a new ownership: chain id and shares version from the node, or from
-// FOLIO_CHAIN_ID and --shares-version when offline.
+// --chain-id (or $FOLIO_CHAIN_ID) and --shares-version when offline.
 Hash256 SharesDigest(const Ctx& c, uint64_t work, const std::vector<Share>& owners) {
     std::string chain_id;
     std::optional<uint64_t> version;
     if (auto v = c.args.Opt("shares-version")) version = ParseU64(*v, "--shares-version");
     if (c.args.Flag("offline")) {
-        const char* cid = std::getenv("FOLIO_CHAIN_ID");
-        if (!cid || !*cid) throw UsageError("--offline needs the chain id in FOLIO_CHAIN_ID");
+        chain_id = OfflineChainId(c);
         if (!version) throw UsageError("--offline needs --shares-version N (from `folio work show`)");
-        chain_id = cid;
     } else {
         RpcClient rpc(NodeUrl(c));
         chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
@@ -131,7 +129,7 @@ int RunWorkShares(Ctx& c) {
     auto st = Send(c, t);
     if (!st) return 0;
     std::string h = "work " + std::to_string(work) + " now owned by:";
-    for (const Share& s : owners) h += "\n  " + s.owner.hex() + "  " + std::to_string(s.bps) + " bps";
+    for (const Share& s : owners) h += "\n  " + Show(s.owner) + "  " + std::to_string(s.bps) + " bps";
     Print(c, *st, h + "\n" + TxLine(*st));
     return 0;
 }
@@ -209,7 +207,7 @@ int RunWorkVerify(Ctx& c) {
     out["title"] = work->title;
     out["height"] = header->height;
     std::string owners;
-    for (const auto& s : work->owners) owners += "\n    " + s.owner.hex() + " " + std::to_string(s.bps) + " bps";
+    for (const auto& s : work->owners) owners += "\n    " + Show(s.owner) + " " + std::to_string(s.bps) + " bps";
     Print(c, out,
           "certificate verifies: " + file + " is work " + std::to_string(work->id) + " \"" + work->title +
               "\", registered on chain " + chain_id + ", in the state certified at height " +

@@ -20,72 +20,19 @@ namespace folio::cli {
 
 using namespace folio::protocol;
 
-namespace {
-
-// Options that take a value; everything else starting with -- is a flag.
-const char* VALUE_OPTS[] = {
-    "node", "home", "key", "password-file", "title", "kind", "owner", "isrc", "iswc", "isan", "eidr", "metadata-uri",
-    "metadata-hash", "nonce", "expires", "o", "output", "secret-hex", "timeout", "certificate", "genesis", "role",
-    "threshold",
-    // money, licence, revenue, tax, auction, gov and work-share commands
-    "reference", "gateway", "currency", "reason", "status", "residency", "payee", "year", "format", "to", "territory",
-    "exclude", "rights", "right", "from", "until", "royalty-bps", "licensee", "at", "period", "licence", "work",
-    "promoter", "promoter-bps", "source", "income", "bps", "jurisdiction", "account", "consent-key", "consent",
-    "activation-height",
-    "shares-version", "type", "licence-from", "licence-until", "start", "end", "reserve", "increment", "window",
-    "extension", "start-price", "decrement", "interval", "floor", "deposit", "reveal-end", "chain-id",
-    // NFTs
-    "editions", "fee-bps", "max-price",
-    // settlement events
-    "from-seq", "limit"};
-// Options that take two values: AMOUNT CUR.
-const char* PAIR_OPTS[] = {"fee", "gross", "price"};
-
-}  // namespace
-
-Args Parse(int argc, char** argv) {
-    Args a;
-    for (int i = 1; i < argc; ++i) {
-        std::string s = argv[i];
-        if (s.rfind("--", 0) == 0 || s == "-o") {
-            std::string name = s == "-o" ? "o" : s.substr(2);
-            std::string value;
-            bool has_value = false;
-            if (auto eq = name.find('='); eq != std::string::npos) {
-                value = name.substr(eq + 1);
-                name = name.substr(0, eq);
-                has_value = true;
-            }
-            bool takes = false, pair = false;
-            for (const char* v : VALUE_OPTS) takes = takes || name == v;
-            for (const char* v : PAIR_OPTS) pair = pair || name == v;
-            if (pair) {
-                // --fee 10.00 USD, --fee "10.00 USD" or --fee=10.00 USD
-                if (!has_value) {
-                    if (i + 1 >= argc) throw UsageError("--" + name + " needs AMOUNT CUR");
-                    value = argv[++i];
-                }
-                if (value.find(' ') == std::string::npos) {
-                    if (i + 1 >= argc) throw UsageError("--" + name + " needs AMOUNT CUR");
-                    value += " " + std::string(argv[++i]);
-                }
-                a.opt[name].push_back(value);
-            } else if (takes) {
-                if (!has_value) {
-                    if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
-                    value = argv[++i];
-                }
-                a.opt[name].push_back(value);
-            } else {
-                if (has_value) throw UsageError("--" + name + " takes no value");
-                a.flags[name] = true;
-            }
-        } else {
-            a.pos.push_back(s);
-        }
-    }
-    return a;
+std::string OfflineChainId(const Ctx& c) {
+    if (auto id = c.args.Opt("chain-id")) return *id;
+    if (const char* cid = std::getenv("FOLIO_CHAIN_ID"); cid && *cid) return cid;
+    throw UsageError("--offline needs the chain id: --chain-id ID (or $FOLIO_CHAIN_ID)");
 }
+
+std::string AddrTxt(const json& j, const std::string& key, const std::string& dflt) {
+    std::string t = Txt(j, key, dflt);
+    auto a = Address::FromHexStr(t);
+    return a && IsValidPublicKey(*a) ? AddressText(*a) : t;
+}
+
+std::string Show(const Address& a) { return AddressText(a); }
 
 std::string DefaultHome() {
     if (const char* h = std::getenv("FOLIO_HOME")) return h;
@@ -104,21 +51,27 @@ std::string ReadPassword(const Ctx& c, const std::string& prompt, bool confirm) 
     }
     if (const char* p = std::getenv("FOLIO_PASSWORD")) return p;
     if (!isatty(STDIN_FILENO)) throw CliError("no password: use --password-file or FOLIO_PASSWORD, or run on a terminal");
-    auto ask = [&](const std::string& pr) {
-        std::fprintf(stderr, "%s", pr.c_str());
-        termios old{};
+    std::string p = ReadSecretLine(prompt);
+    if (confirm && ReadSecretLine("Repeat password: ") != p) throw CliError("passwords do not match");
+    return p;
+}
+
+std::string ReadSecretLine(const std::string& prompt) {
+    bool tty = isatty(STDIN_FILENO);
+    if (tty) std::fprintf(stderr, "%s", prompt.c_str());
+    termios old{};
+    if (tty) {
         tcgetattr(STDIN_FILENO, &old);
         termios quiet = old;
         quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
         tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-        std::string p;
-        std::getline(std::cin, p);
+    }
+    std::string p;
+    std::getline(std::cin, p);
+    if (tty) {
         tcsetattr(STDIN_FILENO, TCSANOW, &old);
         std::fprintf(stderr, "\n");
-        return p;
-    };
-    std::string p = ask(prompt);
-    if (confirm && ask("Repeat password: ") != p) throw CliError("passwords do not match");
+    }
     return p;
 }
 
@@ -178,17 +131,15 @@ json SignAndSend(Ctx& c, TxBody body) {
     bool offline = c.args.Flag("offline");
     std::optional<cli::RpcClient> rpc;
     if (offline) {
-        tx.chain_id = c.args.Opt("chain-id").value_or("");
-        if (auto n = c.args.Opt("nonce")) tx.nonce = std::stoull(*n);
+        tx.chain_id = OfflineChainId(c);
+        if (auto n = c.args.Opt("nonce")) tx.nonce = ParseU64(*n, "--nonce");
         else throw UsageError("--offline needs --nonce N");
-        if (const char* cid = std::getenv("FOLIO_CHAIN_ID")) tx.chain_id = cid;
-        if (tx.chain_id.empty()) throw UsageError("--offline needs the chain id in FOLIO_CHAIN_ID");
     } else {
         rpc.emplace(NodeUrl(c));
         json info = rpc->Call("chain_info", json::object());
         tx.chain_id = info.at("chain_id").get<std::string>();
         if (auto n = c.args.Opt("nonce")) {
-            tx.nonce = std::stoull(*n);
+            tx.nonce = ParseU64(*n, "--nonce");
         } else {
             rpc->Login(signer->sk, tx.chain_id);
             json acct = rpc->Call("account_get", {{"address", signer->address.hex()}});
@@ -210,7 +161,7 @@ json SignAndSend(Ctx& c, TxBody body) {
     rpc->Call("tx_submit", {{"tx", hex}});
     if (c.args.Flag("no-wait")) return {{"hash", hash}, {"status", "pending"}};
     // Wait for the outcome.
-    uint64_t timeout_ms = std::stoull(c.args.Opt("timeout").value_or("60")) * 1000;
+    uint64_t timeout_ms = ParseU64(c.args.Opt("timeout").value_or("60"), "--timeout") * 1000;
     auto start = std::chrono::steady_clock::now();
     bool tty = isatty(STDERR_FILENO) && !c.json_out;
     while (true) {

@@ -12,6 +12,7 @@
 #include <cli/args.h>
 #include <cli/errors.h>
 #include <cli/keystore.h>
+#include <cli/parse.h>
 #include <cli/rpc_client.h>
 #include <node/core/keys.h>
 #include <node/protocol/types.h>
@@ -19,32 +20,6 @@
 namespace folio::cli {
 
 using nlohmann::json;
-
-struct Args {
-    std::vector<std::string> pos;                        // positional words
-    std::map<std::string, std::vector<std::string>> opt;  // --name value (repeatable)
-    std::map<std::string, bool> flags;                   // --name
-
-    bool Flag(const std::string& n) const { return flags.count(n) != 0; }
-    std::optional<std::string> Opt(const std::string& n) const {
-        auto it = opt.find(n);
-        if (it == opt.end() || it->second.empty()) return std::nullopt;
-        return it->second.back();
-    }
-    std::string Need(const std::string& n) const {
-        auto v = Opt(n);
-        if (!v) throw UsageError("missing --" + n);
-        return *v;
-    }
-    std::vector<std::string> All(const std::string& n) const {
-        auto it = opt.find(n);
-        return it == opt.end() ? std::vector<std::string>{} : it->second;
-    }
-};
-
-// Options listed in common.cpp take a value (two for `--fee AMOUNT CUR` and `--gross AMOUNT CUR`,
-// stored as "AMOUNT CUR"); everything else starting with -- is a flag.
-Args Parse(int argc, char** argv);
 
 struct Ctx {
     Args args;
@@ -56,8 +31,12 @@ struct Ctx {
 };
 
 std::string DefaultHome();
+// The chain id of an offline signature: --chain-id, else $FOLIO_CHAIN_ID (the flag wins).
+std::string OfflineChainId(const Ctx& c);
 // Reads a password: --password-file, FOLIO_PASSWORD, or a no-echo prompt on the terminal.
 std::string ReadPassword(const Ctx& c, const std::string& prompt, bool confirm);
+// One line from stdin, not echoed when stdin is a terminal (the prompt goes to stderr then).
+std::string ReadSecretLine(const std::string& prompt);
 // JSON on stdout with --json, else the human text.
 void Print(const Ctx& c, const json& j, const std::string& human);
 
@@ -87,6 +66,10 @@ void RequireSuccess(const json& st);
 
 // A JSON value as text: strings as they are, numbers printed, null or absent as `dflt`.
 std::string Txt(const json& j, const std::string& key, const std::string& dflt = "-");
+// An address member as people read it: folio1… (bech32m); as it is when not an address.
+std::string AddrTxt(const json& j, const std::string& key, const std::string& dflt = "-");
+// An address as people read it (folio1…).
+std::string Show(const Address& a);
 // A number (or a decimal string) member; 0 if absent or not a number.
 uint64_t U64Of(const json& j, const std::string& key);
 // A unix-ms member as RFC 3339, "-" if absent or 0.

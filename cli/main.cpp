@@ -1,18 +1,21 @@
 // folio — the Folio CLI wallet. See docs/cli.md for every command.
 // Exit status 0 on success; non-zero with one line on stderr on failure.
 //
-// The command groups live in cli/cmd_*.cpp (cli/commands.h); COMMANDS below maps each first word to
-// its handler. Adding a command: a handler in its group's file, a row in COMMANDS, a line in USAGE
-// and a section in docs/cli.md.
+// The command line is parsed strictly against the command table (cli/spec.cpp, cli/parse.h); the
+// command groups live in cli/cmd_*.cpp (cli/commands.h) and COMMANDS below maps each first word to
+// its handler. Adding a command: a row in the table, a handler in its group's file, a row in
+// COMMANDS if it is a new first word, then `scripts/gen-cli-docs` for docs/cli.md.
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
 #include <cli/commands.h>
+#include <cli/parse.h>
 #include <cli/rpc_client.h>
 
 using nlohmann::json;
@@ -54,41 +57,6 @@ constexpr Command COMMANDS[] = {
     {"events", CmdEvents},
 };
 
-// `folio --help` (stdout) and `folio` alone (stderr, status 2).
-const char* USAGE =
-    "usage: folio [--node URL] [--home DIR] [--key NAME] [--json] [--password-file F] COMMAND\n"
-    "  keys add|list|show|import|recover NAME\n"
-    "  work register FILE --title T [--kind K] [--owner ADDR:BPS ...] [--isrc ..] [--offline --nonce N -o F]\n"
-    "  work show WORK_ID | work find FILE\n"
-    "  tx show HASH | tx send FILE\n"
-    "  chain info | auth login | fingerprint FILE\n"
-    "  contract build SRC -o OUT | contract deploy CODE (governance)\n"
-    "  gov grant-role|revoke-role ADDR --role R | gov set-threshold M | gov approve PROPOSAL_ID\n"
-    "  gov set-validators --activation-height H KEY [KEY ...] (validator-set change; keys in leader order)\n"
-    "  gov rotate-validator OLD_KEY NEW_KEY --activation-height H (a validator's new key, same place in the set)\n"
-    "  gov freeze|unfreeze ADDR | gov tax-rate --source CC --income T --residency CC|any --bps N [--from T] [--until T]\n"
-    "  gov tax-treaty --source CC --residency CC --income T --bps N [--from T] [--until T] | gov tax-account --jurisdiction CC --account ADDR\n"
-    "  work transfer-shares WORK_ID --owner ADDR:BPS ... [--consent-key NAME ...] [--consent ADDR:SIG ...]\n"
-    "  work consent WORK_ID --owner ADDR:BPS ...\n"
-    "  balance [ADDR] | deposit ADDR AMOUNT CUR --reference REF | withdraw AMOUNT CUR | transfer ADDR AMOUNT CUR\n"
-    "  payout prefs --gateway ADDR --currency CUR [--threshold AMOUNT] | payout confirm ID --reference REF\n"
-    "  payout fail ID --reason TEXT | payout expire ID | payout show ID | payout list [--gateway A|--payee A] [--status S]\n"
-    "  kyc set ADDR --status verified|revoked|none --residency CC | fx post BASE QUOTE RATE | fx show BASE QUOTE\n"
-    "  licence grant WORK_ID --to ADDR --territory CC[,CC] [--exclude CC,..] --rights R[,R] [--exclusive] --from T --until T\n"
-    "          [--fee AMOUNT CUR] [--royalty-bps N] [--sublicensable] [--revocable]\n"
-    "  licence accept|revoke|show ID | licence list WORK_ID | licence check WORK_ID --licensee ADDR --territory CC --right R [--at T]\n"
-    "  revenue report WORK_ID AMOUNT CUR [--period P] [--territory CC] [--licence ID]\n"
-    "  revenue report WORK_ID --gross AMOUNT CUR --licence ID [--period P] [--territory CC]\n"
-    "  revenue pool AMOUNT CUR --work ID:SECONDS ... [--promoter ADDR --promoter-bps N] [--period P] [--territory CC]\n"
-    "  tax report --payee ADDR --year YYYY [--format csv|json] | audit | reconcile --gateway ADDR [--from T] [--until T]\n"
-    "  auction create WORK_ID --type english|dutch|sealed --currency CUR --territory CC --rights R --licence-from T\n"
-    "          --licence-until T --start T --end T [kind parameters: docs/cli.md]\n"
-    "  auction bid ID AMOUNT CUR | auction reveal ID | auction close ID | auction show ID\n"
-    "  nft mint WORK_ID --editions N --royalty-bps B [--fee-bps F] | nft list TOKEN --price AMOUNT CUR | nft buy TOKEN\n"
-    "  nft delist|burn|show TOKEN | nft transfer TOKEN ADDR | nft collection WORK_ID\n"
-    "  work certificate WORK_ID -o FILE | work verify FILE --certificate FILE --genesis FILE (offline)\n"
-    "  events [--from-seq N] [--limit L] [--follow]   settlement events as JSON lines\n";
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,19 +66,37 @@ int main(int argc, char** argv) {
     }
     Ctx c;
     try {
-        c.args = Parse(argc, argv);
+        ParsedLine line = ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+        switch (line.action) {
+            case ParsedLine::Action::VERSION:
+                std::printf("folio %s\n", FOLIO_VERSION);
+                return 0;
+            case ParsedLine::Action::OVERVIEW_USAGE:
+                std::fputs(OverviewHelp().c_str(), stderr);
+                return 2;
+            case ParsedLine::Action::HELP:
+                if (line.markdown) std::fputs(MarkdownReference().c_str(), stdout);
+                else if (line.cmd) std::fputs(CommandHelp(*line.cmd).c_str(), stdout);
+                else if (!line.group.empty()) std::fputs(GroupHelp(line.group).c_str(), stdout);
+                else std::fputs(OverviewHelp().c_str(), stdout);
+                return 0;
+            case ParsedLine::Action::RUN:
+                break;
+        }
+        c.args = std::move(line.args);
         c.json_out = c.args.Flag("json");
         c.home = c.args.Opt("home").value_or(DefaultHome());
         const char* env_node = std::getenv("FOLIO_NODE");
         c.node_url = c.args.Opt("node").value_or(env_node ? env_node : "http://127.0.0.1:26657");
-        if (c.args.Flag("help") || c.args.pos.empty()) {
-            std::fputs(USAGE, c.args.pos.empty() && !c.args.Flag("help") ? stderr : stdout);
-            return c.args.Flag("help") ? 0 : 2;
-        }
         const std::string& cmd = c.args.pos[0];
+        if (cmd == "completion") {
+            if (c.args.pos[1] != "bash") throw UsageError("folio completion: only bash is supported, not '" + c.args.pos[1] + "'");
+            std::fputs(BashCompletion().c_str(), stdout);
+            return 0;
+        }
         for (const Command& command : COMMANDS)
             if (cmd == command.name) return command.run(c);
-        throw UsageError("unknown command '" + cmd + "' (folio --help lists them)");
+        throw CliError("no handler for '" + cmd + "' (a defect: the command table and main.cpp disagree)");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "folio: %s\n", e.what());
         return 2;

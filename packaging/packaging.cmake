@@ -44,7 +44,14 @@ else()
   # The foliod package then lacks its man page, and e2e_package fails on it.
   message(WARNING "help2man not found: foliod.1 is not generated (scripts/install-deps installs help2man)")
 endif()
-add_custom_target(folio_man ALL DEPENDS ${FOLIO_MAN_PAGES})
+# folio's bash completion, generated from its command table (`folio completion bash`).
+set(FOLIO_COMPLETION ${CMAKE_BINARY_DIR}/completion/folio)
+add_custom_command(OUTPUT ${FOLIO_COMPLETION}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/completion
+  COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=0 sh -c "$<TARGET_FILE:folio> completion bash > ${FOLIO_COMPLETION}"
+  DEPENDS folio
+  VERBATIM)
+add_custom_target(folio_man ALL DEPENDS ${FOLIO_MAN_PAGES} ${FOLIO_COMPLETION})
 
 # foliod
 install(TARGETS foliod RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT foliod)
@@ -58,6 +65,7 @@ install(DIRECTORY genesis/ DESTINATION ${CMAKE_INSTALL_DATADIR}/folio/genesis CO
 install(TARGETS folio RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT folio)
 install(FILES ${FOLIO_MAN_DIR}/folio.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT folio)
 install(FILES docs/cli.md docs/keystore.md DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/folio COMPONENT folio)
+install(FILES ${FOLIO_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions COMPONENT folio)
 
 # CPack: one .deb per component, named NAME_VERSION-1_ARCH.deb.
 set(CPACK_GENERATOR DEB)

@@ -51,9 +51,15 @@ std::optional<uint64_t> Params::OptUint64(std::string_view name) const {
 }
 
 Address Params::AddressParam(std::string_view name) const {
-    auto a = ParseAddress(String(name));
-    if (!a) Bad(name, m_wording == ParamWording::PARAM ? "must be a 64-hex-character address" : "is not a valid address");
-    return *a;
+    auto a = ParseAddressChecked(String(name));
+    if (!a) {
+        // The wording each method has always had, then why (node/core/keys.h, AddressParseError).
+        Bad(name,
+            std::string(m_wording == ParamWording::PARAM ? "must be a 64-hex-character address or a folio1 address: "
+                                                         : "is not a valid address: ") +
+                a.error().Reason());
+    }
+    return a.value();
 }
 
 std::optional<Address> Params::OptAddress(std::string_view name) const {

@@ -21,12 +21,12 @@ namespace folio::rpc {
 enum class ParamWording {
     // node/rpc's methods (auth_login) and docs/rpc-protocol.md: params must be an object
     // ("params must be an object"); "missing param 'x'", "param 'x' must be a string",
-    // "... must be an unsigned integer", "... must be a 64-hex-character address",
-    // "... must be 64 hex characters".
+    // "... must be an unsigned integer", "... must be a 64-hex-character address or a folio1
+    // address: <why>", "... must be 64 hex characters".
     PARAM,
     // The ledger's methods (node/api): params that are not an object have no members (a required
     // one is then missing); "missing parameter 'x'", "parameter 'x' must be a string",
-    // "... must be a non-negative integer", "parameter 'x' is not a valid address",
+    // "... must be a non-negative integer", "parameter 'x' is not a valid address: <why>",
     // "... must be 64 hex characters".
     PARAMETER,
 };
@@ -42,7 +42,9 @@ public:
     std::optional<std::string> OptString(std::string_view name) const;
     uint64_t Uint64(std::string_view name) const;
     std::optional<uint64_t> OptUint64(std::string_view name) const;
-    // A 64-hex-character address.
+    // An address in either form, 64 hex digits or "folio1..." text (ParseAddressChecked); a bad one's
+    // reason ends with AddressParseError::Reason(), e.g. "checksum mismatch: a character is
+    // mistyped or missing".
     Address AddressParam(std::string_view name) const;
     std::optional<Address> OptAddress(std::string_view name) const;
     // A 64-hex-character hash.

@@ -57,7 +57,7 @@ if [ -d "$ROOT/genesis" ]; then
 fi
 expect_eq "$(contents "$DEB_D")" "$(sort <<<"$want_d")" "files in the foliod package"
 want_c=$(printf '%s\n' /usr/bin/folio /usr/share/doc/folio/cli.md /usr/share/doc/folio/keystore.md \
-  /usr/share/man/man1/folio.1.gz)
+  /usr/share/man/man1/folio.1.gz /usr/share/bash-completion/completions/folio)
 expect_eq "$(contents "$DEB_C")" "$(sort <<<"$want_c")" "files in the folio package"
 pass "the packages hold the binaries, unit, conffile, man pages and docs, and nothing else"
 

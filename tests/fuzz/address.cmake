@@ -1,0 +1,1 @@
+folio_fuzz_target(address LIBS folio_core)
