@@ -73,17 +73,6 @@ std::string ChainIdFor(const Ctx& c, RpcClient& rpc) {
     return rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
 }
 
-// Contract events of a receipt as "topic data" lines.
-std::string ContractEventsHuman(const json& st) {
-    std::string h;
-    for (const auto& e : st.value("events", json::array())) {
-        std::string t = e.value("type", "");
-        if (t == "contract_event") h += "\n  event " + Txt(e, "topic_text", Txt(e, "topic")) + " " + Txt(e, "data", "");
-        else if (t != "") h += "\n  event " + t;
-    }
-    return h;
-}
-
 }  // namespace
 
 int CmdAuction(Ctx& c) {

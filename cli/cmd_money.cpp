@@ -160,7 +160,7 @@ int CmdFx(Ctx& c) {
         json r = rpc.Call("fx_rate_get", {{"base", base}, {"quote", quote}});
         Print(c, r,
               "rate " + Txt(r, "id") + ": 1 " + base + " = " + Txt(r, "num") + "/" + Txt(r, "den") + " " + quote + "\n  posted by " +
-                  Txt(r, "oracle") + " at " + TimeOf(r, "time_ms"));
+                  AddrTxt(r, "oracle") + " at " + TimeOf(r, "time_ms"));
         return 0;
     }
     throw UsageError(std::string("usage: ") + usage);

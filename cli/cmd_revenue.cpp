@@ -48,7 +48,9 @@ int CmdRevenue(Ctx& c) {
         if (!st) return 0;
         json e = FindEvent(*st, "revenue");
         if (e.is_object()) what = "paid " + Txt(e, "amount") + " " + Txt(e, "currency") + (r.gross > 0 ? " (" + what + ")" : "");
-        Print(c, *st, what + " for work " + std::to_string(r.work) + (period.empty() ? "" : " (" + period + ")") + "\n" + TxLine(*st));
+        Print(c, *st,
+              what + " for work " + std::to_string(r.work) + (period.empty() ? "" : " (" + period + ")") + ContractEventsHuman(*st) +
+                  "\n" + TxLine(*st));
         return 0;
     }
     if (sub == "pool") {

@@ -34,6 +34,27 @@ std::string AddrTxt(const json& j, const std::string& key, const std::string& df
 
 std::string Show(const Address& a) { return AddressText(a); }
 
+std::string ContractEventsHuman(const json& st) {
+    std::string h;
+    for (const auto& e : st.value("events", json::array())) {
+        if (e.value("type", "") != "contract_event") continue;
+        const json& d = e.value("decoded", json());
+        if (!d.is_object()) {
+            h += "\n  event " + Txt(e, "topic_text", Txt(e, "topic")) + " " + Txt(e, "data", "");
+            continue;
+        }
+        std::string line = "\n  " + Txt(d, "kind") + ":";
+        bool first = true;
+        for (const auto& [k, v] : d.items()) {
+            if (k == "kind") continue;
+            line += std::string(first ? " " : ", ") + k + " " + (v.is_string() ? AddrTxt(d, k) : v.is_null() ? "-" : v.dump());
+            first = false;
+        }
+        h += line;
+    }
+    return h;
+}
+
 std::string DefaultHome() {
     if (const char* h = std::getenv("FOLIO_HOME")) return h;
     const char* home = std::getenv("HOME");

@@ -78,6 +78,9 @@ std::string TimeOf(const json& j, const std::string& key);
 const std::string& Pos(const Ctx& c, size_t i, const char* usage);
 // The first event of `type` in a tx_get answer, or null.
 json FindEvent(const json& st, const std::string& type);
+// The contract events of a tx_get answer, one line each: a standard contract's typed event
+// ("  auction_bid: amount 1000.00, bidder folio1…, currency BRL"), else "  event TOPIC DATAHEX".
+std::string ContractEventsHuman(const json& st);
 // "  tx HASH at height H".
 std::string TxLine(const json& st);
 // Elements of a JSON array joined by `sep` (strings as they are).

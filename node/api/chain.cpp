@@ -94,7 +94,7 @@ void RegisterChainMethods(rpc::RpcServer& server, Node& node) {
                 const protocol::Transaction& tx = block->txs.at(loc->index);
                 // Events and the body go to the parties (the sender) and overseers only.
                 bool party = ctx.account && (*ctx.account == tx.sender || IsOverseer(node, ctx.account));
-                json out = ReceiptJson(*receipt, party);
+                json out = ReceiptJson(*receipt, party, &node.store());
                 out["hash"] = id.hex();
                 out["status"] = "committed";
                 out["height"] = loc->height;

@@ -1,9 +1,14 @@
 #include <node/api/json_render.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <node/core/amount.h>
+#include <node/protocol/addresses.h>
 #include <node/protocol/territory.h>
+#include <node/state/contracts.h>
+#include <node/state/keys.h>
+#include <node/state/records.h>
 #include <vm/code.h>
 
 namespace folio::api {
@@ -166,9 +171,101 @@ json TxJson(const Transaction& tx) {
             {"body", body},           {"signature", tx.signature.hex()}};
 }
 
-json EventJson(const Event& e) {
+namespace {
+
+int64_t LeAt(const Bytes& b, size_t at) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v |= static_cast<uint64_t>(b[at + i]) << (8 * i);
+    return static_cast<int64_t>(v);
+}
+std::string AddrAt(const Bytes& b, size_t at) { return ToHex(ByteView(b.data() + at, 32)); }
+// A packed code ('USD' = 'U' | 'S' << 8 | 'D' << 16; 'BR'): its letters.
+std::string PackedText(int64_t v) {
+    std::string s;
+    for (int i = 0; i < 8; ++i) {
+        char ch = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
+        if (ch == 0) break;
+        s += ch;
+    }
+    return s;
+}
+json IncomeName(int64_t t) {
+    return t == 1 ? json("royalty") : t == 2 ? json("licence_fee") : t == 3 ? json("nft_sale") : json(t);
+}
+std::string Money(int64_t v, const std::string& cur) {
+    auto c = FindCurrency(cur);
+    return c ? FormatAmount(v, *c) : std::to_string(v);
+}
+
+}  // namespace
+
+json DecodeContractEvent(const EvContract& e, const StateReader& s) {
+    const std::string topic(e.topic.begin(), e.topic.end());
+    const Bytes& d = e.data;
+    if (s.Get(keys::AuctionByContract(e.contract))) {
+        std::string cur;
+        Bytes cur_key(8, 0);
+        cur_key[0] = 'c', cur_key[1] = 'u', cur_key[2] = 'r';
+        if (auto v = s.Get(keys::ContractStorage(e.contract, cur_key)); v && v->size() == 8) cur = PackedText(LeAt(*v, 0));
+        if ((topic == "bid" || topic == "reveal" || topic == "refund" || topic == "commit") && d.size() == 40) {
+            const char* who = topic == "refund" ? "to" : "bidder";
+            const char* what = topic == "commit" ? "deposit" : "amount";
+            return {{"kind", topic == "bid" ? "auction_bid" : topic == "reveal" ? "auction_reveal" : topic == "refund" ? "auction_refund" : "auction_commit"},
+                    {who, AddrAt(d, 0)}, {what, Money(LeAt(d, 32), cur)}, {"currency", cur}};
+        }
+        if (topic == "extended" && d.size() == 8) return {{"kind", "auction_extended"}, {"end_ms", LeAt(d, 0)}};
+        if (topic == "closed" && d.size() == 48) {
+            bool none = std::all_of(d.begin(), d.begin() + 32, [](uint8_t b) { return b == 0; });
+            return {{"kind", "auction_closed"}, {"winner", none ? json(nullptr) : json(AddrAt(d, 0))},
+                    {"price", Money(LeAt(d, 32), cur)}, {"proceeds", Money(LeAt(d, 40), cur)}, {"currency", cur}};
+        }
+        return nullptr;
+    }
+    if (e.contract == TaxContractAddress()) {
+        if (topic == "tax_withheld" && d.size() == 120) {
+            std::string cur = PackedText(LeAt(d, 32));
+            int64_t gross = LeAt(d, 40), tax = LeAt(d, 48);
+            bool no_account = std::all_of(d.begin() + 88, d.end(), [](uint8_t b) { return b == 0; });
+            int64_t residency = LeAt(d, 72);
+            return {{"kind", "tax_withheld"}, {"payee", AddrAt(d, 0)}, {"currency", cur}, {"gross", Money(gross, cur)},
+                    {"tax", Money(tax, cur)}, {"net", Money(gross - tax, cur)}, {"income_type", IncomeName(LeAt(d, 56))},
+                    {"source", PackedText(LeAt(d, 64))}, {"residency", residency == 0 ? json(nullptr) : json(PackedText(residency))},
+                    {"bps", LeAt(d, 80)}, {"account", no_account ? json(nullptr) : json(AddrAt(d, 88))}};
+        }
+        if ((topic == "rate_set" || topic == "treaty_set") && d.size() == 48) {
+            bool rate = topic == "rate_set";
+            int64_t a = LeAt(d, 0), b = LeAt(d, 8), c = LeAt(d, 16);
+            return {{"kind", topic},
+                    {"source", PackedText(a)},
+                    {"income_type", IncomeName(rate ? b : c)},
+                    {"residency", (rate ? c : b) == 0 ? json(nullptr) : json(PackedText(rate ? c : b))},
+                    {"bps", LeAt(d, 24)},
+                    {"from_ms", LeAt(d, 32)},
+                    {"until_ms", LeAt(d, 40)}};
+        }
+        if (topic == "account_set" && d.size() == 40)
+            return {{"kind", "tax_account_set"}, {"jurisdiction", PackedText(LeAt(d, 0))}, {"account", AddrAt(d, 8)}};
+        return nullptr;
+    }
+    auto code = LoadInstanceCodeHash(s, e.contract);
+    if (code && *code == StandardCodeHash(StandardContract::REVENUE_SPLIT)) {
+        if (topic == "split" && d.size() == 56) {
+            std::string cur = PackedText(LeAt(d, 32));
+            return {{"kind", "split"}, {"payee", AddrAt(d, 0)}, {"currency", cur}, {"amount", Money(LeAt(d, 40), cur)},
+                    {"income_type", IncomeName(LeAt(d, 48))}};
+        }
+        if (topic == "payees" && d.size() % 40 == 0) {
+            json payees = json::array();
+            for (size_t i = 0; i < d.size(); i += 40) payees.push_back({{"address", AddrAt(d, i)}, {"bps", LeAt(d, i + 32)}});
+            return {{"kind", "split_payees_set"}, {"payees", payees}};
+        }
+    }
+    return nullptr;
+}
+
+json EventJson(const Event& e, const StateReader* s) {
     json j = std::visit(
-        [](const auto& ev) -> json {
+        [s](const auto& ev) -> json {
             using T = std::decay_t<decltype(ev)>;
             if constexpr (std::is_same_v<T, EvWorkRegistered>)
                 return {{"work", ev.work_id}, {"fingerprint", ev.fingerprint.hex()}, {"owners", SharesJson(ev.owners)}};
@@ -188,6 +285,9 @@ json EventJson(const Event& e) {
                 std::string topic(ev.topic.begin(), ev.topic.end());
                 bool printable = std::all_of(topic.begin(), topic.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
                 if (printable) cj["topic_text"] = topic;
+                if (s) {
+                    if (json typed = DecodeContractEvent(ev, *s); !typed.is_null()) cj["decoded"] = typed;
+                }
                 return cj;
             } else if constexpr (HasFields<T>::value)
                 return FieldsToJson(ev);
@@ -199,12 +299,12 @@ json EventJson(const Event& e) {
     return j;
 }
 
-json ReceiptJson(const Receipt& r, bool with_events) {
+json ReceiptJson(const Receipt& r, bool with_events, const StateReader* s) {
     json j = {{"success", r.success}};
     j["error"] = r.success ? json(nullptr) : json{{"code", r.error_code}, {"message", r.error_message}};
     if (with_events) {
         json evs = json::array();
-        for (const Event& e : r.events) evs.push_back(EventJson(e));
+        for (const Event& e : r.events) evs.push_back(EventJson(e, s));
         j["events"] = evs;
     }
     return j;

@@ -11,8 +11,13 @@ namespace folio::api {
 
 nlohmann::json HeaderJson(const protocol::BlockHeader& h);
 nlohmann::json TxJson(const protocol::Transaction& tx);
-nlohmann::json EventJson(const protocol::Event& e);
-nlohmann::json ReceiptJson(const protocol::Receipt& r, bool with_events);
+// With the state, an event of a standard contract (auction, revenue_split, tax_withholding) also
+// carries `decoded`: its kind and named fields (amounts as decimal strings in their currency;
+// docs/rpc.md, "Typed contract events"). Events of other contracts keep topic and data only.
+nlohmann::json EventJson(const protocol::Event& e, const state::StateReader* s = nullptr);
+nlohmann::json ReceiptJson(const protocol::Receipt& r, bool with_events, const state::StateReader* s = nullptr);
+// The typed view of a standard contract's event, or null (exposed for the tests).
+nlohmann::json DecodeContractEvent(const protocol::EvContract& e, const state::StateReader& s);
 nlohmann::json WorkJson(const protocol::Work& w);
 nlohmann::json AccountJson(const Address& a, const protocol::Account& acct);
 nlohmann::json RolesJson(protocol::RoleSet roles);

@@ -44,7 +44,7 @@ Exec Apply(TxContext& x, const CreateAuctionTx& b) {
                                      PackCountry(b.source), x.tx.sender, Le64(static_cast<int64_t>(a.licence))});
     vm::ExecResult r = vm::Instantiate(ThreadVm(), x.host, x.tx.sender, a.contract, StandardCodeHash(StandardContract::AUCTION),
                                        params, LEDGER_CALL_GAS);
-    if (!r.ok()) return CallFailure(r, a.contract);
+    if (!r.ok()) return CallFailure(r, a.contract, x.o);
     x.events.push_back(EvAuctionCreated{a.id, b.work, a.contract, a.licence});
     return Ok{};
 }

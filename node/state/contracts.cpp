@@ -3,9 +3,13 @@
 #include <node/state/contracts.h>
 
 #include <algorithm>
+#include <cstdio>
+
+#include <node/core/amount.h>
 
 #include <node/protocol/addresses.h>
 #include <node/state/domains.h>
+#include <node/state/keys.h>
 #include <vm/abi.h>
 #include <vm/code.h>
 #include <vm/deploy.h>
@@ -54,10 +58,91 @@ Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contra
     return TxFail(code, "contract " + contract.hex() + " failed: " + detail);
 }
 
+namespace {
+
+// "2026-12-01T00:00:00Z" (H. Hinnant's civil_from_days; integers only).
+std::string UtcText(int64_t ms) {
+    if (ms < 0) return std::to_string(ms) + " ms";
+    int64_t secs = ms / 1000, days = secs / 86400, rem = secs % 86400;
+    int64_t z = days + 719468, era = z / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2) ++y;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
+                  static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rem / 3600),
+                  static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
+    return buf;
+}
+
+int64_t Le64At(ByteView b, size_t at) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v |= static_cast<uint64_t>(b[at + i]) << (8 * i);
+    return static_cast<int64_t>(v);
+}
+
+}  // namespace
+
+std::optional<std::string> AuctionRefusal(ByteView data, std::string_view currency) {
+    if (data.size() < 8 || data.size() > 24 || data.size() % 8 != 0) return std::nullopt;
+    std::string code;
+    for (size_t i = 0; i < 8 && data[i] != 0; ++i) {
+        char ch = static_cast<char>(data[i]);
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return std::nullopt;
+        code += ch;
+    }
+    for (size_t i = code.size(); i < 8; ++i)
+        if (data[i] != 0) return std::nullopt;
+    size_t n = data.size() / 8 - 1;
+    int64_t a = n >= 1 ? Le64At(data, 8) : 0, b = n >= 2 ? Le64At(data, 16) : 0;
+    auto cur = FindCurrency(currency);
+    auto money = [&](int64_t v) { return cur ? FormatAmount(v, *cur) + " " + std::string(currency) : std::to_string(v); };
+    auto kind = [](int64_t k) -> std::string {
+        return k == 1 ? "an English" : k == 2 ? "a Dutch" : k == 3 ? "a sealed-bid" : "this";
+    };
+    std::string text;
+    if (code == "input" && n == 0) text = "the call's input or parameters are malformed";
+    else if (code == "direct" && n == 0) text = "only the signer may call this, directly (not through a contract)";
+    else if (code == "closed" && n == 0) text = "the auction is closed";
+    else if (code == "seller" && n == 0) text = "the seller may not bid in its own auction";
+    else if (code == "early" && n == 1) text = "bidding opens at " + UtcText(a);
+    else if (code == "amount" && n == 1) text = "the amount " + money(a) + " is out of range (above zero, at most 10^18 minor units)";
+    else if (code == "kind" && n == 1) text = "this call is not for " + kind(a) + " auction" + (a == 3 ? " (a sealed bid is committed, then revealed)" : "");
+    else if (code == "ended" && n == 1) text = "bidding ended at " + UtcText(a);
+    else if (code == "bid_low" && n == 2) text = "bid " + money(a) + " is below the minimum " + money(b) + " (the highest bid plus the increment)";
+    else if (code == "reserve" && n == 2) text = "bid " + money(a) + " is below the reserve " + money(b);
+    else if (code == "sold" && n == 0) text = "the Dutch auction is already sold";
+    else if (code == "price" && n == 2) text = "bid " + money(a) + " is below the current price " + money(b);
+    else if (code == "commit2" && n == 0) text = "this bidder has already committed a sealed bid";
+    else if (code == "rv_early" && n == 1) text = "reveals open at " + UtcText(a) + ", when bidding ends";
+    else if (code == "rv_ended" && n == 1) text = "reveals ended at " + UtcText(a);
+    else if (code == "no_cmt" && n == 0) text = "this bidder has no sealed bid to reveal (none committed, or already revealed)";
+    else if (code == "no_open" && n == 0) text = "the amount and salt do not open this bidder's commitment";
+    else if (code == "deposit" && n == 2) text = "revealed bid " + money(a) + " is below the deposit " + money(b);
+    else if (code == "too_soon" && n == 1) text = "the auction may close from " + UtcText(a);
+    else return std::nullopt;
+    return text + " [" + code + "]";
+}
+
+Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contract, const StateReader& s) {
+    if (r.status == vm::ExecStatus::REVERTED && s.Get(keys::AuctionByContract(contract))) {
+        std::string currency;
+        Bytes cur_key(8, 0);
+        cur_key[0] = 'c', cur_key[1] = 'u', cur_key[2] = 'r';
+        if (auto v = s.Get(keys::ContractStorage(contract, cur_key)); v && v->size() == 8)
+            for (size_t i = 0; i < 3 && (*v)[i] != 0; ++i) currency += static_cast<char>((*v)[i]);
+        if (auto text = AuctionRefusal(r.output, currency))
+            return TxFail(Failure::CONTRACT_FAILED, "auction " + contract.hex() + " refused: " + *text);
+    }
+    return CallFailure(r, contract);
+}
+
 Result<Bytes, TxFailure> CallWithOrigin(TxContext& x, const Address& origin, const Address& caller,
                                         const Address& contract, const Bytes& input, int64_t gas) {
     vm::ExecResult r = ThreadVm().Execute(x.host, vm::Message{caller, contract, origin, input, gas});
-    if (!r.ok()) return CallFailure(r, contract);
+    if (!r.ok()) return CallFailure(r, contract, x.o);
     return std::move(r.output);
 }
 

@@ -3,6 +3,7 @@
 // ledger's calls into contracts. Implemented in contracts.cpp; pure.
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -24,8 +25,16 @@ inline constexpr int64_t LEDGER_CALL_GAS = 10'000'000;
 // One VM per thread (its caches only save time).
 vm::Vm& ThreadVm();
 // The execution failure for a call that did not succeed: out_of_gas or contract_failed, naming
-// the contract, the VM status and any printable revert text.
+// the contract, the VM status and any printable revert text. With the state, a standard auction's
+// revert reason becomes a message with its figures (AuctionRefusal).
 Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contract);
+Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contract, const StateReader& s);
+// A standard auction's revert data (contracts/auction.fasm: an 8-byte ASCII reason code, then its
+// figures, i64 LE each) as a sentence with the figures in `currency` (amounts) and RFC 3339 UTC
+// (times), ending with the code in brackets: "bid 1050.00 BRL is below the minimum 1150.00 BRL
+// (the highest bid plus the increment) [bid_low]". nullopt when the data is not such a reason.
+// Pure and deterministic (it is part of the receipt). docs/vm.md, "Reasons".
+std::optional<std::string> AuctionRefusal(ByteView data, std::string_view currency);
 // Calls `contract` as `caller`, on x's host; the origin is the transaction's sender unless given.
 Result<Bytes, TxFailure> Call(TxContext& x, const Address& caller, const Address& contract, const Bytes& input,
                               int64_t gas);

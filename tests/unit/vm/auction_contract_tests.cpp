@@ -802,7 +802,7 @@ TEST_CASE("auction: out of gas anywhere in a bid, reveal or close reverts cleanl
         f.At(T0);
         ExecResult first = f.Bid(ALICE, 100);
         REQUIRE(first.ok());
-        CHECK(first.gas_used < 3000);  // measured 2435
+        CHECK(first.gas_used < 3000);  // measured 2442
         f.At(T0 + HOUR - 1000);  // outbids and extends
         CHECK(SweepOutOfGas(f, BOB, *EncodeCallChecked("bid(int)", {int64_t{200}})) < 4000);
         f.At(T0 + 2 * HOUR);
@@ -826,5 +826,86 @@ TEST_CASE("auction: out of gas anywhere in a bid, reveal or close reverts cleanl
         CHECK(f.Bal(CAROL) == FUNDS - 50);
         CHECK(f.Bal(f.split) == 250);
         CHECK(f.Bal(f.auction) == 0);
+    }
+}
+
+namespace {
+// The revert data of a refusal: the 8-byte reason code (ASCII, zero-padded) || its figures.
+Bytes Reason(std::string_view code, std::initializer_list<int64_t> figures = {}) {
+    Bytes b(8, 0);
+    for (size_t i = 0; i < code.size(); ++i) b[i] = static_cast<uint8_t>(code[i]);
+    for (int64_t v : figures) {
+        Bytes le = Le64(v);
+        b.insert(b.end(), le.begin(), le.end());
+    }
+    return b;
+}
+}  // namespace
+
+// A refusal reverts with its reason code and figures (docs/vm.md, "Reasons"), and changes nothing.
+#define REFUSES(f, call, reason)                                                            \
+    do {                                                                                    \
+        std::string before_ = (f).host.Dump();                                              \
+        ExecResult r_ = (call);                                                             \
+        CHECK_MESSAGE(ExecStatusName(r_.status) == std::string("reverted"), #call << ": " << Show(r_)); \
+        CHECK_MESSAGE(ToHex(r_.output) == ToHex(reason), #call << ": " << Show(r_));        \
+        CHECK_MESSAGE((f).host.Dump() == before_, #call);                                   \
+    } while (0)
+
+TEST_CASE("auction: every refusal reverts with its reason code and figures") {
+    {
+        Fixture f;
+        f.Open(ENGLISH, 100, 10, 0, 0);  // reserve 100, increment 10, ends T0 + HOUR
+        REFUSES(f, f.Bid(ALICE, 150), Reason("early", {T0}));
+        f.At(T0);
+        REFUSES(f, f.Bid(ALICE, 99), Reason("reserve", {99, 100}));
+        REFUSES(f, f.Bid(ALICE, 0), Reason("amount", {0}));
+        REFUSES(f, f.Bid(SELLER, 500), Reason("seller"));
+        REFUSES(f, f.Commit(ALICE, Bytes(32, 1)), Reason("kind", {ENGLISH}));
+        REQUIRE(f.Bid(ALICE, 100).ok());
+        REFUSES(f, f.Bid(BOB, 109), Reason("bid_low", {109, 110}));
+        REFUSES(f, f.Close(), Reason("too_soon", {T0 + HOUR}));
+        f.At(T0 + HOUR);
+        REFUSES(f, f.Bid(BOB, 600), Reason("ended", {T0 + HOUR}));
+        REQUIRE(f.Close().ok());
+        REFUSES(f, f.Close(), Reason("closed"));
+        // a malformed call
+        const Bytes bid = *EncodeCallChecked("bid(int)", {int64_t{150}});
+        REFUSES(f, f.Call(ALICE, f.auction, Bytes(bid.begin(), bid.end() - 1)), Reason("input"));
+    }
+    {
+        Fixture f;
+        f.Open(DUTCH, 1000, 100, MINUTE, 350);
+        f.At(T0 + 2 * MINUTE);
+        REFUSES(f, f.Bid(ALICE, 799), Reason("price", {799, 800}));
+        REQUIRE(f.Bid(ALICE, 800).ok());
+        REFUSES(f, f.Bid(BOB, 900), Reason("sold"));
+    }
+    {
+        Fixture f;
+        const int64_t rend = T0 + 2 * HOUR;
+        f.Open(SEALED, 100, 50, rend, 0);  // reserve 100, deposit 50
+        f.At(T0);
+        REFUSES(f, f.Bid(ALICE, 300), Reason("kind", {SEALED}));
+        REQUIRE(f.CommitBid(ALICE, 300, 1).ok());
+        REQUIRE(f.CommitBid(CAROL, 90, 3).ok());
+        REFUSES(f, f.CommitBid(ALICE, 400, 2), Reason("commit2"));
+        REFUSES(f, f.Reveal(ALICE, 300, 1), Reason("rv_early", {T0 + HOUR}));
+        f.At(T0 + HOUR);
+        REFUSES(f, f.CommitBid(DAVE, 300, 4), Reason("ended", {T0 + HOUR}));
+        REFUSES(f, f.Reveal(ALICE, 301, 1), Reason("no_open"));
+        REFUSES(f, f.Reveal(DAVE, 300, 4), Reason("no_cmt"));
+        REFUSES(f, f.Reveal(CAROL, 90, 3), Reason("reserve", {90, 100}));
+        REFUSES(f, f.Close(), Reason("too_soon", {rend}));
+        f.At(rend);
+        REFUSES(f, f.Reveal(ALICE, 300, 1), Reason("rv_ended", {rend}));
+    }
+    {
+        Fixture f;
+        f.Open(SEALED, 10, 50, T0 + 2 * HOUR, 0);  // reserve 10, deposit 50
+        f.At(T0);
+        REQUIRE(f.CommitBid(ALICE, 30, 1).ok());
+        f.At(T0 + HOUR);
+        REFUSES(f, f.Reveal(ALICE, 30, 1), Reason("deposit", {30, 50}));
     }
 }
