@@ -10,6 +10,14 @@ namespace folio::cli {
 
 using namespace folio::protocol;
 
+namespace {
+// Zeroes a string holding secret words when it goes out of scope.
+struct WipeOnExit {
+    std::string& s;
+    ~WipeOnExit() { sodium_memzero(s.data(), s.size()); }
+};
+}  // namespace
+
 int CmdKeys(Ctx& c) {
     if (c.args.pos.size() < 2) throw UsageError("usage: folio keys add|list|show|import|recover NAME");
     const std::string& sub = c.args.pos[1];
@@ -36,10 +44,7 @@ int CmdKeys(Ctx& c) {
             auto m = ks.RevealMnemonic(name, pw);
             if (!m) throw CliError(m.error().message);
             std::string words(m->str());
-            struct Wipe {
-                std::string& s;
-                ~Wipe() { sodium_memzero(s.data(), s.size()); }
-            } wipe{words};
+            WipeOnExit wipe{words};
             Print(c, {{"name", k->name}, {"address", k->address.hex()}, {"address_text", AddressText(k->address)}, {"mnemonic", words}},
                   words);
             return 0;
@@ -53,10 +58,7 @@ int CmdKeys(Ctx& c) {
         auto k = ks.Create(name, pw);
         if (!k) throw CliError(k.error().message);
         std::string words(k->mnemonic.str());
-        struct Wipe {
-            std::string& s;
-            ~Wipe() { sodium_memzero(s.data(), s.size()); }
-        } wipe{words};
+        WipeOnExit wipe{words};
         Print(c, {{"name", k->info.name}, {"address", k->info.address.hex()}, {"mnemonic", words}},
               "created key '" + name + "'\naddress:  " + Show(k->info.address) +
                   "\nmnemonic: " + words + "\nWrite the mnemonic down: it is the only way to restore this key.");
@@ -64,10 +66,7 @@ int CmdKeys(Ctx& c) {
     }
     if (sub == "recover") {
         std::string words = ReadSecretLine("Enter the mnemonic (not shown): ");
-        struct Wipe {
-            std::string& s;
-            ~Wipe() { sodium_memzero(s.data(), s.size()); }
-        } wipe{words};
+        WipeOnExit wipe{words};
         std::string pw = ReadPassword(c, "Password for key '" + name + "': ", true);
         auto k = ks.Import(name, pw, words);
         if (!k) throw CliError(k.error().message);

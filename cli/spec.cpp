@@ -371,7 +371,7 @@ std::vector<CmdSpec> Build() {
                   R("currency", K::CURRENCY, "the currency of bids and amounts")},
                  TermsOptions("licence-from", "licence-until")),
              {R("start", K::TIME, "bidding opens"), R("end", K::TIME, "bidding ends"),
-              O("source", K::COUNTRY, "the country the proceeds come from (withholding)"),
+              R("source", K::COUNTRY, "the country the proceeds come from (withholding)"),
               O("reserve", K::AMOUNT, "english, sealed: the lowest winning price"),
               O("increment", K::AMOUNT, "english: the smallest raise"),
               O("window", K::SECONDS, "english: a bid this close to the end extends it"),
@@ -381,7 +381,7 @@ std::vector<CmdSpec> Build() {
               O("deposit", K::AMOUNT, "sealed: escrowed with each commitment"),
               O("reveal-end", K::TIME, "sealed: the end of the reveal phase")}),
          TRAIT_TX,
-         {"folio auction create 7 --type english --currency USD --territory BR --rights stream,download --exclusive --licence-from 2027-01-01T00:00:00Z --licence-until 2028-01-01T00:00:00Z --start 2026-12-10T12:00:00Z --end 2026-12-11T12:00:00Z --reserve 500.00 --increment 10.00 --window 300 --extension 300"}});
+         {"folio auction create 7 --type english --currency USD --territory BR --rights stream,download --exclusive --licence-from 2027-01-01T00:00:00Z --licence-until 2028-01-01T00:00:00Z --start 2026-12-10T12:00:00Z --end 2026-12-11T12:00:00Z --source BR --reserve 500.00 --increment 10.00 --window 300 --extension 300"}});
     add({{"auction", "bid"},
          "bid (English, Dutch) or commit a sealed bid",
          "English/Dutch: a bid, escrowed. Sealed: a commitment SHA-256(amount || salt || bidder) with a random salt; the deposit "

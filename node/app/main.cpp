@@ -35,6 +35,7 @@
 
 #include <node/app/config.h>
 #include <node/app/readiness.h>
+#include <node/explorer/explorer.h>
 #include <node/statesync/producer.h>
 #include <node/statesync/restore.h>
 
@@ -559,6 +560,7 @@ int main(int argc, char** argv) {
         });
         const std::string served_dir = snapshots.interval != 0 ? snapshots.dir : std::string();
         rcfg.get_paths = [served_dir](std::string_view target) -> std::optional<rpc::GetAnswer> {
+            if (auto e = explorer::ServeExplorer(target)) return rpc::GetAnswer{e->status, std::move(e->body), std::move(e->content_type)};
             auto a = statesync::ServeSnapshotPath(served_dir, target);
             if (!a) return std::nullopt;
             return rpc::GetAnswer{static_cast<unsigned>(a->status), std::move(a->body), std::move(a->content_type)};

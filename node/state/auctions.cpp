@@ -17,7 +17,9 @@ Status<Rejection> Check(const Transaction&, const CreateAuctionTx& b) {
     if (k < 1 || k > 3) return Rej(Reject::INVALID_FIELD, "unknown auction kind");
     if (!FindCurrency(b.currency)) return Rej(Reject::INVALID_FIELD, "unknown currency '" + b.currency + "'");
     if (b.end_ms <= b.start_ms) return Rej(Reject::INVALID_FIELD, "the auction must end after it starts");
-    if (!b.source.empty() && !IsCountry(b.source)) return Rej(Reject::INVALID_FIELD, "unknown source country");
+    // The contract withholds tax on the proceeds by the country they come from: it needs one.
+    if (b.source.empty()) return Rej(Reject::INVALID_FIELD, "source: the country the proceeds come from is required");
+    if (!IsCountry(b.source)) return Rej(Reject::INVALID_FIELD, "unknown source country '" + b.source + "'");
     if (b.terms.fee_amount != 0 || b.terms.revocable)
         return Rej(Reject::INVALID_FIELD, "an auctioned licence has no fee and is irrevocable");
     return CheckTerms(b.terms);
