@@ -3,7 +3,6 @@
 #include <node/state/contracts.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include <node/core/amount.h>
 
@@ -70,11 +69,10 @@ std::string UtcText(int64_t ms) {
     int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
     if (m <= 2) ++y;
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
-                  static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rem / 3600),
-                  static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
-    return buf;
+    auto two = [](int64_t v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+    std::string year = std::to_string(y);
+    return std::string(year.size() < 4 ? 4 - year.size() : 0, '0') + year + "-" + two(m) + "-" + two(d) + "T" + two(rem / 3600) +
+           ":" + two(rem / 60 % 60) + ":" + two(rem % 60) + "Z";
 }
 
 int64_t Le64At(ByteView b, size_t at) {

@@ -1,7 +1,11 @@
-// The auth scheme's test vector (docs/rpc-protocol.md) and the nonce/token store.
+// The auth scheme's test vector (docs/rpc-protocol.md), the login example of docs/rpc.md, and the
+// nonce/token store.
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <fstream>
+#include <regex>
+#include <sstream>
 
 #include <node/core/keys.h>
 #include <node/rpc/auth.h>
@@ -206,4 +210,38 @@ TEST_CASE("auth: challenges (so login attempts) are rate-limited per remote addr
     CHECK(e.auth.IssueChallenge("10.0.0.1").ok());
     CHECK_FALSE(e.auth.IssueChallenge("10.0.0.1").ok());
     CHECK(e.auth.PendingNonces() == 7);
+}
+
+TEST_CASE("auth: the auth_login example of docs/rpc.md signs the auth_challenge example and verifies") {
+    std::ifstream in(std::string(FOLIO_SOURCE_DIR) + "/docs/rpc.md");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string md = ss.str();
+    const size_t from = md.find("### `auth_challenge`"), to = md.find("### Hostile clients");
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    const std::string section = md.substr(from, to - from);
+    auto field = [&](const std::string& name, size_t occurrence) {
+        std::regex re("\"" + name + "\":\"([^\"]*)\"");
+        auto it = std::sregex_iterator(section.begin(), section.end(), re);
+        for (size_t i = 0; i < occurrence && it != std::sregex_iterator(); ++i) ++it;
+        REQUIRE(it != std::sregex_iterator());
+        return (*it)[1].str();
+    };
+    const std::string chain = field("chain_id", 0);
+    const std::string challenge_nonce = field("nonce", 0), login_nonce = field("nonce", 1);
+    CHECK(login_nonce == challenge_nonce);
+    const auto address = Address::FromHexStr(field("address", 0));
+    const auto nonce = FromHex(login_nonce);
+    const auto sig = Signature::FromHexStr(field("signature", 0));
+    REQUIRE(address);
+    REQUIRE(nonce);
+    REQUIRE(sig);
+    const Hash256 msg = AuthMessage(chain, *nonce);
+    CHECK(VerifySchnorr(*address, msg, *sig));
+    // It is alice's (secret key 11...11) BIP-340 signature with aux_rand zero, as the page says.
+    CHECK(*address == *DerivePublicKey(Key(0x11)));
+    CHECK(*SignSchnorr(Key(0x11), msg, Hash256{}) == *sig);
+    CHECK(section.find(msg.hex()) != std::string::npos);
 }
