@@ -26,6 +26,16 @@ void RequireSelfOrOverseer(const Node& node, const CallContext& ctx, const Addre
         throw RpcError(ErrorCode::FORBIDDEN, std::string("only ") + what + ", auditors and governance may read this");
 }
 
+json HandoffsJson(const Node& node, uint64_t height) {
+    auto handoffs = node.HandoffsUpTo(height);
+    if (!handoffs)
+        throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
+                       "the hand-off to validator epoch " + std::to_string(handoffs.error()) + " is not available yet; retry");
+    json out = json::array();
+    for (const Bytes& h : *handoffs) out.push_back(ToHex(h));
+    return out;
+}
+
 std::string AmountText(int64_t v, const std::string& cur) {
     auto c = FindCurrency(cur);
     return c ? FormatAmount(v, *c) : std::to_string(v);

@@ -33,6 +33,11 @@ bool HasRoleAt(const Node& node, const std::optional<Address>& who, protocol::Ro
 // overseer.
 void RequireSelfOrOverseer(const Node& node, const CallContext& ctx, const Address& a, const char* what);
 
+// The validator-set hand-offs from the genesis set to the set in force at `height`, hex-encoded
+// (Node::HandoffsUpTo), as work certificates and settlement proofs carry them (validator_handoffs).
+// RESOURCE_UNAVAILABLE ("retry") when one cannot be built yet.
+json HandoffsJson(const Node& node, uint64_t height);
+
 // An amount in minor units as the currency's decimal text (the integer if the currency is unknown).
 std::string AmountText(int64_t v, const std::string& cur);
 

@@ -356,13 +356,17 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             auto proof = MerkleProve(leaves, e->tx_index);
             json path = json::array();
             for (const Hash256& h : proof.path) path.push_back(h.hex());
+            // The validator-set hand-offs from genesis to the set that certifies this block, so
+            // a client trusting only the genesis set can verify the commit after a change.
+            json handoffs = HandoffsJson(m_node, e->height);
             return json{{"event", SettlementEventJson(*e)},
                         {"header", ToHex(protocol::EncodeHeader(block->header))},
                         {"receipt", ToHex(protocol::EncodeReceipt(receipts[e->tx_index]))},
                         {"receipt_index", e->tx_index},
                         {"receipt_count", receipts.size()},
                         {"receipt_proof", path},
-                        {"commit", cert ? json(ToHex(*cert)) : json(nullptr)}};
+                        {"commit", cert ? json(ToHex(*cert)) : json(nullptr)},
+                        {"validator_handoffs", handoffs}};
         },
         Access::AUTHENTICATED);
 }

@@ -63,16 +63,7 @@ void RegisterWorkMethods(rpc::RpcServer& server, Node& node) {
             for (const auto& v : node.genesis().validators) validators.push_back(v.key.hex());
             // Hand-offs: for each validator-set change up to height h, the epoch's last block, its
             // certificate by the old set and a proof that its state holds the new set.
-            json handoffs = json::array();
-            for (uint64_t e = 1;; ++e) {
-                auto rec = state::LoadValidatorSetOfEpoch(node.store(), e);
-                if (!rec || rec->from_height > h) break;
-                auto handoff = node.Handoff(e);  // stored once built: it outlives state pruning
-                if (!handoff)
-                    throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE,
-                                   "the hand-off to validator epoch " + std::to_string(e) + " is not available yet; retry");
-                handoffs.push_back(ToHex(*handoff));
-            }
+            json handoffs = HandoffsJson(node, h);
             return json{{"format", "folio-work-certificate/1"},
                         {"chain_id", node.chain_id()},
                         {"genesis_hash", node.genesis_hash().hex()},

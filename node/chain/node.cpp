@@ -488,6 +488,18 @@ std::optional<Bytes> Node::Handoff(uint64_t epoch) const {
     return out;
 }
 
+Result<std::vector<Bytes>, uint64_t> Node::HandoffsUpTo(uint64_t height) const {
+    std::vector<Bytes> out;
+    for (uint64_t e = 1;; ++e) {
+        auto rec = state::LoadValidatorSetOfEpoch(*m_store, e);
+        if (!rec || rec->from_height > height) break;
+        auto handoff = Handoff(e);  // stored once built: it outlives state pruning
+        if (!handoff) return Fail(e);
+        out.push_back(std::move(*handoff));
+    }
+    return out;
+}
+
 uint64_t Node::StateFloor() const { return MetaU64(*m_store, STATE_FLOOR_META, 0); }
 uint64_t Node::LedgerFloor() const { return MetaU64(*m_store, LEDGER_FLOOR_META, 1); }
 

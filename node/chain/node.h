@@ -174,6 +174,12 @@ public:
     // it. Built once from the store and kept in the node's metadata, so state pruning never loses
     // it; nullopt while it cannot be built yet (the last block's certificate has not arrived).
     std::optional<Bytes> Handoff(uint64_t epoch) const;
+    // The hand-offs a verifier follows from the genesis set to the set in force at `height`: those
+    // of every validator-set change in force at or before `height` (epochs 1, 2, ... whose
+    // from_height <= height), in order — what protocol::VerifyCertifiedHeader takes. On failure,
+    // the first epoch whose hand-off cannot be built yet (its last block's certificate has not
+    // arrived): the caller answers "retry".
+    Result<std::vector<Bytes>, uint64_t> HandoffsUpTo(uint64_t height) const;
     // The lowest height whose state tree this node still holds (0 unless pruning removed some).
     uint64_t StateFloor() const;
     // The lowest height above genesis whose block, receipts and certificate this node holds (1

@@ -14,9 +14,10 @@
 #     connection, so the limit is reached in seconds).
 source "$(dirname "$0")/bftlib.sh"
 GC="$ROOT/examples/gateway-client"
-command -v node >/dev/null || { echo "skip: node is not installed"; exit 77; }
+# A missing prerequisite fails the test (it is never skipped).
+command -v node >/dev/null || fail "node is not installed (scripts/install-deps installs it)"
 if [ ! -d "$ROOT/node_modules/ws" ] || [ ! -d "$ROOT/node_modules/@noble/curves" ]; then
-  (cd "$ROOT" && npm ci --no-audit --no-fund) >"$T/npm.log" 2>&1 || { cat "$T/npm.log"; echo "skip: node_modules missing and npm ci failed"; exit 77; }
+  (cd "$ROOT" && npm ci --no-audit --no-fund) >"$T/npm.log" 2>&1 || { cat "$T/npm.log"; fail "node_modules missing and npm ci failed"; }
 fi
 PROBE=(node "$GC/test/probe.js")
 

@@ -152,16 +152,24 @@ export function decodeCommitCert(bytes) {
   return sigs;
 }
 
-export const commitQuorum = (n) => (n === 0 ? 1 : 2 * Math.floor((n - 1) / 3) + 1);
+// Signatures needed out of n validators: floor(2n/3) + 1 — more than two thirds, so any two
+// quorums share an honest validator for every n (2f+1 when n = 3f+1). The node's exact rule:
+// protocol::CommitQuorum and consensus::ValidatorSet::Quorum (node/protocol/certificate.cpp).
+export function commitQuorum(n) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError('commitQuorum: n must be a non-negative integer');
+  return Math.floor((2 * n) / 3) + 1;
+}
 
-// Returns '' when the certificate holds >= 2f+1 valid signatures of distinct validators of the
-// set over CommitMessage(chainId, height, hash); else the reason.
-export function verifyCommit(chainId, height, blockHashBytes, sigs, validators) {
+// Returns '' when the certificate holds at least commitQuorum(validators.length) valid signatures
+// of distinct members of `validators` over CommitMessage(chainId, height, hash); else the reason.
+// `setName` names the set in the reasons ("the genesis validator set", "the validator set of
+// epoch 2").
+export function verifyCommit(chainId, height, blockHashBytes, sigs, validators, setName = 'the genesis validator set') {
   const msg = commitMessage(chainId, height, blockHashBytes);
   const set = new Set(validators);
   let good = 0;
   for (const { validator, signature } of sigs) {
-    if (!set.has(validator)) return `commit signature by ${validator}, which is not in the genesis validator set`;
+    if (!set.has(validator)) return `commit signature by ${validator}, which is not in ${setName}`;
     let ok = false;
     try {
       ok = schnorr.verify(signature, msg, hexToBytes(validator));
@@ -169,12 +177,113 @@ export function verifyCommit(chainId, height, blockHashBytes, sigs, validators) 
       ok = false;
     }
     if (!ok) return `commit signature by validator ${validator} is invalid for this header`;
-    good++;
+    good++;  // validators are sorted and unique (decodeCommitCert), so each counts once
   }
   const need = commitQuorum(validators.length);
   if (good < need)
     return `the commit certificate has ${good} validator signatures, ${need} of ${validators.length} are needed`;
   return '';
+}
+
+// ---- sparse Merkle map proofs (node/core/smt.h, docs/formats-merkle.md §2) ----
+const ZERO32 = new Uint8Array(32);
+const smtLeafHash = (key, valueHash) => taggedHash('folio/smt/leaf', key, valueHash);
+const smtNodeHash = (l, r) => taggedHash('folio/smt/node', l, r);
+const equalBytes = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+// Canonical SMT proof: varint n (<= 256), n sibling hashes, then 0x00 or 0x01 key value_hash.
+export function decodeSmtProof(bytes) {
+  const r = new Reader(bytes);
+  const n = r.length(256);
+  const siblings = [];
+  for (let i = 0; i < n; i++) siblings.push(r.fixed(32));
+  const hasLeaf = r.u8();
+  if (hasLeaf > 1) throw new DecodeError('non_canonical: SMT proof leaf flag');
+  const leaf = hasLeaf ? { key: r.fixed(32), valueHash: r.fixed(32) } : null;
+  r.finish();
+  if (siblings.length && equalBytes(siblings[siblings.length - 1], ZERO32)) throw new DecodeError('bad_value: SMT proof ends with an empty sibling');
+  return { siblings, leaf };
+}
+// True iff `proof` shows key -> valueHash under the root (hex): SmtVerifyInclusion. Key bits are
+// read most significant bit first; bit i of the key picks the side at depth i.
+export function smtVerifyInclusion(rootHex, key, valueHash, proof) {
+  if (!proof.leaf || !equalBytes(proof.leaf.key, key) || !equalBytes(proof.leaf.valueHash, valueHash)) return false;
+  const { siblings } = proof;
+  if (siblings.length > 256 || (siblings.length && equalBytes(siblings[siblings.length - 1], ZERO32))) return false;
+  let h = smtLeafHash(key, valueHash);
+  for (let i = siblings.length; i-- > 0;) {
+    const bit = (key[i >> 3] >> (7 - (i & 7))) & 1;
+    h = bit ? smtNodeHash(siblings[i], h) : smtNodeHash(h, siblings[i]);
+  }
+  return bytesToHex(h) === rootHex;
+}
+
+// ---- validator-set hand-offs (node/protocol/certificate.h, docs/certificates.md) ----
+// The state key of an epoch's validator set record: "v/e/" + u64 big-endian epoch.
+export function validatorSetKey(epoch) {
+  const k = new Uint8Array(12);
+  k.set(utf8ToBytes('v/e/'));
+  new DataView(k.buffer).setBigUint64(4, BigInt(epoch), false);
+  return k;
+}
+// ValidatorSetRecord (a record: u8 version 1, u64 epoch, u64 from_height, list of members, hash scheduled_by).
+export function decodeValidatorSetRecord(bytes) {
+  const r = new Reader(bytes);
+  if (r.u8() !== 1) throw new DecodeError('bad_value: record version');
+  const epoch = r.u64(), from_height = r.u64();
+  const n = r.length(1024);
+  const members = [];
+  for (let i = 0; i < n; i++) members.push(r.hex(32));
+  const scheduled_by = r.hex(32);
+  r.finish();
+  return { epoch, from_height, members, scheduled_by };
+}
+// ValidatorHandoff (a record: u8 version 1, then bytes header, commit, record, proof).
+export function decodeHandoff(bytes) {
+  const r = new Reader(bytes);
+  if (r.u8() !== 1) throw new DecodeError('bad_value: record version');
+  const h = { header: r.blob(4096), commit: r.blob(1024 * 100), record: r.blob(1024 * 40), proof: r.blob(1 << 16) };
+  r.finish();
+  return h;
+}
+
+// The validator set in force at `height`, reached from the genesis set by following `handoffs`
+// (hex EncodeHandoff of each validator-set change since genesis, in order — settlement_proof's
+// validator_handoffs). Each hand-off's block must be certified by the set before it (a quorum of
+// valid signatures), and its state must hold the next epoch's set (SMT inclusion proof of key
+// "v/e/" + epoch), in force from the next block. Mirrors SetInForce of
+// node/protocol/certificate.cpp. Returns {ok: true, validators, epoch, fromHeight} or
+// {ok: false, reason}; never throws.
+const refusal = (reason) => ({ ok: /** @type {const} */ (false), reason: String(reason) });
+export function validatorSetAt(chainId, height, handoffs, genesisValidators) {
+  let validators = genesisValidators, epoch = 0n, fromHeight = 1n;
+  if (!Array.isArray(handoffs)) return refusal('validator_handoffs is not a list');
+  for (let i = 0; i < handoffs.length; i++) {
+    const fail = (why) => refusal(`validator hand-off ${i + 1}: ${why}`);
+    try {
+      const h = decodeHandoff(hexToBytes(handoffs[i], 'hand-off'));
+      const hh = decodeHeader(h.header);
+      if (hh.chain_id !== chainId) return fail('the block header is for another chain');
+      if (hh.height < fromHeight) return fail('out of order');
+      const sigs = decodeCommitCert(h.commit);
+      const setName = epoch === 0n ? 'the genesis validator set' : `the validator set of epoch ${epoch}`;
+      const why = verifyCommit(chainId, hh.height, blockHash(h.header), sigs, validators, setName);
+      if (why) return fail(why);
+      const rec = decodeValidatorSetRecord(h.record);
+      if (rec.epoch !== epoch + 1n || rec.from_height !== hh.height + 1n || rec.members.length === 0)
+        return fail('the record is not the next epoch\'s set, in force from the next block');
+      const proof = decodeSmtProof(h.proof);
+      if (!smtVerifyInclusion(hh.state_root, sha256(validatorSetKey(rec.epoch)), sha256(h.record), proof))
+        return fail('the state proof does not show this validator set under the header\'s state root');
+      validators = rec.members;
+      epoch = rec.epoch;
+      fromHeight = rec.from_height;
+    } catch (e) {
+      return fail(e instanceof DecodeError ? `does not decode: ${e.message}` : e.message);
+    }
+  }
+  if (BigInt(height) < fromHeight)
+    return refusal(`the certified block (height ${height}) is older than the last validator hand-off (from height ${fromHeight})`);
+  return { ok: /** @type {const} */ (true), validators: [...validators], epoch: Number(epoch), fromHeight: Number(fromHeight) };
 }
 
 // ---- Merkle path (docs/formats-merkle.md 1.4, RFC 9162 2.1.3.2) ----
@@ -248,7 +357,7 @@ export const PAYOUT_STATUS = ['pending', 'confirmed', 'failed', 'expired'];
 // it, so an event type added later to the ledger after the payout event does not break the check.
 export function decodeReceipt(bytes, upTo = Infinity) {
   const r = new Reader(bytes);
-  const rc = { tx_id: r.hex(32), success: r.bool(), error_code: r.str(64), error_message: r.str(1024), events: [] };
+  const rc = { tx_id: r.hex(32), success: r.bool(), error_code: r.str(64), error_message: r.str(1024), event_count: 0, events: [] };
   if (rc.success !== (rc.error_code === '')) throw new DecodeError('bad_value: success and error_code disagree');
   const n = r.length(4096);
   rc.event_count = n;

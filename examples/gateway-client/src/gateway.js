@@ -7,6 +7,13 @@
 //                  "already paid"; written (fsync) before the confirmation is submitted
 //   cursor         the last fully processed seq + 1 (written atomically after each event)
 //   refused.jsonl  instructions whose proof did not verify (never paid)
+//
+// Any disconnect (the node restarted or went away, a network error, a ping unanswered, a call
+// timing out, a TLS failure) ends the session; the client reconnects with exponential back-off
+// (with jitter, reset once a session is subscribed again), logs in again and resubscribes from its
+// cursor. Events are processed in seq order, at most once: one at or below the last processed
+// seq is skipped, and a payout instruction whose payout (or event id) is in the paid ledger is
+// never paid again, only confirmed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { WsRpc, RpcError } from './rpc.js';
@@ -16,9 +23,44 @@ import { encodePayoutConfirm, publicKeyOf } from './folio.js';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const KINDS = ['payout_instruction', 'payout_confirmed', 'payout_failed', 'payout_expired'];
 
+// The delay before reconnect attempt `failures` (0, 1, ...): exponential from minMs, capped at
+// maxMs, with "full jitter" (a random point in the upper half) so many clients do not reconnect
+// in step after a node restart.
+export function backoffDelay(failures, minMs = 200, maxMs = 5000, random = Math.random) {
+  const cap = Math.min(maxMs, minMs * 2 ** Math.min(failures, 30));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+// A session's notifications and its end, in arrival order, for one consumer.
+class Inbox {
+  constructor() {
+    this.items = [];
+    this.wake = null;
+  }
+  push(item) {
+    this.items.push(item);
+    if (this.wake) {
+      const w = this.wake;
+      this.wake = null;
+      w();
+    }
+  }
+  async next() {
+    while (!this.items.length) await new Promise((r) => (this.wake = r));
+    return this.items.shift();
+  }
+}
+
 export class Gateway {
-  constructor({ url, secretKey, trust, stateDir, log = console.log, proofWaitMs = 60000, confirmWaitMs = 60000 }) {
+  // url: ws:// or wss:// (TLS; `ca`: the PEM of the CA that signed the node's certificate, when
+  // not a system CA). trust: trustFromGenesis(genesis). log: one line per call.
+  constructor({
+    url, secretKey, trust, stateDir, log = console.log, proofWaitMs = 60000, confirmWaitMs = 60000, ca,
+    minBackoffMs = 200, maxBackoffMs = 5000, pingIntervalMs = 15000,
+  }) {
+    new WsRpc(url, { ca });  // throws now on a URL that is not ws:// or wss://, or a CA without TLS
     this.url = url;
+    this.ca = ca;
     this.sk = secretKey;
     this.address = publicKeyOf(secretKey);
     this.trust = trust;
@@ -26,14 +68,17 @@ export class Gateway {
     this.log = log;
     this.proofWaitMs = proofWaitMs;
     this.confirmWaitMs = confirmWaitMs;
+    this.minBackoffMs = minBackoffMs;
+    this.maxBackoffMs = maxBackoffMs;
+    this.pingIntervalMs = pingIntervalMs;
+    this.sessions = 0;  // sessions that reached a subscription
     fs.mkdirSync(stateDir, { recursive: true });
     this.paidFile = path.join(stateDir, 'paid.jsonl');
     this.cursorFile = path.join(stateDir, 'cursor');
     this.refusedFile = path.join(stateDir, 'refused.jsonl');
+    this.paidEvents = new Set();
     this.paid = this.loadPaid();
     this.cursor = this.loadCursor();
-    this.queue = [];
-    this.wake = null;
   }
 
   loadPaid() {
@@ -50,6 +95,7 @@ export class Gateway {
         break;  // a torn last line (killed mid-append): that payment did not happen
       }
       paid.set(rec.payout_id, rec);
+      if (rec.event_id) this.paidEvents.add(rec.event_id);
       good += Buffer.byteLength(line) + 1;
     }
     if (good < Buffer.byteLength(text)) fs.truncateSync(this.paidFile, good);
@@ -82,21 +128,23 @@ export class Gateway {
     fs.closeSync(fd);
   }
 
-  // Runs forever (until stop()): connect, log in, subscribe from the cursor, process; on any
-  // connection problem, reconnect and resume from the cursor.
+  // Runs until stop(): connect, log in, subscribe from the cursor, process; after any disconnect
+  // or failure, back off, reconnect and resume from the cursor.
   async run() {
     this.running = true;
-    let backoff = 200;
+    let failures = 0;
     while (this.running) {
+      // (session() returns only once stopped; every failure is an exception)
+      const before = this.sessions;
       try {
         await this.session();
-        backoff = 200;
       } catch (e) {
-        this.log(`connection: ${e.message}; reconnecting from seq ${this.cursor}`);
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
-      } finally {
         this.rpc?.close();
+        if (!this.running) break;
+        if (this.sessions !== before) failures = 0;  // that session got going: start the back-off afresh
+        const delay = backoffDelay(failures++, this.minBackoffMs, this.maxBackoffMs);
+        this.log(`connection: ${e.message}; reconnecting in ${delay} ms, resuming from seq ${this.cursor}`);
+        await sleep(delay);
       }
     }
   }
@@ -106,40 +154,33 @@ export class Gateway {
     this.rpc?.close();
   }
 
-  push(item) {
-    this.queue.push(item);
-    if (this.wake) {
-      const w = this.wake;
-      this.wake = null;
-      w();
-    }
-  }
-
-  async next() {
-    while (!this.queue.length) await new Promise((r) => (this.wake = r));
-    return this.queue.shift();
-  }
-
+  // One connection: returns only when stopped; throws on any disconnect or failure.
   async session() {
-    this.queue = [];
+    const inbox = new Inbox();  // this connection's own: a late close of an old one cannot end this one
     const rpc = new WsRpc(this.url, {
+      ca: this.ca,
+      pingIntervalMs: this.pingIntervalMs,
       onNotification: (method, params) => {
-        if (method === 'settlement_subscription') this.push({ sub: params.subscription, result: params.result });
+        if (method === 'settlement_subscription') inbox.push({ sub: params?.subscription, result: params?.result });
       },
-      onClose: (why) => this.push({ closed: why }),
+      onClose: (why) => inbox.push({ closed: why }),
     });
     this.rpc = rpc;
     await rpc.open();
     await rpc.login(this.sk, this.trust.chainId);
-    this.log(`logged in as ${this.address}; resuming from seq ${this.cursor}`);
     let sub = await this.subscribe(this.cursor);
+    this.sessions++;
+    this.log(`logged in as ${this.address} at ${this.url}; subscribed from seq ${this.cursor}`);
     while (this.running) {
-      const item = await this.next();
+      const item = await inbox.next();
       if (item.closed) throw new Error(item.closed);
       if (item.sub !== sub) continue;  // a subscription ended earlier
       const r = item.result;
       if (r && r.stop !== undefined) {
-        // The node ended the subscription (e.g. slow_consumer): resume where it says.
+        // The node ended the subscription (slow_consumer: resume where it says; pruned: the
+        // events before next_seq are gone from this node).
+        if (r.stop === 'pruned')
+          this.log(`WARNING: the node no longer holds events from seq ${this.cursor} to ${r.next_seq - 1}; ask an archive node`);
         this.log(`subscription stopped (${r.stop}); resubscribing from seq ${r.next_seq}`);
         if (Number.isInteger(r.next_seq) && r.next_seq > this.cursor) this.saveCursor(r.next_seq);
         sub = await this.subscribe(this.cursor);
@@ -165,7 +206,8 @@ export class Gateway {
       this.refuse(ev, `addressed to gateway ${ev.gateway}, not to us`);
       return;
     }
-    if (!this.paid.has(ev.payout_id)) {
+    const done = this.paid.get(ev.payout_id) ?? (this.paidEvents.has(ev.id) ? { reference: `${ev.payout_id}-fiat` } : null);
+    if (!done) {
       const proof = await this.fetchProof(ev.seq);
       const v = verifyPayoutEvent(ev, proof, this.trust);
       if (!v.ok) {
@@ -174,7 +216,7 @@ export class Gateway {
       }
       this.pay(ev, v.payout);
     } else {
-      this.log(`seq ${ev.seq}: payout ${ev.payout_id} already paid (${this.paid.get(ev.payout_id).reference}); not paying again`);
+      this.log(`seq ${ev.seq}: payout ${ev.payout_id} already paid (${done.reference}); not paying again`);
     }
     const outcome = await this.confirm(ev.payout_id, `${ev.payout_id}-fiat`);
     this.log(`seq ${ev.seq}: payout ${ev.payout_id} ${outcome}`);
@@ -188,21 +230,32 @@ export class Gateway {
   // The fiat side (simulated): record the payment durably before telling the ledger.
   pay(ev, payout) {
     const rec = {
-      seq: ev.seq, payout_id: payout.id, payee: payout.payee, amount: payout.amount, currency: payout.currency,
+      seq: ev.seq, event_id: ev.id, payout_id: payout.id, payee: payout.payee, amount: payout.amount, currency: payout.currency,
       target: payout.target, reference: `${payout.id}-fiat`, height: payout.height, tx: payout.tx, paid_ms: Date.now(),
     };
     this.appendLine(this.paidFile, rec);
     this.paid.set(payout.id, rec);
+    this.paidEvents.add(ev.id);
     const pays = payout.target ? `${payout.target.amount} ${payout.target.currency}` : `${payout.amount} ${payout.currency}`;
-    this.log(`seq ${ev.seq}: verified and paid payout ${payout.id}: ${pays} to ${payout.payee}`);
+    const set = payout.validatorEpoch ? ` (signed by validator epoch ${payout.validatorEpoch})` : '';
+    this.log(`seq ${ev.seq}: verified${set} and paid payout ${payout.id}: ${pays} to ${payout.payee}`);
   }
 
-  // settlement_proof, waiting for the block's commit certificate when it is not stored yet.
+  // settlement_proof, waiting for the block's commit certificate (and the validator hand-offs
+  // up to it: -32002 until they can be built) when not stored yet. Throws when they do not come
+  // in time: the event is then retried after reconnecting, never refused for the node's lag.
   async fetchProof(seq) {
     const deadline = Date.now() + this.proofWaitMs;
     for (;;) {
-      const p = await this.rpc.call('settlement_proof', { seq });
-      if (p.commit || Date.now() > deadline) return p;
+      let p = null, why = 'the block has no commit certificate yet';
+      try {
+        p = await this.rpc.call('settlement_proof', { seq });
+      } catch (e) {
+        if (!(e instanceof RpcError) || e.code !== -32002) throw e;
+        why = e.message;
+      }
+      if (p?.commit) return p;
+      if (Date.now() > deadline) throw new Error(`settlement_proof of seq ${seq}: ${why} after ${this.proofWaitMs} ms`);
       await sleep(200);
     }
   }

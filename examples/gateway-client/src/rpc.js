@@ -11,25 +11,70 @@ export class RpcError extends Error {
 }
 
 export class WsRpc {
-  // onNotification(method, params) is called in arrival order; onClose(reason) once.
-  constructor(url, { onNotification = () => {}, onClose = () => {}, timeoutMs = 30000 } = {}) {
+  // url: ws://HOST:PORT/ws, or wss:// for a node serving TLS (TLS 1.3 only, as foliod does; the
+  // certificate is checked against `ca` — PEM text or bytes, or a list of them — when given, else
+  // against the system's CAs). onNotification(method, params) is called in arrival order;
+  // onClose(reason) once, however the connection ends. A ping every pingIntervalMs (0: none)
+  // that gets no answer by the next one closes the connection, so a silently dead peer (a
+  // half-open TCP connection) is noticed.
+  constructor(url, { onNotification = () => {}, onClose = () => {}, timeoutMs = 30000, ca, pingIntervalMs = 15000 } = {}) {
+    const scheme = /^(wss?):\/\//.exec(url)?.[1];
+    if (!scheme) throw new Error(`the node URL must be ws:// or wss://: ${url}`);
+    if (ca !== undefined && scheme !== 'wss') throw new Error(`a CA certificate was given but ${url} is not a wss:// URL`);
     this.url = url;
+    this.tls = scheme === 'wss';
+    this.ca = ca;
     this.onNotification = onNotification;
     this.onClose = onClose;
     this.timeoutMs = timeoutMs;
+    this.pingIntervalMs = pingIntervalMs;
     this.nextId = 1;
     this.pending = new Map();
   }
 
   open() {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: 10000 });
+      const opts = { perMessageDeflate: false, handshakeTimeout: 10000 };
+      if (this.tls) {
+        opts.minVersion = 'TLSv1.3';
+        if (this.ca !== undefined) opts.ca = this.ca;
+      }
+      const ws = new WebSocket(this.url, opts);
       this.ws = ws;
-      ws.once('open', () => resolve(this));
-      ws.once('error', (e) => reject(e));
-      ws.on('message', (data) => this.dispatch(data));
+      let alive = true;
+      const seen = () => { alive = true; };
+      ws.once('open', () => {
+        if (this.pingIntervalMs > 0) {
+          this.pinger = setInterval(() => {
+            if (!alive) {
+              this.closeReason = `no answer to a ping within ${this.pingIntervalMs} ms`;
+              ws.terminate();
+              return;
+            }
+            alive = false;
+            try {
+              ws.ping();
+            } catch {
+              /* closing */
+            }
+          }, this.pingIntervalMs);
+          this.pinger.unref?.();
+        }
+        resolve(this);
+      });
+      ws.on('error', (e) => {
+        this.closeReason ??= e.message;
+        reject(e);  // a no-op once open
+      });
+      ws.on('pong', seen);
+      ws.on('ping', seen);
+      ws.on('message', (data) => {
+        seen();
+        this.dispatch(data);
+      });
       ws.on('close', (code, reason) => {
-        const why = `websocket closed (${code}${reason?.length ? ' ' + reason : ''})`;
+        clearInterval(this.pinger);
+        const why = `websocket closed (${code}${reason?.length ? ' ' + reason : ''}${this.closeReason ? ': ' + this.closeReason : ''})`;
         for (const { reject: rej, timer } of this.pending.values()) {
           clearTimeout(timer);
           rej(new Error(why));
@@ -85,6 +130,7 @@ export class WsRpc {
   }
 
   close() {
+    clearInterval(this.pinger);
     try {
       this.ws?.terminate();
     } catch {

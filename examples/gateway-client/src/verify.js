@@ -3,7 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import {
   hexToBytes, bytesToHex, decodeHeader, blockHash, decodeCommitCert, verifyCommit, merkleVerify, decodeReceipt,
-  formatAmount, settlementEventId, PAYOUT_STATUS, DecodeError,
+  formatAmount, settlementEventId, validatorSetAt, PAYOUT_STATUS, DecodeError,
 } from './folio.js';
 
 // The trust anchor: the chain id and validator keys of the genesis file.
@@ -16,18 +16,20 @@ export function trustFromGenesis(genesis) {
 const STATUS_OF_KIND = { payout_instruction: 0, payout_confirmed: 1, payout_failed: 2, payout_expired: 3 };
 
 // Verifies that `event` (what the node claims, e.g. a notification) is proven by `proof`
-// (settlement_proof's answer) under `trust` ({chainId, validators}). Returns {ok: true, payout}
-// or {ok: false, reason}. Never throws.
+// (settlement_proof's answer) under `trust` ({chainId, validators}: the genesis). The block's
+// signers are checked against the validator set in force at its height, reached from the genesis
+// set through the proof's validator_handoffs, each certified by the set before it. Returns
+// {ok: true, payout} or {ok: false, reason}. Never throws.
 export function verifyPayoutEvent(event, proof, trust) {
   try {
     return check(event, proof, trust);
   } catch (e) {
-    return { ok: false, reason: e instanceof DecodeError ? `malformed proof: ${e.message}` : `proof check failed: ${e.message}` };
+    return { ok: /** @type {const} */ (false), reason: e instanceof DecodeError ? `malformed proof: ${e.message}` : `proof check failed: ${e.message}` };
   }
 }
 
 function check(event, proof, trust) {
-  const fail = (reason) => ({ ok: false, reason });
+  const fail = (reason) => ({ ok: /** @type {const} */ (false), reason: String(reason) });
   if (!event || typeof event !== 'object') return fail('no event');
   const status = STATUS_OF_KIND[event.kind];
   if (status === undefined) return fail(`event kind ${event.kind} is not a payout event`);
@@ -44,8 +46,13 @@ function check(event, proof, trust) {
   const bh = blockHash(headerBytes);
   if (bytesToHex(bh) !== event.block_hash)
     return fail(`the event claims block ${event.block_hash}, the header hashes to ${bytesToHex(bh)}`);
+  // The set that must sign this block: the genesis set, then each hand-off's in turn. A node that
+  // predates validator_handoffs sends none (only a genesis-set block verifies then).
+  const set = validatorSetAt(trust.chainId, header.height, proof.validator_handoffs ?? [], trust.validators);
+  if (!set.ok) return fail(set.reason);
   const sigs = decodeCommitCert(hexToBytes(proof.commit, 'commit'));
-  const why = verifyCommit(trust.chainId, header.height, bh, sigs, trust.validators);
+  const setName = set.epoch === 0 ? 'the genesis validator set' : `the validator set of epoch ${set.epoch}`;
+  const why = verifyCommit(trust.chainId, header.height, bh, sigs, set.validators, setName);
   if (why) return fail(why);
 
   // 2. The receipt is in the block: its SHA-256 at receipt_index under receipts_root.
@@ -90,7 +97,7 @@ function check(event, proof, trust) {
   const payout = {
     id: Number(ev.id), payee: ev.payee, gateway: ev.gateway, amount: proven, currency: ev.currency,
     target: ev.rate_id !== 0n ? { amount: formatAmount(ev.target_amount, ev.target_currency), currency: ev.target_currency } : null,
-    height: Number(header.height), tx: rc.tx_id,
+    height: Number(header.height), tx: rc.tx_id, validatorEpoch: set.epoch,
   };
-  return { ok: true, payout };
+  return { ok: /** @type {const} */ (true), payout };
 }

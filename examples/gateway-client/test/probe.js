@@ -4,7 +4,10 @@
 //   probe.js payouts WS_URL KEYFILE ID...          "ID STATUS" per payout (payout_get)
 //   probe.js unauth  WS_URL                        settlement_subscribe without login: {error, events}
 //   probe.js watch   WS_URL KEYFILE SECONDS        login, subscribe from seq 1 (no filter), print what arrives
-//   probe.js proof   WS_URL KEYFILE GENESIS OUT    write {genesis, event, proof} of the first payout instruction
+//   probe.js proof   WS_URL KEYFILE GENESIS OUT [PAYOUT_ID]
+//                                                  write {genesis, event, proof} of that payout's instruction
+//                                                  (default: the first payout instruction)
+// A wss:// URL is checked against the CA in FOLIO_GATEWAY_CA (a PEM file) when set.
 import fs from 'node:fs';
 import { WsRpc } from '../src/rpc.js';
 import { hexToBytes } from '../src/folio.js';
@@ -14,7 +17,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const key = (f) => hexToBytes(fs.readFileSync(f, 'utf8').trim());
 
 async function connect(keyFile, onNotification) {
-  const rpc = new WsRpc(url, { onNotification });
+  const ca = process.env.FOLIO_GATEWAY_CA ? fs.readFileSync(process.env.FOLIO_GATEWAY_CA) : undefined;
+  const rpc = new WsRpc(url, { onNotification, ca });
   await rpc.open();
   if (keyFile) await rpc.login(key(keyFile));
   return rpc;
@@ -80,12 +84,18 @@ switch (cmd) {
   }
   case 'proof': {
     rpc = await connect(rest[0]);
-    const [ev] = (await allEvents(rpc, { kinds: ['payout_instruction'] }));
-    if (!ev) throw new Error('no payout instruction yet');
+    const want = rest[3] === undefined ? undefined : Number(rest[3]);
+    const ev = (await allEvents(rpc, { kinds: ['payout_instruction'] })).find((e) => want === undefined || e.payout_id === want);
+    if (!ev) throw new Error(want === undefined ? 'no payout instruction yet' : `no instruction of payout ${want}`);
     let proof;
     for (let i = 0; i < 100; i++) {
-      proof = await rpc.call('settlement_proof', { seq: ev.seq });
-      if (proof.commit) break;
+      try {
+        proof = await rpc.call('settlement_proof', { seq: ev.seq });
+      } catch (e) {
+        if (e.code !== -32002) throw e;  // a hand-off not available yet: retry
+        proof = null;
+      }
+      if (proof?.commit) break;
       await sleep(200);
     }
     const genesis = JSON.parse(fs.readFileSync(rest[1], 'utf8'));

@@ -1,7 +1,7 @@
 // Unit tests of the gateway client's offline proof check (node --test).
-// The proof fixture is a real settlement_proof answer captured from a 4-validator devnet:
-// test/fixtures/payout-proof.json by default, or the file named by FOLIO_PROOF_FIXTURE (the e2e
-// test tests/e2e/bft_gateway.sh fetches a fresh one and runs this file on it).
+// The proof fixtures are real settlement_proof answers captured from 4-validator devnets:
+// test/fixtures/payout-proof*.json by default, or the file named by FOLIO_PROOF_FIXTURE (the e2e
+// tests tests/e2e/bft_gateway*.sh fetch a fresh one and run this file on it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { schnorr } from '@noble/curves/secp256k1';
 import {
   authMessage, signAuth, publicKeyOf, hexToBytes, bytesToHex, taggedHash, merkleVerify, utf8ToBytes,
-  encodePayoutConfirm, Reader, formatAmount,
+  encodePayoutConfirm, Reader, formatAmount, decodeHandoff,
 } from '../src/folio.js';
+import { encodeHandoff } from './synth.js';
 import { verifyPayoutEvent, trustFromGenesis } from '../src/verify.js';
 
 test('auth test vector of docs/rpc-protocol.md', () => {
@@ -59,35 +60,26 @@ test('amount formatting follows the currency exponent', () => {
   assert.equal(formatAmount(1n, 'BHD'), '0.001');
 });
 
-// ---- a real proof, genuine and tampered ----
-const fixtureFile = process.env.FOLIO_PROOF_FIXTURE ||
-  fileURLToPath(new URL('./fixtures/payout-proof.json', import.meta.url));
-const haveFixture = fs.existsSync(fixtureFile);
-const load = () => JSON.parse(fs.readFileSync(fixtureFile, 'utf8'));  // {genesis, event, proof}
+// ---- real proofs, genuine and tampered ----
+// payout-proof.json: a block signed by the genesis set (no hand-offs); payout-proof-handoff.json:
+// a block signed after a validator-set change ({v1, v2, a new v4} replacing the genesis {v0..v3};
+// captured by tests/e2e/bft_gateway_reconfig.sh), reached through one hand-off. A committed
+// fixture missing fails; FOLIO_PROOF_FIXTURE=FILE tests that file instead.
+const fixtureFiles = process.env.FOLIO_PROOF_FIXTURE
+  ? [process.env.FOLIO_PROOF_FIXTURE]
+  : ['payout-proof.json', 'payout-proof-handoff.json'].map((f) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url)));
 const clone = (x) => JSON.parse(JSON.stringify(x));
 const flipHex = (hex, byteIndex) => {
   const b = hexToBytes(hex);
   b[byteIndex] ^= 0x01;
   return bytesToHex(b);
 };
-function rejects(mutate, expect) {
-  const f = load();
-  const trust = trustFromGenesis(f.genesis);
-  const ev = clone(f.event), proof = clone(f.proof), tr = clone(trust);
-  mutate(ev, proof, tr);
-  const v = verifyPayoutEvent(ev, proof, tr);
-  assert.equal(v.ok, false, 'a tampered proof must not verify');
-  assert.match(v.reason, expect);
-  return v.reason;
-}
-
-test('a real devnet proof verifies', { skip: !haveFixture && 'no proof fixture' }, () => {
-  const f = load();
-  const v = verifyPayoutEvent(f.event, f.proof, trustFromGenesis(f.genesis));
-  assert.equal(v.ok, true, v.reason);
-  assert.equal(v.payout.id, f.event.payout_id);
-  assert.equal(v.payout.amount, f.event.amount.amount);
-});
+// A hand-off with one byte of one part flipped, re-encoded.
+const alterHandoff = (hex, part, byteIndex) => {
+  const d = decodeHandoff(hexToBytes(hex));
+  d[part][byteIndex] ^= 0x01;
+  return bytesToHex(encodeHandoff(d));
+};
 
 const CASES = [
   ['the amount altered', (ev) => { ev.amount.amount = (Number(ev.amount.amount) + 1).toFixed(2); }, /amount differs/],
@@ -103,7 +95,7 @@ const CASES = [
   ['too few signatures (one validator)', (ev, p) => {
     const b = hexToBytes(p.commit);
     p.commit = bytesToHex(Uint8Array.of(1, 1, ...b.slice(2, 2 + 96)));
-  }, /validator signatures, 3 of 4 are needed/],
+  }, /the commit certificate has 1 validator signatures, \d+ of \d+ are needed/],
   ['a receipt byte altered (amount in the receipt)', (ev, p) => { p.receipt = flipHex(p.receipt, hexToBytes(p.receipt).length - 40); }, /Merkle path/],
   ['the Merkle path altered', (ev, p) => {
     if (p.receipt_proof.length) p.receipt_proof[0] = flipHex(p.receipt_proof[0], 0);
@@ -113,9 +105,56 @@ const CASES = [
   ['another chain id', (ev, p, tr) => { tr.chainId = tr.chainId + 'x'; }, /genesis is for/],
   ['no commit certificate', (ev, p) => { p.commit = null; }, /no commit certificate/],
 ];
-for (const [name, mutate, expect] of CASES) {
-  test(`rejected: ${name}`, { skip: !haveFixture && 'no proof fixture' }, (t) => {
-    const reason = rejects(mutate, expect);
-    t.diagnostic(`reason: ${reason}`);
+// Only for a proof that carries hand-offs.
+const HANDOFF_CASES = [
+  ['the hand-offs left out (the new set\'s signatures checked against the genesis set)', (ev, p) => { p.validator_handoffs = []; },
+    /which is not in the genesis validator set/],
+  ['the validator_handoffs field absent (an old node)', (ev, p) => { delete p.validator_handoffs; }, /which is not in the genesis validator set/],
+  ['a byte of the hand-off\'s block header flipped', (ev, p) => { p.validator_handoffs[0] = alterHandoff(p.validator_handoffs[0], 'header', 30); },
+    /^validator hand-off 1: /],
+  ['a signature byte of the hand-off flipped', (ev, p) => { p.validator_handoffs[0] = alterHandoff(p.validator_handoffs[0], 'commit', 1 + 1 + 32 + 3); },
+    /^validator hand-off 1: commit signature by validator [0-9a-f]{64} is invalid/],
+  ['a member of the hand-off\'s new set changed', (ev, p) => {
+    const rec = decodeHandoff(hexToBytes(p.validator_handoffs[0])).record;
+    p.validator_handoffs[0] = alterHandoff(p.validator_handoffs[0], 'record', rec.length - 40);
+  }, /^validator hand-off 1: the state proof does not show this validator set under the header's state root/],
+  ['the hand-off\'s state proof altered', (ev, p) => { p.validator_handoffs[0] = alterHandoff(p.validator_handoffs[0], 'proof', 5); },
+    /^validator hand-off 1: (the state proof|does not decode)/],
+  ['the hand-off repeated', (ev, p) => { p.validator_handoffs.unshift(p.validator_handoffs[0]); }, /^validator hand-off 2: /],
+  ['the hand-off truncated', (ev, p) => { p.validator_handoffs[0] = p.validator_handoffs[0].slice(0, 300); }, /^validator hand-off 1: does not decode/],
+];
+
+for (const file of fixtureFiles) {
+  const name = file.split('/').pop();
+  const load = () => {
+    assert.ok(fs.existsSync(file), `the proof fixture ${file} is missing`);
+    return JSON.parse(fs.readFileSync(file, 'utf8'));  // {genesis, event, proof}
+  };
+  const rejects = (mutate, expect) => {
+    const f = load();
+    const ev = clone(f.event), proof = clone(f.proof), tr = clone(trustFromGenesis(f.genesis));
+    mutate(ev, proof, tr);
+    const v = verifyPayoutEvent(ev, proof, tr);
+    assert.equal(v.ok, false, 'a tampered proof must not verify');
+    assert.match(v.reason, expect);
+    return v.reason;
+  };
+
+  test(`${name}: the real devnet proof verifies`, (t) => {
+    const f = load();
+    const v = verifyPayoutEvent(f.event, f.proof, trustFromGenesis(f.genesis));
+    assert.equal(v.ok, true, v.reason);
+    assert.equal(v.payout.id, f.event.payout_id);
+    assert.equal(v.payout.amount, f.event.amount.amount);
+    assert.equal(v.payout.validatorEpoch, (f.proof.validator_handoffs ?? []).length);
+    t.diagnostic(`payout ${v.payout.id} at height ${v.payout.height}, signed by validator epoch ${v.payout.validatorEpoch}`);
   });
+
+  const handoffs = fs.existsSync(file) ? (load().proof.validator_handoffs ?? []).length : 0;
+  for (const [what, mutate, expect] of [...CASES, ...(handoffs ? HANDOFF_CASES : [])]) {
+    test(`${name}: rejected: ${what}`, (t) => {
+      const reason = rejects(mutate, expect);
+      t.diagnostic(`reason: ${reason}`);
+    });
+  }
 }
