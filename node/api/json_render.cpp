@@ -203,10 +203,7 @@ json DecodeContractEvent(const EvContract& e, const StateReader& s) {
     const std::string topic(e.topic.begin(), e.topic.end());
     const Bytes& d = e.data;
     if (s.Get(keys::AuctionByContract(e.contract))) {
-        std::string cur;
-        Bytes cur_key(8, 0);
-        cur_key[0] = 'c', cur_key[1] = 'u', cur_key[2] = 'r';
-        if (auto v = s.Get(keys::ContractStorage(e.contract, cur_key)); v && v->size() == 8) cur = PackedText(LeAt(*v, 0));
+        const std::string cur = AuctionCurrency(s, e.contract);
         if ((topic == "bid" || topic == "reveal" || topic == "refund" || topic == "commit") && d.size() == 40) {
             const char* who = topic == "refund" ? "to" : "bidder";
             const char* what = topic == "commit" ? "deposit" : "amount";

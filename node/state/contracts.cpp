@@ -124,14 +124,18 @@ std::optional<std::string> AuctionRefusal(ByteView data, std::string_view curren
     return text + " [" + code + "]";
 }
 
+std::string AuctionCurrency(const StateReader& s, const Address& contract) {
+    Bytes key(8, 0);  // the 8-byte storage key 'cur' (contracts/auction.fasm)
+    key[0] = 'c', key[1] = 'u', key[2] = 'r';
+    std::string currency;
+    if (auto v = s.Get(keys::ContractStorage(contract, key)); v && v->size() == 8)
+        for (size_t i = 0; i < 3 && (*v)[i] != 0; ++i) currency += static_cast<char>((*v)[i]);
+    return currency;
+}
+
 Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contract, const StateReader& s) {
     if (r.status == vm::ExecStatus::REVERTED && s.Get(keys::AuctionByContract(contract))) {
-        std::string currency;
-        Bytes cur_key(8, 0);
-        cur_key[0] = 'c', cur_key[1] = 'u', cur_key[2] = 'r';
-        if (auto v = s.Get(keys::ContractStorage(contract, cur_key)); v && v->size() == 8)
-            for (size_t i = 0; i < 3 && (*v)[i] != 0; ++i) currency += static_cast<char>((*v)[i]);
-        if (auto text = AuctionRefusal(r.output, currency))
+        if (auto text = AuctionRefusal(r.output, AuctionCurrency(s, contract)))
             return TxFail(Failure::CONTRACT_FAILED, "auction " + contract.hex() + " refused: " + *text);
     }
     return CallFailure(r, contract);

@@ -35,6 +35,8 @@ Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contra
 // (the highest bid plus the increment) [bid_low]". nullopt when the data is not such a reason.
 // Pure and deterministic (it is part of the receipt). docs/vm.md, "Reasons".
 std::optional<std::string> AuctionRefusal(ByteView data, std::string_view currency);
+// The currency of a standard auction contract (its storage 'cur'), or "" if there is none.
+std::string AuctionCurrency(const StateReader& s, const Address& contract);
 // Calls `contract` as `caller`, on x's host; the origin is the transaction's sender unless given.
 Result<Bytes, TxFailure> Call(TxContext& x, const Address& caller, const Address& contract, const Bytes& input,
                               int64_t gas);
