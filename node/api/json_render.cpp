@@ -173,22 +173,9 @@ json TxJson(const Transaction& tx) {
 
 namespace {
 
-int64_t LeAt(const Bytes& b, size_t at) {
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8; ++i) v |= static_cast<uint64_t>(b[at + i]) << (8 * i);
-    return static_cast<int64_t>(v);
-}
+int64_t LeAt(const Bytes& b, size_t at) { return Le64At(b, at); }
 std::string AddrAt(const Bytes& b, size_t at) { return ToHex(ByteView(b.data() + at, 32)); }
-// A packed code ('USD' = 'U' | 'S' << 8 | 'D' << 16; 'BR'): its letters.
-std::string PackedText(int64_t v) {
-    std::string s;
-    for (int i = 0; i < 8; ++i) {
-        char ch = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
-        if (ch == 0) break;
-        s += ch;
-    }
-    return s;
-}
+std::string PackedText(int64_t v) { return UnpackCode(v, 8); }
 json IncomeName(int64_t t) {
     return t == 1 ? json("royalty") : t == 2 ? json("licence_fee") : t == 3 ? json("nft_sale") : json(t);
 }
@@ -219,15 +206,19 @@ json DecodeContractEvent(const EvContract& e, const StateReader& s) {
         return nullptr;
     }
     if (e.contract == TaxContractAddress()) {
-        if (topic == "tax_withheld" && d.size() == 120) {
-            std::string cur = PackedText(LeAt(d, 32));
-            int64_t gross = LeAt(d, 40), tax = LeAt(d, 48);
-            bool no_account = std::all_of(d.begin() + 88, d.end(), [](uint8_t b) { return b == 0; });
-            int64_t residency = LeAt(d, 72);
-            return {{"kind", "tax_withheld"}, {"payee", AddrAt(d, 0)}, {"currency", cur}, {"gross", Money(gross, cur)},
-                    {"tax", Money(tax, cur)}, {"net", Money(gross - tax, cur)}, {"income_type", IncomeName(LeAt(d, 56))},
-                    {"source", PackedText(LeAt(d, 64))}, {"residency", residency == 0 ? json(nullptr) : json(PackedText(residency))},
-                    {"bps", LeAt(d, 80)}, {"account", no_account ? json(nullptr) : json(AddrAt(d, 88))}};
+        if (auto w = DecodeTaxWithheld(e)) {
+            const std::string& cur = w->currency;
+            return {{"kind", "tax_withheld"},
+                    {"payee", w->payee.hex()},
+                    {"currency", cur},
+                    {"gross", Money(w->gross, cur)},
+                    {"tax", Money(w->tax, cur)},
+                    {"net", Money(w->gross - w->tax, cur)},
+                    {"income_type", IncomeName(w->income_type)},
+                    {"source", w->source},
+                    {"residency", w->residency.empty() ? json(nullptr) : json(w->residency)},
+                    {"bps", w->bps},
+                    {"account", w->account.IsZero() ? json(nullptr) : json(w->account.hex())}};
         }
         if ((topic == "rate_set" || topic == "treaty_set") && d.size() == 48) {
             bool rate = topic == "rate_set";

@@ -75,13 +75,37 @@ std::string UtcText(int64_t ms) {
            ":" + two(rem / 60 % 60) + ":" + two(rem % 60) + "Z";
 }
 
+}  // namespace
+
 int64_t Le64At(ByteView b, size_t at) {
     uint64_t v = 0;
     for (size_t i = 0; i < 8; ++i) v |= static_cast<uint64_t>(b[at + i]) << (8 * i);
     return static_cast<int64_t>(v);
 }
 
-}  // namespace
+std::string UnpackCode(int64_t v, size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i)
+        if (char c = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff)) s += c;
+    return s;
+}
+
+std::optional<TaxWithheldEvent> DecodeTaxWithheld(const EvContract& e) {
+    const Bytes& d = e.data;
+    if (e.contract != TaxContractAddress() || std::string(e.topic.begin(), e.topic.end()) != "tax_withheld" || d.size() != 120)
+        return std::nullopt;
+    TaxWithheldEvent t;
+    t.payee = Address::FromView(ByteView(d).subspan(0, 32));
+    t.currency = UnpackCode(Le64At(d, 32), 3);
+    t.gross = Le64At(d, 40);
+    t.tax = Le64At(d, 48);
+    t.income_type = Le64At(d, 56);
+    t.source = UnpackCode(Le64At(d, 64), 2);
+    t.residency = UnpackCode(Le64At(d, 72), 2);
+    t.bps = Le64At(d, 80);
+    t.account = Address::FromView(ByteView(d).subspan(88, 32));
+    return t;
+}
 
 std::optional<std::string> AuctionRefusal(ByteView data, std::string_view currency) {
     if (data.size() < 8 || data.size() > 24 || data.size() % 8 != 0) return std::nullopt;
@@ -127,10 +151,8 @@ std::optional<std::string> AuctionRefusal(ByteView data, std::string_view curren
 std::string AuctionCurrency(const StateReader& s, const Address& contract) {
     Bytes key(8, 0);  // the 8-byte storage key 'cur' (contracts/auction.fasm)
     key[0] = 'c', key[1] = 'u', key[2] = 'r';
-    std::string currency;
-    if (auto v = s.Get(keys::ContractStorage(contract, key)); v && v->size() == 8)
-        for (size_t i = 0; i < 3 && (*v)[i] != 0; ++i) currency += static_cast<char>((*v)[i]);
-    return currency;
+    auto v = s.Get(keys::ContractStorage(contract, key));
+    return v && v->size() == 8 ? UnpackCode(Le64At(*v, 0), 3) : std::string();
 }
 
 Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contract, const StateReader& s) {

@@ -35,6 +35,23 @@ Unexpected<TxFailure> CallFailure(const vm::ExecResult& r, const Address& contra
 // (the highest bid plus the increment) [bid_low]". nullopt when the data is not such a reason.
 // Pure and deterministic (it is part of the receipt). docs/vm.md, "Reasons".
 std::optional<std::string> AuctionRefusal(ByteView data, std::string_view currency);
+// Contract data helpers: the i64 LE at `at` (the caller checks the size); the letters of a packed
+// code ('USD' = 'U' | 'S' << 8 | 'D' << 16), at most `n`.
+int64_t Le64At(ByteView b, size_t at);
+std::string UnpackCode(int64_t v, size_t n);
+
+// The tax contract's `tax_withheld` event (120 bytes; docs/vm.md, "tax_withholding"), or nullopt
+// when `e` is not one.
+struct TaxWithheldEvent {
+    Address payee;
+    std::string currency;
+    int64_t gross = 0, tax = 0, income_type = 0;
+    std::string source, residency;  // residency "" when unknown
+    int64_t bps = 0;
+    Address account;  // zero when the source has none
+};
+std::optional<TaxWithheldEvent> DecodeTaxWithheld(const protocol::EvContract& e);
+
 // The currency of a standard auction contract (its storage 'cur'), or "" if there is none.
 std::string AuctionCurrency(const StateReader& s, const Address& contract);
 // Calls `contract` as `caller`, on x's host; the origin is the transaction's sender unless given.

@@ -1,28 +1,14 @@
 #include <node/state/settlement_events.h>
 
+#include <node/state/contracts.h>
 #include <node/state/settlement.h>
 
 namespace folio::state {
-
-namespace {
-int64_t Le64(const Bytes& b, size_t off) {
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8; ++i) v |= static_cast<uint64_t>(b[off + i]) << (8 * i);
-    return static_cast<int64_t>(v);
-}
-std::string Unpack(int64_t v, size_t n) {
-    std::string s;
-    for (size_t i = 0; i < n; ++i)
-        if (char c = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff)) s += c;
-    return s;
-}
-}  // namespace
 
 std::vector<SettlementEvent> ExtractSettlementEvents(const std::string& chain_id, const Block& block,
                                                      const std::vector<Receipt>& receipts, uint64_t first_seq) {
     std::vector<SettlementEvent> out;
     Hash256 block_hash = BlockHash(block.header);
-    const Address tax = TaxContractAddress();
     for (size_t t = 0; t < receipts.size(); ++t) {
         const Receipt& rc = receipts[t];
         if (!rc.success) continue;
@@ -57,18 +43,15 @@ std::vector<SettlementEvent> ExtractSettlementEvents(const std::string& chain_id
                 e.amount = d->amount;
                 e.reference = d->reference;
             } else if (const auto* c = std::get_if<EvContract>(&ev)) {
-                // tax_withholding's event: payee(32) currency gross tax income source residency bps (8 each) account(32)
-                if (c->contract != tax || std::string(c->topic.begin(), c->topic.end()) != "tax_withheld" || c->data.size() != 32 + 8 * 7 + 32)
-                    continue;
-                int64_t tax_amount = Le64(c->data, 48);
-                if (tax_amount == 0) continue;
+                auto w = DecodeTaxWithheld(*c);
+                if (!w || w->tax == 0) continue;
                 e.kind = "tax_withheld";
-                e.payee = Address::FromView(ByteView(c->data).subspan(0, 32));
-                e.currency = Unpack(Le64(c->data, 32), 3);
-                e.gross = Le64(c->data, 40);
-                e.amount = tax_amount;
-                e.jurisdiction = Unpack(Le64(c->data, 64), 2);
-                e.tax_account = Address::FromView(ByteView(c->data).subspan(88, 32));
+                e.payee = w->payee;
+                e.currency = w->currency;
+                e.gross = w->gross;
+                e.amount = w->tax;
+                e.jurisdiction = w->source;
+                e.tax_account = w->account;
             } else {
                 continue;
             }

@@ -85,6 +85,17 @@ struct ApiFixture {
 
 }  // namespace
 
+// "CODE reason" of the rpc::RpcError `f` throws, or "ok".
+template <class F>
+std::string message(F&& f) {
+    try {
+        f();
+    } catch (const rpc::RpcError& e) {
+        return std::to_string(static_cast<int>(e.code())) + " " + e.reason();
+    }
+    return "ok";
+}
+
 TEST_CASE("api params: the ledger methods' -32602 wording") {
     ApiFixture f;
     CHECK(f.Call("chain_getBlock", "{}") == "-32602 missing parameter 'height'");
@@ -121,14 +132,6 @@ TEST_CASE("api params: the ledger methods' -32602 wording") {
 }
 
 TEST_CASE("params: the two wordings of rpc::Params") {
-    auto message = [](auto&& f) -> std::string {
-        try {
-            f();
-        } catch (const rpc::RpcError& e) {
-            return std::to_string(static_cast<int>(e.code())) + " " + e.reason();
-        }
-        return "ok";
-    };
     const json bad = {{"a", "x"}, {"n", -1}, {"h", "12"}};
     using W = rpc::ParamWording;
     CHECK(message([&] { (void)rpc::Params(json::array()); }) == "-32602 params must be an object");
@@ -200,14 +203,6 @@ TEST_CASE("api params: address params accept hex and folio1 text and name the re
           "-32602 parameter 'address' is not a valid address: a hex address has 64 digits, not 63");
 
     // node/rpc's own wording (auth_login's address), through rpc::Params.
-    auto message = [](auto&& fn) -> std::string {
-        try {
-            fn();
-        } catch (const rpc::RpcError& e) {
-            return std::to_string(static_cast<int>(e.code())) + " " + e.reason();
-        }
-        return "ok";
-    };
     const json params = {{"hex", VALIDATOR}, {"text", text}, {"upper", upper}, {"typo", typo}};
     CHECK(rpc::Params(params).AddressParam("hex") == key);
     CHECK(rpc::Params(params).AddressParam("text") == key);
