@@ -309,6 +309,7 @@ json PayoutPrefsJson(const PayoutPrefs& p) { return FieldsToJson(p); }
 json AuctionJson(const Auction& a) { return FieldsToJson(a); }
 json NftJson(const Nft& n) { return FieldsToJson(n); }
 json CollectionJson(const NftCollection& c) { return FieldsToJson(c); }
+json NftSaleJson(const NftSale& s) { return FieldsToJson(s); }
 
 json WorkJson(const Work& w) {
     return {{"id", w.id},

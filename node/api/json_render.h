@@ -29,5 +29,6 @@ nlohmann::json PayoutPrefsJson(const protocol::PayoutPrefs& p);
 nlohmann::json AuctionJson(const protocol::Auction& a);
 nlohmann::json NftJson(const protocol::Nft& n);
 nlohmann::json CollectionJson(const protocol::NftCollection& c);
+nlohmann::json NftSaleJson(const protocol::NftSale& s);
 
 }  // namespace folio::api

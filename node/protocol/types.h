@@ -824,6 +824,24 @@ struct Nft {
     bool operator==(const Nft&) const = default;
     FOLIO_FIELDS(id, work, edition, owner, listed, currency, price, burned)
 };
+// One NFT sale (nft_buy), kept per work in the order of the chain: "ns/" + u64be work + u64be index,
+// index 0, 1, … (the count is "nsn/" + u64be work). The amounts are in `currency`; the seller got
+// price − royalty − fee.
+struct NftSale {
+    uint64_t token = 0;
+    uint32_t edition = 0;
+    Address seller;
+    Address buyer;
+    std::string currency;
+    int64_t price = 0;
+    int64_t royalty = 0;
+    int64_t fee = 0;
+    uint64_t height = 0;
+    uint64_t time_ms = 0;
+    Hash256 tx;
+    bool operator==(const NftSale&) const = default;
+    FOLIO_FIELDS(token, edition, seller, buyer, currency, price, royalty, fee, height, time_ms, tx)
+};
 struct Auction {
     uint64_t id = 0;
     uint64_t work = 0;

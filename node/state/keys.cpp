@@ -53,6 +53,8 @@ Bytes ContractStorage(const Address& contract, ByteView key) { return Key("cs/",
 Bytes NftCollection(uint64_t work) { return Key("nc/", BigEndian64(work)); }
 Bytes Nft(uint64_t token) { return Key("nt/", BigEndian64(token)); }
 Bytes NftHoldings(const Address& owner, uint64_t work) { return Key("nh/", owner.view(), BigEndian64(work)); }
+Bytes NftSale(uint64_t work, uint64_t index) { return Key("ns/", BigEndian64(work), BigEndian64(index)); }
+Bytes NftSaleCount(uint64_t work) { return Key("nsn/", BigEndian64(work)); }
 Bytes NextTokenId() { return Key("m/next_token_id"); }
 Bytes Platform() { return Key("m/platform"); }
 

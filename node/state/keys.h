@@ -52,6 +52,8 @@ Bytes ContractStorage(const Address& contract, ByteView key);    // "cs/" + addr
 Bytes NftCollection(uint64_t work);                    // "nc/" + be64
 Bytes Nft(uint64_t token);                             // "nt/" + be64
 Bytes NftHoldings(const Address& owner, uint64_t work);  // "nh/" + address + be64
+Bytes NftSale(uint64_t work, uint64_t index);          // "ns/" + be64 work + be64 index
+Bytes NftSaleCount(uint64_t work);                     // "nsn/" + be64 work
 Bytes NextTokenId();                                   // "m/next_token_id"
 Bytes Platform();                                      // "m/platform"
 

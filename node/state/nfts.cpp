@@ -190,6 +190,10 @@ Exec Apply(TxContext& x, const NftBuyTx& b) {
     std::string cur = n.currency;
     int64_t price = n.price;
     MoveNft(x, n, x.tx.sender);
+    uint64_t index = LoadNftSaleCount(x.o, n.work);
+    x.o.Put(keys::NftSale(n.work, index),
+            EncodeFields(NftSale{n.id, n.edition, from, x.tx.sender, cur, price, royalty, fee, x.block.height, x.block.time_ms, x.tx_id}));
+    x.o.Put(keys::NftSaleCount(n.work), EncodeU64(index + 1));
     x.events.push_back(EvNft{n.id, n.work, NftAction::SOLD, from, x.tx.sender, cur, price, royalty, fee});
     return Ok{};
 }

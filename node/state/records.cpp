@@ -218,6 +218,12 @@ uint64_t LoadNftHoldings(const StateReader& s, const Address& owner, uint64_t wo
     return LoadCounter(s, keys::NftHoldings(owner, work));
 }
 
+uint64_t LoadNftSaleCount(const StateReader& s, uint64_t work) { return LoadCounter(s, keys::NftSaleCount(work)); }
+
+std::optional<NftSale> LoadNftSale(const StateReader& s, uint64_t work, uint64_t index) {
+    return LoadRecord<NftSale>(s, keys::NftSale(work, index), "nft sale");
+}
+
 std::optional<Address> LoadPlatform(const StateReader& s) {
     auto raw = s.Get(keys::Platform());
     if (!raw || raw->size() != 32) return std::nullopt;

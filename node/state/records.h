@@ -93,5 +93,7 @@ std::optional<NftCollection> LoadCollection(const StateReader& s, uint64_t work)
 std::optional<Nft> LoadNft(const StateReader& s, uint64_t token);
 uint64_t LoadNftHoldings(const StateReader& s, const Address& owner, uint64_t work);
 std::optional<Address> LoadPlatform(const StateReader& s);
+uint64_t LoadNftSaleCount(const StateReader& s, uint64_t work);
+std::optional<NftSale> LoadNftSale(const StateReader& s, uint64_t work, uint64_t index);
 
 }  // namespace folio::state

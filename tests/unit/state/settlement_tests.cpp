@@ -518,7 +518,22 @@ TEST_CASE("NFT editions: capped mint, list and buy with exact royalty and fee, v
     CHECK(c.Bal("bob", "BRL") == 4000);
     CHECK(LoadNft(c.state, t1)->owner == AddrFor("dan"));
     CHECK_FALSE(LoadNft(c.state, t1)->listed);
+    // The ledger keeps the sale (nft_sales): one record, its figures the ones just paid; a refused
+    // buy records nothing.
     CHECK(c.Code("eve", NftBuyTx{t1, 100003}) == "invalid_field");  // no longer for sale
+    REQUIRE(LoadNftSaleCount(c.state, work) == 1);
+    auto sale = LoadNftSale(c.state, work, 0).value();
+    CHECK(sale.token == t1);
+    CHECK(sale.edition == 1);
+    CHECK(sale.seller == AddrFor("alice"));
+    CHECK(sale.buyer == AddrFor("dan"));
+    CHECK(sale.currency == "BRL");
+    CHECK(sale.price == 100003);
+    CHECK(sale.royalty == 10000);
+    CHECK(sale.fee == 2500);
+    CHECK(sale.height > 0);
+    CHECK_FALSE(sale.tx.IsZero());
+    CHECK_FALSE(LoadNftSale(c.state, work, 1));
     CHECK(c.Conservation() == "ok");
 
     auto view = [&](const char* who) { return CheckLicence(c.state, work, AddrFor(who), "JP", RIGHT_VIEW, c.time); };
@@ -527,6 +542,7 @@ TEST_CASE("NFT editions: capped mint, list and buy with exact royalty and fee, v
     CHECK_FALSE(view("eve").allowed);
     CHECK_FALSE(CheckLicence(c.state, work, AddrFor("dan"), "JP", RIGHT_STREAM, c.time).allowed);
     c.Ok("dan", NftTransferTx{t1, AddrFor("eve")});
+    CHECK(LoadNftSaleCount(c.state, work) == 1);  // a transfer is not a sale
     CHECK_FALSE(view("dan").allowed);
     CHECK(view("eve").allowed);
     c.Ok("eve", NftBurnTx{t1});
