@@ -2,7 +2,9 @@
 # The explorer page foliod serves at /explorer/, opened in headless Chromium (Debian's
 # `chromium`) against a live single-validator chain: every page renders, and the numbers it shows
 # (height, validators, the work's title, fingerprint, owners' shares, licences and the territories
-# they cover, the NFT editions, the auction's highest bid) are the RPC's. Screenshots go to
+# they cover, the NFT editions, the auction's highest bid) are the RPC's. Then the interactive
+# pages, driven like a user over the DevTools protocol (explorer_session.py): login with a key,
+# an account's settlement flow, certificates checked in the page, NFT sales. Screenshots go to
 # FOLIO_ARTIFACTS (default build/artifacts/explorer).
 source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -15,6 +17,7 @@ new_key alice creator BR
 new_key bob creator PT
 new_key dist distributor BR
 new_key gw gateway US
+new_key fx fx_oracle US
 make_chain
 start_node
 
@@ -28,12 +31,25 @@ ok as alice --json licence grant 1 --to "$ADDR_dist" --territory AR --rights dow
   --from 2026-01-01T00:00:00Z --until 2031-01-01T00:00:00Z --fee 100.00 USD >/dev/null   # offered, not active
 ok as alice --json nft mint 1 --editions 3 --royalty-bps 500 >/dev/null
 ok as alice --json nft list 2 --price 25.00 USD >/dev/null
+ok as alice --json nft list 3 --price 40.00 USD >/dev/null
 ok as gw --json deposit "$ADDR_dist" 5000.00 USD --reference WIRE-1 >/dev/null
 now=$(date +%s)
 ok as alice --json auction create 1 --type english --currency USD --territory US --rights broadcast --exclusive \
   --licence-from 2027-01-01T00:00:00Z --licence-until 2028-01-01T00:00:00Z --start "$now" --end $((now + 86400)) \
   --reserve 500.00 --increment 10.00 --source US >/dev/null
 ok as dist --json auction bid 1 1200.00 USD >/dev/null
+# NFT edition 3 sold (40.00 USD: 2.00 royalty to the split, 70 % alice); alice's payouts in BRL
+# and USD (into BRL at 5/1): one confirmed, one failed, two pending.
+ok as dist --json nft buy 3 >/dev/null
+ok as gw --json deposit "$ADDR_alice" 1000.00 BRL --reference WIRE-2 >/dev/null
+ok as fx --json fx post USD BRL 5/1 >/dev/null
+ok as alice --json payout prefs --gateway "$ADDR_gw" --currency BRL >/dev/null
+p1=$(ok as alice --json withdraw 300.00 BRL | jq -r .payout_id)
+ok as gw --json payout confirm "$p1" --reference OUT-1 >/dev/null
+p2=$(ok as alice --json withdraw 200.00 BRL | jq -r .payout_id)
+ok as gw --json payout fail "$p2" --reason "account closed" >/dev/null
+ok as alice --json withdraw 20.00 USD >/dev/null
+ok as alice --json withdraw 150.00 BRL >/dev/null
 pass "the chain's story is committed"
 
 # open PAGE NAME: renders PAGE (a #/route) in headless Chromium; T/NAME.html is the DOM after its
@@ -115,3 +131,33 @@ pass "auction page and lists as the RPC says; screenshots in $SHOTS"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$NODE/explorer/nope.js")" 404 "an unknown explorer file"
 expect_contains "$(curl -s -D - -o /dev/null "$NODE/explorer/explorer.js" | tr -d '\r')" "Content-Type: text/javascript" "the script's type"
 pass "unknown files are 404; scripts are served as text/javascript"
+
+# --- the interactive pages (login and the settlement flow, certificate checks, NFT sales), driven
+# over the DevTools protocol by explorer_session.py; the numbers it must see come from the RPC here.
+tok=$(login alice)
+payouts=$(rpc payout_list "{\"payee\":\"$ADDR_alice\"}" "$tok" | jq .result.payouts)
+expect_eq "$(jq -c '[.[] | .status] | sort' <<<"$payouts")" '["confirmed","failed","pending","pending"]' "alice's payouts by status"
+# The story's figures (exact decimal text), checked against the RPC's payouts before the page is.
+expect_eq "$(jq -r '[.[] | select(.status == "pending" or .status == "confirmed") | "\(.amount) \(.currency)"] | sort | join(",")' <<<"$payouts")" \
+  "150.00 BRL,20.00 USD,300.00 BRL" "alice's settled payouts"
+balances=$(rpc balance_get "{\"address\":\"$ADDR_alice\"}" "$tok" | jq -c '[.result.balances[] | {(.currency): .amount}] | add')
+sales=$(rpc nft_sales '{"work":1}' | jq .result)
+expect_eq "$(jq -r '.count' <<<"$sales")" 1 "NFT sales"
+rpc work_certificate '{"id":1}' | jq .result >"$T/cert.json"
+jq '.commit |= (.[0:-2] + (if .[-2:] == "00" then "01" else "00" end))' "$T/cert.json" >"$T/tampered.json"
+jq '.chain_id = "another-chain"' "$T/genesis.json" >"$T/other-genesis.json"
+printf 'Rio at Dusk\n' >"$T/other.mp4"
+jq -n --arg sk "$SK_alice" --arg a "$ADDR_alice" --argjson balances "$balances" --argjson sales "$sales" \
+  --arg cert "$T/cert.json" --arg tampered "$T/tampered.json" --arg genesis "$T/genesis.json" \
+  --arg other_genesis "$T/other-genesis.json" --arg file "$T/rio.mp4" --arg other "$T/other.mp4" '{
+    secret_key: $sk, address: $a, balances: $balances,
+    counts: {pending: 2, confirmed: 1, failed: 1, expired: 0},
+    status_sums: {pending: "150.00 BRL, 20.00 USD", confirmed: "300.00 BRL", failed: "200.00 BRL"},
+    revenue: {BRL: "450.00", USD: "20.00"},
+    minted: 3, sales: $sales.count, sale_price: ($sales.sales[0].price + " " + $sales.sales[0].currency),
+    cert: $cert, tampered_cert: $tampered, genesis: $genesis, other_genesis: $other_genesis,
+    work_file: $file, other_file: $other}' >"$T/expect.json"
+expect_eq "$(jq -r .sale_price "$T/expect.json")" "40.00 USD" "the sale's price"
+python3 "$ROOT/tests/e2e/explorer_session.py" --chromium "$CHROMIUM" --node "$NODE" --expect "$T/expect.json" \
+  --shots "$SHOTS" --profile "$T/chromium-session" || { tail -20 "$T/chromium-session.log" >&2; fail "the interactive pages"; }
+pass "login, settlement flow, certificate checks and NFT sales in the browser; screenshots in $SHOTS"

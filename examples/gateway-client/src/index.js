@@ -2,5 +2,6 @@
 // encodings (types: types/index.d.ts).
 export * from './folio.js';
 export * from './verify.js';
+export * from './certificate.js';
 export * from './rpc.js';
 export * from './gateway.js';

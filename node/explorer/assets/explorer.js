@@ -1,76 +1,15 @@
 // The Folio explorer: a read-only view of this node's ledger over its JSON-RPC (same origin,
 // POST /). Served by foliod at /explorer/ (node/explorer). No build step, no dependencies.
 // Routes (location.hash): #/ chain status and recent blocks; #/works; #/work/ID (owners,
-// certificate, licences with a territory map, NFT collection); #/auctions; #/auction/ID.
+// certificate checked in the page, licences with a territory map, NFT collection and sales);
+// #/nfts (every collection and the recent sales); #/auctions; #/auction/ID; #/verify (a
+// certificate against a file and a genesis, offline); #/account (login, settlement flow).
 // Elements the browser test reads carry data-test attributes (tests/e2e/explorer.sh).
 
-// ---------------------------------------------------------------- RPC
-
-let nextId = 1;
-export class RpcError extends Error {
-  constructor(code, message, data) { super(message); this.code = code; this.data = data; }
-}
-export async function rpc(method, params = {}) {
-  const res = await fetch('/', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
-  });
-  const body = await res.json();
-  if (body.error) throw new RpcError(body.error.code, body.error.message, body.error.data);
-  return body.result;
-}
-// null for "not found" (-32001), the result otherwise.
-async function rpcMaybe(method, params) {
-  try { return await rpc(method, params); } catch (e) { if (e.code === -32001) return null; throw e; }
-}
-
-// ---------------------------------------------------------------- addresses (bech32m, docs/formats.md)
-
-const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
-function polymod(values) {
-  const GEN = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-  let chk = 1;
-  for (const v of values) {
-    const top = chk >>> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ v;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= GEN[i];
-  }
-  return chk >>> 0;
-}
-export function addressText(hex) {
-  if (!/^[0-9a-f]{64}$/.test(hex || '')) return hex;
-  const bytes = hex.match(/../g).map((h) => parseInt(h, 16));
-  const data = [];
-  let acc = 0, bits = 0;
-  for (const b of bytes) {
-    acc = (acc << 8) | b; bits += 8;
-    while (bits >= 5) { bits -= 5; data.push((acc >>> bits) & 31); }
-  }
-  if (bits > 0) data.push((acc << (5 - bits)) & 31);
-  const hrp = 'folio';
-  const exp = [...hrp].map((c) => c.charCodeAt(0) >> 5).concat([0], [...hrp].map((c) => c.charCodeAt(0) & 31));
-  const pm = polymod(exp.concat(data, [0, 0, 0, 0, 0, 0])) ^ 0x2bc830a3;
-  const checksum = [0, 1, 2, 3, 4, 5].map((i) => (pm >>> (5 * (5 - i))) & 31);
-  return hrp + '1' + data.concat(checksum).map((v) => CHARSET[v]).join('');
-}
-
-// ---------------------------------------------------------------- rendering helpers
-
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-const main = () => document.getElementById('main');
-const time = (ms) => (ms ? new Date(Number(ms)).toISOString().replace('.000Z', 'Z') : '-');
-const short = (hex) => (hex && hex.length > 16 ? hex.slice(0, 10) + '…' + hex.slice(-6) : hex || '-');
-const addr = (hex) => (hex ? `<span class="mono" title="${esc(hex)}">${esc(addressText(hex))}</span>` : '-');
-const pct = (bps) => (Number(bps) / 100).toFixed(2) + ' %';
-const status = (s) => `<span class="status-${esc(s)}">${esc(s)}</span>`;
-function table(headers, rows, test) {
-  const th = headers.map((h) => `<th${h.num ? ' class="num"' : ''}>${esc(h.label ?? h)}</th>`).join('');
-  const body = rows.length ? rows.map((r) => `<tr>${r.map((c, i) => `<td${headers[i].num ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('')
-                           : `<tr><td colspan="${headers.length}" class="muted">none</td></tr>`;
-  return `<table${test ? ` data-test="${test}"` : ''}><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
-}
-const card = (label, value, test) => `<div class="card"><div class="label">${esc(label)}</div><div class="value" data-test="${test}">${value}</div></div>`;
+import { rpc, rpcMaybe, session, esc, main, time, short, addr, pct, status, table, card } from './ui.js';
+import { pageAccount } from './account.js';
+import { pageVerify, verifyCertificateHtml } from './verify.js';
+import { minorUnits, formatMinor } from './charts.js';
 
 // ---------------------------------------------------------------- the territory map
 
@@ -159,6 +98,7 @@ async function pageWork(id) {
   if (!w) { main().innerHTML = `<p class="error">No work ${esc(id)}.</p>`; return; }
   const lic = (await rpcMaybe('licence_list', { work: w.id })) || { licences: [] };
   const coll = await rpcMaybe('nft_collection', { work: w.id }).catch(() => null);
+  const sales = coll ? await salesOf(w.id) : [];
   const ids = Object.entries(w.industry_ids || {}).filter(([, v]) => v).map(([k, v]) => `${k.toUpperCase()} ${v}`).join(', ');
   main().innerHTML = `<h1 data-test="work-title">${esc(w.title)}</h1>
     <div class="cards">
@@ -178,7 +118,8 @@ async function pageWork(id) {
       lic.licences.map((l) => [esc(l.id), addr(l.licensee), esc((l.terms.territories || []).join(', ') + ((l.terms.excluded || []).length ? ' except ' + l.terms.excluded.join(', ') : '')),
         esc((l.terms.rights || []).join(', ')), esc(time(l.terms.start_ms)), esc(time(l.terms.end_ms)), status(l.status)]), 'licences')}
     <h2>NFT editions</h2>
-    ${coll ? collectionHtml(coll) : '<p class="muted">No collection.</p>'}`;
+    ${coll ? collectionHtml(coll) : '<p class="muted">No collection.</p>'}
+    ${coll ? `<h2>NFT sales</h2>${salesTable(sales, false)}` : ''}`;
   document.getElementById('cert').addEventListener('click', () => downloadCertificate(w.id));
 }
 
@@ -187,6 +128,56 @@ function collectionHtml(coll) {
   const tokens = coll.tokens || [];
   return `<p>Editions minted <span data-test="minted">${esc(c.minted ?? tokens.length)}</span> of a cap of ${esc(c.cap ?? c.editions ?? '-')}, royalty ${esc(pct(c.royalty_bps || 0))} on every sale.</p>
     ${table(['Token', 'Edition', 'Holder', 'Listed for'], tokens.map((t) => [esc(t.id), esc(t.edition), addr(t.owner), t.listed ? esc(`${t.price} ${t.currency}`) : '-']), 'tokens')}`;
+}
+
+// A work's sales (nft_sales), oldest first, every page.
+async function salesOf(work) {
+  const out = [];
+  for (let from = 0; ;) {
+    const page = await rpc('nft_sales', { work, from, limit: 1000 });
+    out.push(...page.sales);
+    if (page.next >= page.count || !page.sales.length) return out;
+    from = page.next;
+  }
+}
+
+function salesTable(sales, withWork) {
+  const head = [...(withWork ? ['Work'] : []), 'Sold (UTC)', 'Edition', 'Seller', 'Buyer', { label: 'Price', num: true }, { label: 'Royalty', num: true }, { label: 'Fee', num: true }];
+  return table(head, sales.map((x) => [...(withWork ? [`<a href="#/work/${x.work}">${esc(x.title || x.work)}</a>`] : []), esc(time(x.time_ms)), esc(x.edition), addr(x.seller), addr(x.buyer),
+    `<span data-test="sale-price">${esc(`${x.price} ${x.currency}`)}</span>`, esc(`${x.royalty} ${x.currency}`), esc(`${x.fee} ${x.currency}`)]), 'sales');
+}
+
+async function pageNfts() {
+  const works = await listWorks();
+  const rows = [], recent = [];
+  for (const w of works) {
+    const coll = await rpcMaybe('nft_collection', { work: w.id });
+    if (!coll) continue;
+    const sales = await salesOf(w.id);
+    const volume = new Map();
+    for (const x of sales) volume.set(x.currency, [...(volume.get(x.currency) || []), x.price]);
+    const listed = (coll.tokens || []).filter((t) => t.listed);
+    rows.push([`<a href="#/work/${w.id}">${esc(w.title)}</a>`, `<span data-test="collection-minted">${esc((coll.tokens || []).length)}</span> / ${esc(coll.cap)}`,
+      esc(pct(coll.royalty_bps)), esc(listed.length), `<span data-test="collection-sales">${esc(sales.length)}</span>`,
+      esc([...volume.entries()].map(([c, ps]) => `${sumAmounts(ps)} ${c}`).join(', ') || '-')]);
+    recent.push(...sales.map((x) => ({ ...x, work: w.id, title: w.title })));
+  }
+  recent.sort((a, b) => b.height - a.height || b.index - a.index);
+  main().innerHTML = `<h1>NFT collections</h1>
+    ${table(['Work', { label: 'Minted / cap', num: true }, { label: 'Royalty', num: true }, { label: 'Listed', num: true }, { label: 'Sales', num: true }, { label: 'Volume', num: true }], rows, 'collections')}
+    <h2>Recent sales</h2>
+    ${salesTable(recent.slice(0, 20), true)}`;
+}
+
+// The exact sum of decimal amount strings of one currency.
+function sumAmounts(list) {
+  let exp = 0, total = 0n;
+  for (const text of list) {
+    const m = minorUnits(text);
+    total += m.minor;
+    exp = m.exp;
+  }
+  return formatMinor(total, exp);
 }
 
 async function downloadCertificate(id) {
@@ -201,6 +192,7 @@ async function downloadCertificate(id) {
     out.innerHTML = `certificate at height ${esc(cert.height)}: `;
     out.appendChild(a);
     a.click();
+    out.insertAdjacentHTML('beforeend', verifyCertificateHtml(cert));
   } catch (e) {
     out.innerHTML = `<span class="error">${esc(e.message)}</span>`;
   }
@@ -242,6 +234,9 @@ async function route() {
     if (parts[0] === 'works') await pageWorks();
     else if (parts[0] === 'work' && parts[1]) await pageWork(parts[1]);
     else if (parts[0] === 'auctions') await pageAuctions();
+    else if (parts[0] === 'nfts') await pageNfts();
+    else if (parts[0] === 'verify') await pageVerify();
+    else if (parts[0] === 'account') await pageAccount();
     else if (parts[0] === 'auction' && parts[1]) await pageAuction(parts[1]);
     else await pageChain();
     document.body.dataset.ready = location.hash || '#/';
@@ -254,5 +249,6 @@ async function route() {
 if (typeof window !== 'undefined') {
   window.addEventListener('hashchange', route);
   rpc('chain_info').then((i) => { document.getElementById('chain-badge').textContent = i.chain_id; }).catch(() => {});
+  if (session()) document.getElementById('login-link').textContent = 'Account';
   route();
 }

@@ -18,7 +18,8 @@ export const conforms: { [K in keyof Decl & keyof Impl]: Decl[K] } = impl;
 // The subpath exports resolve to the same declarations.
 import type * as folio from '@folio/gateway-client/folio';
 import type * as verify from '@folio/gateway-client/verify';
+import type * as certificate from '@folio/gateway-client/certificate';
 import type * as rpc from '@folio/gateway-client/rpc';
 import type * as gateway from '@folio/gateway-client/gateway';
-export const sub: [typeof folio.commitQuorum, typeof verify.verifyPayoutEvent, typeof rpc.WsRpc, typeof gateway.Gateway] =
-  [impl.commitQuorum, impl.verifyPayoutEvent, impl.WsRpc, impl.Gateway];
+export const sub: [typeof folio.commitQuorum, typeof verify.verifyPayoutEvent, typeof certificate.verifyWorkCertificate, typeof rpc.WsRpc, typeof gateway.Gateway] =
+  [impl.commitQuorum, impl.verifyPayoutEvent, impl.verifyWorkCertificate, impl.WsRpc, impl.Gateway];
