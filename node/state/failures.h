@@ -66,7 +66,8 @@ enum FailureUse : uint8_t {
     X(OUT_OF_GAS, "out_of_gas", FAILS)                                        \
     X(CONTRACT_RECIPIENT, "contract_recipient", FAILS)                        \
     X(COLLECTION_EXISTS, "collection_exists", FAILS)                          \
-    X(NO_CHANGE, "no_change", FAILS)
+    X(NO_CHANGE, "no_change", FAILS)                                          \
+    X(DUPLICATE_IDENTIFIER, "duplicate_identifier", REJECTS | FAILS)
 
 enum class Failure : uint8_t {
 #define FOLIO_FAILURE_ENUM(e, name, uses) e,

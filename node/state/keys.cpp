@@ -16,6 +16,9 @@ Bytes Key(std::string_view prefix, ByteView a = {}, ByteView b = {}) {
 Bytes Account(const Address& a) { return Key("a/", a.view()); }
 Bytes Work(uint64_t id) { return Key("w/", BigEndian64(id)); }
 Bytes WorkByFingerprint(const Hash256& fp) { return Key("wf/", fp.view()); }
+Bytes WorkByIdentifier(std::string_view scheme, std::string_view canonical) {
+    return Key("wi/" + std::string(scheme) + "/", AsBytes(canonical));
+}
 Bytes NextWorkId() { return Key("m/next_work_id"); }
 Bytes SharesVersion(uint64_t work) { return Key("wsv/", BigEndian64(work)); }
 Bytes Proposal(const Hash256& id) { return Key("p/", id.view()); }

@@ -13,6 +13,8 @@ namespace folio::state::keys {
 Bytes Account(const Address& a);              // "a/" + address
 Bytes Work(uint64_t id);                      // "w/" + be64
 Bytes WorkByFingerprint(const Hash256& fp);   // "wf/" + fingerprint
+// "wi/" + scheme + "/" + the identifier's canonical form (NormalizeIsrc…): scheme isrc, iswc, isan, eidr
+Bytes WorkByIdentifier(std::string_view scheme, std::string_view canonical);
 Bytes NextWorkId();                           // "m/next_work_id"
 Bytes SharesVersion(uint64_t work);           // "wsv/" + be64
 Bytes Proposal(const Hash256& id);            // "p/" + id

@@ -127,17 +127,32 @@ Result<Bytes, QueryError> QueryContract(const StateReader& s, const BlockContext
     return std::move(r.output);
 }
 
+// The tax contract answers at most 1170 entries per call (the ABI's bytes limit, 65520 bytes):
+// the report is read as report_count, then report_page after report_page.
 Result<std::vector<TaxEntry>, QueryError> TaxReport(const StateReader& s, const BlockContext& block, const Address& payee,
                                                      uint64_t year) {
-    auto out = QueryContract(s, block, TaxContractAddress(),
-                             *vm::EncodeCallChecked("report(address,int)", {payee, static_cast<int64_t>(year)}));
-    if (!out) return Fail(out.error());
-    auto raw = SingleBytes(*out);
-    if (!raw) return Fail(QueryError{QueryError::MALFORMED, "tax contract returned a malformed report"});
+    const auto y = static_cast<int64_t>(year);
+    auto counted = QueryContract(s, block, TaxContractAddress(), *vm::EncodeCallChecked("report_count(address,int)", {payee, y}));
+    if (!counted) return Fail(counted.error());
+    auto n = vm::DecodeValues(*counted, {vm::AbiType::INT});
+    if (!n || std::get<int64_t>((*n)[0]) < 0) return Fail(QueryError{QueryError::MALFORMED, "tax contract returned a malformed count"});
+    const int64_t total = std::get<int64_t>((*n)[0]);
+    constexpr int64_t PAGE = 1170;
     std::vector<TaxEntry> entries;
-    for (size_t off = 0; off + 56 <= raw->size(); off += 56)
-        entries.push_back({Le64At(*raw, off), Unpack(Le64At(*raw, off + 8), 3), Le64At(*raw, off + 16), Le64At(*raw, off + 24),
-                           Le64At(*raw, off + 32), Unpack(Le64At(*raw, off + 40), 2), Le64At(*raw, off + 48)});
+    entries.reserve(static_cast<size_t>(total));
+    for (int64_t first = 0; first < total; first += PAGE) {
+        auto out = QueryContract(s, block, TaxContractAddress(),
+                                 *vm::EncodeCallChecked("report_page(address,int,int,int)", {payee, y, first, PAGE}));
+        if (!out) return Fail(out.error());
+        auto raw = SingleBytes(*out);
+        if (!raw || raw->size() % 56 != 0 || raw->empty())
+            return Fail(QueryError{QueryError::MALFORMED, "tax contract returned a malformed report page"});
+        for (size_t off = 0; off + 56 <= raw->size(); off += 56)
+            entries.push_back({Le64At(*raw, off), Unpack(Le64At(*raw, off + 8), 3), Le64At(*raw, off + 16), Le64At(*raw, off + 24),
+                               Le64At(*raw, off + 32), Unpack(Le64At(*raw, off + 40), 2), Le64At(*raw, off + 48)});
+    }
+    if (static_cast<int64_t>(entries.size()) != total)
+        return Fail(QueryError{QueryError::MALFORMED, "tax contract report pages do not add up to its count"});
     return entries;
 }
 

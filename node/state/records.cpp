@@ -66,6 +66,12 @@ std::optional<uint64_t> LoadWorkIdByFingerprint(const StateReader& s, const Hash
     return DecodeU64(*raw, "work by fingerprint");
 }
 
+std::optional<uint64_t> LoadWorkIdByIdentifier(const StateReader& s, std::string_view scheme, std::string_view canonical) {
+    auto raw = s.Get(keys::WorkByIdentifier(scheme, canonical));
+    if (!raw) return std::nullopt;
+    return DecodeU64(*raw, "work by identifier");
+}
+
 uint64_t LoadSharesVersion(const StateReader& s, uint64_t work) { return LoadCounter(s, keys::SharesVersion(work)); }
 
 std::optional<Proposal> LoadProposal(const StateReader& s, const Hash256& id) {

@@ -45,6 +45,9 @@ Account LoadAccount(const StateReader& s, const Address& a);  // a default Accou
 void StoreAccount(Overlay& o, const Address& a, const Account& acct);
 std::optional<Work> LoadWork(const StateReader& s, uint64_t id);
 std::optional<uint64_t> LoadWorkIdByFingerprint(const StateReader& s, const Hash256& fp);
+// The work registered with this industry identifier (scheme "isrc", "iswc", "isan" or "eidr"; the
+// identifier in its canonical form), if any.
+std::optional<uint64_t> LoadWorkIdByIdentifier(const StateReader& s, std::string_view scheme, std::string_view canonical);
 uint64_t LoadSharesVersion(const StateReader& s, uint64_t work);
 std::optional<Proposal> LoadProposal(const StateReader& s, const Hash256& id);
 std::vector<Address> LoadGovMembers(const StateReader& s);  // sorted

@@ -2,7 +2,11 @@
 #include <node/state/domains.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <node/core/amount.h>
 #include <node/protocol/addresses.h>
@@ -21,6 +25,30 @@ bool IsOwner(const Work& w, const Address& a) {
 namespace {
 bool PrintableId(const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+// A work's industry identifiers in their canonical forms (one written form each, so that
+// "BRABC2600001" and "BR-ABC-26-00001" are the same ISRC): (scheme, canonical) for each given one.
+// The identifiers passed Check (checked at admission), so each normalizes.
+std::vector<std::pair<std::string_view, std::string>> CanonicalIds(const IndustryIds& ids) {
+    std::vector<std::pair<std::string_view, std::string>> out;
+    std::pair<std::string_view, std::optional<std::string>> all[] = {
+        {"isrc", ids.isrc.empty() ? std::nullopt : NormalizeIsrc(ids.isrc)},
+        {"iswc", ids.iswc.empty() ? std::nullopt : NormalizeIswc(ids.iswc)},
+        {"isan", ids.isan.empty() ? std::nullopt : NormalizeIsan(ids.isan)},
+        {"eidr", ids.eidr.empty() ? std::nullopt : NormalizeEidr(ids.eidr)}};
+    for (auto& [scheme, canonical] : all)
+        if (canonical) out.emplace_back(scheme, std::move(*canonical));
+    return out;
+}
+
+// Identifiers are unique across works: the first work registered with one keeps it.
+std::optional<std::string> IdentifierTaken(const StateReader& s, const IndustryIds& ids) {
+    for (const auto& [scheme, canonical] : CanonicalIds(ids))
+        if (auto first = LoadWorkIdByIdentifier(s, scheme, canonical))
+            return std::string(scheme == "isrc" ? "ISRC " : scheme == "iswc" ? "ISWC " : scheme == "isan" ? "" : "EIDR ") +
+                   canonical + " is already registered as work " + std::to_string(*first);
+    return std::nullopt;
 }
 }  // namespace
 
@@ -53,12 +81,14 @@ Status<Rejection> Check(const Transaction& tx, const RegisterWorkTx& b) {
 Status<Rejection> CheckState(const StateReader& s, const Transaction&, const RegisterWorkTx& b, uint64_t) {
     if (auto existing = LoadWorkIdByFingerprint(s, b.fingerprint))
         return Rej(Reject::DUPLICATE_FINGERPRINT, "fingerprint already registered as work " + std::to_string(*existing));
+    if (auto taken = IdentifierTaken(s, b.ids)) return Rej(Reject::DUPLICATE_IDENTIFIER, *taken);
     return Ok{};
 }
 
 Exec Apply(TxContext& x, const RegisterWorkTx& b) {
     if (auto existing = LoadWorkIdByFingerprint(x.o, b.fingerprint))
         return TxFail(Failure::DUPLICATE_FINGERPRINT, "fingerprint already registered as work " + std::to_string(*existing));
+    if (auto taken = IdentifierTaken(x.o, b.ids)) return TxFail(Failure::DUPLICATE_IDENTIFIER, *taken);
     auto next_raw = x.o.Get(keys::NextWorkId());
     uint64_t id = next_raw ? DecodeU64(*next_raw, "next work id") : 1;
     Work w;
@@ -75,6 +105,7 @@ Exec Apply(TxContext& x, const RegisterWorkTx& b) {
     w.registered_time_ms = x.block.time_ms;
     x.o.Put(keys::Work(id), EncodeWork(w));
     x.o.Put(keys::WorkByFingerprint(b.fingerprint), EncodeU64(id));
+    for (const auto& [scheme, canonical] : CanonicalIds(b.ids)) x.o.Put(keys::WorkByIdentifier(scheme, canonical), EncodeU64(id));
     x.o.Put(keys::NextWorkId(), EncodeU64(id + 1));
     x.events.push_back(EvWorkRegistered{id, b.fingerprint, b.owners});
     return CreateWorkSplit(x, w);

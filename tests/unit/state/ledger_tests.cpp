@@ -249,6 +249,36 @@ TEST_CASE("register_work validates industry identifiers by their own rules") {
     CHECK(code(MakeTx("alice", 1, with_ids("b", {"", "", "0000-0000-D07A-0090-Q-0000-0000-X", ""}))) == "accepted");
 }
 
+TEST_CASE("industry identifiers are unique across works, in any written form; the refusal names the first work") {
+    Chain c;
+    auto with_ids = [](const char* content, IndustryIds ids) {
+        auto w = test::Work(content, {{"alice", 10000}});
+        w.ids = std::move(ids);
+        return w;
+    };
+    auto code = [&](const Transaction& tx) {
+        auto r = c.Block({tx});
+        return r ? std::string("accepted") : r.error();
+    };
+    CHECK(code(MakeTx("alice", 0, with_ids("a", {"US-PR3-73-00012", "", "", ""}))) == "accepted");
+    // The same ISRC in its compact form, or in lower case, is the same identifier.
+    std::string before = c.state.Dump();
+    Transaction again = MakeTx("alice", 1, with_ids("b", {"USPR37300012", "", "", ""}));
+    CHECK(code(again) == "duplicate_identifier@0");
+    auto why = CheckAgainstState(c.state, again, 0, NonceMode::EXACT);
+    REQUIRE_FALSE(why);
+    CHECK(why.error().message == "ISRC US-PR3-73-00012 is already registered as work 1");
+    CHECK(code(MakeTx("alice", 1, with_ids("b", {"us-pr3-73-00012", "", "", ""}))) == "invalid_field@0");  // Check is strict about case
+    CHECK(c.state.Dump() == before);
+    // Each scheme on its own: another work may carry other identifiers, and an ISWC is refused
+    // by the ISWC the first work holds even when its ISRC is new.
+    CHECK(code(MakeTx("alice", 1, with_ids("b", {"US-PR3-73-00013", "T-034.524.680-1", "", ""}))) == "accepted");
+    Transaction iswc = MakeTx("alice", 2, with_ids("c", {"US-PR3-73-00014", "T0345246801", "", ""}));
+    CHECK(code(iswc) == "duplicate_identifier@0");
+    CHECK(CheckAgainstState(c.state, iswc, 0, NonceMode::EXACT).error().message == "ISWC T-034.524.680-1 is already registered as work 2");
+    CHECK(code(MakeTx("alice", 2, with_ids("c", {"", "", "", ""}))) == "accepted");  // no identifiers: nothing to collide
+}
+
 TEST_CASE("validator-set change: scheduled by a governance proposal, made when consensus commits it") {
     Chain c(2);
     auto genesis_set = LoadValidatorSet(c.state);

@@ -49,6 +49,16 @@ struct Chain {
         state.Apply(r->writes);
         return r->receipts.at(0);
     }
+    // Many transactions of one sender in one block, all of which must succeed.
+    void Many(const std::string& who, const std::vector<TxBody>& bodies) {
+        time += 1000;
+        std::vector<Transaction> txs;
+        for (const TxBody& b : bodies) txs.push_back(MakeTx(who, nonce[who]++, b));
+        auto r = ApplyBlock(state, PARAMS, {++height, time, AddrFor("validator")}, txs);
+        REQUIRE(r);
+        for (const Receipt& rc : r->receipts) REQUIRE_MESSAGE(rc.success, (rc.error_code + ": " + rc.error_message));
+        state.Apply(r->writes);
+    }
     void TaxCall(const std::string& sig, std::vector<vm::AbiValue> args) {
         Ok("gov", ProposeTx{GovContractCall{TaxContractAddress(), *vm::EncodeCallChecked(sig, args)}});
     }
@@ -112,6 +122,37 @@ TEST_CASE("queries: balances, payouts, audit, reconciliation, evidence") {
     REQUIRE(ev.size() == 1);
     CHECK(ev[0].id == id);
     CHECK(ev[0].encoded == Bytes{1, 2, 3});
+}
+
+TEST_CASE("queries: a tax report of thousands of withholdings has every one (the contract answers 1170 a call)") {
+    Chain c;
+    Receipt reg = c.Ok("alice", test::Work("song", {{"alice", 10000}}));
+    uint64_t work = std::get<EvWorkRegistered>(reg.events.at(0)).work_id;
+    c.TaxCall("set_account(int,address)", {PackCC("BR"), AddrFor("taxbr")});
+    c.TaxCall("set_rate(int,int,int,int,int,int)", {PackCC("BR"), int64_t{1}, int64_t{0}, int64_t{1500}, int64_t{0}, int64_t{0}});
+    // 2,400 reports of 1.00 to 24.00 BRL: alice's entries span three pages (1170, 1170, 60).
+    constexpr int N = 2400;
+    for (int block = 0; block < N / 300; ++block) {
+        std::vector<TxBody> reports;
+        for (int i = 0; i < 300; ++i)
+            reports.push_back(ReportRevenueTx{work, "BRL", 100 * (1 + (block * 300 + i) % 24), 0, 0, "BR", "2027-01"});
+        c.Many("dan", reports);
+    }
+    auto report = TaxReport(c.state, c.Head(), AddrFor("alice"), 2027);
+    REQUIRE(report);
+    REQUIRE(report->size() == N);
+    int64_t gross = 0, tax = 0;
+    for (size_t i = 0; i < report->size(); ++i) {
+        const TaxEntry& e = report->at(i);
+        CHECK(e.gross == 100 * (1 + static_cast<int64_t>(i) % 24));  // in order, none repeated or lost at a page edge
+        gross += e.gross;
+        tax += e.tax;
+    }
+    CHECK(tax == LoadBalance(c.state, AddrFor("taxbr"), "BRL"));  // every withholding paid to the BR tax account is listed
+    CHECK(gross == 100 * (N / 24) * (24 * 25 / 2));
+    auto none = TaxReport(c.state, c.Head(), AddrFor("alice"), 2026);
+    REQUIRE(none);
+    CHECK(none->empty());
 }
 
 TEST_CASE("queries: split payees, tax report, auction state, a failed contract query") {
