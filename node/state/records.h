@@ -71,6 +71,9 @@ Result<EvidenceRecord, DecodeError> DecodeEvidenceRecord(ByteView b);
 // Default time a payout instruction waits for its gateway's answer (genesis may set another:
 // state key "m/payout_ttl").
 inline constexpr uint64_t DEFAULT_PAYOUT_TTL_MS = 7ull * 24 * 3600 * 1000;
+// How long a posted FX rate may convert a payout: a rate older than this (by block time) is stale
+// and the payout is refused until an oracle posts a fresh one (docs/settlement.md, "FX").
+inline constexpr uint64_t FX_RATE_VALIDITY_MS = 24ull * 3600 * 1000;
 int64_t LoadBalance(const StateReader& s, const Address& a, std::string_view currency);
 void StoreBalance(Overlay& o, const Address& a, std::string_view currency, int64_t v);  // 0 deletes
 std::optional<Supply> LoadSupply(const StateReader& s, std::string_view currency);

@@ -203,6 +203,27 @@ TEST_CASE("payouts: instruction, confirmation, a second answer rejected naming t
     CHECK(c.Conservation() == "ok");
 }
 
+TEST_CASE("a stale FX rate (older than 24 hours of block time) converts nothing until a fresh one is posted") {
+    Chain c;
+    c.Ok("gw", DepositTx{AddrFor("bob"), "USD", 5000, "d1"});
+    c.Ok("bob", SetPayoutPrefsTx{AddrFor("gw"), "JPY", 0});
+    c.Ok("fx", PostFxRateTx{"USD", "JPY", 15000, 100});
+    CHECK(c.Code("bob", WithdrawTx{"USD", 1000}) == "ok");  // fresh
+    c.time += FX_RATE_VALIDITY_MS - 2000;                    // the next block is exactly 24 h after the post
+    CHECK(c.Code("bob", WithdrawTx{"USD", 1000}) == "ok");  // still valid at its last millisecond
+    c.time += 1;
+    auto stale = c.Send("bob", WithdrawTx{"USD", 1000});
+    REQUIRE(stale);
+    CHECK(stale->error_code == "fx_rate_stale");
+    CHECK(stale->error_message.find("the latest USD/JPY rate (id 1, posted at ") == 0);
+    CHECK(stale->error_message.find("is older than 24 hours") != std::string::npos);
+    CHECK(c.Bal("bob", "USD") == 3000);  // nothing moved
+    c.Ok("fx", PostFxRateTx{"USD", "JPY", 15100, 100});
+    Receipt r = c.Ok("bob", WithdrawTx{"USD", 1000});
+    CHECK(LoadPayout(c.state, PayoutIdOf(r))->rate_id == 2);
+    CHECK(c.Conservation() == "ok");
+}
+
 TEST_CASE("payouts go only to KYC-verified, unfrozen payees; FX conversion is exact and rounds down") {
     Chain c;
     c.Ok("gw", DepositTx{AddrFor("nokyc"), "USD", 1000, "d1"});
