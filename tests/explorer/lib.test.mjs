@@ -16,6 +16,10 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { schnorr as noble } from '@noble/curves/secp256k1';
 
+// Node 18 (Debian 12's) has Web Crypto only as node:crypto's webcrypto; browsers and node >= 19
+// have globalThis.crypto, which lib/utils.js uses for signing's auxiliary randomness.
+if (!globalThis.crypto) globalThis.crypto = crypto.webcrypto;
+
 // The SDK's @noble imports resolve to the explorer's modules from here on (noble-hooks.mjs).
 register('./noble-hooks.mjs', import.meta.url);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
