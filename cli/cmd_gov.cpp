@@ -122,9 +122,31 @@ TxBody GovBody(const Ctx& c) {
     throw UsageError("unknown command: folio gov " + sub);
 }
 
+// `folio gov proposals [--status open|executed|expired]`: what governance has to decide.
+int GovProposals(Ctx& c) {
+    json params = json::object();
+    if (auto st = c.args.Opt("status")) params["status"] = *st;
+    Session s = Login(c);
+    json r = s.rpc->Call("proposal_list", params);
+    std::string h;
+    for (const auto& p : r.value("proposals", json::array())) {
+        const json& a = p.at("action");
+        std::string what = a.value("kind", std::string("?"));
+        if (a.contains("account")) what += " " + Show(ParseAddr(a.at("account").get<std::string>(), "account"));
+        if (a.contains("role")) what += " " + a.at("role").get<std::string>();
+        if (a.contains("threshold")) what += " " + std::to_string(a.at("threshold").get<uint64_t>());
+        h += p.value("id", std::string()) + "  " + p.value("status", std::string()) + "  " + what + "  approvals " +
+             std::to_string(p.at("approvals").size()) + " of " + std::to_string(p.value("threshold", 0)) + ", " +
+             (p.value("status", std::string()) == "open" ? "open until " : "ends ") + FormatTimeRfc3339(p.value("expires_ms", uint64_t{0})) + "\n";
+    }
+    Print(c, r, h.empty() ? "no proposals" : h);
+    return 0;
+}
+
 }  // namespace
 
 int CmdGov(Ctx& c) {
+    if (c.args.pos.size() >= 2 && c.args.pos[1] == "proposals") return GovProposals(c);
     TxBody body = GovBody(c);
     json r = SignAndSend(c, body);
     if (r.is_null()) return 0;

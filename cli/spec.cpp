@@ -183,6 +183,13 @@ std::vector<CmdSpec> Build() {
          {"folio gov revoke-role folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --role distributor"}});
     add({{"gov", "set-threshold"}, "governance: propose the number of approvals a proposal needs", "",
          {P("M", K::U64, "approvals needed")}, {}, TRAIT_TX, {"folio gov set-threshold 2"}});
+    add({{"gov", "proposals"},
+         "governance and auditors: the proposals, open, executed or expired",
+         "An open proposal can be approved for 7 days after it was made; then it is expired.",
+         {},
+         {C("status", {"open", "executed", "expired"}, "only these")},
+         0,
+         {"folio gov proposals --status open"}});
     add({{"gov", "approve"}, "governance: approve a proposal", "", {P("PROPOSAL_ID", K::HASH, "the proposal's id")}, {}, TRAIT_TX,
          {"folio gov approve 5f3c0e1b9a4d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e"}});
     add({{"gov", "set-validators"},

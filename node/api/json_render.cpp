@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include <node/core/amount.h>
 #include <node/protocol/addresses.h>
@@ -310,6 +312,28 @@ json AuctionJson(const Auction& a) { return FieldsToJson(a); }
 json NftJson(const Nft& n) { return FieldsToJson(n); }
 json CollectionJson(const NftCollection& c) { return FieldsToJson(c); }
 json NftSaleJson(const NftSale& s) { return FieldsToJson(s); }
+
+json GovActionJson(const GovAction& action) {
+    return std::visit(
+        [](const auto& a) -> json {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, GrantRole> || std::is_same_v<T, RevokeRole>)
+                return {{"kind", std::is_same_v<T, GrantRole> ? "grant_role" : "revoke_role"}, {"account", a.account.hex()}, {"role", RoleName(a.role)}};
+            else if constexpr (std::is_same_v<T, SetThreshold>) return {{"kind", "set_threshold"}, {"threshold", a.threshold}};
+            else if constexpr (std::is_same_v<T, DeployTemplate>)
+                return {{"kind", "deploy_template"}, {"code_hash", vm::CodeHash(a.code).hex()}, {"code_size", a.code.size()}};
+            else if constexpr (std::is_same_v<T, SetFrozen>) return {{"kind", "set_frozen"}, {"account", a.account.hex()}, {"frozen", a.frozen}};
+            else if constexpr (std::is_same_v<T, GovContractCall>)
+                return {{"kind", "contract_call"}, {"contract", a.contract.hex()}, {"input", ToHex(a.input)}};
+            else {
+                static_assert(std::is_same_v<T, SetValidators>);
+                json members = json::array();
+                for (const Address& m : a.members) members.push_back(m.hex());
+                return {{"kind", "set_validators"}, {"members", members}, {"activation_height", a.activation_height}};
+            }
+        },
+        action);
+}
 
 json WorkJson(const Work& w) {
     return {{"id", w.id},

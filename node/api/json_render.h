@@ -30,5 +30,8 @@ nlohmann::json AuctionJson(const protocol::Auction& a);
 nlohmann::json NftJson(const protocol::Nft& n);
 nlohmann::json CollectionJson(const protocol::NftCollection& c);
 nlohmann::json NftSaleJson(const protocol::NftSale& s);
+// A governance action: {"kind": grant_role | revoke_role | set_threshold | deploy_template |
+// set_frozen | contract_call | set_validators, and its fields}.
+nlohmann::json GovActionJson(const protocol::GovAction& a);
 
 }  // namespace folio::api

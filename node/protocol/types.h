@@ -169,8 +169,9 @@ struct Proposal {
     std::vector<Address> approvals;  // sorted, unique
     ProposalStatus status = ProposalStatus::OPEN;
     uint64_t created_height = 0;
+    uint64_t expires_ms = 0;  // an open proposal cannot be approved after this block time
     bool operator==(const Proposal&) const = default;
-    FOLIO_FIELDS(id, action, proposer, FOLIO_SORTED(approvals, 1024), status, created_height)
+    FOLIO_FIELDS(id, action, proposer, FOLIO_SORTED(approvals, 1024), status, created_height, expires_ms)
 };
 
 // ---- transactions ----

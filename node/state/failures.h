@@ -68,7 +68,8 @@ enum FailureUse : uint8_t {
     X(COLLECTION_EXISTS, "collection_exists", FAILS)                          \
     X(NO_CHANGE, "no_change", FAILS)                                          \
     X(DUPLICATE_IDENTIFIER, "duplicate_identifier", REJECTS | FAILS)          \
-    X(FX_RATE_STALE, "fx_rate_stale", FAILS)
+    X(FX_RATE_STALE, "fx_rate_stale", FAILS)                                  \
+    X(PROPOSAL_EXPIRED, "proposal_expired", FAILS)
 
 enum class Failure : uint8_t {
 #define FOLIO_FAILURE_ENUM(e, name, uses) e,

@@ -158,6 +158,7 @@ Exec Apply(TxContext& x, const ProposeTx& b) {
     p.action = b.action;
     p.proposer = x.tx.sender;
     p.created_height = x.block.height;
+    p.expires_ms = x.block.time_ms + PROPOSAL_TTL_MS;
     x.events.push_back(EvProposalCreated{p.id});
     return Approve(x, p, x.tx.sender);
 }
@@ -165,6 +166,9 @@ Exec Apply(TxContext& x, const ProposeTx& b) {
 Exec Apply(TxContext& x, const ApproveTx& b) {
     auto p = LoadProposal(x.o, b.proposal);
     if (!p) return TxFail(Failure::PROPOSAL_NOT_FOUND, "no proposal " + b.proposal.hex());
+    if (p->status == ProposalStatus::OPEN && x.block.time_ms > p->expires_ms)
+        return TxFail(Failure::PROPOSAL_EXPIRED, "proposal " + p->id.hex() + " expired at " + Dec(p->expires_ms) +
+                                                     " ms (7 days without reaching the threshold); propose it again");
     return Approve(x, *p, x.tx.sender);
 }
 

@@ -61,6 +61,7 @@ Bytes Platform();                                      // "m/platform"
 
 // Key-space prefixes that queries scan.
 inline constexpr std::string_view PAYOUT_PREFIX = "po/";
+inline constexpr std::string_view PROPOSAL_PREFIX = "p/";
 inline constexpr std::string_view BALANCE_PREFIX = "b/";
 inline constexpr std::string_view SUPPLY_PREFIX = "sup/";
 

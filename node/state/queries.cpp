@@ -60,6 +60,17 @@ std::vector<Payout> PayoutsWhere(const PrefixScan& scan, const std::function<boo
     return out;
 }
 
+std::vector<Proposal> Proposals(const PrefixScan& scan) {
+    std::vector<Proposal> out;
+    scan(Prefix(keys::PROPOSAL_PREFIX), [&](const Bytes& k, const Bytes& v) {
+        if (k.size() != keys::PROPOSAL_PREFIX.size() + 32) return;
+        auto p = DecodeProposal(v);
+        if (!p) CorruptStore("proposal");
+        out.push_back(std::move(p.value()));
+    });
+    return out;
+}
+
 std::vector<ConservationLine> AuditConservation(const StateReader& s, const PrefixScan& scan) {
     std::map<std::string, ConservationLine> sums;
     const size_t prefix = keys::BALANCE_PREFIX.size();

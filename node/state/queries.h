@@ -34,6 +34,10 @@ std::vector<CurrencyAmount> Balances(const StateReader& s, const PrefixScan& sca
 // Every payout instruction, by id, that `pred` accepts.
 std::vector<Payout> PayoutsWhere(const PrefixScan& scan, const std::function<bool(const Payout&)>& pred);
 
+// ---- governance ----
+// Every governance proposal (in the order of their ids), open, executed or expired.
+std::vector<Proposal> Proposals(const PrefixScan& scan);
+
 // Conservation per currency: balances + escrow (held by contracts) + pending payouts must equal
 // deposited - paid out.
 struct ConservationLine {

@@ -74,6 +74,9 @@ inline constexpr uint64_t DEFAULT_PAYOUT_TTL_MS = 7ull * 24 * 3600 * 1000;
 // How long a posted FX rate may convert a payout: a rate older than this (by block time) is stale
 // and the payout is refused until an oracle posts a fresh one (docs/settlement.md, "FX").
 inline constexpr uint64_t FX_RATE_VALIDITY_MS = 24ull * 3600 * 1000;
+// How long a governance proposal stays open for approvals (block time from its proposal); after
+// that it is expired: approving it fails and it must be proposed again (docs/operations.md).
+inline constexpr uint64_t PROPOSAL_TTL_MS = 7ull * 24 * 3600 * 1000;
 int64_t LoadBalance(const StateReader& s, const Address& a, std::string_view currency);
 void StoreBalance(Overlay& o, const Address& a, std::string_view currency, int64_t v);  // 0 deletes
 std::optional<Supply> LoadSupply(const StateReader& s, std::string_view currency);

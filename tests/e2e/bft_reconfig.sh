@@ -55,6 +55,20 @@ pending=$(info "$(vurl 1)" | jq -c .result.pending_validators)
   fail "chain_info does not show the scheduled change: $pending"
 pass "governance scheduled epoch 1 (5 members) for height $A1"
 
+# Governance lists its proposals (proposal_list): the change just made is executed, nothing is open;
+# an auditor may look, a creator may not, and a status that is not one is refused.
+as_acct() { "$BIN/folio" --home "$DN/accounts/$1" --key "$1" --password-file "$DN/password" --node "$(vurl 1)" "${@:2}"; }
+done_props=$(gov 1 --json gov proposals --status executed) || fail "gov proposals: $done_props"
+expect_eq "$(jq -r --arg a "$A1" '[.proposals[] | select(.action.kind == "set_validators" and (.action.activation_height | tostring) == $a)] | length' <<<"$done_props")" 1 \
+  "the executed set_validators proposal"
+expect_eq "$(gov 1 --json gov proposals --status open | jq '.proposals | length')" 0 "open proposals"
+expect_eq "$(as_acct auditor --json gov proposals | jq '.proposals | length')" "$(gov 1 --json gov proposals | jq '.proposals | length')" "an auditor's list"
+out=$(as_acct creator gov proposals 2>&1) && fail "a creator listed the proposals: $out"
+expect_contains "$out" "only governance members and auditors" "a creator's refusal"
+out=$(gov 1 gov proposals --status pending 2>&1) && fail "an unknown status was accepted: $out"
+expect_contains "$out" "--status" "an unknown status"
+pass "proposal_list: the executed change listed, none open; auditors may list, creators may not"
+
 wait_epoch() {  # wait_epoch URL EPOCH SECONDS
   local deadline=$((SECONDS + $3))
   until [ "$(info "$1" | jq -r '.result.validator_epoch // -1')" = "$2" ]; do

@@ -67,6 +67,7 @@ CALLER = {
     "reconciliation_report": "gw",      # the gateway itself
     "tax_report": "alice",              # the payee
     "audit_conservation": "aud",        # overseer: an auditor
+    "proposal_list": "aud",             # overseer: an auditor
     "settlement_events": "aud",         # an auditor sees every event
     "settlement_subscribe": "aud",
     "settlement_unsubscribe": "aud",    # the same connection as settlement_subscribe

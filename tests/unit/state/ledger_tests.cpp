@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <node/core/smt.h>
+#include <node/state/queries.h>
 #include <node/state/state_root.h>
 #include <vm/code.h>
 #include <tests/unit/state/test_util.h>
@@ -33,11 +34,12 @@ GenesisDoc Genesis(uint32_t threshold = 1) {
 struct Chain {
     MapState state;
     uint64_t height = 0;
+    uint64_t skip_ms = 0;  // added to every block's time from now on (a jump of the clock)
     explicit Chain(uint32_t threshold = 1) { state.Apply(BuildGenesisState(Genesis(threshold)).value()); }
 
     // Applies one block; returns the receipts or the block error's code name.
     Result<std::vector<Receipt>, std::string> Block(const std::vector<Transaction>& txs) {
-        BlockContext ctx{height + 1, 1000 * (height + 1), AddrFor("validator")};
+        BlockContext ctx{height + 1, 1000 * (height + 1) + skip_ms, AddrFor("validator")};
         auto r = ApplyBlock(state, PARAMS, ctx, txs);
         if (!r) return Fail(std::string(RejectCode(r.error().why.code)) + "@" + std::to_string(r.error().tx_index));
         state.Apply(r->writes);
@@ -230,17 +232,53 @@ TEST_CASE("contract templates: validated at deployment, stored by code hash") {
     CHECK(Outcome(c.One(MakeTx("gov1", 2, ProposeTx{GrantRole{AddrFor("x"), Role::AUDITOR}}))) == "ok");
 }
 
+TEST_CASE("a proposal stays open for 7 days of block time; approving it later fails and changes nothing") {
+    Chain c(2);
+    Transaction p1 = MakeTx("gov1", 0, ProposeTx{GrantRole{AddrFor("x"), Role::AUDITOR}});
+    Transaction p2 = MakeTx("gov1", 1, ProposeTx{GrantRole{AddrFor("y"), Role::AUDITOR}});
+    CHECK(Outcome(c.One(p1)) == "ok");
+    CHECK(Outcome(c.One(p2)) == "ok");
+    auto open = LoadProposal(c.state, TxId(p1)).value();
+    CHECK(open.expires_ms == 1000 + PROPOSAL_TTL_MS);
+    // p2 is approved at the last millisecond of its window (made at 2000 ms; the next block is 3000 ms + skip).
+    c.skip_ms = PROPOSAL_TTL_MS - 1000;
+    CHECK(Outcome(c.One(MakeTx("gov2", 0, ApproveTx{TxId(p2)}))) == "ok");
+    CHECK(HasRole(LoadAccount(c.state, AddrFor("y")).roles, Role::AUDITOR));
+    // p1's window ended 1 s earlier: expired, refused with its deadline, nothing granted.
+    Receipt late = c.One(MakeTx("gov2", 1, ApproveTx{TxId(p1)}));
+    CHECK(Outcome(late) == "proposal_expired");
+    CHECK(late.error_message == "proposal " + TxId(p1).hex() + " expired at " + std::to_string(1000 + PROPOSAL_TTL_MS) +
+                                    " ms (7 days without reaching the threshold); propose it again");
+    CHECK_FALSE(HasRole(LoadAccount(c.state, AddrFor("x")).roles, Role::AUDITOR));
+    CHECK(LoadProposal(c.state, TxId(p1))->approvals.size() == 1);
+    // Both are listed: p1 still open in the record (its expiry is read against the time), p2 executed.
+    PrefixScan scan = [&](ByteView prefix, const PrefixVisitor& visit) {
+        c.state.ForEach([&](const Bytes& k, const Bytes& v) {
+            if (k.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), k.begin())) visit(k, v);
+        });
+    };
+    auto all = Proposals(scan);
+    REQUIRE(all.size() == 2);
+    for (const Proposal& p : all)
+        CHECK(p.status == (p.id == TxId(p2) ? ProposalStatus::EXECUTED : ProposalStatus::OPEN));
+}
+
+// A work of alice's alone, with these industry identifiers.
+static auto WorkWithIds(const char* content, IndustryIds ids) {
+    auto w = test::Work(content, {{"alice", 10000}});
+    w.ids = std::move(ids);
+    return w;
+}
+// "accepted", or the block's refusal as "code@index".
+static std::string BlockOutcome(Chain& c, const Transaction& tx) {
+    auto r = c.Block({tx});
+    return r ? std::string("accepted") : r.error();
+}
+
 TEST_CASE("register_work validates industry identifiers by their own rules") {
     Chain c;
-    auto with_ids = [](const char* content, IndustryIds ids) {
-        auto w = test::Work(content, {{"alice", 10000}});
-        w.ids = std::move(ids);
-        return w;
-    };
-    auto code = [&](const Transaction& tx) {
-        auto r = c.Block({tx});
-        return r ? std::string("accepted") : r.error();
-    };
+    auto with_ids = WorkWithIds;
+    auto code = [&](const Transaction& tx) { return BlockOutcome(c, tx); };
     CHECK(code(MakeTx("alice", 0, with_ids("a", {"US-PR3-73-00012", "T-034.524.680-1", "", "10.5240/1C80-DD87-F0C8-5488-60C2-5"}))) == "accepted");
     CHECK(code(MakeTx("alice", 1, with_ids("b", {"", "T-034.524.680-2", "", ""}))) == "invalid_field@0");
     CHECK(code(MakeTx("alice", 1, with_ids("b", {"", "", "", "10.5240/1C80-DD87-F0C8-5488-60C2-6"}))) == "invalid_field@0");
@@ -251,15 +289,8 @@ TEST_CASE("register_work validates industry identifiers by their own rules") {
 
 TEST_CASE("industry identifiers are unique across works, in any written form; the refusal names the first work") {
     Chain c;
-    auto with_ids = [](const char* content, IndustryIds ids) {
-        auto w = test::Work(content, {{"alice", 10000}});
-        w.ids = std::move(ids);
-        return w;
-    };
-    auto code = [&](const Transaction& tx) {
-        auto r = c.Block({tx});
-        return r ? std::string("accepted") : r.error();
-    };
+    auto with_ids = WorkWithIds;
+    auto code = [&](const Transaction& tx) { return BlockOutcome(c, tx); };
     CHECK(code(MakeTx("alice", 0, with_ids("a", {"US-PR3-73-00012", "", "", ""}))) == "accepted");
     // The same ISRC in its compact form, or in lower case, is the same identifier.
     std::string before = c.state.Dump();
