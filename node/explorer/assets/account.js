@@ -5,10 +5,9 @@
 // the bearer token (1 hour) is kept, in this tab's sessionStorage. Nothing secret is sent or stored.
 // The flow: balances, payouts by status, settled revenue by currency over time (SVG charts) and
 // the payouts themselves, all from the RPC with that token.
-import { schnorr } from './lib/secp256k1.js';
 import { accountKeyFromMnemonic } from './lib/bip39.js';
-import { hexToBytes, bytesToHex } from './lib/utils.js';
-import { authMessage } from './sdk/folio.js';
+import { hexToBytes } from './lib/utils.js';
+import { signAuth, publicKeyOf } from './sdk/folio.js';
 import { rpc, session, setSession, esc, addr, time, table, card, status, main } from './ui.js';
 import { statusBars, cumulativeChart } from './charts.js';
 
@@ -22,9 +21,9 @@ export function keyFromInput(text, passphrase) {
 
 // Signs the node's challenge with `secretKey` and logs in; returns {token, address, expires}.
 export async function login(secretKey) {
-  const address = bytesToHex(schnorr.getPublicKey(secretKey));
+  const address = publicKeyOf(secretKey);
   const ch = await rpc('auth_challenge');
-  const signature = bytesToHex(schnorr.sign(authMessage(ch.chain_id, ch.nonce), secretKey));
+  const signature = signAuth(secretKey, ch.chain_id, ch.nonce);
   const res = await rpc('auth_login', { address, nonce: ch.nonce, signature });
   return { token: res.token, address: res.address, expires: res.expires };
 }

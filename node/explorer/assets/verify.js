@@ -4,14 +4,8 @@
 // browser; the work page checks the certificate it downloads against the validators this node
 // names (an independent check needs your own genesis: #/verify).
 import { verifyWorkCertificate, fingerprintOf } from './sdk/certificate.js';
+import { trustFromGenesis } from './sdk/verify.js';
 import { esc, main, time, addr } from './ui.js';
-
-// The trust anchor of a genesis document: its chain id and validator keys.
-export function trustOf(genesis) {
-  if (!genesis || typeof genesis.chain_id !== 'string' || !Array.isArray(genesis.validators))
-    throw new Error('genesis.json: chain_id and validators are required');
-  return { chainId: genesis.chain_id, validators: genesis.validators.map((v) => v.key) };
-}
 
 // The verdict as HTML: "verified" with what was shown, or "refused" with the reason.
 export function verdictHtml(r, against) {
@@ -69,7 +63,7 @@ export async function pageVerify() {
       const cert = parseJson(certBytes, 'the certificate');
       const file = await readFile(document.getElementById('v-file'));
       const genesis = await readFile(document.getElementById('v-genesis'));
-      const trust = genesis ? trustOf(parseJson(genesis, 'genesis.json'))
+      const trust = genesis ? trustFromGenesis(parseJson(genesis, 'genesis.json'))
                             : { chainId: cert.chain_id, validators: cert.genesis_validators || [] };
       const against = genesis ? 'checked against your genesis.json' : 'checked against the validators the certificate names (give your genesis.json for an independent check)';
       const r = verifyWorkCertificate(cert, trust, file ? fingerprintOf(file) : undefined);
