@@ -81,7 +81,7 @@ int CmdTransfer(Ctx& c) {
 }
 
 int CmdPayout(Ctx& c) {
-    const char* usage = "folio payout prefs|confirm|fail|expire|show|list ...";
+    const char* usage = "folio payout prefs|confirm|fail|show|list ...";
     const std::string& sub = Pos(c, 1, usage);
     if (sub == "prefs") {
         SetPayoutPrefsTx p;
@@ -92,12 +92,11 @@ int CmdPayout(Ctx& c) {
                                     ", automatic payout " +
                                     (p.threshold == 0 ? std::string("off") : "at " + FormatMoney(p.threshold, p.currency)));
     }
-    if (sub == "confirm" || sub == "fail" || sub == "expire") {
-        uint64_t id = ParseU64(Pos(c, 2, "folio payout confirm|fail|expire ID"), "payout ID");
+    if (sub == "confirm" || sub == "fail") {
+        uint64_t id = ParseU64(Pos(c, 2, "folio payout confirm|fail ID"), "payout ID");
         std::optional<json> st;
         if (sub == "confirm") st = Send(c, PayoutConfirmTx{id, c.args.Need("reference")});
-        else if (sub == "fail") st = Send(c, PayoutFailTx{id, c.args.Need("reason")});
-        else st = Send(c, PayoutExpireTx{id});
+        else st = Send(c, PayoutFailTx{id, c.args.Need("reason")});
         if (!st) return 0;
         json p = FindEvent(*st, "payout");
         Print(c, *st, (p.is_object() ? PayoutHuman(p) : "payout " + std::to_string(id) + " " + sub + "ed") + "\n" + TxLine(*st));

@@ -271,8 +271,6 @@ std::vector<CmdSpec> Build() {
          {R("reference", K::TEXT, "the payment's external reference")}, TRAIT_TX, {"folio payout confirm 12 --reference PIX-991"}});
     add({{"payout", "fail"}, "gateway: the payout failed; the funds return to the payee", "", {P("ID", K::U64, "the payout")},
          {R("reason", K::TEXT, "why")}, TRAIT_TX, {"folio payout fail 12 --reason \"account closed\""}});
-    add({{"payout", "expire"}, "anyone, after its expiry: end an unanswered payout; the funds return", "",
-         {P("ID", K::U64, "the payout")}, {}, TRAIT_TX, {"folio payout expire 12"}});
     add({{"payout", "show"}, "one payout (payee, its gateway, auditors, governance)", "", {P("ID", K::U64, "the payout")}, {}, 0,
          {"folio payout show 12"}});
     add({{"payout", "list"},

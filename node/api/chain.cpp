@@ -91,6 +91,19 @@ void RegisterChainMethods(rpc::RpcServer& server, Node& node) {
                 auto block = node.store().GetBlockShared(loc->height);
                 if (!block) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "unknown transaction " + id.hex());
                 auto receipt = node.store().GetReceipt(loc->height, loc->index);
+                if (!receipt) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "unknown transaction " + id.hex());
+                if (loc->index >= block->txs.size()) {
+                    // The block step's receipt (protocol::BlockStepId): the ledger's own work, no
+                    // transaction; its events (expired payouts) go to overseers.
+                    json out = ReceiptJson(*receipt, IsOverseer(node, ctx.account), &node.store());
+                    out["hash"] = id.hex();
+                    out["status"] = "committed";
+                    out["block_step"] = true;
+                    out["height"] = loc->height;
+                    out["index"] = loc->index;
+                    out["block_hash"] = protocol::BlockHash(block->header).hex();
+                    return out;
+                }
                 const protocol::Transaction& tx = block->txs.at(loc->index);
                 // Events and the body go to the parties (the sender) and overseers only.
                 bool party = ctx.account && (*ctx.account == tx.sender || IsOverseer(node, ctx.account));

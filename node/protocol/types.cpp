@@ -139,6 +139,14 @@ Result<BlockHeader, DecodeError> DecodeHeader(ByteView bytes) { return DecodeFie
 
 Hash256 BlockHash(const BlockHeader& h) { return TaggedHash("folio/block", EncodeHeader(h)); }
 
+Hash256 BlockStepId(std::string_view chain_id, uint64_t height) {
+    Writer w;
+    w.Raw(AsBytes(chain_id));
+    w.U8(0);
+    w.U64(height);
+    return TaggedHash("folio/block_step", w.bytes());
+}
+
 // A block is framed by hand: its header's field list, then the list of its transactions, each
 // one's whole encoding (EncodeTx) as a byte string, so a block carries the exact signed bytes.
 Bytes EncodeBlock(const Block& b) {

@@ -740,7 +740,7 @@ struct BlockHeader {
     Address proposer;
     uint32_t tx_count = 0;
     Hash256 tx_root;        // Merkle root of the transaction ids
-    Hash256 receipts_root;  // Merkle root of SHA-256(EncodeReceipt) per transaction
+    Hash256 receipts_root;  // Merkle root of SHA-256(EncodeReceipt) per transaction, then the block step's
     Hash256 state_root;     // authenticated state map root after the block
     bool operator==(const BlockHeader&) const = default;
     FOLIO_FIELDS(version, FOLIO_MAX(chain_id, MAX_CHAIN_ID), height, parent, time_ms, proposer, tx_count, tx_root,
@@ -751,6 +751,10 @@ Bytes EncodeHeader(const BlockHeader& h);
 Result<BlockHeader, DecodeError> DecodeHeader(ByteView bytes);
 // The block hash: TaggedHash("folio/block", EncodeHeader(h)).
 Hash256 BlockHash(const BlockHeader& h);
+// The id of a block's step receipt: the ledger's own work at the block's start (payouts past their
+// expiry, docs/settlement.md), receipt number tx_count when it did something, absent otherwise.
+// TaggedHash("folio/block_step", chain_id || 0x00 || u64le height): never a transaction's id.
+Hash256 BlockStepId(std::string_view chain_id, uint64_t height);
 
 struct Block {
     BlockHeader header;
@@ -775,6 +779,13 @@ struct PayoutPrefs {
     int64_t threshold = 0;
     bool operator==(const PayoutPrefs&) const = default;
     FOLIO_FIELDS(gateway, currency, threshold)
+};
+// "m/payout_expiry": the minutes of the expiry index still to look at, first..last (absent when the
+// index is empty). Minute m holds the pending payouts with expires_ms / 60000 == m.
+struct PayoutExpiryCursor {
+    uint64_t first_minute = 0, last_minute = 0;
+    bool operator==(const PayoutExpiryCursor&) const = default;
+    FOLIO_FIELDS(first_minute, last_minute)
 };
 struct FxRate {
     uint64_t id = 0;

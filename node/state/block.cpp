@@ -2,9 +2,16 @@
 // the ledger's own records of a block (equivocation evidence, validator-set changes).
 #include <node/state/ledger.h>
 
+#include <node/state/domains.h>
+
 namespace folio::state {
 
 bool VerifyTxSignature(const Transaction& tx) { return VerifySchnorr(tx.sender, TxSigHash(tx), tx.signature); }
+
+BlockBuilder::BlockBuilder(const StateReader& base, ChainParams params, BlockContext ctx)
+    : m_overlay(base), m_params(std::move(params)), m_ctx(ctx) {
+    ExpirePayouts(m_overlay, m_ctx.time_ms, m_step_events);
+}
 
 Result<const Receipt*, Rejection> BlockBuilder::TryAdd(const Transaction& tx, const Hash256& id) {
     if (auto st = CheckStateless(tx, m_params); !st) return Fail(st.error());
@@ -37,6 +44,13 @@ BlockResult BlockBuilder::Finish() {
     out.writes = m_overlay.TakeWrites();
     out.receipts = std::move(m_receipts);
     m_receipts.clear();
+    if (!m_step_events.empty()) {
+        Receipt step;
+        step.tx_id = BlockStepId(m_params.chain_id, m_ctx.height);
+        step.events = std::move(m_step_events);
+        m_step_events.clear();
+        out.receipts.push_back(std::move(step));
+    }
     return out;
 }
 

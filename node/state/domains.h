@@ -42,7 +42,7 @@ Exec Apply(TxContext& x, const PayoutConfirmTx& b);
 Status<Rejection> Check(const Transaction& tx, const PayoutFailTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const PayoutFailTx& b, uint64_t time_ms);
 Exec Apply(TxContext& x, const PayoutFailTx& b);
-Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const PayoutExpireTx& b, uint64_t time_ms);
+Status<Rejection> Check(const Transaction& tx, const PayoutExpireTx& b);
 Exec Apply(TxContext& x, const PayoutExpireTx& b);
 Status<Rejection> Check(const Transaction& tx, const SetKycTx& b);
 Exec Apply(TxContext& x, const SetKycTx& b);
@@ -58,6 +58,10 @@ Exec Debit(TxContext& x, const Address& a, const std::string& cur, int64_t amoun
 // After a successful transaction: accounts credited in their payout currency up to their
 // threshold get an automatic payout of that whole balance (skipped when it cannot be made).
 void AutoPayouts(TxContext& x);
+// The block step, before a block's transactions: every pending payout whose expiry the block's
+// time has passed (expires_ms < time_ms) expires — its funds return to the payee and an EvPayout
+// (expired) goes to `events` — found through the expiry index (docs/settlement.md, "Expiry").
+void ExpirePayouts(Overlay& o, uint64_t time_ms, std::vector<Event>& events);
 
 // licences.cpp
 Status<Rejection> Check(const Transaction& tx, const GrantLicenceTx& b);

@@ -27,8 +27,9 @@ ExecutedBlock ExecuteBatch(const StateReader& parent, const SmtNodeReader& nodes
     BlockResult result = builder.Finish();
 
     std::vector<Hash256> tx_ids, receipt_hashes;
-    for (const Receipt& rc : result.receipts) {
-        tx_ids.push_back(rc.tx_id);
+    for (size_t i = 0; i < result.receipts.size(); ++i) {
+        const Receipt& rc = result.receipts[i];
+        if (i < out.block.txs.size()) tx_ids.push_back(rc.tx_id);  // not the block step's
         receipt_hashes.push_back(Sha256Of(EncodeReceipt(rc)));
     }
     auto smt = UpdateStateRoot(nodes, parent_header.state_root, parent_header.height, result.writes, ctx.height);

@@ -38,6 +38,9 @@ Bytes PayoutPrefs(const Address& a) { return Key("pp/", a.view()); }
 Bytes Payout(uint64_t id) { return Key(PAYOUT_PREFIX, BigEndian64(id)); }
 Bytes NextPayoutId() { return Key("m/next_payout_id"); }
 Bytes PayoutTtl() { return Key("m/payout_ttl"); }
+Bytes PayoutExpiryCount(uint64_t minute) { return Key("pxn/", BigEndian64(minute)); }
+Bytes PayoutExpiryEntry(uint64_t minute, uint64_t index) { return Key("pxe/", BigEndian64(minute), BigEndian64(index)); }
+Bytes PayoutExpiryCursor() { return Key("m/payout_expiry"); }
 Bytes FxLatest(std::string_view base, std::string_view quote) { return Key("fx/", AsBytes(base), AsBytes(quote)); }
 Bytes FxRate(uint64_t id) { return Key("fxr/", BigEndian64(id)); }
 Bytes NextFxId() { return Key("m/next_fx_id"); }

@@ -33,6 +33,10 @@ Bytes PayoutPrefs(const Address& a);                                      // "pp
 Bytes Payout(uint64_t id);                                                // "po/" + be64
 Bytes NextPayoutId();                                                     // "m/next_payout_id"
 Bytes PayoutTtl();                                                        // "m/payout_ttl"
+// The expiry index: pending payouts by the minute of their expiry (docs/settlement.md, "Expiry").
+Bytes PayoutExpiryCount(uint64_t minute);                                 // "pxn/" + be64 minute
+Bytes PayoutExpiryEntry(uint64_t minute, uint64_t index);                 // "pxe/" + be64 minute + be64 index
+Bytes PayoutExpiryCursor();                                               // "m/payout_expiry"
 Bytes FxLatest(std::string_view base, std::string_view quote);           // "fx/" + base + quote
 Bytes FxRate(uint64_t id);                                                // "fxr/" + be64
 Bytes NextFxId();                                                         // "m/next_fx_id"

@@ -43,7 +43,7 @@ constexpr KindRule R_WITHDRAW = ROW(WITHDRAW, WithdrawTx, 0, Stateless<WithdrawT
 constexpr KindRule R_PAYOUT_CONFIRM = ROW(PAYOUT_CONFIRM, PayoutConfirmTx, 0, Stateless<PayoutConfirmTx>,
                                           AgainstState<PayoutConfirmTx>, true);
 constexpr KindRule R_PAYOUT_FAIL = ROW(PAYOUT_FAIL, PayoutFailTx, 0, Stateless<PayoutFailTx>, AgainstState<PayoutFailTx>, true);
-constexpr KindRule R_PAYOUT_EXPIRE = ROW(PAYOUT_EXPIRE, PayoutExpireTx, 0, nullptr, AgainstState<PayoutExpireTx>, true);
+constexpr KindRule R_PAYOUT_EXPIRE = ROW(PAYOUT_EXPIRE, PayoutExpireTx, 0, Stateless<PayoutExpireTx>, nullptr, false);
 constexpr KindRule R_SET_KYC = ROW(SET_KYC, SetKycTx, Roles(Role::KYC_PROVIDER), Stateless<SetKycTx>, nullptr, true);
 constexpr KindRule R_POST_FX_RATE = ROW(POST_FX_RATE, PostFxRateTx, Roles(Role::FX_ORACLE), Stateless<PostFxRateTx>, nullptr, true);
 constexpr KindRule R_GRANT_LICENCE = ROW(GRANT_LICENCE, GrantLicenceTx, 0, Stateless<GrantLicenceTx>,

@@ -44,7 +44,7 @@ Receipt ApplyTx(Overlay& block, const Transaction& tx, const Hash256& id, const 
 
 struct BlockResult {
     WriteSet writes;
-    std::vector<Receipt> receipts;
+    std::vector<Receipt> receipts;  // one per transaction, then the block step's receipt if it has events
 };
 struct BlockError {
     size_t tx_index = 0;
@@ -52,11 +52,12 @@ struct BlockError {
 };
 // Builds a block transaction by transaction on top of `base` — the one code path for proposers
 // (which skip transactions that fail) and validators (ApplyBlock, which fails the block).
+// Construction runs the block step (ExpirePayouts) first; when it did something, Finish appends
+// its receipt (tx_id BlockStepId, success) after the transactions' receipts.
 // Signatures must have been verified by the caller. Not thread-safe.
 class BlockBuilder {
 public:
-    BlockBuilder(const StateReader& base, ChainParams params, BlockContext ctx)
-        : m_overlay(base), m_params(std::move(params)), m_ctx(ctx) {}
+    BlockBuilder(const StateReader& base, ChainParams params, BlockContext ctx);
     // Checks `tx` at this position (CheckStateless + CheckAgainstState EXACT) and, if it passes,
     // executes it and returns its receipt. On rejection nothing changes. `id` is TxId(tx).
     Result<const Receipt*, Rejection> TryAdd(const Transaction& tx, const Hash256& id);
@@ -78,6 +79,7 @@ private:
     ChainParams m_params;
     BlockContext m_ctx;
     std::vector<Receipt> m_receipts;
+    std::vector<Event> m_step_events;  // the block step's
 };
 
 // Applies a block's transactions in order to `base`. Every transaction must pass

@@ -45,6 +45,19 @@ Status<Rejection> CheckValidAddress(const Address& a, const char* what) {
     return Ok{};
 }
 
+// Adds payout `id` to the expiry index (the minute of `expires_ms`).
+void IndexExpiry(Overlay& o, uint64_t id, uint64_t expires_ms) {
+    const uint64_t m = expires_ms / PAYOUT_EXPIRY_BUCKET_MS;
+    const uint64_t n = LoadCounter(o, keys::PayoutExpiryCount(m));
+    o.Put(keys::PayoutExpiryEntry(m, n), EncodeU64(id));
+    o.Put(keys::PayoutExpiryCount(m), EncodeU64(n + 1));
+    auto c = LoadRecord<PayoutExpiryCursor>(o, keys::PayoutExpiryCursor(), "payout expiry cursor");
+    PayoutExpiryCursor next = c ? *c : PayoutExpiryCursor{m, m};
+    next.first_minute = std::min(next.first_minute, m);
+    next.last_minute = std::max(next.last_minute, m);
+    if (!c || next != *c) o.Put(keys::PayoutExpiryCursor(), EncodeFields(next));
+}
+
 // Moves `amount` of `payee`'s balance into a new pending payout instruction for its gateway.
 Exec CreatePayout(TxContext& x, const Address& payee, const std::string& cur, int64_t amount) {
     Account a = LoadAccount(x.o, payee);
@@ -90,52 +103,60 @@ Exec CreatePayout(TxContext& x, const Address& payee, const std::string& cur, in
     p.expires_ms = x.block.time_ms + LoadPayoutTtl(x.o);
     p.tx = x.tx_id;
     x.o.Put(keys::Payout(p.id), EncodeFields(p));
+    IndexExpiry(x.o, p.id, p.expires_ms);
     x.events.push_back(EvPayout{p});
     return Ok{};
 }
 
-// A gateway's answer (gateway given) or an expiry (none) is possible for payout `id`.
-Status<Rejection> PayoutAnswerable(const StateReader& s, uint64_t id, uint64_t time_ms, const Address* gateway) {
+// Payout `id`'s gateway may answer it at `time_ms`.
+Status<Rejection> PayoutAnswerable(const StateReader& s, uint64_t id, uint64_t time_ms, const Address& gateway) {
     auto p = LoadPayout(s, id);
     if (!p) return Rej(Reject::NOT_FOUND, "no payout " + Dec(id));
-    if (gateway && p->gateway != *gateway)
+    if (p->gateway != gateway)
         return Rej(Reject::MISSING_PERMISSION, "missing permission: only payout " + Dec(id) + "'s gateway may answer it");
     switch (p->status) {
         case PayoutStatus::CONFIRMED:
             return Rej(Reject::PAYOUT_ALREADY_CONFIRMED, "payout " + Dec(id) + " was already confirmed (reference '" + p->note + "')");
         case PayoutStatus::FAILED:
             return Rej(Reject::PAYOUT_ALREADY_FAILED, "payout " + Dec(id) + " already failed (" + p->note + ")");
-        case PayoutStatus::EXPIRED: return Rej(Reject::PAYOUT_ALREADY_EXPIRED, "payout " + Dec(id) + " already expired");
+        case PayoutStatus::EXPIRED:
         case PayoutStatus::PENDING: break;
     }
-    if (gateway && time_ms > p->expires_ms)
-        return Rej(Reject::PAYOUT_ALREADY_EXPIRED, "payout " + Dec(id) + " expired at " + Dec(p->expires_ms) + " ms; it can only be expired now");
-    if (!gateway && time_ms <= p->expires_ms)
-        return Rej(Reject::INVALID_FIELD, "payout " + Dec(id) + " does not expire before " + Dec(p->expires_ms) + " ms");
+    // Expired already, or expiring at the start of the block this answer would enter.
+    if (p->status == PayoutStatus::EXPIRED || time_ms > p->expires_ms)
+        return Rej(Reject::PAYOUT_ALREADY_EXPIRED, "payout " + Dec(id) + " expired at " + Dec(p->expires_ms) +
+                                                       " ms (block time); its funds went back to the payee");
     return Ok{};
+}
+
+// Ends pending payout `p` with `status` at `time_ms`: a confirmed payout counts as paid out; a
+// failed or expired one returns its funds to the payee (not counted for automatic payouts, or a
+// failing gateway would be asked again at once).
+void EndPayout(Overlay& o, Payout p, PayoutStatus status, const std::string& note, uint64_t time_ms,
+               std::vector<Event>& events) {
+    p.status = status;
+    p.ended_ms = time_ms;
+    p.note = note;
+    if (status == PayoutStatus::CONFIRMED) {
+        Supply sup = LoadSupply(o, p.currency).value_or(Supply{});
+        sup.paid_out += p.amount;
+        o.Put(keys::Supply(p.currency), EncodeFields(sup));
+    } else {
+        int64_t b = LoadBalance(o, p.payee, p.currency);
+        StoreBalance(o, p.payee, p.currency, b + p.amount);
+    }
+    o.Put(keys::Payout(p.id), EncodeFields(p));
+    events.push_back(EvPayout{std::move(p)});
 }
 
 Exec AnswerPayout(TxContext& x, uint64_t id, PayoutStatus status, const std::string& note) {
     auto p = LoadPayout(x.o, id);
     if (!p || p->status != PayoutStatus::PENDING)
         return TxFail(Failure::PAYOUT_NOT_PENDING, "payout " + Dec(id) + " is not pending");
-    p->status = status;
-    p->ended_ms = x.block.time_ms;
-    p->note = note;
-    if (status == PayoutStatus::CONFIRMED) {
-        Supply sup = LoadSupply(x.o, p->currency).value_or(Supply{});
-        sup.paid_out += p->amount;
-        x.o.Put(keys::Supply(p->currency), EncodeFields(sup));
-    } else {
-        // Failed or expired: the funds return to the payee (not counted for automatic payouts, or
-        // a failing gateway would be asked again at once).
-        int64_t b = LoadBalance(x.o, p->payee, p->currency);
-        StoreBalance(x.o, p->payee, p->currency, b + p->amount);
-    }
-    x.o.Put(keys::Payout(id), EncodeFields(*p));
-    x.events.push_back(EvPayout{*p});
+    EndPayout(x.o, std::move(*p), status, note, x.block.time_ms, x.events);
     return Ok{};
 }
+
 
 }  // namespace
 
@@ -212,7 +233,7 @@ Status<Rejection> Check(const Transaction&, const PayoutConfirmTx& b) {
 }
 
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const PayoutConfirmTx& b, uint64_t time_ms) {
-    return PayoutAnswerable(s, b.payout_id, time_ms, &tx.sender);
+    return PayoutAnswerable(s, b.payout_id, time_ms, tx.sender);
 }
 
 Exec Apply(TxContext& x, const PayoutConfirmTx& b) {
@@ -225,16 +246,54 @@ Status<Rejection> Check(const Transaction&, const PayoutFailTx& b) {
 }
 
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const PayoutFailTx& b, uint64_t time_ms) {
-    return PayoutAnswerable(s, b.payout_id, time_ms, &tx.sender);
+    return PayoutAnswerable(s, b.payout_id, time_ms, tx.sender);
 }
 
 Exec Apply(TxContext& x, const PayoutFailTx& b) { return AnswerPayout(x, b.payout_id, PayoutStatus::FAILED, b.reason); }
 
-Status<Rejection> CheckState(const StateReader& s, const Transaction&, const PayoutExpireTx& b, uint64_t time_ms) {
-    return PayoutAnswerable(s, b.payout_id, time_ms, nullptr);
+// payout_expire is retired: payouts expire at the block step (ExpirePayouts). The kind keeps its
+// number so old encodings still decode; a new one never enters a block.
+Status<Rejection> Check(const Transaction&, const PayoutExpireTx& b) {
+    return Rej(Reject::RETIRED_KIND, "payout_expire is retired: payout " + Dec(b.payout_id) +
+                                         " expires by itself at the first block after its expiry (docs/settlement.md)");
 }
 
-Exec Apply(TxContext& x, const PayoutExpireTx& b) { return AnswerPayout(x, b.payout_id, PayoutStatus::EXPIRED, "expired"); }
+Exec Apply(TxContext&, const PayoutExpireTx&) {
+    return TxFail(Failure::RETIRED_KIND, "payout_expire is retired");  // unreachable: Check rejects it
+}
+
+void ExpirePayouts(Overlay& o, uint64_t time_ms, std::vector<Event>& events) {
+    auto c = LoadRecord<PayoutExpiryCursor>(o, keys::PayoutExpiryCursor(), "payout expiry cursor");
+    if (!c) return;
+    const uint64_t now = time_ms / PAYOUT_EXPIRY_BUCKET_MS;
+    // Minutes before `now` are wholly past (their payouts all have expires_ms < time_ms): done
+    // and deleted. The current minute is looked at again by each block until it is past. A block
+    // expires at most MAX_BLOCK_STEP_EVENTS payouts (a receipt's limit); the next block goes on.
+    uint64_t first = std::max(now, c->first_minute);
+    for (uint64_t m = c->first_minute; m <= std::min(now, c->last_minute); ++m) {
+        const uint64_t n = LoadCounter(o, keys::PayoutExpiryCount(m));
+        uint64_t k = 0;
+        for (; k < n; ++k) {
+            auto raw = o.Get(keys::PayoutExpiryEntry(m, k));
+            if (!raw) CorruptStore("payout expiry entry");
+            auto p = LoadPayout(o, DecodeU64(*raw, "payout expiry entry"));
+            if (!p) CorruptStore("payout named by the expiry index");
+            if (p->status != PayoutStatus::PENDING || p->expires_ms >= time_ms) continue;
+            if (events.size() >= MAX_BLOCK_STEP_EVENTS) break;
+            EndPayout(o, std::move(*p), PayoutStatus::EXPIRED, "expired", time_ms, events);
+        }
+        if (k < n) {  // stopped at the limit: this minute again next block
+            first = m;
+            break;
+        }
+        if (m < now) {
+            for (k = 0; k < n; ++k) o.Delete(keys::PayoutExpiryEntry(m, k));
+            if (n > 0) o.Delete(keys::PayoutExpiryCount(m));
+        }
+    }
+    if (first > c->last_minute) o.Delete(keys::PayoutExpiryCursor());
+    else if (first != c->first_minute) o.Put(keys::PayoutExpiryCursor(), EncodeFields(PayoutExpiryCursor{first, c->last_minute}));
+}
 
 // ---------------------------------------------------------------- KYC, FX rates
 

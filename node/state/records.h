@@ -71,6 +71,10 @@ Result<EvidenceRecord, DecodeError> DecodeEvidenceRecord(ByteView b);
 // Default time a payout instruction waits for its gateway's answer (genesis may set another:
 // state key "m/payout_ttl").
 inline constexpr uint64_t DEFAULT_PAYOUT_TTL_MS = 7ull * 24 * 3600 * 1000;
+// The expiry index's bucket: pending payouts are indexed by the minute of their expiry.
+inline constexpr uint64_t PAYOUT_EXPIRY_BUCKET_MS = 60'000;
+// The most payouts one block step expires (a receipt's event limit); more wait for the next block.
+inline constexpr size_t MAX_BLOCK_STEP_EVENTS = 4096;
 // How long a posted FX rate may convert a payout: a rate older than this (by block time) is stale
 // and the payout is refused until an oracle posts a fresh one (docs/settlement.md, "FX").
 inline constexpr uint64_t FX_RATE_VALIDITY_MS = 24ull * 3600 * 1000;

@@ -9,7 +9,12 @@ std::vector<SettlementEvent> ExtractSettlementEvents(const std::string& chain_id
                                                      const std::vector<Receipt>& receipts, uint64_t first_seq) {
     std::vector<SettlementEvent> out;
     Hash256 block_hash = BlockHash(block.header);
-    for (size_t t = 0; t < receipts.size(); ++t) {
+    // In execution order: the block step's receipt (after the transactions', when there is one)
+    // ran first.
+    std::vector<size_t> order;
+    if (receipts.size() > block.txs.size()) order.push_back(block.txs.size());
+    for (size_t t = 0; t < receipts.size() && t < block.txs.size(); ++t) order.push_back(t);
+    for (size_t t : order) {
         const Receipt& rc = receipts[t];
         if (!rc.success) continue;
         for (size_t i = 0; i < rc.events.size(); ++i) {

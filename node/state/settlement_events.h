@@ -19,8 +19,8 @@ struct SettlementEvent {
     Hash256 id;  // TaggedHash("folio/settlement_event", chain_id || 0x00 || height || tx id || u32 event index)
     uint64_t height = 0;
     Hash256 block_hash;
-    Hash256 tx;
-    uint32_t tx_index = 0;
+    Hash256 tx;             // the transaction, or the block step (BlockStepId) for payout_expired
+    uint32_t tx_index = 0;  // the receipt's index in the block (tx_count for the block step)
     uint32_t event_index = 0;  // index in the receipt's events
     std::string kind;  // payout_instruction, payout_confirmed, payout_failed, payout_expired, tax_withheld, deposit_credited
     uint64_t payout_id = 0;
@@ -42,7 +42,8 @@ struct SettlementEvent {
                  tax_account, gross)
 };
 
-// The settlement events of one committed block, numbered from `first_seq`.
+// The settlement events of one committed block, numbered from `first_seq` in execution order:
+// the block step's first, then the transactions'.
 std::vector<SettlementEvent> ExtractSettlementEvents(const std::string& chain_id, const Block& block,
                                                      const std::vector<Receipt>& receipts, uint64_t first_seq);
 

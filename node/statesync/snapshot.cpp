@@ -128,6 +128,8 @@ Result<Verified, std::string> VerifyManifest(const Manifest& m, const std::strin
         receipt_hashes.push_back(Sha256Of(raw));
         out.receipts.push_back(std::move(rc.value()));
     }
+    // After the transactions' receipts, the block step's (protocol::BlockStepId) when it did something.
+    if (ids.size() == block->txs.size() + 1 && ids.back() == protocol::BlockStepId(chain_id, h.height)) ids.pop_back();
     if (MerkleRoot(ids) != h.tx_root || MerkleRoot(receipt_hashes) != h.receipts_root)
         return Fail("the receipts are not the certified block's");
     if (block->txs.size() != ids.size()) return Fail("the block's transactions are not the certified block's");

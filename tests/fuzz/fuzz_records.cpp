@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace folio::state;
     if (size == 0) return 0;
     folio::ByteView in(data + 1, size - 1);
-    switch (data[0] % 10) {
+    switch (data[0] % 11) {
         case 0: RoundTrip<Payout>(in); break;
         case 1: RoundTrip<Licence>(in); break;
         case 2: RoundTrip<FxRate>(in); break;
@@ -31,6 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 6: RoundTrip<NftCollection>(in); break;
         case 7: RoundTrip<Nft>(in); break;
         case 8: RoundTrip<NftSale>(in); break;
+        case 9: RoundTrip<PayoutExpiryCursor>(in); break;
         default: RoundTrip<SettlementEvent>(in); break;
     }
     return 0;

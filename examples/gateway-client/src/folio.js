@@ -393,6 +393,12 @@ export function settlementEventId(chainId, height, txIdHex, eventIndex) {
     hexToBytes(txIdHex), idx));
 }
 
+// The id of a block's step receipt (receipt number tx_count, after the transactions'; present when
+// the block step expired payouts): TaggedHash("folio/block_step", utf8(chain_id) || 0x00 || u64le height).
+export function blockStepId(chainId, height) {
+  return bytesToHex(taggedHash('folio/block_step', utf8ToBytes(chainId), Uint8Array.of(0), u64le(height)));
+}
+
 // ---- transactions (docs/formats.md "Transactions") ----
 export const TX_KIND_PAYOUT_CONFIRM = 7;
 // Returns {hex, id}: a signed payout_confirm {u64 payout_id, string reference}.

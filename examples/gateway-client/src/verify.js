@@ -3,7 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import {
   hexToBytes, bytesToHex, decodeHeader, blockHash, decodeCommitCert, verifyCommit, merkleVerify, decodeReceipt,
-  formatAmount, settlementEventId, validatorSetAt, PAYOUT_STATUS, DecodeError,
+  formatAmount, settlementEventId, blockStepId, validatorSetAt, PAYOUT_STATUS, DecodeError,
 } from './folio.js';
 
 // The trust anchor: the chain id and validator keys of the genesis file.
@@ -55,8 +55,9 @@ function check(event, proof, trust) {
   const why = verifyCommit(trust.chainId, header.height, bh, sigs, set.validators, setName);
   if (why) return fail(why);
 
-  // 2. The receipt is in the block: its SHA-256 at receipt_index under receipts_root.
-  if (proof.receipt_count !== header.tx_count)
+  // 2. The receipt is in the block: its SHA-256 at receipt_index under receipts_root. A block has a
+  // receipt per transaction, then the block step's when it expired payouts (checked in 3).
+  if (proof.receipt_count !== header.tx_count && proof.receipt_count !== header.tx_count + 1)
     return fail(`the proof counts ${proof.receipt_count} receipts, the header ${header.tx_count} transactions`);
   if (proof.receipt_index !== event.tx_index)
     return fail(`the proof is for receipt ${proof.receipt_index}, the event for transaction ${event.tx_index}`);
@@ -70,6 +71,8 @@ function check(event, proof, trust) {
   if (!Number.isInteger(idx) || idx < 0) return fail('the event has no event_index');
   const rc = decodeReceipt(receiptBytes, idx);
   if (rc.tx_id !== event.tx) return fail(`the receipt is of transaction ${rc.tx_id}, the event claims ${event.tx}`);
+  if (proof.receipt_index === header.tx_count && rc.tx_id !== blockStepId(trust.chainId, header.height))
+    return fail('the receipt after the transactions\' is not the block step\'s');
   if (!rc.success) return fail(`the transaction failed (${rc.error_code}): it instructs nothing`);
   if (idx >= rc.event_count) return fail(`the receipt has ${rc.event_count} events, the event claims index ${idx}`);
   const ev = rc.events[idx];

@@ -4,13 +4,15 @@
 //   probe.js payouts WS_URL KEYFILE ID...          "ID STATUS" per payout (payout_get)
 //   probe.js unauth  WS_URL                        settlement_subscribe without login: {error, events}
 //   probe.js watch   WS_URL KEYFILE SECONDS        login, subscribe from seq 1 (no filter), print what arrives
-//   probe.js proof   WS_URL KEYFILE GENESIS OUT [PAYOUT_ID]
-//                                                  write {genesis, event, proof} of that payout's instruction
+//   probe.js proof   WS_URL KEYFILE GENESIS OUT [PAYOUT_ID [KIND]]
+//                                                  write {genesis, event, proof} of that payout's event KIND
 //                                                  (default: the first payout instruction)
+//   probe.js verify  FILE                          verifyPayoutEvent on such a file: {ok, reason?, payout?}
 // A wss:// URL is checked against the CA in FOLIO_GATEWAY_CA (a PEM file) when set.
 import fs from 'node:fs';
 import { WsRpc } from '../src/rpc.js';
 import { hexToBytes } from '../src/folio.js';
+import { verifyPayoutEvent, trustFromGenesis } from '../src/verify.js';
 
 const [cmd, url, ...rest] = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -85,8 +87,9 @@ switch (cmd) {
   case 'proof': {
     rpc = await connect(rest[0]);
     const want = rest[3] === undefined ? undefined : Number(rest[3]);
-    const ev = (await allEvents(rpc, { kinds: ['payout_instruction'] })).find((e) => want === undefined || e.payout_id === want);
-    if (!ev) throw new Error(want === undefined ? 'no payout instruction yet' : `no instruction of payout ${want}`);
+    const kind = rest[4] ?? 'payout_instruction';
+    const ev = (await allEvents(rpc, { kinds: [kind] })).find((e) => want === undefined || e.payout_id === want);
+    if (!ev) throw new Error(want === undefined ? `no ${kind} event yet` : `no ${kind} event of payout ${want}`);
     let proof;
     for (let i = 0; i < 100; i++) {
       try {
@@ -102,8 +105,14 @@ switch (cmd) {
     fs.writeFileSync(rest[2], JSON.stringify({ genesis: { chain_id: genesis.chain_id, validators: genesis.validators }, event: ev, proof }, null, 1) + '\n');
     break;
   }
+  case 'verify': {
+    const f = JSON.parse(fs.readFileSync(url, 'utf8'));
+    const r = verifyPayoutEvent(f.event, f.proof, trustFromGenesis(f.genesis));
+    console.log(JSON.stringify(r, (k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    break;
+  }
   default:
-    console.error('usage: probe.js events|payouts|unauth|watch|proof ...');
+    console.error('usage: probe.js events|payouts|unauth|watch|proof|verify ...');
     process.exit(2);
 }
 rpc?.close();

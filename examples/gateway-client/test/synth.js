@@ -86,9 +86,10 @@ export function certifiedBlock(chainId, height, signers) {
 // ---- a payout instruction in a block, and its settlement_proof (what the node answers) ----
 const i64 = (v) => { const b = new Uint8Array(8); new DataView(b.buffer).setBigInt64(0, BigInt(v), true); return b; };
 // A receipt of one successful transaction whose event 0 is a pending payout.
-export function payoutReceipt({ txId, payoutId, payee, gateway, currency, amountMinor }) {
+export function payoutReceipt({ txId, payoutId, payee, gateway, currency, amountMinor, status = 0, payoutTx = txId }) {
   const payout = concatBytes(Uint8Array.of(9), u64(payoutId), h32(payee), h32(gateway), str(currency), i64(amountMinor),
-    str(''), i64(0), u64(0), u64(0), u64(0), Uint8Array.of(0), u64(1764000000000), u64(1764086400000), u64(0), str(''), h32(txId));
+    str(''), i64(0), u64(0), u64(0), u64(0), Uint8Array.of(status), u64(1764000000000), u64(1764086400000), u64(0), str(''),
+    h32(payoutTx));
   return concatBytes(h32(txId), Uint8Array.of(1), str(''), str(''), varint(1), payout);
 }
 // {event, proof} of payout `payoutId` at `height` (the block's only transaction), the block
@@ -107,6 +108,28 @@ export function payoutProof({ chainId, seq, height, payoutId, payee, gateway, cu
   const proof = {
     event, header: bytesToHex(header), receipt: bytesToHex(receipt), receipt_index: 0, receipt_count: 1, receipt_proof: [],
     commit: bytesToHex(signCommit(chainId, height, header, signers)), validator_handoffs: handoffs,
+  };
+  return { event, proof };
+}
+
+// {event, proof} of payout `payoutId` expiring at the start of block `height`: the block has one
+// transaction (an unrelated instruction) and then the block step's receipt, id `stepId` (the
+// node's is blockStepId(chainId, height)), carrying the expired payout.
+export function expiredPayoutProof({ chainId, seq, height, payoutId, payee, gateway, stepId, currency = 'BRL', amountMinor = 4550n, signers }) {
+  const txId = bytesToHex(sha256(utf8ToBytes(`another tx at ${height}`)));
+  const r0 = payoutReceipt({ txId, payoutId: payoutId + 1, payee, gateway, currency, amountMinor: 1n });
+  const r1 = payoutReceipt({ txId: stepId, payoutId, payee, gateway, currency, amountMinor, status: 3, payoutTx: ZERO });
+  const root = taggedHash('folio/merkle/node', sha256(r0), sha256(r1));
+  const header = encodeHeader({ chainId, height, txCount: 1, txRoot: txId, receiptsRoot: bytesToHex(root) });
+  const id = bytesToHex(taggedHash('folio/settlement_event', utf8ToBytes(chainId), Uint8Array.of(0), u64(height), h32(stepId), u32(0)));
+  const minor = BigInt(amountMinor);
+  const event = {
+    seq, id, height, block_hash: bytesToHex(blockHash(header)), tx: stepId, kind: 'payout_expired', payout_id: payoutId,
+    payee, gateway, amount: { amount: `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`, currency }, tx_index: 1, event_index: 0,
+  };
+  const proof = {
+    event, header: bytesToHex(header), receipt: bytesToHex(r1), receipt_index: 1, receipt_count: 2,
+    receipt_proof: [bytesToHex(sha256(r0))], commit: bytesToHex(signCommit(chainId, height, header, signers)), validator_handoffs: [],
   };
   return { event, proof };
 }

@@ -160,6 +160,8 @@ export declare function currencyExponent(currency: string): number;
 export declare function formatAmount(minor: number | bigint | string, currency: string): string;
 /** TaggedHash("folio/settlement_event", chain_id || 0x00 || u64 height || tx id || u32 index), hex. */
 export declare function settlementEventId(chainId: string, height: number | bigint, txIdHex: Hex, eventIndex: number): Hex;
+/** The id of a block's step receipt (after the transactions' receipts; payouts that expired at the block's start). */
+export declare function blockStepId(chainId: string, height: number | bigint): Hex;
 
 export declare const TX_KIND_PAYOUT_CONFIRM: 7;
 export interface PayoutConfirmOptions {

@@ -145,3 +145,10 @@ TEST_CASE("the same bytes as the hand-written layout: a header, field by field")
     CHECK(enc[8] == 0x01);
     CHECK(enc[4 + 3 + 8 + 32 + 8 + 32] == 3);
 }
+
+TEST_CASE("BlockStepId: TaggedHash(\"folio/block_step\", chain || 0x00 || u64le height), never a transaction's id") {
+    // The vector is computed with Python's hashlib; the SDK's blockstep.test.js checks the same one.
+    CHECK(BlockStepId("folio-test-step", 7).hex() == "190d3e426799d6ccea459b92d966be7575280628352b8bbfc4ffbb6ae24951f6");
+    CHECK(BlockStepId("folio-test-step", 8) != BlockStepId("folio-test-step", 7));
+    CHECK(BlockStepId("folio-test-stepx", 7) != BlockStepId("folio-test-step", 7));
+}

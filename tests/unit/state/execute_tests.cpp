@@ -70,3 +70,55 @@ TEST_CASE("ExecuteBatch: skips what is invalid at its position, fills the header
     CHECK(b.hash == BlockHash(h));
     CHECK_FALSE(b.smt_nodes.empty());
 }
+
+TEST_CASE("ExecuteBatch: the block step's receipt follows the transactions' under receipts_root, not under tx_root") {
+    GenesisDoc g;
+    g.chain_id = "test-chain";
+    g.genesis_time_ms = 1000;
+    g.payout_ttl_ms = 10'000;
+    g.validators.push_back({"v0", AddrFor("validator")});
+    g.accounts.push_back({"alice", AddrFor("alice"), 0, KycStatus::VERIFIED, "BR", {{"BRL", 5000}}});
+    g.accounts.push_back({"gw", AddrFor("gw"), WithRole(0, Role::GATEWAY), KycStatus::NONE, "", {}});
+    MapState state;
+    auto genesis = BuildGenesisState(g).value();
+    state.Apply(genesis);
+    MemoryNodeStore nodes;
+    auto root = UpdateStateRoot(nodes, Hash256{}, 0, genesis, 0).value();
+    nodes.Apply(root);
+    BlockHeader parent;
+    parent.chain_id = "test-chain";
+    parent.time_ms = 5000;
+    parent.state_root = root.new_root;
+
+    // Block 1: a payout instruction, expiring 10 s later; no step receipt.
+    std::vector<protocol::DecodedTx> b1;
+    b1.push_back(protocol::DecodedTx::FromTx(MakeTx("alice", 0, SetPayoutPrefsTx{AddrFor("gw"), "BRL", 0})));
+    b1.push_back(protocol::DecodedTx::FromTx(MakeTx("alice", 1, WithdrawTx{"BRL", 1200})));
+    ExecutedBlock e1 = ExecuteBatch(state, nodes, parent, {"test-chain"}, NextBlockContext(parent, 6000, AddrFor("validator")), std::move(b1));
+    REQUIRE(e1.receipts.size() == 2);
+    state.Apply(e1.writes);
+    for (const auto& [hash, record] : e1.smt_nodes) nodes.Put(hash, record);
+
+    // Block 2, past the expiry, with one transaction: two receipts, the second the block step's.
+    // 45.00 needs the 12.00 the expiry returns: the step runs before the transactions.
+    Transaction tx = MakeTx("alice", 2, TransferTx{AddrFor("gw"), "BRL", 4500});
+    std::vector<protocol::DecodedTx> b2;
+    b2.push_back(protocol::DecodedTx::FromTx(tx));
+    ExecutedBlock e2 = ExecuteBatch(state, nodes, e1.block.header, {"test-chain"},
+                                    NextBlockContext(e1.block.header, 6000 + 10'001, AddrFor("validator")), std::move(b2));
+    REQUIRE(e2.block.txs.size() == 1);
+    REQUIRE(e2.receipts.size() == 2);
+    CHECK(e2.receipts[0].tx_id == TxId(tx));
+    CHECK(e2.receipts[0].success);
+    CHECK(e2.receipts[1].tx_id == BlockStepId("test-chain", 2));
+    REQUIRE(e2.receipts[1].events.size() == 1);
+    CHECK(std::get<EvPayout>(e2.receipts[1].events[0]).payout.status == PayoutStatus::EXPIRED);
+    const BlockHeader& h = e2.block.header;
+    CHECK(h.tx_count == 1);
+    CHECK(h.tx_root == MerkleRoot({TxId(tx)}));
+    CHECK(h.receipts_root ==
+          MerkleRoot({Sha256Of(EncodeReceipt(e2.receipts[0])), Sha256Of(EncodeReceipt(e2.receipts[1]))}));
+    CHECK(LoadBalance(state, AddrFor("alice"), "BRL") == 3800);
+    state.Apply(e2.writes);
+    CHECK(LoadBalance(state, AddrFor("alice"), "BRL") == 500);
+}

@@ -61,18 +61,29 @@ struct Chain {
     std::vector<std::pair<BlockContext, std::vector<Transaction>>> blocks;  // for replay
     Chain() { state.Apply(BuildGenesisState(Genesis()).value()); }
 
-    // One transaction in its own block: the receipt, or the rejection code.
-    Result<Receipt, std::string> Send(const std::string& who, TxBody body) {
-        Transaction tx = MakeTx(who, nonce[who], std::move(body));
+    std::vector<Receipt> last;  // the last block's receipts (the block step's after the transactions')
+
+    // A block of `txs` (signers and bodies) 1 s after the last: its receipts, or the rejection.
+    Result<std::vector<Receipt>, std::string> Block(const std::vector<std::pair<std::string, TxBody>>& txs) {
+        std::vector<Transaction> block;
+        std::map<std::string, uint64_t> next = nonce;
+        for (const auto& [who, body] : txs) block.push_back(MakeTx(who, next[who]++, body));
         time += 1000;
         BlockContext ctx{height + 1, time, AddrFor("validator")};
-        auto r = ApplyBlock(state, PARAMS, ctx, {tx});
+        auto r = ApplyBlock(state, PARAMS, ctx, block);
         if (!r) return Fail(std::string(RejectCode(r.error().why.code)) + ": " + r.error().why.message);
         state.Apply(r->writes);
         ++height;
-        ++nonce[who];
-        blocks.push_back({ctx, {tx}});
-        return r->receipts.at(0);
+        nonce = next;
+        blocks.push_back({ctx, block});
+        last = r->receipts;
+        return r->receipts;
+    }
+    // One transaction in its own block: the receipt, or the rejection code.
+    Result<Receipt, std::string> Send(const std::string& who, TxBody body) {
+        auto r = Block({{who, std::move(body)}});
+        if (!r) return Fail(r.error());
+        return r->at(0);
     }
     Receipt Ok(const std::string& who, TxBody body) {
         auto r = Send(who, std::move(body));
@@ -161,7 +172,7 @@ TEST_CASE("deposits credit once; a repeated reference is rejected and changes no
     CHECK(c.Conservation() == "ok");
 }
 
-TEST_CASE("payouts: instruction, confirmation, a second answer rejected naming the first, failure and expiry") {
+TEST_CASE("payouts: instruction, confirmation, a second answer rejected naming the first, failure") {
     Chain c;
     c.Ok("gw", DepositTx{AddrFor("alice"), "USD", 100000, "d1"});
     CHECK(c.Code("alice", WithdrawTx{"USD", 100}) == "no_payout_prefs");
@@ -191,15 +202,100 @@ TEST_CASE("payouts: instruction, confirmation, a second answer rejected naming t
     CHECK(c.Bal("alice", "USD") == 70000);  // returned
     CHECK(c.Code("gw", PayoutConfirmTx{p2, "late"}) == "payout_already_failed");
 
-    uint64_t p3 = PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 5000}));
-    CHECK(c.Code("bob", PayoutExpireTx{p3}) == "invalid_field");  // not yet expired
-    c.time += TTL + 1;
-    CHECK(c.Code("gw", PayoutConfirmTx{p3, "too late"}) == "payout_already_expired");
-    c.Ok("bob", PayoutExpireTx{p3});  // anyone may close an expired instruction
-    CHECK(c.Bal("alice", "USD") == 70000);
-    CHECK(LoadPayout(c.state, p3)->status == PayoutStatus::EXPIRED);
-    CHECK(c.Code("gw", PayoutConfirmTx{p3, "x"}) == "payout_already_expired");
     CHECK(c.Code("gw", PayoutConfirmTx{999, "x"}) == "not_found");
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("payouts expire by themselves at the first block past their expiry; a late answer names it") {
+    Chain c;
+    c.Ok("gw", DepositTx{AddrFor("alice"), "USD", 100000, "d1"});
+    c.Ok("alice", SetPayoutPrefsTx{AddrFor("gw"), "USD", 0});
+    uint64_t p3 = PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 5000}));
+    uint64_t p4 = PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 1000}));  // 1 s later: expires 1 s later
+    const Payout po3 = LoadPayout(c.state, p3).value();
+    CHECK(c.Bal("alice", "USD") == 94000);
+    // The manual transaction is retired: rejected, nothing changes.
+    std::string before = c.state.Dump();
+    CHECK(c.Code("bob", PayoutExpireTx{p3}) == "retired_kind");
+    CHECK(c.state.Dump() == before);
+
+    // A block at exactly expires_ms: not past it, nothing expires (and no step receipt).
+    c.time = po3.expires_ms - 1000;
+    REQUIRE(c.Block({}));
+    CHECK(c.last.empty());
+    CHECK(LoadPayout(c.state, p3)->status == PayoutStatus::PENDING);
+
+    // The next block, 1 s past it: p3 expires before the block's transactions, with no
+    // transaction asking; p4, at exactly its expiry, can still be confirmed in that block.
+    auto r = c.Block({{"gw", PayoutConfirmTx{p4, "wire-4"}}});
+    REQUIRE(r);
+    REQUIRE(r->size() == 2);
+    CHECK(r->at(0).success);
+    const Receipt& step = r->at(1);
+    CHECK(step.tx_id == BlockStepId(PARAMS.chain_id, c.height));
+    CHECK(step.success);
+    REQUIRE(step.events.size() == 1);
+    const auto* ev = std::get_if<EvPayout>(&step.events[0]);
+    REQUIRE(ev);
+    CHECK(ev->payout.id == p3);
+    CHECK(ev->payout.status == PayoutStatus::EXPIRED);
+    auto after = LoadPayout(c.state, p3).value();
+    CHECK(after.status == PayoutStatus::EXPIRED);
+    CHECK(after.ended_ms == c.time);
+    CHECK(LoadPayout(c.state, p4)->status == PayoutStatus::CONFIRMED);
+    CHECK(c.Bal("alice", "USD") == 99000);  // p3's 50.00 back; p4 paid
+    CHECK(c.Conservation() == "ok");
+
+    // A late answer is refused, naming the expiry; nothing changes.
+    before = c.state.Dump();
+    auto late = c.Send("gw", PayoutConfirmTx{p3, "too late"});
+    REQUIRE(!late);
+    CHECK(late.error().rfind("payout_already_expired", 0) == 0);
+    CHECK(late.error().find("expired at " + std::to_string(po3.expires_ms) + " ms") != std::string::npos);
+    CHECK(c.Code("gw", PayoutFailTx{p3, "x"}) == "payout_already_expired");
+    CHECK(c.state.Dump() == before);
+    // An answer in the very block that expires a payout is refused too: it is checked at that
+    // block's time, past the expiry.
+    uint64_t p5 = PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 700}));
+    c.time = LoadPayout(c.state, p5)->expires_ms;
+    CHECK(c.Code("gw", PayoutConfirmTx{p5, "just late"}) == "payout_already_expired");
+
+    // Once every payout has ended and the time is past their minutes, the expiry index is empty.
+    REQUIRE(c.Block({}));
+    CHECK(LoadPayout(c.state, p5)->status == PayoutStatus::EXPIRED);
+    c.time += 2 * PAYOUT_EXPIRY_BUCKET_MS;
+    REQUIRE(c.Block({}));
+    std::vector<std::string> left;
+    c.state.ForEach([&](const Bytes& k, const Bytes&) {
+        std::string key(k.begin(), k.end());
+        if (key.rfind("pxe/", 0) == 0 || key.rfind("pxn/", 0) == 0 || key == "m/payout_expiry") left.push_back(key);
+    });
+    CHECK(left.empty());
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("payout expiry: a block expires at most 4096 payouts; the next goes on, in payout order") {
+    Chain c;
+    c.Ok("gw", DepositTx{AddrFor("alice"), "USD", 100000, "d1"});
+    c.Ok("alice", SetPayoutPrefsTx{AddrFor("gw"), "USD", 0});
+    const size_t N = MAX_BLOCK_STEP_EVENTS + 5;
+    std::vector<std::pair<std::string, TxBody>> txs(N, {"alice", WithdrawTx{"USD", 1}});
+    REQUIRE(c.Block(txs));
+    REQUIRE(c.last.size() == N);
+    const uint64_t first = PayoutIdOf(c.last.front());
+    c.time = LoadPayout(c.state, first)->expires_ms;
+    REQUIRE(c.Block({}));
+    REQUIRE(c.last.size() == 1);
+    REQUIRE(c.last[0].events.size() == MAX_BLOCK_STEP_EVENTS);
+    for (size_t i = 0; i < MAX_BLOCK_STEP_EVENTS; ++i)
+        CHECK(std::get<EvPayout>(c.last[0].events[i]).payout.id == first + i);
+    CHECK(LoadPayout(c.state, first + MAX_BLOCK_STEP_EVENTS)->status == PayoutStatus::PENDING);
+    CHECK(c.Conservation() == "ok");
+    REQUIRE(c.Block({}));
+    REQUIRE(c.last.size() == 1);
+    CHECK(c.last[0].events.size() == 5);
+    CHECK(LoadPayout(c.state, first + N - 1)->status == PayoutStatus::EXPIRED);
+    CHECK(c.Bal("alice", "USD") == 100000);
     CHECK(c.Conservation() == "ok");
 }
 
@@ -212,12 +308,13 @@ TEST_CASE("a stale FX rate (older than 24 hours of block time) converts nothing 
     c.time += FX_RATE_VALIDITY_MS - 2000;                    // the next block is exactly 24 h after the post
     CHECK(c.Code("bob", WithdrawTx{"USD", 1000}) == "ok");  // still valid at its last millisecond
     c.time += 1;
+    const int64_t before = c.Bal("bob", "USD");
     auto stale = c.Send("bob", WithdrawTx{"USD", 1000});
     REQUIRE(stale);
     CHECK(stale->error_code == "fx_rate_stale");
     CHECK(stale->error_message.find("the latest USD/JPY rate (id 1, posted at ") == 0);
     CHECK(stale->error_message.find("is older than 24 hours") != std::string::npos);
-    CHECK(c.Bal("bob", "USD") == 3000);  // nothing moved
+    CHECK(c.Bal("bob", "USD") == before);  // nothing moved
     c.Ok("fx", PostFxRateTx{"USD", "JPY", 15100, 100});
     Receipt r = c.Ok("bob", WithdrawTx{"USD", 1000});
     CHECK(LoadPayout(c.state, PayoutIdOf(r))->rate_id == 2);
@@ -472,9 +569,9 @@ TEST_CASE("conservation holds after random sequences of deposits, reports, withd
                         else c.Try(gw, PayoutFailTx{id, "bounced"});
                     }
                     break;
-                case 5:
+                case 5:  // time passes: the next block expires what is past its expiry
                     c.time += TTL / 3;
-                    for (uint64_t id : pending) c.Try("fay", PayoutExpireTx{id});
+                    REQUIRE(c.Block({}));
                     break;
             }
             REQUIRE(c.Conservation() == "ok");

@@ -8,6 +8,9 @@
 #include <map>
 #include <string>
 
+#include <node/core/keys.h>
+#include <node/core/merkle.h>
+#include <node/protocol/certificate.h>
 #include <node/statesync/snapshot.h>
 
 using namespace folio;
@@ -148,4 +151,51 @@ TEST_CASE("statesync: a manifest for another chain or without a certified block 
     r = VerifyManifest(m, "folio-test", {});
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().find("block does not decode") != std::string::npos);
+}
+
+TEST_CASE("statesync: a block with the block step's receipt verifies; another receipt after the transactions does not") {
+    // One validator; block 5 of an empty state with one transaction and, after its receipt, the
+    // block step's (payouts expired at the block's start, docs/settlement.md).
+    const Hash256 seed = Sha256Of(B("statesync test validator"));
+    const SecretKey sk = SecretKey::FromView(seed.view());
+    const PublicKey v = *DerivePublicKey(sk);
+    protocol::Transaction tx;
+    tx.chain_id = "folio-test";
+    tx.sender = v;
+    tx.body = protocol::TransferTx{v, "BRL", 1};
+    const Hash256 tx_id = protocol::TxId(tx);
+    protocol::Receipt r0;
+    r0.tx_id = tx_id;
+    auto manifest_with = [&](const Hash256& step_id) {
+        protocol::Receipt step;
+        step.tx_id = step_id;
+        std::vector<Bytes> raw = {protocol::EncodeReceipt(r0), protocol::EncodeReceipt(step)};
+        protocol::Block b;
+        b.header.chain_id = "folio-test";
+        b.header.height = 5;
+        b.header.time_ms = 1800000000000;
+        b.header.tx_count = 1;
+        b.header.tx_root = MerkleRoot({tx_id});
+        b.header.receipts_root = MerkleRoot({Sha256Of(raw[0]), Sha256Of(raw[1])});
+        b.header.state_root = MakeSplit(0, 0).root;
+        b.txs = {tx};
+        protocol::CommitCert cc;
+        cc.signatures.emplace_back(v, *SignSchnorr(sk, protocol::CommitMessage("folio-test", 5, protocol::BlockHash(b.header)), Hash256{}));
+        Manifest m;
+        m.chain_id = "folio-test";
+        m.height = 5;
+        m.block = protocol::EncodeBlock(b);
+        m.receipts = raw;
+        m.commit = protocol::EncodeCommitCert(cc);
+        m.chunks = MakeSplit(0, 0).m.chunks;
+        return m;
+    };
+    auto ok = VerifyManifest(manifest_with(protocol::BlockStepId("folio-test", 5)), "folio-test", {v});
+    REQUIRE_MESSAGE(ok.ok(), (ok.ok() ? "" : ok.error()));
+    CHECK(ok->receipts.size() == 2);
+    auto bad = VerifyManifest(manifest_with(Sha256Of(B("another"))), "folio-test", {v});
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().find("not the certified block's") != std::string::npos);
+    auto other_height = VerifyManifest(manifest_with(protocol::BlockStepId("folio-test", 6)), "folio-test", {v});
+    CHECK_FALSE(other_height.ok());
 }
