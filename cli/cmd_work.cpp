@@ -134,6 +134,74 @@ int RunWorkShares(Ctx& c) {
     return 0;
 }
 
+// Consents from --consent-key (signed here) and --consent OWNER:SIG (checked against `digest`).
+std::vector<Consent> CollectConsents(Ctx& c, const Hash256& digest, const std::string& what) {
+    std::vector<Consent> out;
+    for (const std::string& name : c.args.All("consent-key")) {
+        auto s = UnlockNamed(c, name);
+        auto sig = SignSchnorr(s->sk, digest, RandomAux());
+        if (!sig) throw CliError("signing with key '" + name + "' failed");
+        out.push_back({s->address, *sig});
+    }
+    for (const std::string& spec : c.args.All("consent")) {
+        auto colon = spec.find(':');
+        if (colon == std::string::npos) throw UsageError("--consent must be OWNER_ADDR:SIGHEX");
+        auto sig = Signature::FromHexStr(spec.substr(colon + 1));
+        if (!sig) throw UsageError("--consent: the signature must be 128 hex characters");
+        Address owner = ParseAddr(spec.substr(0, colon), "--consent");
+        if (!VerifySchnorr(owner, digest, *sig)) throw UsageError("--consent: the signature of " + owner.hex() + " does not sign " + what);
+        out.push_back({owner, *sig});
+    }
+    std::sort(out.begin(), out.end(), [](const Consent& x, const Consent& y) { return x.owner < y.owner; });
+    out.erase(std::unique(out.begin(), out.end(), [](const Consent& x, const Consent& y) { return x.owner == y.owner; }), out.end());
+    return out;
+}
+
+// `folio work attach WORK_ID CONTRACT`, `folio work detach WORK_ID`, `folio work consent-attach
+// WORK_ID CONTRACT|none`: route the work's revenue through a contract, with every owner's consent.
+int RunWorkAttach(Ctx& c) {
+    const std::string& sub = c.args.pos[1];
+    uint64_t work = ParseU64(Pos(c, 2, "folio work attach|detach|consent-attach WORK_ID [CONTRACT]"), "WORK_ID");
+    Address contract;
+    if (sub != "detach") {
+        const std::string& spec = Pos(c, 3, "folio work attach|consent-attach WORK_ID CONTRACT");
+        if (spec != "none") {
+            auto h = Hash256::FromHexStr(spec);  // a contract's address is a hash: 64 hex digits
+            if (!h) throw UsageError("CONTRACT: '" + spec + "' is not a contract address (64 hex digits) or none");
+            contract = Address::FromView(h->view());
+        }
+    }
+    std::string chain_id;
+    uint64_t version = 0;
+    if (auto v = c.args.Opt("shares-version")) version = ParseU64(*v, "--shares-version");
+    if (c.args.Flag("offline")) {
+        chain_id = OfflineChainId(c);
+        if (!c.args.Opt("shares-version")) throw UsageError("--offline needs --shares-version N (from `folio work show`)");
+    } else {
+        RpcClient rpc(NodeUrl(c));
+        chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
+        if (!c.args.Opt("shares-version")) version = U64Of(rpc.Call("work_get", {{"id", work}}), "shares_version");
+    }
+    Hash256 digest = protocol::AttachContractDigest(chain_id, work, version, contract);
+    const std::string what = contract.IsZero() ? "detaching work " + std::to_string(work) + "'s contract"
+                                               : "attaching " + contract.hex() + " to work " + std::to_string(work);
+    if (sub == "consent-attach") {
+        auto signer = Unlock(c);
+        auto sig = SignSchnorr(signer->sk, digest, RandomAux());
+        if (!sig) throw CliError("signing failed");
+        std::string line = signer->address.hex() + ":" + sig->hex();
+        Print(c, {{"owner", signer->address.hex()}, {"signature", sig->hex()}, {"consent", line}, {"digest", digest.hex()}}, line);
+        return 0;
+    }
+    AttachContractTx t{work, contract, CollectConsents(c, digest, what + " at this shares version")};
+    auto st = Send(c, t);
+    if (!st) return 0;
+    Print(c, *st, (contract.IsZero() ? "work " + std::to_string(work) + "'s revenue flows through its revenue split again"
+                                     : "work " + std::to_string(work) + "'s revenue now flows through " + contract.hex()) +
+                      "\n" + TxLine(*st));
+    return 0;
+}
+
 Bytes HexField(const json& j, const char* name) {
     if (!j.contains(name) || !j.at(name).is_string()) throw CliError(std::string("certificate: missing field '") + name + "'");
     auto b = FromHex(j.at(name).get<std::string>());
@@ -221,6 +289,7 @@ int CmdWork(Ctx& c) {
     if (c.args.pos.size() >= 2) {
         const std::string& sub = c.args.pos[1];
         if (sub == "transfer-shares" || sub == "consent") return RunWorkShares(c);
+        if (sub == "attach" || sub == "detach" || sub == "consent-attach") return RunWorkAttach(c);
         if (sub == "certificate") return RunWorkCertificate(c);
         if (sub == "verify") return RunWorkVerify(c);
     }

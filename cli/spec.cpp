@@ -120,6 +120,32 @@ std::vector<CmdSpec> Build() {
           O("shares-version", K::U64, "the shares version consented to (default: read from the node)")},
          TRAIT_TX,
          {"folio work transfer-shares 7 --owner folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk:6000 --owner 3c72addb4fdf09af94f0c94d7fe92a386a7e70cf8a1d85916386bb2535c7b1b1:4000 --consent-key bob"}});
+    add({{"work", "attach"},
+         "route a work's revenue through a contract (e.g. an escalating royalty deal), with every owner's consent",
+         "Revenue reported against the work, licence fees, NFT royalties and auction proceeds then go to the contract's "
+         "distribute(int,int,int,int) instead of the work's revenue split. Consents as for transfer-shares (folio work consent-attach).",
+         {P("WORK_ID", K::U64, "the work"), P("CONTRACT", K::HASH, "the contract's address (64 hex digits)")},
+         {O("consent-key", K::NAME, "a co-owner's key in this keystore that signs its consent").Repeat(),
+          O("consent", K::CONSENT, "a co-owner's consent from `folio work consent-attach`").Repeat(),
+          O("shares-version", K::U64, "the shares version consented to (default: read from the node)")},
+         TRAIT_TX,
+         {"folio work attach 7 3c72addb4fdf09af94f0c94d7fe92a386a7e70cf8a1d85916386bb2535c7b1b1 --consent-key bob"}});
+    add({{"work", "detach"},
+         "route a work's revenue through its revenue split again, with every owner's consent",
+         "",
+         {P("WORK_ID", K::U64, "the work")},
+         {O("consent-key", K::NAME, "a co-owner's key in this keystore that signs its consent").Repeat(),
+          O("consent", K::CONSENT, "a co-owner's consent from `folio work consent-attach WORK_ID none`").Repeat(),
+          O("shares-version", K::U64, "the shares version consented to (default: read from the node)")},
+         TRAIT_TX,
+         {"folio work detach 7 --consent-key bob"}});
+    add({{"work", "consent-attach"},
+         "as a current owner, sign consent to attaching exactly this contract (or none: detaching)",
+         "Prints OWNER_ADDR:SIGHEX to hand to the sender of attach or detach.",
+         {P("WORK_ID", K::U64, "the work"), P("CONTRACT", K::TEXT, "the contract's address, or none")},
+         {O("shares-version", K::U64, "the shares version consented to (default: read from the node)")},
+         0,
+         {"folio --key bob work consent-attach 7 3c72addb4fdf09af94f0c94d7fe92a386a7e70cf8a1d85916386bb2535c7b1b1"}});
     add({{"work", "consent"},
          "as a current owner, sign consent to exactly these new owners",
          "Prints OWNER_ADDR:SIGHEX to hand to the sender of transfer-shares.",
@@ -167,12 +193,48 @@ std::vector<CmdSpec> Build() {
          0,
          {"folio contract build contracts/revenue_split.fasm -o split.bin"}});
     add({{"contract", "deploy"},
-         "governance: propose deploying a contract template",
-         "Approved like any proposal (folio gov approve).",
+         "governance: propose deploying a contract template as a version of a name",
+         "Approved like any proposal (folio gov approve). The version defaults to the name's latest + 1. A new version of "
+         "revenue_split or auction is what the ledger instantiates from then on; existing instances keep their code.",
          {P("CODE", K::FILE, "the bytecode (folio contract build)")},
-         {},
+         {R("name", K::TEXT, "the template's name: 1..32 of a-z, 0-9, _"), O("version", K::U64, "its version (default: the latest + 1)"),
+          O("instantiators", K::TEXT, "roles whose holders may instantiate it, comma-separated (default: any account)").Value("ROLE[,ROLE]")},
          TRAIT_TX,
-         {"folio contract deploy split.bin"}});
+         {"folio contract deploy contracts/escalating_royalty.bin --name escalating_royalty --instantiators creator,studio"}});
+    add({{"contract", "templates"}, "the contract templates: standard and deployed, by name and version", "", {},
+         {O("name", K::TEXT, "only this name")}, 0, {"folio contract templates", "folio contract templates --name auction"}});
+    add({{"contract", "show"}, "a contract instance: its code and template", "", {P("CONTRACT", K::HASH, "the contract's address (64 hex digits)")}, {}, 0,
+         {"folio contract show 3c72addb4fdf09af94f0c94d7fe92a386a7e70cf8a1d85916386bb2535c7b1b1"}});
+    add({{"contract", "instantiate"},
+         "make an instance of a deployed template",
+         "TEMPLATE is NAME (its latest version), NAME@VERSION or a code hash. The values are the template's init parameters, "
+         "typed by --types: int (a whole number, or BR / BRL for a packed country or currency), address, bytes (hex, 0x for "
+         "none, or le64:N,N,... for little-endian 64-bit integers). Prints the new contract's address.",
+         {P("TEMPLATE", K::TEXT, "NAME, NAME@VERSION or a code hash"), P("VALUE", K::TEXT, "an init parameter, in order").Repeat().Optional()},
+         {O("types", K::TEXT, "the init parameters' types, comma-separated").Value("TYPE[,TYPE]"),
+          O("gas", K::U64, "gas for the instantiation call (default 5000000)")},
+         TRAIT_TX,
+         {"folio contract instantiate escalating_royalty --types address,address,address,int,bytes "
+          "3c72addb4fdf09af94f0c94d7fe92a386a7e70cf8a1d85916386bb2535c7b1b1 "
+          "9f06c6f2a3e1b5d4c7a8e9f0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0 "
+          "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b BRL le64:0,1500,10000000,1800"}});
+    add({{"contract", "call"},
+         "call a contract function in a transaction",
+         "FUNCTION is its signature, e.g. \"bid(int)\"; the values are typed by it (int, address, bytes as for instantiate).",
+         {P("CONTRACT", K::HASH, "the contract's address (64 hex digits)"), P("FUNCTION", K::TEXT, "name(type,...)"),
+          P("VALUE", K::TEXT, "an argument, in order").Repeat().Optional()},
+         {O("gas", K::U64, "gas for the call (default 5000000)")},
+         TRAIT_TX,
+         {"folio contract call 3c72addb4fdf09af94f0c94d7fe92a386a7e70cf8a1d85916386bb2535c7b1b1 \"bid(int)\" 125000"}});
+    add({{"contract", "query"},
+         "call a contract function read-only: nothing is committed",
+         "Runs the call on the node's latest state as you (logged in with --key) and shows its answer, decoded with --returns.",
+         {P("CONTRACT", K::HASH, "the contract's address (64 hex digits)"), P("FUNCTION", K::TEXT, "name(type,...)"),
+          P("VALUE", K::TEXT, "an argument, in order").Repeat().Optional()},
+         {O("returns", K::TEXT, "decode the answer as these types, comma-separated").Value("TYPE[,TYPE]"),
+          O("gas", K::U64, "gas for the call (default 5000000)")},
+         0,
+         {"folio contract query 3c72addb4fdf09af94f0c94d7fe92a386a7e70cf8a1d85916386bb2535c7b1b1 \"rate()\" --returns int"}});
 
     // ------------------------------------------------------------------ governance
     add({{"gov", "grant-role"}, "governance: propose granting a role", "", {P("ADDR", K::ADDR, "the account")},

@@ -11,6 +11,7 @@ void RegisterApi(rpc::RpcServer& server, chain::Node& node, SettlementStream& st
     RegisterRevenueMethods(server, node);
     RegisterNftMethods(server, node);
     RegisterAuctionMethods(server, node);
+    RegisterContractMethods(server, node);
     RegisterGovernanceMethods(server, node);
     stream.Register(server);
     RegisterDiscover(server);

@@ -237,8 +237,7 @@ json DecodeContractEvent(const EvContract& e, const StateReader& s) {
             return {{"kind", "tax_account_set"}, {"jurisdiction", PackedText(LeAt(d, 0))}, {"account", AddrAt(d, 8)}};
         return nullptr;
     }
-    auto code = LoadInstanceCodeHash(s, e.contract);
-    if (code && *code == StandardCodeHash(StandardContract::REVENUE_SPLIT)) {
+    if (IsStandardInstance(s, e.contract, StandardContract::REVENUE_SPLIT)) {
         if (topic == "split" && d.size() == 56) {
             std::string cur = PackedText(LeAt(d, 32));
             return {{"kind", "split"}, {"payee", AddrAt(d, 0)}, {"currency", cur}, {"amount", Money(LeAt(d, 40), cur)},

@@ -28,6 +28,9 @@ void RegisterWorkMethods(rpc::RpcServer& server, Node& node) {
             json out = WorkJson(*w);
             out["shares_version"] = state::LoadSharesVersion(node.store(), *id);
             out["split"] = protocol::SplitAddress(*id).hex();
+            // The contract the work's revenue flows through when its owners attached one (attach_contract).
+            auto attached = state::LoadAttachedContract(node.store(), *id);
+            out["revenue_contract"] = attached ? json(attached->hex()) : json(nullptr);
             return out;
         },
         Access::PUBLIC);

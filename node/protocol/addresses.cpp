@@ -28,4 +28,13 @@ Hash256 TransferSharesDigest(const std::string& chain_id, uint64_t work, uint64_
     return TaggedHash("folio/transfer_shares", w.bytes());
 }
 
+Hash256 AttachContractDigest(const std::string& chain_id, uint64_t work, uint64_t version, const Address& contract) {
+    Writer w;
+    w.Str(chain_id);
+    w.U64(work);
+    w.U64(version);
+    w.Fixed(contract);
+    return TaggedHash("folio/attach_contract", w.bytes());
+}
+
 }  // namespace folio::protocol

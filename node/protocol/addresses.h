@@ -21,5 +21,9 @@ Address AuctionAddress(uint64_t auction);  // TaggedHash("folio/auction", u64be 
 // string chain_id || u64 work || u64 shares version || owners).
 Hash256 TransferSharesDigest(const std::string& chain_id, uint64_t work, uint64_t version,
                              const std::vector<Share>& owners);
+// What each current owner signs to consent to AttachContractTx: TaggedHash("folio/attach_contract",
+// string chain_id || u64 work || u64 shares version || contract). The shares version also counts
+// attachments, so a consent is good for one change.
+Hash256 AttachContractDigest(const std::string& chain_id, uint64_t work, uint64_t version, const Address& contract);
 
 }  // namespace folio::protocol

@@ -121,12 +121,32 @@ struct SetThreshold {
     FOLIO_FIELDS(threshold)
 };
 // Deploys a contract template: bytecode validated at deployment (vm::Validate), stored by its
-// code hash (TaggedHash("folio/vm/code", code)).
+// code hash (TaggedHash("folio/vm/code", code)), as version `version` of the template `name`
+// (1..32 of a-z, 0-9, _; each version above the name's latest). `instantiators`: the roles whose
+// holders may instantiate it (contract_instantiate; 0 = any account). The standard names
+// (revenue_split, auction) are instantiated by the ledger only: a new version of one is what the
+// ledger instantiates from then on (docs/vm.md, "Templates and versions").
 inline constexpr size_t MAX_CONTRACT_CODE = 60000;
+inline constexpr size_t MAX_TEMPLATE_NAME = 32;
 struct DeployTemplate {
     Bytes code;
+    std::string name;
+    uint32_t version = 1;
+    RoleSet instantiators = 0;
     bool operator==(const DeployTemplate&) const = default;
-    FOLIO_FIELDS(FOLIO_MAX(code, MAX_CONTRACT_CODE))
+    FOLIO_FIELDS(FOLIO_MAX(code, MAX_CONTRACT_CODE), FOLIO_MAX(name, MAX_TEMPLATE_NAME), version, instantiators)
+};
+// A deployed template's record (state "ctm/" + code hash; the latest version of a name also at
+// "ctn/" + name).
+struct TemplateInfo {
+    Hash256 code_hash;
+    std::string name;
+    uint32_t version = 0;
+    RoleSet instantiators = 0;
+    bool ledger_only = false;  // a standard template: only the ledger makes instances
+    uint64_t height = 0;       // deployed at (0: genesis)
+    bool operator==(const TemplateInfo&) const = default;
+    FOLIO_FIELDS(code_hash, FOLIO_MAX(name, MAX_TEMPLATE_NAME), version, instantiators, ledger_only, height)
 };
 // Freezes or unfreezes an account: a frozen account cannot send transactions, be debited or be
 // paid out (credits still arrive).
@@ -202,8 +222,10 @@ enum class TxKind : uint8_t {
     NFT_DELIST = 24,
     NFT_BUY = 25,
     NFT_BURN = 26,
+    CONTRACT_INSTANTIATE = 27,
+    ATTACH_CONTRACT = 28,
 };
-inline constexpr uint8_t TX_KIND_MAX = 26;
+inline constexpr uint8_t TX_KIND_MAX = 28;
 
 struct ProposeTx {
     GovAction action;
@@ -459,12 +481,32 @@ struct NftBurnTx {
     bool operator==(const NftBurnTx&) const = default;
     FOLIO_FIELDS(token)
 };
+// Makes an instance of a deployed template at ContractAddress(sender, nonce) and runs its
+// instantiation call (selector 0 || params) with `gas`; the sender must hold one of the
+// template's instantiator roles.
+struct ContractInstantiateTx {
+    Hash256 code_hash;
+    Bytes params;
+    uint64_t gas = 0;  // <= MAX_TX_GAS
+    bool operator==(const ContractInstantiateTx&) const = default;
+    FOLIO_FIELDS(code_hash, params, gas)
+};
+// Routes a work's revenue through `contract` (its distribute(int,int,int,int)) instead of the
+// work's revenue split; a zero contract detaches. Every owner but the sender consents by signing
+// AttachContractDigest.
+struct AttachContractTx {
+    uint64_t work = 0;
+    Address contract;
+    std::vector<Consent> consents;
+    bool operator==(const AttachContractTx&) const = default;
+    FOLIO_FIELDS(work, contract, consents)
+};
 
 using TxBody = std::variant<ProposeTx, ApproveTx, RegisterWorkTx, DepositTx, SetPayoutPrefsTx, WithdrawTx,
                             PayoutConfirmTx, PayoutFailTx, PayoutExpireTx, SetKycTx, PostFxRateTx, GrantLicenceTx,
                             AcceptLicenceTx, RevokeLicenceTx, ReportRevenueTx, ReportPoolTx, TransferSharesTx,
                             CreateAuctionTx, ContractCallTx, TransferTx, NftMintTx, NftTransferTx, NftListTx,
-                            NftDelistTx, NftBuyTx, NftBurnTx>;
+                            NftDelistTx, NftBuyTx, NftBurnTx, ContractInstantiateTx, AttachContractTx>;
 TxKind KindOf(const TxBody& b);
 const char* TxKindName(TxKind k);
 
@@ -566,8 +608,10 @@ struct EvThresholdSet {
 struct EvTemplateDeployed {
     Hash256 code_hash;
     uint32_t size;
+    std::string name;
+    uint32_t version = 0;
     bool operator==(const EvTemplateDeployed&) const = default;
-    FOLIO_FIELDS(code_hash, size)
+    FOLIO_FIELDS(code_hash, size, FOLIO_MAX(name, MAX_TEMPLATE_NAME), version)
 };
 struct EvDeposit {
     Address account, gateway;
@@ -690,10 +734,25 @@ struct EvValidatorSetScheduled {
     bool operator==(const EvValidatorSetScheduled&) const = default;
     FOLIO_FIELDS(epoch, activation_height, members)
 };
+// A contract instance was made (contract_instantiate) from the template `code_hash`.
+struct EvContractCreated {
+    Address contract;
+    Hash256 code_hash;
+    Address creator;
+    bool operator==(const EvContractCreated&) const = default;
+    FOLIO_FIELDS(contract, code_hash, creator)
+};
+// A work's revenue now flows through `contract` (zero: through its revenue split again).
+struct EvContractAttached {
+    uint64_t work = 0;
+    Address contract;
+    bool operator==(const EvContractAttached&) const = default;
+    FOLIO_FIELDS(work, contract)
+};
 using Event = std::variant<EvWorkRegistered, EvProposalCreated, EvProposalApproved, EvProposalExecuted, EvRoleGranted,
                            EvRoleRevoked, EvThresholdSet, EvTemplateDeployed, EvDeposit, EvPayout, EvAccountUpdated,
                            EvFxRate, EvLicence, EvRevenue, EvSharesTransferred, EvAuctionCreated, EvContract,
-                           EvTransfer, EvNft, EvValidatorSetScheduled>;
+                           EvTransfer, EvNft, EvValidatorSetScheduled, EvContractCreated, EvContractAttached>;
 const char* EventName(const Event& e);
 
 struct Receipt {

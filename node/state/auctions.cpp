@@ -42,9 +42,10 @@ Exec Apply(TxContext& x, const CreateAuctionTx& b) {
     x.o.Put(keys::Auction(a.id), EncodeFields(a));
     x.o.Put(keys::AuctionByContract(a.contract), EncodeU64(a.id));
     Bytes params = vm::EncodeValues({static_cast<int64_t>(b.kind), PackCurrencyText(b.currency), b.p1, b.p2, b.p3, b.p4,
-                                     static_cast<int64_t>(b.start_ms), static_cast<int64_t>(b.end_ms), SplitAddress(b.work),
+                                     static_cast<int64_t>(b.start_ms), static_cast<int64_t>(b.end_ms), RevenueContractOf(x.o, b.work),
                                      PackCountry(b.source), x.tx.sender, Le64(static_cast<int64_t>(a.licence))});
-    vm::ExecResult r = vm::Instantiate(ThreadVm(), x.host, x.tx.sender, a.contract, StandardCodeHash(StandardContract::AUCTION),
+    vm::ExecResult r = vm::Instantiate(ThreadVm(), x.host, x.tx.sender, a.contract,
+                                       CurrentStandardCodeHash(x.o, StandardContract::AUCTION),
                                        params, LEDGER_CALL_GAS);
     if (!r.ok()) return CallFailure(r, a.contract, x.o);
     x.events.push_back(EvAuctionCreated{a.id, b.work, a.contract, a.licence});

@@ -40,6 +40,55 @@ const Templates& GetTemplates() {
 const Bytes& StandardCode(StandardContract c) { return GetTemplates().code[static_cast<size_t>(c)]; }
 Hash256 StandardCodeHash(StandardContract c) { return GetTemplates().hash[static_cast<size_t>(c)]; }
 
+namespace {
+constexpr StandardContract STANDARD[] = {StandardContract::REVENUE_SPLIT, StandardContract::TAX_WITHHOLDING,
+                                         StandardContract::AUCTION};
+TemplateInfo GenesisInfo(StandardContract c) {
+    return TemplateInfo{StandardCodeHash(c), StandardName(c), 1, 0, true, 0};
+}
+}  // namespace
+
+const char* StandardName(StandardContract c) {
+    static constexpr const char* NAMES[] = {"revenue_split", "tax_withholding", "auction"};
+    return NAMES[static_cast<size_t>(c) % 3];
+}
+
+std::optional<StandardContract> StandardByName(std::string_view name) {
+    for (StandardContract c : STANDARD)
+        if (name == StandardName(c)) return c;
+    return std::nullopt;
+}
+
+std::optional<TemplateInfo> LoadTemplateInfo(const StateReader& s, const Hash256& code_hash) {
+    if (auto t = LoadRecord<TemplateInfo>(s, keys::TemplateInfo(code_hash), "template info")) return t;
+    for (StandardContract c : STANDARD)
+        if (code_hash == StandardCodeHash(c)) return GenesisInfo(c);
+    return std::nullopt;
+}
+
+std::optional<TemplateInfo> LoadLatestTemplate(const StateReader& s, std::string_view name) {
+    if (auto t = LoadRecord<TemplateInfo>(s, keys::TemplateByName(name), "latest template")) return t;
+    if (auto c = StandardByName(name)) return GenesisInfo(*c);
+    return std::nullopt;
+}
+
+void StoreTemplateInfo(Overlay& o, const TemplateInfo& t) {
+    o.Put(keys::TemplateInfo(t.code_hash), EncodeFields(t));
+    auto latest = LoadLatestTemplate(o, t.name);
+    if (!latest || latest->version < t.version) o.Put(keys::TemplateByName(t.name), EncodeFields(t));
+}
+
+Hash256 CurrentStandardCodeHash(const StateReader& s, StandardContract c) {
+    return LoadLatestTemplate(s, StandardName(c))->code_hash;
+}
+
+bool IsStandardInstance(const StateReader& s, const Address& contract, StandardContract c) {
+    auto code = LoadInstanceCodeHash(s, contract);
+    if (!code) return false;
+    auto t = LoadTemplateInfo(s, *code);
+    return t && t->ledger_only && t->name == StandardName(c);
+}
+
 // ---------------------------------------------------------------- calls
 
 vm::Vm& ThreadVm() {
@@ -180,7 +229,7 @@ Exec CreateWorkSplit(TxContext& x, const Work& w) {
                                      int64_t{0}, int64_t{0}});
     Address split = SplitAddress(w.id);
     vm::ExecResult r = vm::Instantiate(ThreadVm(), x.host, LedgerAddress(), split,
-                                       StandardCodeHash(StandardContract::REVENUE_SPLIT), params, LEDGER_CALL_GAS);
+                                       CurrentStandardCodeHash(x.o, StandardContract::REVENUE_SPLIT), params, LEDGER_CALL_GAS);
     if (!r.ok()) return CallFailure(r, split);
     return Ok{};
 }
@@ -234,8 +283,7 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction&, const Con
     if (!IsContract(s, b.contract)) return Rej(Reject::NOT_FOUND, "no contract at " + b.contract.hex());
     // Splits and the tax contract pay out whatever they hold, as told: only the ledger (with the
     // money it moved in the same transaction) and governance call them.
-    auto code = LoadInstanceCodeHash(s, b.contract);
-    if (b.contract == TaxContractAddress() || (code && *code == StandardCodeHash(StandardContract::REVENUE_SPLIT)))
+    if (b.contract == TaxContractAddress() || IsStandardInstance(s, b.contract, StandardContract::REVENUE_SPLIT))
         return Rej(Reject::MISSING_PERMISSION,
                    "missing permission: revenue splits and the tax contract are called only by the ledger "
                    "(report_revenue) and governance");
@@ -245,6 +293,82 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction&, const Con
 Exec Apply(TxContext& x, const ContractCallTx& b) {
     auto r = Call(x, x.tx.sender, b.contract, b.input, static_cast<int64_t>(b.gas));
     if (!r) return Fail(r.error());
+    return Ok{};
+}
+
+// ---------------------------------------------------------------- contract_instantiate
+
+namespace {
+std::string RoleList(RoleSet roles) {
+    std::string out;
+    for (uint8_t r = 0; r < ROLE_COUNT; ++r)
+        if (HasRole(roles, static_cast<Role>(r))) out += std::string(out.empty() ? "" : ", ") + RoleName(static_cast<Role>(r));
+    return out;
+}
+}  // namespace
+
+Status<Rejection> Check(const Transaction&, const ContractInstantiateTx& b) {
+    if (b.gas == 0 || b.gas > MAX_TX_GAS) return Rej(Reject::INVALID_FIELD, "gas must be 1.." + std::to_string(MAX_TX_GAS));
+    if (b.params.size() > vm::MAX_ABI_BYTES) return Rej(Reject::INVALID_FIELD, "params too long");
+    return Ok{};
+}
+
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const ContractInstantiateTx& b, uint64_t) {
+    auto t = LoadTemplateInfo(s, b.code_hash);
+    if (!t) return Rej(Reject::NOT_FOUND, "no template " + b.code_hash.hex());
+    if (t->ledger_only)
+        return Rej(Reject::MISSING_PERMISSION, "missing permission: " + t->name +
+                                                   " is instantiated by the ledger only (register_work, create_auction)");
+    if (t->instantiators != 0 && (LoadAccount(s, tx.sender).roles & t->instantiators) == 0)
+        return Rej(Reject::MISSING_PERMISSION, "missing permission: template " + t->name + " version " + Dec(t->version) +
+                                                   " is instantiated by holders of: " + RoleList(t->instantiators));
+    return Ok{};
+}
+
+Exec Apply(TxContext& x, const ContractInstantiateTx& b) {
+    const Address contract = vm::ContractAddress(x.tx.sender, x.tx.nonce);
+    if (IsContract(x.o, contract)) return TxFail(Failure::CONTRACT_FAILED, "contract " + contract.hex() + " exists");
+    vm::ExecResult r = vm::Instantiate(ThreadVm(), x.host, x.tx.sender, contract, b.code_hash, b.params,
+                                       static_cast<int64_t>(b.gas));
+    if (!r.ok()) return CallFailure(r, contract);
+    x.events.push_back(EvContractCreated{contract, b.code_hash, x.tx.sender});
+    return Ok{};
+}
+
+// ---------------------------------------------------------------- attach_contract
+
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const AttachContractTx& b, uint64_t) {
+    auto w = LoadWork(s, b.work);
+    if (!w) return Rej(Reject::NOT_FOUND, "no work " + Dec(b.work));
+    if (!IsOwner(*w, tx.sender))
+        return Rej(Reject::MISSING_PERMISSION, "missing permission: only an owner may attach a contract to work " + Dec(b.work));
+    auto current = LoadAttachedContract(s, b.work);
+    if (b.contract.IsZero()) {
+        if (!current) return Rej(Reject::INVALID_FIELD, "work " + Dec(b.work) + " has no attached contract to detach");
+    } else {
+        if (!IsContract(s, b.contract)) return Rej(Reject::NOT_FOUND, "no contract at " + b.contract.hex());
+        if (b.contract == TaxContractAddress() || IsStandardInstance(s, b.contract, StandardContract::REVENUE_SPLIT) ||
+            IsStandardInstance(s, b.contract, StandardContract::AUCTION))
+            return Rej(Reject::INVALID_FIELD, "a standard contract (split, auction, tax) cannot be attached to a work");
+        if (current && *current == b.contract)
+            return Rej(Reject::INVALID_FIELD, "contract " + b.contract.hex() + " is already attached to work " + Dec(b.work));
+    }
+    Hash256 digest = AttachContractDigest(tx.chain_id, b.work, LoadSharesVersion(s, b.work), b.contract);
+    for (const Share& owner : w->owners) {
+        if (owner.owner == tx.sender) continue;
+        auto c = std::find_if(b.consents.begin(), b.consents.end(), [&](const Consent& x) { return x.owner == owner.owner; });
+        if (c == b.consents.end() || !VerifySchnorr(owner.owner, digest, c->signature))
+            return Rej(Reject::MISSING_PERMISSION,
+                       "missing permission: owner " + owner.owner.hex() + " has not consented (valid signature required)");
+    }
+    return Ok{};
+}
+
+Exec Apply(TxContext& x, const AttachContractTx& b) {
+    if (b.contract.IsZero()) x.o.Delete(keys::WorkContract(b.work));
+    else x.o.Put(keys::WorkContract(b.work), Bytes(b.contract.view().begin(), b.contract.view().end()));
+    x.o.Put(keys::SharesVersion(b.work), EncodeU64(LoadSharesVersion(x.o, b.work) + 1));
+    x.events.push_back(EvContractAttached{b.work, b.contract});
     return Ok{};
 }
 

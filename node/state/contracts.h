@@ -19,6 +19,20 @@ enum class StandardContract : uint8_t { REVENUE_SPLIT, TAX_WITHHOLDING, AUCTION 
 const Bytes& StandardCode(StandardContract c);
 Hash256 StandardCodeHash(StandardContract c);
 
+// ---- templates and versions (docs/vm.md, "Templates and versions") ----
+// The standard templates are version 1 of their names, deployed at genesis without a record:
+// these functions answer for them too. A standard name is instantiated by the ledger only.
+const char* StandardName(StandardContract c);
+std::optional<StandardContract> StandardByName(std::string_view name);
+std::optional<TemplateInfo> LoadTemplateInfo(const StateReader& s, const Hash256& code_hash);
+std::optional<TemplateInfo> LoadLatestTemplate(const StateReader& s, std::string_view name);
+// Records a deployed template ("ctm/"; "ctn/" too when it is its name's latest version).
+void StoreTemplateInfo(Overlay& o, const TemplateInfo& t);
+// The code the ledger instantiates for `c` now: the latest version of its name.
+Hash256 CurrentStandardCodeHash(const StateReader& s, StandardContract c);
+// `contract` is an instance of some version of the standard template `c`.
+bool IsStandardInstance(const StateReader& s, const Address& contract, StandardContract c);
+
 // ---- calls (for node/state's domains) ----
 // Gas the ledger gives its own calls (distribute, set_payees, instantiation).
 inline constexpr int64_t LEDGER_CALL_GAS = 10'000'000;

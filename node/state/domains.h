@@ -111,6 +111,13 @@ Exec Apply(TxContext& x, const NftBuyTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const NftBurnTx& b, uint64_t time_ms);
 Exec Apply(TxContext& x, const NftBurnTx& b);
 
+// contracts.cpp
+Status<Rejection> Check(const Transaction& tx, const ContractInstantiateTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const ContractInstantiateTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const ContractInstantiateTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const AttachContractTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const AttachContractTx& b);
+
 // auctions.cpp
 Status<Rejection> Check(const Transaction& tx, const CreateAuctionTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const CreateAuctionTx& b, uint64_t time_ms);

@@ -70,7 +70,8 @@ enum FailureUse : uint8_t {
     X(DUPLICATE_IDENTIFIER, "duplicate_identifier", REJECTS | FAILS)          \
     X(FX_RATE_STALE, "fx_rate_stale", FAILS)                                  \
     X(PROPOSAL_EXPIRED, "proposal_expired", FAILS)                            \
-    X(RETIRED_KIND, "retired_kind", REJECTS)
+    X(RETIRED_KIND, "retired_kind", REJECTS)                                  \
+    X(TEMPLATE_VERSION, "template_version", FAILS)
 
 enum class Failure : uint8_t {
 #define FOLIO_FAILURE_ENUM(e, name, uses) e,

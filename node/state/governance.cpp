@@ -37,6 +37,18 @@ Status<Rejection> Check(const Transaction&, const ProposeTx& b) {
     if (auto* d = std::get_if<DeployTemplate>(&a)) {
         auto code = vm::Validate(d->code);
         if (!code) return Rej(Reject::INVALID_FIELD, "bytecode rejected: " + code.error().message);
+        if (d->name.empty() || !std::all_of(d->name.begin(), d->name.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+            }))
+            return Rej(Reject::INVALID_FIELD, "a template name is 1..32 of a-z, 0-9 and _");
+        if (d->version == 0) return Rej(Reject::INVALID_FIELD, "a template version is 1 or more");
+        if (d->instantiators >> ROLE_COUNT) return Rej(Reject::INVALID_FIELD, "instantiators name an unknown role");
+        if (auto c = StandardByName(d->name)) {
+            if (*c == StandardContract::TAX_WITHHOLDING)
+                return Rej(Reject::INVALID_FIELD, "tax_withholding has one instance, made at genesis: it has no new versions");
+            if (d->instantiators != 0)
+                return Rej(Reject::INVALID_FIELD, std::string(StandardName(*c)) + " is instantiated by the ledger only: no instantiators");
+        }
     }
     return Ok{};
 }
@@ -65,9 +77,17 @@ Exec Execute(TxContext& x, const SetValidators& a) {
 
 Exec Execute(TxContext& x, const DeployTemplate& a) {
     Hash256 h = vm::CodeHash(a.code);
-    if (x.o.Get(keys::Template(h))) return TxFail(Failure::TEMPLATE_EXISTS, "template " + h.hex() + " is already deployed");
+    if (x.o.Get(keys::Template(h))) {
+        auto t = LoadTemplateInfo(x.o, h);
+        return TxFail(Failure::TEMPLATE_EXISTS, "template " + h.hex() + " is already deployed" +
+                                                    (t ? " as " + t->name + " version " + Dec(t->version) : std::string()));
+    }
+    if (auto latest = LoadLatestTemplate(x.o, a.name); latest && latest->version >= a.version)
+        return TxFail(Failure::TEMPLATE_VERSION, "template " + a.name + " is at version " + Dec(latest->version) +
+                                                     "; a new version must be above it");
     x.o.Put(keys::Template(h), a.code);
-    x.events.push_back(EvTemplateDeployed{h, static_cast<uint32_t>(a.code.size())});
+    StoreTemplateInfo(x.o, TemplateInfo{h, a.name, a.version, a.instantiators, StandardByName(a.name).has_value(), x.block.height});
+    x.events.push_back(EvTemplateDeployed{h, static_cast<uint32_t>(a.code.size()), a.name, a.version});
     return Ok{};
 }
 

@@ -53,6 +53,9 @@ Bytes NextAuctionId();                              // "m/next_auction_id"
 Bytes Template(const Hash256& code_hash);                        // "ct/" + code hash
 Bytes ContractInstance(const Address& contract);                 // "ci/" + address
 Bytes ContractStorage(const Address& contract, ByteView key);    // "cs/" + address + key
+Bytes TemplateInfo(const Hash256& code_hash);                    // "ctm/" + code hash
+Bytes TemplateByName(std::string_view name);                     // "ctn/" + name: the latest version
+Bytes WorkContract(uint64_t work);                               // "wc/" + be64: the attached contract
 
 // ---- NFTs ----
 Bytes NftCollection(uint64_t work);                    // "nc/" + be64

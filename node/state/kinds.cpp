@@ -66,6 +66,9 @@ constexpr KindRule R_NFT_LIST = ROW(NFT_LIST, NftListTx, 0, Stateless<NftListTx>
 constexpr KindRule R_NFT_DELIST = ROW(NFT_DELIST, NftDelistTx, 0, nullptr, AgainstState<NftDelistTx>, true);
 constexpr KindRule R_NFT_BUY = ROW(NFT_BUY, NftBuyTx, 0, Stateless<NftBuyTx>, AgainstState<NftBuyTx>, true);
 constexpr KindRule R_NFT_BURN = ROW(NFT_BURN, NftBurnTx, 0, nullptr, AgainstState<NftBurnTx>, true);
+constexpr KindRule R_CONTRACT_INSTANTIATE = ROW(CONTRACT_INSTANTIATE, ContractInstantiateTx, 0, Stateless<ContractInstantiateTx>,
+                                                AgainstState<ContractInstantiateTx>, true);
+constexpr KindRule R_ATTACH_CONTRACT = ROW(ATTACH_CONTRACT, AttachContractTx, 0, nullptr, AgainstState<AttachContractTx>, false);
 #undef ROW
 
 constexpr std::array<KindRule, TX_KIND_MAX> TABLE = {
@@ -73,7 +76,7 @@ constexpr std::array<KindRule, TX_KIND_MAX> TABLE = {
     R_PAYOUT_CONFIRM, R_PAYOUT_FAIL,    R_PAYOUT_EXPIRE, R_SET_KYC,        R_POST_FX_RATE,     R_GRANT_LICENCE,
     R_ACCEPT_LICENCE, R_REVOKE_LICENCE, R_REPORT_REVENUE, R_REPORT_POOL,   R_TRANSFER_SHARES,  R_CREATE_AUCTION,
     R_CONTRACT_CALL,  R_TRANSFER,       R_NFT_MINT,      R_NFT_TRANSFER,   R_NFT_LIST,         R_NFT_DELIST,
-    R_NFT_BUY,        R_NFT_BURN,
+    R_NFT_BUY,        R_NFT_BURN,       R_CONTRACT_INSTANTIATE, R_ATTACH_CONTRACT,
 };
 static_assert(std::variant_size_v<TxBody> == TX_KIND_MAX, "a TxKind without a row in the kinds table");
 // Rows in TxKind order. (That each row has an effect is checked by state_tests: GCC cannot

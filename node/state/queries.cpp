@@ -1,5 +1,8 @@
 #include <node/state/queries.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include <node/protocol/addresses.h>
 #include <node/state/contracts.h>
 #include <node/state/host.h>
@@ -136,6 +139,35 @@ Result<Bytes, QueryError> QueryContract(const StateReader& s, const BlockContext
     vm::ExecResult r = ThreadVm().Execute(host, vm::Message{LedgerAddress(), contract, LedgerAddress(), input, LEDGER_CALL_GAS});
     if (!r.ok()) return Fail(QueryError{QueryError::CALL_FAILED, std::string("contract query failed: ") + vm::ExecStatusName(r.status)});
     return std::move(r.output);
+}
+
+ContractRun RunContractQuery(const StateReader& s, const BlockContext& block, const Address& caller, const Address& contract,
+                             const Bytes& input, int64_t gas) {
+    Overlay scratch(s);
+    ContractRun out;
+    LedgerHost host(scratch, block, out.events);
+    vm::ExecResult r = ThreadVm().Execute(host, vm::Message{caller, contract, caller, input, gas});
+    out.status = vm::ExecStatusName(r.status);
+    out.output = std::move(r.output);
+    out.gas_used = r.gas_used;
+    if (!r.ok()) out.events.clear();
+    return out;
+}
+
+std::vector<TemplateInfo> Templates(const PrefixScan& scan) {
+    std::vector<TemplateInfo> out;
+    for (StandardContract c : {StandardContract::REVENUE_SPLIT, StandardContract::TAX_WITHHOLDING, StandardContract::AUCTION})
+        out.push_back(TemplateInfo{StandardCodeHash(c), StandardName(c), 1, 0, true, 0});
+    std::vector<TemplateInfo> deployed;
+    scan(AsBytes(std::string_view("ctm/")), [&](const Bytes&, const Bytes& v) {
+        auto t = DecodeFields<TemplateInfo>(v);
+        if (!t) CorruptStore("template info");
+        deployed.push_back(std::move(t.value()));
+    });
+    std::sort(deployed.begin(), deployed.end(),
+              [](const TemplateInfo& a, const TemplateInfo& b) { return std::tie(a.name, a.version) < std::tie(b.name, b.version); });
+    out.insert(out.end(), deployed.begin(), deployed.end());
+    return out;
 }
 
 // The tax contract answers at most 1170 entries per call (the ABI's bytes limit, 65520 bytes):

@@ -71,6 +71,20 @@ struct QueryError {
 // A read-only call of `contract` by the ledger on `s` as of `block`; nothing is kept.
 Result<Bytes, QueryError> QueryContract(const StateReader& s, const BlockContext& block, const Address& contract,
                                          const Bytes& input);
+// A read-only call of `contract` by `caller` (caller = origin), as a transaction would run it at
+// `block`, with `gas`: its status, return or revert data, gas used and the events it would emit.
+// Nothing is kept (contract_query).
+struct ContractRun {
+    std::string status;  // vm::ExecStatusName: "ok", "reverted", "out_of_gas", ...
+    Bytes output;
+    int64_t gas_used = 0;
+    std::vector<Event> events;
+};
+ContractRun RunContractQuery(const StateReader& s, const BlockContext& block, const Address& caller, const Address& contract,
+                             const Bytes& input, int64_t gas);
+// Every contract template: the genesis ones (version 1 of the standard names), then those
+// governance deployed, by name and version.
+std::vector<TemplateInfo> Templates(const PrefixScan& scan);
 
 // One withholding of the tax contract's report (docs/vm.md, "tax_withholding", report()).
 struct TaxEntry {

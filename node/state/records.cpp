@@ -1,6 +1,7 @@
 #include <node/state/records.h>
 
 #include <node/core/fatal.h>
+#include <node/protocol/addresses.h>
 
 namespace folio::state {
 
@@ -210,6 +211,17 @@ std::optional<Hash256> LoadInstanceCodeHash(const StateReader& s, const Address&
     auto raw = s.Get(keys::ContractInstance(contract));
     if (!raw || raw->size() != 32) return std::nullopt;
     return Hash256::FromView(*raw);
+}
+
+std::optional<Address> LoadAttachedContract(const StateReader& s, uint64_t work) {
+    auto raw = s.Get(keys::WorkContract(work));
+    if (!raw) return std::nullopt;
+    if (raw->size() != 32) CorruptStore("attached contract");
+    return Address::FromView(*raw);
+}
+
+Address RevenueContractOf(const StateReader& s, uint64_t work) {
+    return LoadAttachedContract(s, work).value_or(SplitAddress(work));
 }
 
 // ---------------------------------------------------------------- NFTs

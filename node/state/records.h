@@ -100,6 +100,9 @@ std::optional<uint64_t> LoadAuctionIdByContract(const StateReader& s, const Addr
 // ---- contracts ----
 bool IsContract(const StateReader& s, const Address& a);
 std::optional<Hash256> LoadInstanceCodeHash(const StateReader& s, const Address& contract);
+// The contract a work's revenue flows through: the attached one, else the work's revenue split.
+Address RevenueContractOf(const StateReader& s, uint64_t work);
+std::optional<Address> LoadAttachedContract(const StateReader& s, uint64_t work);
 
 // ---- NFTs ----
 std::optional<NftCollection> LoadCollection(const StateReader& s, uint64_t work);

@@ -19,8 +19,9 @@ int64_t SourceOf(const StateReader& s, const std::string& territory, const Licen
 Exec PayWork(TxContext& x, const Address& payer, uint64_t work, const std::string& cur, int64_t amount, IncomeType income,
              int64_t source, const std::string& period) {
     if (auto e = Debit(x, payer, cur, amount); !e) return e;
-    Address split = SplitAddress(work);
-    if (!IsContract(x.o, split)) return TxFail(Failure::NOT_FOUND, "work " + Dec(work) + " has no revenue split");
+    // The work's revenue split, or the contract its owners attached (attach_contract).
+    Address split = RevenueContractOf(x.o, work);
+    if (!IsContract(x.o, split)) return TxFail(Failure::NOT_FOUND, "work " + Dec(work) + " has no revenue contract");
     if (auto e = Credit(x, split, cur, amount); !e) return e;
     x.events.push_back(EvRevenue{work, payer, cur, amount, income, period});
     Bytes input = *vm::EncodeCallChecked("distribute(int,int,int,int)",

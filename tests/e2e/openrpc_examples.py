@@ -68,6 +68,7 @@ CALLER = {
     "tax_report": "alice",              # the payee
     "audit_conservation": "aud",        # overseer: an auditor
     "proposal_list": "aud",             # overseer: an auditor
+    "contract_query": "aud",            # the tax contract: overseers only
     "settlement_events": "aud",         # an auditor sees every event
     "settlement_subscribe": "aud",
     "settlement_unsubscribe": "aud",    # the same connection as settlement_subscribe

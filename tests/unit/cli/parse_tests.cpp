@@ -71,7 +71,7 @@ struct ExampleDir {
         dir = mkdtemp(tmpl);
         std::filesystem::create_directories(dir / "contracts");
         for (const char* f : {"rio.mp4", "song.flac", "rio.cert.json", "genesis.json", "signed.tx", "split.bin",
-                              "contracts/revenue_split.fasm", "pw"})
+                              "contracts/revenue_split.fasm", "contracts/escalating_royalty.bin", "pw"})
             std::ofstream(dir / f) << "x\n";
         std::filesystem::current_path(dir);
     }

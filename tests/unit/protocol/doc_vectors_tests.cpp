@@ -247,7 +247,7 @@ TEST_CASE("docs/formats.md: the receipt vector and one vector per receipt event 
         {"event-role-granted", EvRoleGranted{BOB, Role::CREATOR}},
         {"event-role-revoked", EvRoleRevoked{BOB, Role::GATEWAY}},
         {"event-threshold-set", EvThresholdSet{3}},
-        {"event-template-deployed", EvTemplateDeployed{Sha("example code"), 1234}},
+        {"event-template-deployed", EvTemplateDeployed{Sha("example code"), 1234, "escalating_royalty", 2}},
         {"event-account-updated", EvAccountUpdated{ALICE, "kyc"}},
         {"event-fx-rate", EvFxRate{1, "USD", "JPY", 15137, 100}},
         {"event-licence", EvLicence{3, 1, dist, LicenceStatus::ACTIVE}},
@@ -259,6 +259,8 @@ TEST_CASE("docs/formats.md: the receipt vector and one vector per receipt event 
         {"event-transfer", EvTransfer{ALICE, BOB, "USD", 1234}},
         {"event-nft", EvNft{5, 1, NftAction::SOLD, ALICE, BOB, "USD", 5000, 500, 125}},
         {"event-validator-set-scheduled", EvValidatorSetScheduled{1, 60, {V0, V1, V2}}},
+        {"event-contract-created", EvContractCreated{Pub(0x66), Sha("example code"), ALICE}},
+        {"event-contract-attached", EvContractAttached{1, Pub(0x66)}},
     };
     for (const auto& [name, ev] : events) {
         Listing l;

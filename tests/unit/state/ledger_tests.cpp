@@ -210,7 +210,7 @@ TEST_CASE("equivocation evidence is recorded once in state") {
 TEST_CASE("contract templates: validated at deployment, stored by code hash") {
     Chain c;
     // Malformed bytecode is rejected with the validator's reason and changes nothing.
-    Transaction bad = MakeTx("gov1", 0, ProposeTx{DeployTemplate{Bytes{0x02, 0x00}}});  // unknown format version
+    Transaction bad = MakeTx("gov1", 0, ProposeTx{DeployTemplate{Bytes{0x02, 0x00}, "t", 1, 0}});  // unknown format version
     auto st = CheckStateless(bad, PARAMS);
     REQUIRE_FALSE(st);
     CHECK(st.error().code == Reject::INVALID_FIELD);
@@ -219,16 +219,16 @@ TEST_CASE("contract templates: validated at deployment, stored by code hash") {
     REQUIRE_FALSE(r);
     CHECK(r.error() == "invalid_field@0");
     CHECK(DecodeTx(EncodeTx(bad)).ok());  // well-formed transaction, invalid code
-    CHECK_FALSE(CheckStateless(MakeTx("gov1", 0, ProposeTx{DeployTemplate{Bytes{}}}), PARAMS));
+    CHECK_FALSE(CheckStateless(MakeTx("gov1", 0, ProposeTx{DeployTemplate{Bytes{}, "t", 1, 0}}), PARAMS));
 
     // Valid bytecode (the smallest program: STOP) is deployed once, by governance.
     Bytes code{0x01, 0x00};
-    Receipt ok = c.One(MakeTx("gov1", 0, ProposeTx{DeployTemplate{code}}));
+    Receipt ok = c.One(MakeTx("gov1", 0, ProposeTx{DeployTemplate{code, "stop", 1, 0}}));
     CHECK(Outcome(ok) == "ok");
     auto ev = std::get<EvTemplateDeployed>(ok.events.at(2));
     CHECK(ev.code_hash == vm::CodeHash(code));
     CHECK(c.state.Get(keys::Template(ev.code_hash)) == code);
-    CHECK(Outcome(c.One(MakeTx("gov1", 1, ProposeTx{DeployTemplate{code}}))) == "template_exists");
+    CHECK(Outcome(c.One(MakeTx("gov1", 1, ProposeTx{DeployTemplate{code, "stop", 2, 0}}))) == "template_exists");
     CHECK(Outcome(c.One(MakeTx("gov1", 2, ProposeTx{GrantRole{AddrFor("x"), Role::AUDITOR}}))) == "ok");
 }
 

@@ -3,13 +3,20 @@
 // nothing, and determinism across two replicas.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <fstream>
 #include <random>
 
 #include <node/core/amount.h>
 #include <node/core/smt.h>
 #include <node/state/settlement.h>
+#include <node/protocol/addresses.h>
+#include <node/state/contracts.h>
+#include <node/state/queries.h>
 #include <node/state/state_root.h>
 #include <vm/abi.h>
+#include <vm/code.h>
+#include <vm/deploy.h>
 #include <tests/unit/state/test_util.h>
 
 using namespace folio;
@@ -678,5 +685,162 @@ TEST_CASE("splits and the tax contract cannot be called or paid directly (no byp
     CHECK(c.Code("dan", ContractCallTx{TaxContractAddress(), call, 1'000'000}) == "missing_permission");
     CHECK(c.Code("dan", TransferTx{SplitAddress(work), "BRL", 100}) == "contract_recipient");
     CHECK(c.Bal("dan", "BRL") == 10'000'000);
+    CHECK(c.Conservation() == "ok");
+}
+
+// ---------------------------------------------------------------- custom contracts
+
+namespace {
+
+Bytes ReadContract(const std::string& file) {
+    std::ifstream in(std::string(FOLIO_SOURCE_DIR) + "/contracts/" + file, std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "cannot read contracts/" << file);
+    return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+Bytes Tiers(std::vector<std::pair<int64_t, int64_t>> tiers) {
+    Bytes out;
+    for (const auto& [threshold, bps] : tiers) {
+        Bytes a = Le64(threshold), b = Le64(bps);
+        out.insert(out.end(), a.begin(), a.end());
+        out.insert(out.end(), b.begin(), b.end());
+    }
+    return out;
+}
+
+Consent ConsentOf(const std::string& who, const Hash256& digest) {
+    return Consent{AddrFor(who), *SignSchnorr(test::KeyFor(who), digest, Hash256{})};
+}
+
+}  // namespace
+
+TEST_CASE("contract templates: named versions, instantiator roles, and a new standard version for new instances only") {
+    Chain c;
+    const Bytes deal = ReadContract("escalating_royalty.bin");
+    const Hash256 h = vm::CodeHash(deal);
+    c.Gov(DeployTemplate{deal, "escalating_royalty", 1, WithRole(0, Role::CREATOR)});
+    auto t = LoadTemplateInfo(c.state, h);
+    REQUIRE(t);
+    CHECK(t->name == "escalating_royalty");
+    CHECK(t->version == 1);
+    CHECK_FALSE(t->ledger_only);
+    CHECK(LoadLatestTemplate(c.state, "escalating_royalty")->code_hash == h);
+
+    // Versions only go up; code is deployed once; names and standard names are checked.
+    const Bytes stop{0x01, 0x00};
+    CHECK(c.Code("gov", ProposeTx{DeployTemplate{stop, "escalating_royalty", 1, 0}}) == "template_version");
+    CHECK(c.Code("gov", ProposeTx{DeployTemplate{deal, "another_name", 1, 0}}) == "template_exists");
+    CHECK(c.Code("gov", ProposeTx{DeployTemplate{stop, "Bad Name", 1, 0}}) == "invalid_field");
+    CHECK(c.Code("gov", ProposeTx{DeployTemplate{stop, "", 1, 0}}) == "invalid_field");
+    CHECK(c.Code("gov", ProposeTx{DeployTemplate{stop, "zero", 0, 0}}) == "invalid_field");
+    CHECK(c.Code("gov", ProposeTx{DeployTemplate{stop, "tax_withholding", 2, 0}}) == "invalid_field");
+    CHECK(c.Code("gov", ProposeTx{DeployTemplate{stop, "revenue_split", 2, WithRole(0, Role::CREATOR)}}) == "invalid_field");
+    CHECK(c.Code("gov", ProposeTx{DeployTemplate{stop, "revenue_split", 1, 0}}) == "template_version");  // genesis is version 1
+
+    // revenue_split version 2 (the same program with one more STOP at the end: another code hash).
+    const uint64_t before = c.RegisterWork("before v2", {{"alice", 10000}});
+    Bytes split2 = StandardCode(StandardContract::REVENUE_SPLIT);
+    split2.push_back(0x00);
+    c.Gov(DeployTemplate{split2, "revenue_split", 2, 0});
+    CHECK(LoadLatestTemplate(c.state, "revenue_split")->version == 2);
+    CHECK(LoadTemplateInfo(c.state, vm::CodeHash(split2))->ledger_only);
+    const uint64_t after = c.RegisterWork("after v2", {{"alice", 10000}});
+    CHECK(LoadInstanceCodeHash(c.state, SplitAddress(before)) == StandardCodeHash(StandardContract::REVENUE_SPLIT));
+    CHECK(LoadInstanceCodeHash(c.state, SplitAddress(after)) == vm::CodeHash(split2));
+    // Both pay; the new version is still a revenue split (only the ledger calls it).
+    c.Ok("dan", ReportRevenueTx{before, "BRL", 1000, 0, 0, "", ""});
+    c.Ok("dan", ReportRevenueTx{after, "BRL", 2000, 0, 0, "", ""});
+    CHECK(c.Bal("alice", "BRL") == 3000);
+    CHECK(c.Code("alice", ContractCallTx{SplitAddress(after), *vm::EncodeCallChecked("payees()", {}), 100000}) == "missing_permission");
+    // A standard template is instantiated by the ledger only.
+    CHECK(c.Code("alice", ContractInstantiateTx{vm::CodeHash(split2), {}, 100000}) == "missing_permission");
+    CHECK(c.Code("alice", ContractInstantiateTx{StandardCodeHash(StandardContract::AUCTION), {}, 100000}) == "missing_permission");
+    CHECK(c.Code("alice", ContractInstantiateTx{Sha256Of(std::string_view("no such code")), {}, 100000}) == "not_found");
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("an escalating royalty deal, instantiated by a creator and attached by the owners, takes the work's revenue") {
+    Chain c;
+    c.SetupTax();
+    const Bytes deal_code = ReadContract("escalating_royalty.bin");
+    c.Gov(DeployTemplate{deal_code, "escalating_royalty", 1, WithRole(0, Role::CREATOR)});
+    const uint64_t w = c.RegisterWork("song", {{"alice", 5000}, {"bob", 5000}});
+    const Bytes params = vm::EncodeValues({AddrFor("alice"), SplitAddress(w), TaxContractAddress(), PackCurrencyText("BRL"),
+                                          Tiers({{0, 1500}, {100000, 1800}, {250000, 2000}})});
+    const ContractInstantiateTx inst{vm::CodeHash(deal_code), params, 1'000'000};
+
+    // Instantiators: creators only (dan is a distributor); a bad init leaves no instance.
+    std::string before = c.state.Dump();
+    CHECK(c.Code("dan", inst) == "missing_permission");
+    CHECK(c.state.Dump() == before);
+    const Bytes bad = vm::EncodeValues({AddrFor("alice"), SplitAddress(w), TaxContractAddress(), PackCurrencyText("BRL"),
+                                       Tiers({{0, 1800}, {100000, 1500}})});  // the rate steps down
+    const uint64_t bad_nonce = c.nonce["alice"];
+    CHECK(c.Code("alice", ContractInstantiateTx{vm::CodeHash(deal_code), bad, 1'000'000}) == "contract_failed");
+    CHECK_FALSE(IsContract(c.state, vm::ContractAddress(AddrFor("alice"), bad_nonce)));
+
+    const uint64_t nonce = c.nonce["alice"];
+    Receipt made = c.Ok("alice", inst);
+    const auto& created = std::get<EvContractCreated>(made.events.back());
+    const Address deal = vm::ContractAddress(AddrFor("alice"), nonce);
+    CHECK(created.contract == deal);
+    CHECK(created.creator == AddrFor("alice"));
+    CHECK(LoadInstanceCodeHash(c.state, deal) == vm::CodeHash(deal_code));
+
+    // Attaching needs every owner: bob's consent over this contract at this shares version.
+    auto digest = [&](const Address& contract) {
+        return AttachContractDigest("test-chain", w, LoadSharesVersion(c.state, w), contract);
+    };
+    before = c.state.Dump();
+    CHECK(c.Code("alice", AttachContractTx{w, deal, {}}) == "missing_permission");
+    CHECK(c.Code("alice", AttachContractTx{w, deal, {ConsentOf("bob", digest(SplitAddress(w)))}}) == "missing_permission");
+    CHECK(c.Code("dan", AttachContractTx{w, deal, {ConsentOf("bob", digest(deal))}}) == "missing_permission");  // no owner
+    CHECK(c.Code("alice", AttachContractTx{w, SplitAddress(w), {ConsentOf("bob", digest(SplitAddress(w)))}}) == "invalid_field");
+    CHECK(c.Code("alice", AttachContractTx{w, AddrFor("bob"), {ConsentOf("bob", digest(AddrFor("bob")))}}) == "not_found");
+    CHECK(c.Code("alice", AttachContractTx{w, Address{}, {ConsentOf("bob", digest(Address{}))}}) == "invalid_field");  // nothing to detach
+    CHECK(c.state.Dump() == before);
+    const Consent bob_yes = ConsentOf("bob", digest(deal));
+    Receipt attached = c.Ok("alice", AttachContractTx{w, deal, {bob_yes}});
+    CHECK(std::get<EvContractAttached>(attached.events.at(0)).contract == deal);
+    CHECK(LoadAttachedContract(c.state, w) == deal);
+    CHECK(c.Code("alice", AttachContractTx{w, deal, {ConsentOf("bob", digest(deal))}}) == "invalid_field");  // already attached
+
+    // Revenue now flows through the deal: the artist (alice) gets R(cum) - R(cum before), where
+    // R(x) = floor(min(x,100000) * 15%) + floor(clamp(x-100000, 0, 150000) * 18%) + floor(max(x-250000, 0) * 20%);
+    // the rest goes through the split (50/50), every part withheld (BR 15%, bob in the US 10%).
+    auto R = [](int64_t x) {
+        int64_t t1 = std::min<int64_t>(x, 100000), t2 = std::clamp<int64_t>(x - 100000, 0, 150000), t3 = std::max<int64_t>(x - 250000, 0);
+        return t1 * 1500 / 10000 + t2 * 1800 / 10000 + t3 * 2000 / 10000;
+    };
+    int64_t cum = 0;
+    for (int64_t amount : {120000, 200000, 33333}) {
+        const int64_t a0 = c.Bal("alice", "BRL"), b0 = c.Bal("bob", "BRL"), t0 = c.Bal("taxbr", "BRL");
+        c.Ok("dan", ReportRevenueTx{w, "BRL", amount, 0, 0, "BR", "2027-01"});
+        const int64_t royalty = R(cum + amount) - R(cum);
+        cum += amount;
+        const int64_t rest = amount - royalty, half_a = rest - rest / 2, half_b = rest / 2;  // largest remainder: the earlier payee first
+        const int64_t tax = royalty * 1500 / 10000 + half_a * 1500 / 10000 + half_b * 1000 / 10000;
+        CAPTURE(amount);
+        CHECK(c.Bal("alice", "BRL") - a0 == (royalty - royalty * 1500 / 10000) + (half_a - half_a * 1500 / 10000));
+        CHECK(c.Bal("bob", "BRL") - b0 == half_b - half_b * 1000 / 10000);
+        CHECK(c.Bal("taxbr", "BRL") - t0 == tax);
+        CHECK(LoadBalance(c.state, deal, "BRL") == 0);
+        CHECK(c.Conservation() == "ok");
+    }
+    CHECK(R(120000) == 18600);  // the figures of the first report, by hand: 15000 + 3600
+    auto rate = RunContractQuery(c.state, BlockContext{c.height, c.time, Address{}}, AddrFor("dan"), deal,
+                                 *vm::EncodeCallChecked("rate()", {}), 1'000'000);
+    CHECK(rate.status == "ok");
+    CHECK(rate.output == Le64(2000));
+    CHECK(rate.events.empty());
+
+    // Detached (bob consents again: the shares version moved), revenue goes to the split directly.
+    CHECK(c.Code("alice", AttachContractTx{w, Address{}, {bob_yes}}) == "missing_permission");  // an old consent
+    c.Ok("alice", AttachContractTx{w, Address{}, {ConsentOf("bob", digest(Address{}))}});
+    CHECK_FALSE(LoadAttachedContract(c.state, w));
+    const int64_t a0 = c.Bal("alice", "BRL"), b0 = c.Bal("bob", "BRL");
+    c.Ok("dan", ReportRevenueTx{w, "BRL", 10000, 0, 0, "BR", "2027-01"});
+    CHECK(c.Bal("alice", "BRL") - a0 == 4250);
+    CHECK(c.Bal("bob", "BRL") - b0 == 4500);
     CHECK(c.Conservation() == "ok");
 }

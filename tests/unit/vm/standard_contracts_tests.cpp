@@ -16,7 +16,7 @@ using namespace folio::vm;
 
 namespace {
 
-const char* const STANDARD[] = {"revenue_split", "tax_withholding", "auction"};
+const char* const STANDARD[] = {"revenue_split", "tax_withholding", "auction", "escalating_royalty"};
 
 std::string ReadFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
