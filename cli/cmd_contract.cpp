@@ -163,7 +163,8 @@ int CmdContract(Ctx& c) {
         } else {
             RpcClient rpc(NodeUrl(c));
             d.version = 1;
-            for (const auto& t : rpc.Call("contract_templates", json::object()).at("templates"))
+            const json all = rpc.Call("contract_templates", json::object());  // kept: the loop reads into it
+            for (const auto& t : all.at("templates"))
                 if (t.at("name") == d.name) d.version = std::max<uint32_t>(d.version, t.at("version").get<uint32_t>() + 1);
         }
         if (auto roles = c.args.Opt("instantiators")) {
