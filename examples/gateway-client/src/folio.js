@@ -336,7 +336,7 @@ const EVENTS = [
   ['role_granted', fields(['account', F.addr], ['role', F.u8])],
   ['role_revoked', fields(['account', F.addr], ['role', F.u8])],
   ['threshold_set', fields(['threshold', F.u32])],
-  ['template_deployed', fields(['code_hash', F.hash], ['size', F.u32])],
+  ['template_deployed', fields(['code_hash', F.hash], ['size', F.u32], ['name', F.str], ['version', F.u32])],
   ['deposit', fields(['account', F.addr], ['gateway', F.addr], ['currency', F.str], ['amount', F.i64], ['reference', F.str])],
   ['payout', fields(...PAYOUT_FIELDS)],
   ['account_updated', fields(['account', F.addr], ['what', F.str])],
@@ -349,6 +349,14 @@ const EVENTS = [
   ['transfer', fields(['from', F.addr], ['to', F.addr], ['currency', F.str], ['amount', F.i64])],
   ['nft', fields(['token', F.u64], ['work', F.u64], ['action', F.u8], ['from', F.addr], ['to', F.addr], ['currency', F.str],
     ['amount', F.i64], ['royalty', F.i64], ['fee', F.i64])],
+  ['validator_set_scheduled', (r) => {
+    const epoch = r.u64(), activation_height = r.u64(), n = r.length(100);
+    const members = [];
+    for (let i = 0; i < n; i++) members.push(r.hex(32));
+    return { epoch, activation_height, members };
+  }],
+  ['contract_created', fields(['contract', F.addr], ['code_hash', F.hash], ['creator', F.addr])],
+  ['contract_attached', fields(['work', F.u64], ['contract', F.addr])],
 ];
 export const PAYOUT_STATUS = ['pending', 'confirmed', 'failed', 'expired'];
 
