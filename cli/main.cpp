@@ -54,6 +54,7 @@ constexpr Command COMMANDS[] = {
     {"tax", CmdTax},
     {"auction", CmdAuction},
     {"nft", CmdNft},
+    {"fan", CmdFan},
     {"events", CmdEvents},
 };
 

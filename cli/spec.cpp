@@ -496,6 +496,29 @@ std::vector<CmdSpec> Build() {
     add({{"nft", "show"}, "a token", "", {P("TOKEN", K::U64, "the token")}, {}, 0, {"folio nft show 12"}});
     add({{"nft", "collection"}, "a work's collection", "", {P("WORK_ID", K::U64, "the work")}, {}, 0, {"folio nft collection 7"}});
 
+    // ------------------------------------------------------------------ fan tokens
+    add({{"fan", "issue"},
+         "a creator or studio issues a capped fan token for a work it owns (--work) or for itself (--self)",
+         "Whole tokens, at most --cap ever sold. Primary sales pay through the work's split (withheld as nft_sale income), "
+         "or the issuer for its own token. With --perk NAME --perk-min N, a holder of N tokens passes licence_check for "
+         "the right NAME of the work (of every work the issuer owns, for its own token).",
+         {},
+         {O("work", K::U64, "the work the token is for"), F("self", "a token of your own"),
+          R("symbol", K::TEXT, "2..8 of A-Z, 0-9, starting with a letter; unique"), R("name", K::TEXT, "the token's name"),
+          R("cap", K::U64, "the most tokens ever sold"), R("price", K::MONEY, "the price of one token"),
+          O("perk", K::TEXT, "the right a holding grants, e.g. exclusive_content"), O("perk-min", K::U64, "tokens needed for the perk")},
+         TRAIT_TX,
+         {"folio fan issue --work 7 --symbol RIO --name \"Rio at Dawn fans\" --cap 1000 --price 5.00 BRL --perk exclusive_content --perk-min 10"}});
+    add({{"fan", "buy"}, "buy tokens of the unsold supply at the token's price", "", {P("TOKEN", K::TEXT, "the token's id or symbol"),
+         P("COUNT", K::U64, "how many")}, {}, TRAIT_TX, {"folio fan buy RIO 12"}});
+    add({{"fan", "transfer"}, "give tokens", "", {P("TOKEN", K::TEXT, "the token's id or symbol"), P("ADDR", K::ADDR, "the recipient"),
+         P("COUNT", K::U64, "how many")}, {}, TRAIT_TX,
+         {"folio fan transfer RIO folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk 3"}});
+    add({{"fan", "show"}, "a fan token", "", {P("TOKEN", K::TEXT, "the token's id or symbol")}, {}, 0, {"folio fan show RIO"}});
+    add({{"fan", "holders"}, "a fan token's holders ranked for event priority: most tokens, then the longest held", "",
+         {P("TOKEN", K::TEXT, "the token's id or symbol")}, {O("limit", K::U64, "at most this many (default 100)")}, 0,
+         {"folio fan holders RIO --limit 10"}});
+
     // ------------------------------------------------------------------ events, help
     add({{"events"},
          "settlement events visible to --key, as JSON lines",
@@ -538,6 +561,7 @@ const std::vector<GroupSpec>& Groups() {
         {"tax", "withholding tax", {}},
         {"auction", "licence auctions", {}},
         {"nft", "NFT editions", {}},
+        {"fan", "fan tokens", {}},
     };
     return groups;
 }

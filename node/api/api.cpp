@@ -12,6 +12,7 @@ void RegisterApi(rpc::RpcServer& server, chain::Node& node, SettlementStream& st
     RegisterNftMethods(server, node);
     RegisterAuctionMethods(server, node);
     RegisterContractMethods(server, node);
+    RegisterFanTokenMethods(server, node);
     RegisterGovernanceMethods(server, node);
     stream.Register(server);
     RegisterDiscover(server);

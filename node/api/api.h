@@ -33,6 +33,8 @@ void RegisterRevenueMethods(rpc::RpcServer& server, chain::Node& node);
 void RegisterNftMethods(rpc::RpcServer& server, chain::Node& node);
 // auction_get (auctions.cpp).
 void RegisterAuctionMethods(rpc::RpcServer& server, chain::Node& node);
+// fan_token_get, fan_token_holders (fan_tokens.cpp).
+void RegisterFanTokenMethods(rpc::RpcServer& server, chain::Node& node);
 // contract_templates, contract_get, contract_query (contracts.cpp).
 void RegisterContractMethods(rpc::RpcServer& server, chain::Node& node);
 // evidence_list (governance.cpp).

@@ -78,6 +78,16 @@ struct FieldJson {
         } else return FieldsToJson(v);
     }
 
+    // FOLIO_MAX / FOLIO_SORTED wrap a field for the codec: render what they wrap.
+    template <size_t N, size_t ITEM_N, class T>
+    void operator()(const protocol::BoundedField<N, ITEM_N, T>& b) {
+        (*this)(static_cast<const std::remove_const_t<T>&>(b.v));
+    }
+    template <size_t N, class T>
+    void operator()(const protocol::SortedField<N, T>& b) {
+        (*this)(static_cast<const std::remove_const_t<T>&>(b.v));
+    }
+
     template <class T>
     void operator()(const T& v) {
         const std::string& name = names[i++];

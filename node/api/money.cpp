@@ -129,8 +129,15 @@ void RegisterMoneyMethods(rpc::RpcServer& server, Node& node) {
                                {"paid_out", AmountText(static_cast<int64_t>(s.paid_out), cur)},
                                {"ok", ok}});
             }
+            // Fan tokens: the holdings add up to the tokens sold, within the cap.
+            json tokens = json::array();
+            for (const state::FanTokenLine& l : state::AuditFanTokens(Scan(node))) {
+                all_ok = all_ok && l.ok();
+                tokens.push_back({{"token", l.token.id}, {"symbol", l.token.symbol}, {"cap", l.token.cap}, {"sold", l.token.sold},
+                                  {"held", static_cast<uint64_t>(l.held)}, {"ok", l.ok()}});
+            }
             protocol::BlockHeader head = node.Head();
-            return json{{"height", head.height}, {"ok", all_ok}, {"currencies", out}};
+            return json{{"height", head.height}, {"ok", all_ok}, {"currencies", out}, {"fan_tokens", tokens}};
         },
         Access::AUTHENTICATED);
 

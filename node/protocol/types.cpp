@@ -41,7 +41,8 @@ const char* TxKindName(TxKind k) {
         "post_fx_rate",   "grant_licence",  "accept_licence", "revoke_licence", "report_revenue",
         "report_pool",    "transfer_shares", "create_auction", "contract_call", "transfer",
         "nft_mint",       "nft_transfer",   "nft_list",       "nft_delist",     "nft_buy",
-        "nft_burn",       "contract_instantiate", "attach_contract"};
+        "nft_burn",       "contract_instantiate", "attach_contract",
+        "fan_token_issue", "fan_token_buy", "fan_token_transfer"};
     static_assert(std::size(NAMES) == TX_KIND_MAX);
     auto i = static_cast<size_t>(k);
     return i >= 1 && i <= TX_KIND_MAX ? NAMES[i - 1] : "unknown";
@@ -53,7 +54,7 @@ const char* EventName(const Event& e) {
         "role_revoked",    "threshold_set",    "template_deployed", "deposit",           "payout",
         "account_updated", "fx_rate",          "licence",           "revenue",           "shares_transferred",
         "auction_created", "contract_event",   "transfer",          "nft",               "validator_set_scheduled",
-        "contract_created", "contract_attached"};
+        "contract_created", "contract_attached", "fan_token"};
     static_assert(std::size(NAMES) == std::variant_size_v<Event>);
     return NAMES[e.index()];
 }

@@ -224,8 +224,11 @@ enum class TxKind : uint8_t {
     NFT_BURN = 26,
     CONTRACT_INSTANTIATE = 27,
     ATTACH_CONTRACT = 28,
+    FAN_TOKEN_ISSUE = 29,
+    FAN_TOKEN_BUY = 30,
+    FAN_TOKEN_TRANSFER = 31,
 };
-inline constexpr uint8_t TX_KIND_MAX = 28;
+inline constexpr uint8_t TX_KIND_MAX = 31;
 
 struct ProposeTx {
     GovAction action;
@@ -502,11 +505,67 @@ struct AttachContractTx {
     FOLIO_FIELDS(work, contract, consents)
 };
 
+// ---- fan tokens (docs/settlement.md, "Fan tokens") ----
+// A creator or studio issues a capped fungible token for a work it owns (work > 0: primary sales
+// pay through the work's split) or for itself (work 0: sales pay the issuer). Holders of at least
+// `perk_min` tokens pass licence_check for the right named `perk` (of the work; of every work the
+// issuer owns for a token of its own). Whole tokens only.
+inline constexpr uint64_t MAX_FAN_TOKEN_CAP = 1'000'000'000'000;
+struct FanTokenIssueTx {
+    uint64_t work = 0;
+    std::string symbol;  // 2..8 of A-Z, 0-9, starting with a letter; unique on the chain
+    std::string name;    // 1..64 printable
+    uint64_t cap = 0;    // 1..10^12 tokens
+    std::string currency;
+    int64_t price = 0;   // per token, minor units
+    std::string perk;    // "" or 1..32 of a-z, _
+    uint64_t perk_min = 0;  // tokens needed for the perk (>= 1 with a perk, 0 without)
+    bool operator==(const FanTokenIssueTx&) const = default;
+    FOLIO_FIELDS(work, FOLIO_MAX(symbol, 8), FOLIO_MAX(name, 64), cap, currency, price, FOLIO_MAX(perk, 32), perk_min)
+};
+// Buys `amount` tokens of the unsold supply at the token's price.
+struct FanTokenBuyTx {
+    uint64_t token = 0;
+    uint64_t amount = 0;
+    bool operator==(const FanTokenBuyTx&) const = default;
+    FOLIO_FIELDS(token, amount)
+};
+struct FanTokenTransferTx {
+    uint64_t token = 0;
+    Address to;
+    uint64_t amount = 0;
+    bool operator==(const FanTokenTransferTx&) const = default;
+    FOLIO_FIELDS(token, to, amount)
+};
+// State records "ft/" + id and "fh/" + id + holder.
+struct FanToken {
+    uint64_t id = 0;
+    std::string symbol, name;
+    Address issuer;
+    uint64_t work = 0;
+    uint64_t cap = 0, sold = 0;
+    std::string currency;
+    int64_t price = 0;
+    std::string perk;
+    uint64_t perk_min = 0;
+    uint64_t height = 0;
+    bool operator==(const FanToken&) const = default;
+    FOLIO_FIELDS(id, FOLIO_MAX(symbol, 8), FOLIO_MAX(name, 64), issuer, work, cap, sold, currency, price, FOLIO_MAX(perk, 32),
+                 perk_min, height)
+};
+struct FanHolding {
+    uint64_t amount = 0;
+    uint64_t since_height = 0;  // when the holder's current run of holding began (the ranking's tie-break)
+    bool operator==(const FanHolding&) const = default;
+    FOLIO_FIELDS(amount, since_height)
+};
+
 using TxBody = std::variant<ProposeTx, ApproveTx, RegisterWorkTx, DepositTx, SetPayoutPrefsTx, WithdrawTx,
                             PayoutConfirmTx, PayoutFailTx, PayoutExpireTx, SetKycTx, PostFxRateTx, GrantLicenceTx,
                             AcceptLicenceTx, RevokeLicenceTx, ReportRevenueTx, ReportPoolTx, TransferSharesTx,
                             CreateAuctionTx, ContractCallTx, TransferTx, NftMintTx, NftTransferTx, NftListTx,
-                            NftDelistTx, NftBuyTx, NftBurnTx, ContractInstantiateTx, AttachContractTx>;
+                            NftDelistTx, NftBuyTx, NftBurnTx, ContractInstantiateTx, AttachContractTx,
+                            FanTokenIssueTx, FanTokenBuyTx, FanTokenTransferTx>;
 TxKind KindOf(const TxBody& b);
 const char* TxKindName(TxKind k);
 
@@ -749,10 +808,23 @@ struct EvContractAttached {
     bool operator==(const EvContractAttached&) const = default;
     FOLIO_FIELDS(work, contract)
 };
+enum class FanTokenAction : uint8_t { ISSUED = 0, SOLD = 1, TRANSFERRED = 2 };
+constexpr size_t EnumCount(FanTokenAction) { return 3; }
+struct EvFanToken {
+    uint64_t token = 0;
+    FanTokenAction action = FanTokenAction::ISSUED;
+    Address from, to;  // issued: the issuer; sold: from zero to the buyer
+    uint64_t amount = 0;
+    std::string currency;
+    int64_t paid = 0;  // sold: amount x price
+    bool operator==(const EvFanToken&) const = default;
+    FOLIO_FIELDS(token, action, from, to, amount, currency, paid)
+};
 using Event = std::variant<EvWorkRegistered, EvProposalCreated, EvProposalApproved, EvProposalExecuted, EvRoleGranted,
                            EvRoleRevoked, EvThresholdSet, EvTemplateDeployed, EvDeposit, EvPayout, EvAccountUpdated,
                            EvFxRate, EvLicence, EvRevenue, EvSharesTransferred, EvAuctionCreated, EvContract,
-                           EvTransfer, EvNft, EvValidatorSetScheduled, EvContractCreated, EvContractAttached>;
+                           EvTransfer, EvNft, EvValidatorSetScheduled, EvContractCreated, EvContractAttached,
+                           EvFanToken>;
 const char* EventName(const Event& e);
 
 struct Receipt {

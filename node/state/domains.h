@@ -111,6 +111,17 @@ Exec Apply(TxContext& x, const NftBuyTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const NftBurnTx& b, uint64_t time_ms);
 Exec Apply(TxContext& x, const NftBurnTx& b);
 
+// fan_tokens.cpp
+Status<Rejection> Check(const Transaction& tx, const FanTokenIssueTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const FanTokenIssueTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const FanTokenIssueTx& b);
+Status<Rejection> Check(const Transaction& tx, const FanTokenBuyTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const FanTokenBuyTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const FanTokenBuyTx& b);
+Status<Rejection> Check(const Transaction& tx, const FanTokenTransferTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const FanTokenTransferTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const FanTokenTransferTx& b);
+
 // contracts.cpp
 Status<Rejection> Check(const Transaction& tx, const ContractInstantiateTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const ContractInstantiateTx& b, uint64_t time_ms);

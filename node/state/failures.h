@@ -71,7 +71,8 @@ enum FailureUse : uint8_t {
     X(FX_RATE_STALE, "fx_rate_stale", FAILS)                                  \
     X(PROPOSAL_EXPIRED, "proposal_expired", FAILS)                            \
     X(RETIRED_KIND, "retired_kind", REJECTS)                                  \
-    X(TEMPLATE_VERSION, "template_version", FAILS)
+    X(TEMPLATE_VERSION, "template_version", FAILS)                            \
+    X(FAN_TOKEN_CAP, "fan_token_cap", REJECTS | FAILS)
 
 enum class Failure : uint8_t {
 #define FOLIO_FAILURE_ENUM(e, name, uses) e,

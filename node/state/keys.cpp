@@ -67,4 +67,11 @@ Bytes NftSaleCount(uint64_t work) { return Key("nsn/", BigEndian64(work)); }
 Bytes NextTokenId() { return Key("m/next_token_id"); }
 Bytes Platform() { return Key("m/platform"); }
 
+Bytes FanToken(uint64_t id) { return Key(FAN_TOKEN_PREFIX, BigEndian64(id)); }
+Bytes FanTokenBySymbol(std::string_view symbol) { return Key("fts/", AsBytes(symbol)); }
+Bytes FanTokensOfWork(uint64_t work) { return Key("ftw/", BigEndian64(work)); }
+Bytes FanTokensOfIssuer(const Address& issuer) { return Key("fti/", issuer.view()); }
+Bytes FanHolding(uint64_t id, const Address& holder) { return Key(FAN_HOLDING_PREFIX, BigEndian64(id), holder.view()); }
+Bytes NextFanTokenId() { return Key("m/next_fan_token_id"); }
+
 }  // namespace folio::state::keys

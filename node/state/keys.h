@@ -66,10 +66,20 @@ Bytes NftSaleCount(uint64_t work);                     // "nsn/" + be64 work
 Bytes NextTokenId();                                   // "m/next_token_id"
 Bytes Platform();                                      // "m/platform"
 
+// ---- fan tokens ----
+Bytes FanToken(uint64_t id);                               // "ft/" + be64
+Bytes FanTokenBySymbol(std::string_view symbol);           // "fts/" + symbol
+Bytes FanTokensOfWork(uint64_t work);                      // "ftw/" + be64: list<u64> ids
+Bytes FanTokensOfIssuer(const Address& issuer);            // "fti/" + address: list<u64> ids of its own tokens
+Bytes FanHolding(uint64_t id, const Address& holder);      // "fh/" + be64 + address
+Bytes NextFanTokenId();                                    // "m/next_fan_token_id"
+
 // Key-space prefixes that queries scan.
 inline constexpr std::string_view PAYOUT_PREFIX = "po/";
 inline constexpr std::string_view PROPOSAL_PREFIX = "p/";
 inline constexpr std::string_view BALANCE_PREFIX = "b/";
 inline constexpr std::string_view SUPPLY_PREFIX = "sup/";
+inline constexpr std::string_view FAN_TOKEN_PREFIX = "ft/";
+inline constexpr std::string_view FAN_HOLDING_PREFIX = "fh/";
 
 }  // namespace folio::state::keys

@@ -154,6 +154,33 @@ ContractRun RunContractQuery(const StateReader& s, const BlockContext& block, co
     return out;
 }
 
+std::vector<FanHolder> FanTokenHolders(const PrefixScan& scan, uint64_t token) {
+    std::vector<FanHolder> out;
+    Bytes prefix = Prefix(keys::FAN_HOLDING_PREFIX, BigEndian64(token));
+    scan(prefix, [&](const Bytes& k, const Bytes& v) {
+        if (k.size() != prefix.size() + 32) return;
+        auto h = DecodeFields<FanHolding>(v);
+        if (!h) CorruptStore("fan token holding");
+        out.push_back({Address::FromView(ByteView(k).subspan(prefix.size())), h.value()});
+    });
+    std::sort(out.begin(), out.end(), [](const FanHolder& a, const FanHolder& b) {
+        return std::tie(b.holding.amount, a.holding.since_height, a.holder) < std::tie(a.holding.amount, b.holding.since_height, b.holder);
+    });
+    return out;
+}
+
+std::vector<FanTokenLine> AuditFanTokens(const PrefixScan& scan) {
+    std::vector<FanTokenLine> out;
+    scan(AsBytes(keys::FAN_TOKEN_PREFIX), [&](const Bytes&, const Bytes& v) {
+        auto t = DecodeFields<FanToken>(v);
+        if (!t) CorruptStore("fan token");
+        out.push_back({t.value(), 0});
+    });
+    for (FanTokenLine& l : out)
+        for (const FanHolder& h : FanTokenHolders(scan, l.token.id)) l.held += h.holding.amount;
+    return out;
+}
+
 std::vector<TemplateInfo> Templates(const PrefixScan& scan) {
     std::vector<TemplateInfo> out;
     for (StandardContract c : {StandardContract::REVENUE_SPLIT, StandardContract::TAX_WITHHOLDING, StandardContract::AUCTION})

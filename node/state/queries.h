@@ -56,6 +56,22 @@ struct ReconciliationLine {
 using Reconciliation = std::map<std::string, std::map<std::string, ReconciliationLine>>;
 Reconciliation Reconcile(const PrefixScan& scan, const Address& gateway, uint64_t from_ms, uint64_t until_ms);
 
+// ---- fan tokens ----
+struct FanHolder {
+    Address holder;
+    FanHolding holding;
+};
+// A token's holders ranked for event priority: most tokens first, then the longest held (earliest
+// since_height), then by address.
+std::vector<FanHolder> FanTokenHolders(const PrefixScan& scan, uint64_t token);
+// Per token: the cap, the tokens sold, and the sum of the holdings (must equal sold).
+struct FanTokenLine {
+    FanToken token;
+    Int128 held = 0;
+    bool ok() const { return held == static_cast<Int128>(token.sold) && token.sold <= token.cap; }
+};
+std::vector<FanTokenLine> AuditFanTokens(const PrefixScan& scan);
+
 // ---- governance ----
 // Every equivocation evidence recorded, by id.
 std::vector<EvidenceRecord> ListEvidence(const PrefixScan& scan);

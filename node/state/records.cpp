@@ -224,6 +224,47 @@ Address RevenueContractOf(const StateReader& s, uint64_t work) {
     return LoadAttachedContract(s, work).value_or(SplitAddress(work));
 }
 
+// ---------------------------------------------------------------- fan tokens
+
+std::optional<FanToken> LoadFanToken(const StateReader& s, uint64_t id) {
+    return LoadRecord<FanToken>(s, keys::FanToken(id), "fan token");
+}
+
+std::optional<uint64_t> LoadFanTokenIdBySymbol(const StateReader& s, std::string_view symbol) {
+    auto raw = s.Get(keys::FanTokenBySymbol(symbol));
+    if (!raw) return std::nullopt;
+    return DecodeU64(*raw, "fan token by symbol");
+}
+
+std::vector<uint64_t> LoadIdList(const StateReader& s, const Bytes& key, std::string_view what) {
+    auto raw = s.Get(key);
+    std::vector<uint64_t> out;
+    if (!raw) return out;
+    Reader r(*raw);
+    size_t n = r.Length(1u << 20);
+    for (size_t i = 0; i < n && r.ok(); ++i) out.push_back(r.U64());
+    if (!r.Finish()) CorruptStore(what);
+    return out;
+}
+
+void AppendIdList(Overlay& o, const Bytes& key, uint64_t id) {
+    std::vector<uint64_t> ids = LoadIdList(o, key, "id list");
+    ids.push_back(id);
+    Writer w;
+    w.Varint(ids.size());
+    for (uint64_t x : ids) w.U64(x);
+    o.Put(key, w.Take());
+}
+
+FanHolding LoadFanHolding(const StateReader& s, uint64_t id, const Address& holder) {
+    return LoadRecord<FanHolding>(s, keys::FanHolding(id, holder), "fan token holding").value_or(FanHolding{});
+}
+
+void StoreFanHolding(Overlay& o, uint64_t id, const Address& holder, const FanHolding& h) {
+    if (h.amount == 0) o.Delete(keys::FanHolding(id, holder));
+    else o.Put(keys::FanHolding(id, holder), EncodeFields(h));
+}
+
 // ---------------------------------------------------------------- NFTs
 
 std::optional<NftCollection> LoadCollection(const StateReader& s, uint64_t work) {

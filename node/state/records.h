@@ -104,6 +104,14 @@ std::optional<Hash256> LoadInstanceCodeHash(const StateReader& s, const Address&
 Address RevenueContractOf(const StateReader& s, uint64_t work);
 std::optional<Address> LoadAttachedContract(const StateReader& s, uint64_t work);
 
+// ---- fan tokens ----
+std::optional<FanToken> LoadFanToken(const StateReader& s, uint64_t id);
+std::optional<uint64_t> LoadFanTokenIdBySymbol(const StateReader& s, std::string_view symbol);
+std::vector<uint64_t> LoadIdList(const StateReader& s, const Bytes& key, std::string_view what);  // list<u64> records
+void AppendIdList(Overlay& o, const Bytes& key, uint64_t id);
+FanHolding LoadFanHolding(const StateReader& s, uint64_t id, const Address& holder);  // zero when absent
+void StoreFanHolding(Overlay& o, uint64_t id, const Address& holder, const FanHolding& h);  // amount 0 deletes
+
 // ---- NFTs ----
 std::optional<NftCollection> LoadCollection(const StateReader& s, uint64_t work);
 std::optional<Nft> LoadNft(const StateReader& s, uint64_t token);

@@ -357,6 +357,8 @@ const EVENTS = [
   }],
   ['contract_created', fields(['contract', F.addr], ['code_hash', F.hash], ['creator', F.addr])],
   ['contract_attached', fields(['work', F.u64], ['contract', F.addr])],
+  ['fan_token', fields(['token', F.u64], ['action', F.u8], ['from', F.addr], ['to', F.addr], ['amount', F.u64], ['currency', F.str],
+    ['paid', F.i64])],
 ];
 export const PAYOUT_STATUS = ['pending', 'confirmed', 'failed', 'expired'];
 

@@ -844,3 +844,81 @@ TEST_CASE("an escalating royalty deal, instantiated by a creator and attached by
     CHECK(c.Bal("bob", "BRL") - b0 == 4500);
     CHECK(c.Conservation() == "ok");
 }
+
+// ---------------------------------------------------------------- fan tokens
+
+TEST_CASE("fan tokens: issued capped by an owner, sold through the work's split, transferred, perks and ranking") {
+    Chain c;
+    const uint64_t w = c.RegisterWork("fan song", {{"alice", 5000}, {"bob", 5000}});
+    FanTokenIssueTx issue{w, "SAMBA", "Samba fans", 20, "BRL", 500, "exclusive_content", 5};
+    std::string before = c.state.Dump();
+    CHECK(c.Code("dan", issue) == "missing_permission");  // a distributor: not a creator or studio
+    FanTokenIssueTx bad = issue;
+    bad.symbol = "samba";
+    CHECK(c.Code("alice", bad) == "invalid_field");
+    bad = issue;
+    bad.perk_min = 0;
+    CHECK(c.Code("alice", bad) == "invalid_field");  // a perk needs a minimum
+    bad = issue;
+    bad.perk_min = 21;
+    CHECK(c.Code("alice", bad) == "invalid_field");  // above the cap
+    bad = issue;
+    bad.work = 99;
+    CHECK(c.Code("alice", bad) == "not_found");
+    CHECK(c.state.Dump() == before);
+    Receipt r = c.Ok("alice", issue);
+    const uint64_t id = std::get<EvFanToken>(r.events.at(0)).token;
+    CHECK(LoadFanTokenIdBySymbol(c.state, "SAMBA") == id);
+    CHECK(c.Code("bob", issue) == "invalid_field");  // the symbol is taken
+
+    // Primary sales: 6 x 5.00 BRL through the 50/50 split; the cap holds.
+    c.Ok("dan", FanTokenBuyTx{id, 6});
+    CHECK(c.Bal("alice", "BRL") == 1500);
+    CHECK(c.Bal("bob", "BRL") == 1500);
+    c.Ok("eve", FanTokenBuyTx{id, 14});
+    before = c.state.Dump();
+    auto over = c.Send("fay", FanTokenBuyTx{id, 1});
+    REQUIRE(!over);
+    CHECK(over.error().rfind("fan_token_cap: 0 SAMBA of the cap of 20 SAMBA are left", 0) == 0);
+    CHECK(c.state.Dump() == before);
+    CHECK(LoadFanToken(c.state, id)->sold == 20);
+
+    // Transfers: whole tokens the sender holds.
+    CHECK(c.Code("eve", FanTokenTransferTx{id, AddrFor("fay"), 15}) == "insufficient_funds");
+    c.Ok("eve", FanTokenTransferTx{id, AddrFor("fay"), 10});
+    CHECK(LoadFanHolding(c.state, id, AddrFor("eve")).amount == 4);
+    CHECK(LoadFanHolding(c.state, id, AddrFor("fay")).amount == 10);
+    CHECK(c.Code("eve", FanTokenTransferTx{id, AddrFor("eve"), 1}) == "invalid_field");
+
+    // Perks: 5 tokens needed; dan (6) and fay (10) have it, eve (4) not; another perk name is not named.
+    bool named = false;
+    CHECK(FanPerkOf(c.state, w, AddrFor("dan"), "exclusive_content", &named).has_value());
+    CHECK(named);
+    CHECK_FALSE(FanPerkOf(c.state, w, AddrFor("eve"), "exclusive_content", &named).has_value());
+    CHECK_FALSE(FanPerkOf(c.state, w, AddrFor("dan"), "backstage", &named).has_value());
+    CHECK_FALSE(named);
+
+    // A token of bob's own: sales pay bob; its perk applies to every work bob owns.
+    Receipt own = c.Ok("bob", FanTokenIssueTx{0, "BOB", "Bob's circle", 100, "BRL", 200, "backstage", 1});
+    const uint64_t bob_token = std::get<EvFanToken>(own.events.at(0)).token;
+    const int64_t bob_before = c.Bal("bob", "BRL");
+    c.Ok("eve", FanTokenBuyTx{bob_token, 3});
+    CHECK(c.Bal("bob", "BRL") - bob_before == 600);
+    CHECK(FanPerkOf(c.state, w, AddrFor("eve"), "backstage", &named).has_value());
+
+    // Ranking: most tokens first, then the longest held.
+    auto scan = [&](ByteView prefix, const PrefixVisitor& visit) {
+        c.state.ForEach([&](const Bytes& k, const Bytes& v) {
+            if (k.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), k.begin())) visit(k, v);
+        });
+    };
+    c.Ok("fay", FanTokenTransferTx{id, AddrFor("dan"), 4});  // dan 10 (since earlier), fay 6
+    auto ranked = FanTokenHolders(scan, id);
+    REQUIRE(ranked.size() == 3);
+    CHECK(ranked[0].holder == AddrFor("dan"));
+    CHECK(ranked[0].holding.amount == 10);
+    CHECK(ranked[1].holder == AddrFor("fay"));
+    CHECK(ranked[2].holder == AddrFor("eve"));
+    for (const FanTokenLine& l : AuditFanTokens(scan)) CHECK(l.ok());
+    CHECK(c.Conservation() == "ok");
+}
