@@ -84,6 +84,10 @@ auc=$(ok as alice --json auction create 1 --type english --currency USD --territ
   --reserve 500.00 --increment 10.00 --source US | jq -r .auction_id)
 expect_eq "$auc" 1 "auction id"
 ok as dist --json auction bid 1 1200.00 USD >/dev/null
+ok as alice --json fan issue --work 1 --symbol RIO --name "Rio at Dawn fans" --cap 1000 --price 5.00 BRL \
+  --perk exclusive_content --perk-min 10 >/dev/null
+ok as dist --json fan buy RIO 12 >/dev/null
+ok as dist --json fan transfer RIO "$ADDR_bob" 2 >/dev/null
 pass "the example chain's story is committed (height $(height))"
 
 # ---- what only this run knows (openrpc_examples.py, RUNTIME): a transaction for tx_submit, signed
