@@ -1,6 +1,8 @@
 // `folio licence` (alias `license`): grants, acceptance, revocation and the licence check.
 #include <cli/commands.h>
 
+#include <algorithm>
+
 #include <node/protocol/territory.h>
 
 namespace folio::cli {
@@ -72,12 +74,15 @@ int CmdLicence(Ctx& c) {
                        {"licensee", ParseAddr(c.args.Need("licensee"), "--licensee").hex()},
                        {"territory", ParseCountry(c.args.Need("territory"), "--territory")},
                        {"right", c.args.Need("right")}};
-        if (!ParseRight(c.args.Need("right"))) throw UsageError("--right: unknown right '" + c.args.Need("right") + "'");
         if (auto at = c.args.Opt("at")) params["at"] = ParseTimeMs(*at);
         json r = rpc.Call("licence_check", params);
         bool allowed = r.value("allowed", false);
-        std::string h = allowed ? "allowed by licence " + Txt(r.value("licence", json::object()), "id")
-                                : "denied: " + Txt(r, "reason", "no licence allows it");
+        std::string h = !allowed ? "denied: " + Txt(r, "reason", "no licence allows it")
+                        : r.value("via", std::string()) == "fan_token"
+                            ? "allowed by fan token " + Txt(r["fan_token"], "id", Txt(r["fan_token"], "token")) + " (" + Txt(r["fan_token"], "symbol") +
+                                  ": holds " + Txt(r["fan_token"], "held") + ", " + Txt(r["fan_token"], "needed") + " needed)"
+                        : r.value("via", std::string()) == "nft_viewing_right" ? std::string("allowed by an NFT edition's viewing right")
+                                                                                  : "allowed by licence " + Txt(r.value("licence", json::object()), "id");
         Print(c, r, h);
         return 0;  // a denial is an answer, not a failure
     }

@@ -223,10 +223,20 @@ void ValidateArg(const ArgSpec& a, const std::string& v, const std::string& labe
             if (!protocol::ParseRights(v))
                 throw bad("unknown right in '" + v + "' (stream, download, broadcast, theatrical, distribute, sync, derivative, view)");
             return;
-        case K::RIGHT:
-            if (!protocol::ParseRight(v))
-                throw bad("unknown right '" + v + "' (stream, download, broadcast, theatrical, distribute, sync, derivative, view)");
+        case K::RIGHT: {
+            // A licence right, or a fan token's perk name (the node checks that the work has it). A
+            // near miss of a licence right is a typo, not a perk.
+            if (protocol::ParseRight(v)) return;
+            static const std::vector<std::string> RIGHTS = {"stream", "download", "broadcast", "theatrical",
+                                                            "distribute", "sync", "derivative", "view"};
+            std::string near = DidYouMean(v, RIGHTS);
+            bool perk_like = !v.empty() && v.size() <= 32 &&
+                             std::all_of(v.begin(), v.end(), [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_'; });
+            if (!near.empty() || !perk_like)
+                throw bad("unknown right '" + v + "' (stream, download, broadcast, theatrical, distribute, sync, derivative, view, "
+                          "or a fan token's perk such as exclusive_content)" + near);
             return;
+        }
         case K::SHARE:
             ParseShare(v, label);
             return;

@@ -392,7 +392,7 @@ std::vector<CmdSpec> Build() {
          "may the licensee exercise the right there (now, or at T)?",
          "Prints `allowed by licence N` or `denied: REASON`; exit status 0 either way.",
          {P("WORK_ID", K::U64, "the work")},
-         {R("licensee", K::ADDR, "the licensee"), R("territory", K::COUNTRY, "where"), R("right", K::RIGHT, RIGHTS_HELP),
+         {R("licensee", K::ADDR, "the licensee"), R("territory", K::COUNTRY, "where"), R("right", K::RIGHT, RIGHTS_HELP + ", or a fan token's perk (e.g. exclusive_content)"),
           O("at", K::TIME, "when (default now)")},
          0,
          {"folio licence check 7 --licensee folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --territory BR --right stream"}});
