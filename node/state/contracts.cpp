@@ -279,7 +279,7 @@ Status<Rejection> Check(const Transaction&, const ContractCallTx& b) {
     return Ok{};
 }
 
-Status<Rejection> CheckState(const StateReader& s, const Transaction&, const ContractCallTx& b, uint64_t) {
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const ContractCallTx& b, uint64_t) {
     if (!IsContract(s, b.contract)) return Rej(Reject::NOT_FOUND, "no contract at " + b.contract.hex());
     // Splits and the tax contract pay out whatever they hold, as told: only the ledger (with the
     // money it moved in the same transaction) and governance call them.
@@ -287,6 +287,18 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction&, const Con
         return Rej(Reject::MISSING_PERMISSION,
                    "missing permission: revenue splits and the tax contract are called only by the ledger "
                    "(report_revenue) and governance");
+    // Bidding for a licence (an auction's bid, commit, reveal) is a distributor's economic action:
+    // the distributor role and KYC (docs/settlement.md, "Roles and KYC"). Anyone may close or show.
+    if (IsStandardInstance(s, b.contract, StandardContract::AUCTION) && b.input.size() >= 4) {
+        static const uint32_t CLOSE = vm::Selector("close()"), SHOW = vm::Selector("show()");
+        uint32_t sel = static_cast<uint32_t>(b.input[0]) | static_cast<uint32_t>(b.input[1]) << 8 |
+                       static_cast<uint32_t>(b.input[2]) << 16 | static_cast<uint32_t>(b.input[3]) << 24;
+        if (sel != CLOSE && sel != SHOW) {
+            if (!HasRole(LoadAccount(s, tx.sender).roles, Role::DISTRIBUTOR))
+                return Rej(Reject::MISSING_PERMISSION, "missing permission: bidding in an auction needs the distributor role");
+            if (auto st = RequireKyc(s, tx.sender, "bidding in an auction"); !st) return st;
+        }
+    }
     return Ok{};
 }
 

@@ -50,6 +50,9 @@ Status<Rejection> Check(const Transaction& tx, const PostFxRateTx& b);
 Exec Apply(TxContext& x, const PostFxRateTx& b);
 Status<Rejection> Check(const Transaction& tx, const TransferTx& b);
 Exec Apply(TxContext& x, const TransferTx& b);
+// The KYC rule of the economic actions (docs/settlement.md, "Roles and KYC"): `a` must be
+// KYC-verified to do `action`, else kyc_required naming its status.
+Status<Rejection> RequireKyc(const StateReader& s, const Address& a, std::string_view action);
 // A known currency and an amount in 1..MAX_AMOUNT (0.. with allow_zero).
 Status<Rejection> CheckMoney(const std::string& currency, int64_t amount, bool allow_zero = false);
 // Ledger moves of balances: overflow and shortfall are execution failures.

@@ -51,7 +51,7 @@ enum FailureUse : uint8_t {
     X(ACTIVATION_TOO_SOON, "activation_too_soon", FAILS)                      \
     X(VALIDATOR_SET_UNCHANGED, "validator_set_unchanged", FAILS)              \
     X(INSUFFICIENT_FUNDS, "insufficient_funds", FAILS)                        \
-    X(KYC_REQUIRED, "kyc_required", FAILS)                                    \
+    X(KYC_REQUIRED, "kyc_required", REJECTS | FAILS)                          \
     X(NO_PAYOUT_PREFS, "no_payout_prefs", FAILS)                              \
     X(GATEWAY_REVOKED, "gateway_revoked", FAILS)                              \
     X(NO_FX_RATE, "no_fx_rate", FAILS)                                        \

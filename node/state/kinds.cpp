@@ -48,11 +48,11 @@ constexpr KindRule R_SET_KYC = ROW(SET_KYC, SetKycTx, Roles(Role::KYC_PROVIDER),
 constexpr KindRule R_POST_FX_RATE = ROW(POST_FX_RATE, PostFxRateTx, Roles(Role::FX_ORACLE), Stateless<PostFxRateTx>, nullptr, true);
 constexpr KindRule R_GRANT_LICENCE = ROW(GRANT_LICENCE, GrantLicenceTx, 0, Stateless<GrantLicenceTx>,
                                          AgainstState<GrantLicenceTx>, true);
-constexpr KindRule R_ACCEPT_LICENCE = ROW(ACCEPT_LICENCE, AcceptLicenceTx, 0, nullptr, AgainstState<AcceptLicenceTx>, true);
+constexpr KindRule R_ACCEPT_LICENCE = ROW(ACCEPT_LICENCE, AcceptLicenceTx, Roles(Role::DISTRIBUTOR), nullptr, AgainstState<AcceptLicenceTx>, true);
 constexpr KindRule R_REVOKE_LICENCE = ROW(REVOKE_LICENCE, RevokeLicenceTx, 0, nullptr, AgainstState<RevokeLicenceTx>, true);
-constexpr KindRule R_REPORT_REVENUE = ROW(REPORT_REVENUE, ReportRevenueTx, 0, Stateless<ReportRevenueTx>,
+constexpr KindRule R_REPORT_REVENUE = ROW(REPORT_REVENUE, ReportRevenueTx, Roles(Role::DISTRIBUTOR), Stateless<ReportRevenueTx>,
                                           AgainstState<ReportRevenueTx>, true);
-constexpr KindRule R_REPORT_POOL = ROW(REPORT_POOL, ReportPoolTx, 0, Stateless<ReportPoolTx>, AgainstState<ReportPoolTx>, true);
+constexpr KindRule R_REPORT_POOL = ROW(REPORT_POOL, ReportPoolTx, Roles(Role::DISTRIBUTOR), Stateless<ReportPoolTx>, AgainstState<ReportPoolTx>, true);
 constexpr KindRule R_TRANSFER_SHARES = ROW(TRANSFER_SHARES, TransferSharesTx, 0, Stateless<TransferSharesTx>,
                                            AgainstState<TransferSharesTx>, true);
 constexpr KindRule R_CREATE_AUCTION = ROW(CREATE_AUCTION, CreateAuctionTx, 0, Stateless<CreateAuctionTx>,

@@ -127,7 +127,7 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const 
         return Rej(Reject::MISSING_PERMISSION, "missing permission: only the licensee may accept licence " + Dec(b.licence));
     if (l->status != LicenceStatus::OFFERED)
         return Rej(Reject::INVALID_FIELD, "licence " + Dec(b.licence) + " is not an open offer");
-    return Ok{};
+    return RequireKyc(s, tx.sender, "accepting a licence");
 }
 
 Exec Apply(TxContext& x, const AcceptLicenceTx& b) {

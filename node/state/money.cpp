@@ -17,6 +17,13 @@ Status<Rejection> CheckMoney(const std::string& currency, int64_t amount, bool a
     return Ok{};
 }
 
+Status<Rejection> RequireKyc(const StateReader& s, const Address& a, std::string_view action) {
+    KycStatus k = LoadAccount(s, a).kyc;
+    if (k == KycStatus::VERIFIED) return Ok{};
+    return Rej(Reject::KYC_REQUIRED, std::string(action) + " needs a KYC-verified account; " + a.hex() + " is " +
+                                         (k == KycStatus::REVOKED ? "KYC-revoked" : "not KYC-verified"));
+}
+
 Exec Credit(TxContext& x, const Address& a, const std::string& cur, int64_t amount) {
     int64_t b = LoadBalance(x.o, a, cur);
     if (b > MAX_AMOUNT - amount) return TxFail(Failure::BALANCE_OVERFLOW, "the balance would exceed 10^18 minor units");
@@ -189,7 +196,7 @@ Status<Rejection> Check(const Transaction&, const DepositTx& b) {
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const DepositTx& b, uint64_t) {
     if (s.Get(keys::DepositRef(tx.sender, b.reference)))
         return Rej(Reject::DUPLICATE_REFERENCE, "deposit reference '" + b.reference + "' was already used by this gateway");
-    return Ok{};
+    return RequireKyc(s, b.to, "a deposit credit");
 }
 
 Exec Apply(TxContext& x, const DepositTx& b) {

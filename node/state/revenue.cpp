@@ -48,6 +48,7 @@ Status<Rejection> Check(const Transaction&, const ReportRevenueTx& b) {
 
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const ReportRevenueTx& b, uint64_t) {
     if (!LoadWork(s, b.work)) return Rej(Reject::NOT_FOUND, "no work " + Dec(b.work));
+    if (auto st = RequireKyc(s, tx.sender, "a revenue report"); !st) return st;
     if (b.licence != 0) {
         auto l = LoadLicence(s, b.licence);
         if (!l || l->work != b.work) return Rej(Reject::NOT_FOUND, "no licence " + Dec(b.licence) + " of work " + Dec(b.work));
@@ -90,10 +91,10 @@ Status<Rejection> Check(const Transaction&, const ReportPoolTx& b) {
     return Ok{};
 }
 
-Status<Rejection> CheckState(const StateReader& s, const Transaction&, const ReportPoolTx& b, uint64_t) {
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const ReportPoolTx& b, uint64_t) {
     for (const PoolEntry& e : b.entries)
         if (!LoadWork(s, e.work)) return Rej(Reject::NOT_FOUND, "no work " + Dec(e.work));
-    return Ok{};
+    return RequireKyc(s, tx.sender, "a pool report");
 }
 
 Exec Apply(TxContext& x, const ReportPoolTx& b) {

@@ -330,9 +330,15 @@ TEST_CASE("a stale FX rate (older than 24 hours of block time) converts nothing 
 
 TEST_CASE("payouts go only to KYC-verified, unfrozen payees; FX conversion is exact and rounds down") {
     Chain c;
+    // A deposit credits only a KYC-verified account (rejected, nothing changes).
+    std::string before = c.state.Dump();
+    CHECK(c.Code("gw", DepositTx{AddrFor("nokyc"), "USD", 1000, "d1"}) == "kyc_required");
+    CHECK(c.state.Dump() == before);
+    c.Ok("kyc", SetKycTx{AddrFor("nokyc"), KycStatus::VERIFIED, "DE"});
     c.Ok("gw", DepositTx{AddrFor("nokyc"), "USD", 1000, "d1"});
     c.Ok("nokyc", SetPayoutPrefsTx{AddrFor("gw"), "USD", 0});
-    CHECK(c.Code("nokyc", WithdrawTx{"USD", 10}) == "kyc_required");
+    c.Ok("kyc", SetKycTx{AddrFor("nokyc"), KycStatus::REVOKED, "DE"});
+    CHECK(c.Code("nokyc", WithdrawTx{"USD", 10}) == "kyc_required");  // revoked: no payout
     c.Ok("kyc", SetKycTx{AddrFor("nokyc"), KycStatus::VERIFIED, "DE"});
     CHECK(c.Code("nokyc", WithdrawTx{"USD", 10}) == "ok");
     c.Gov(SetFrozen{AddrFor("nokyc"), true});
@@ -920,5 +926,43 @@ TEST_CASE("fan tokens: issued capped by an owner, sold through the work's split,
     CHECK(ranked[1].holder == AddrFor("fay"));
     CHECK(ranked[2].holder == AddrFor("eve"));
     for (const FanTokenLine& l : AuditFanTokens(scan)) CHECK(l.ok());
+    CHECK(c.Conservation() == "ok");
+}
+
+TEST_CASE("roles and KYC on the economic actions: distributors report, accept and bid; KYC for them and for deposits") {
+    Chain c;
+    const uint64_t work = c.RegisterWork("matrix", {{"alice", 10000}});
+    std::string before = c.state.Dump();
+    // Reports and pools: the distributor role (alice is a creator).
+    CHECK(c.Code("alice", ReportRevenueTx{work, "BRL", 100, 0, 0, "", ""}) == "missing_permission");
+    CHECK(c.Code("alice", ReportPoolTx{"BRL", 100, {{work, 60}}, Address{}, 0, "", ""}) == "missing_permission");
+    // A distributor whose KYC was revoked: no report, no acceptance, no bid, no deposit credit.
+    c.Ok("kyc", SetKycTx{AddrFor("fay"), KycStatus::REVOKED, "AR"});
+    before = c.state.Dump();
+    auto report = c.Send("fay", ReportRevenueTx{work, "BRL", 100, 0, 0, "", ""});
+    REQUIRE(!report);
+    CHECK(report.error().rfind("kyc_required: a revenue report needs a KYC-verified account; " + AddrFor("fay").hex() + " is KYC-revoked", 0) == 0);
+    CHECK(c.Code("fay", ReportPoolTx{"BRL", 100, {{work, 60}}, Address{}, 0, "", ""}) == "kyc_required");
+    CHECK(c.Code("gw", DepositTx{AddrFor("fay"), "BRL", 100, "r-fay"}) == "kyc_required");
+    CHECK(c.state.Dump() == before);
+    LicenceTerms t = Terms({"AR"}, RIGHT_STREAM, false, T0, T0 + 100'000'000);
+    t.fee_currency = "BRL";  // with a fee, a grant is an offer the licensee accepts (and pays)
+    t.fee_amount = 500;
+    Receipt offer = c.Ok("alice", GrantLicenceTx{work, AddrFor("fay"), t});
+    const uint64_t licence = std::get<EvLicence>(offer.events.at(0)).licence;
+    CHECK(c.Code("fay", AcceptLicenceTx{licence}) == "kyc_required");
+    // Auctions: bids need the distributor role and KYC; anyone may close.
+    CreateAuctionTx a{work, AuctionKind::ENGLISH, "BRL", 1000, 100, 0, 0, c.time, c.time + 5'000, "BR",
+                      Terms({"BR"}, RIGHT_STREAM, true, T0, T0 + 100'000'000)};
+    c.Ok("alice", a);
+    const Address contract = AuctionAddress(1);
+    auto call = [&](const char* who, const std::string& sig, std::vector<vm::AbiValue> args) {
+        return c.Code(who, ContractCallTx{contract, *vm::EncodeCallChecked(sig, args), 2'000'000});
+    };
+    CHECK(call("bob", "bid(int)", {int64_t{2000}}) == "missing_permission");  // a creator
+    CHECK(call("fay", "bid(int)", {int64_t{2000}}) == "kyc_required");
+    CHECK(call("dan", "bid(int)", {int64_t{2000}}) == "ok");
+    c.time += 10'000;
+    CHECK(call("bob", "close()", {}) == "ok");
     CHECK(c.Conservation() == "ok");
 }
