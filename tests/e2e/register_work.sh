@@ -66,9 +66,9 @@ pass "2-of-2 governance grant took effect only at the second approval"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 "$BIN/folio" contract build "$ROOT/contracts/examples/counter.fasm" -o "$T/counter.bin" >/dev/null
 printf '\x02\x00' >"$T/bad.bin"
-if as gov1 contract deploy "$T/bad.bin" 2>"$T/err"; then fail "malformed bytecode accepted"; fi
+if as gov1 contract deploy "$T/bad.bin" --name counter 2>"$T/err"; then fail "malformed bytecode accepted"; fi
 expect_contains "$(cat "$T/err")" "bytecode rejected" "malformed bytecode reason"
-dep=$(as gov1 --json contract deploy "$T/counter.bin")
+dep=$(as gov1 --json contract deploy "$T/counter.bin" --name counter)
 appr=$(as gov2 --json gov approve "$(jq -r .hash <<<"$dep")")
 expect_contains "$(jq -r '[.events[].type] | join(",")' <<<"$appr")" "template_deployed" "template deployed at approval"
 pass "contract template: malformed bytecode refused with a reason; valid code deployed by 2-of-2 governance"
