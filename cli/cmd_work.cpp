@@ -202,6 +202,44 @@ int RunWorkAttach(Ctx& c) {
     return 0;
 }
 
+// `folio work recoup WORK_ID --payee ADDR --amount AMOUNT CUR` (amount 0 removes) and
+// `folio work consent-recoup ...`: an advance recouped first, with every owner's consent.
+int RunWorkRecoup(Ctx& c) {
+    const std::string& sub = c.args.pos[1];
+    uint64_t work = ParseU64(Pos(c, 2, "folio work recoup|consent-recoup WORK_ID --payee ADDR --amount AMOUNT CUR"), "WORK_ID");
+    Address payee = ParseAddr(c.args.Need("payee"), "--payee");
+    Money m = ParseMoneyPair(c.args.Need("amount"), true, "--amount");
+    std::string chain_id;
+    uint64_t version = 0;
+    if (auto v = c.args.Opt("shares-version")) version = ParseU64(*v, "--shares-version");
+    if (c.args.Flag("offline")) {
+        chain_id = OfflineChainId(c);
+        if (!c.args.Opt("shares-version")) throw UsageError("--offline needs --shares-version N (from `folio work show`)");
+    } else {
+        RpcClient rpc(NodeUrl(c));
+        chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
+        if (!c.args.Opt("shares-version")) version = U64Of(rpc.Call("work_get", {{"id", work}}), "shares_version");
+    }
+    Hash256 digest = protocol::RecoupmentDigest(chain_id, work, version, payee, m.currency, m.amount);
+    const std::string what = "a recoupment of " + FormatMoney(m.amount, m.currency) + " for " + payee.hex() + " on work " + std::to_string(work);
+    if (sub == "consent-recoup") {
+        auto signer = Unlock(c);
+        auto sig = SignSchnorr(signer->sk, digest, RandomAux());
+        if (!sig) throw CliError("signing failed");
+        std::string line = signer->address.hex() + ":" + sig->hex();
+        Print(c, {{"owner", signer->address.hex()}, {"signature", sig->hex()}, {"consent", line}, {"digest", digest.hex()}}, line);
+        return 0;
+    }
+    SetRecoupmentTx t{work, payee, m.currency, m.amount, CollectConsents(c, digest, what + " at this shares version")};
+    auto st = Send(c, t);
+    if (!st) return 0;
+    Print(c, *st, (m.amount == 0 ? "work " + std::to_string(work) + " has no recoupment any more"
+                                 : "work " + std::to_string(work) + ": its revenue in " + m.currency + " goes to " + Show(payee) +
+                                       " first, until " + FormatMoney(m.amount, m.currency) + " is recouped") +
+                      "\n" + TxLine(*st));
+    return 0;
+}
+
 Bytes HexField(const json& j, const char* name) {
     if (!j.contains(name) || !j.at(name).is_string()) throw CliError(std::string("certificate: missing field '") + name + "'");
     auto b = FromHex(j.at(name).get<std::string>());
@@ -290,6 +328,7 @@ int CmdWork(Ctx& c) {
         const std::string& sub = c.args.pos[1];
         if (sub == "transfer-shares" || sub == "consent") return RunWorkShares(c);
         if (sub == "attach" || sub == "detach" || sub == "consent-attach") return RunWorkAttach(c);
+        if (sub == "recoup" || sub == "consent-recoup") return RunWorkRecoup(c);
         if (sub == "certificate") return RunWorkCertificate(c);
         if (sub == "verify") return RunWorkVerify(c);
     }

@@ -139,6 +139,25 @@ std::vector<CmdSpec> Build() {
           O("shares-version", K::U64, "the shares version consented to (default: read from the node)")},
          TRAIT_TX,
          {"folio work detach 7 --consent-key bob"}});
+    add({{"work", "recoup"},
+         "an advance recouped first: the work's revenue in its currency goes to the payee until the amount is recouped",
+         "With every owner's consent (folio work consent-recoup); the payee's part is withheld like any payee's, the rest goes "
+         "through the split. --amount 0 removes it. Setting it again starts from zero.",
+         {P("WORK_ID", K::U64, "the work")},
+         {R("payee", K::ADDR, "who advanced the money"), R("amount", K::MONEY, "the advance (0 removes it)"),
+          O("consent-key", K::NAME, "a co-owner's key in this keystore that signs its consent").Repeat(),
+          O("consent", K::CONSENT, "a co-owner's consent from `folio work consent-recoup`").Repeat(),
+          O("shares-version", K::U64, "the shares version consented to (default: read from the node)")},
+         TRAIT_TX,
+         {"folio work recoup 7 --payee folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --amount 1000.00 BRL --consent-key bob"}});
+    add({{"work", "consent-recoup"},
+         "as a current owner, sign consent to exactly this recoupment",
+         "Prints OWNER_ADDR:SIGHEX to hand to the sender of recoup.",
+         {P("WORK_ID", K::U64, "the work")},
+         {R("payee", K::ADDR, "who advanced the money"), R("amount", K::MONEY, "the advance (0 removes it)"),
+          O("shares-version", K::U64, "the shares version consented to (default: read from the node)")},
+         0,
+         {"folio --key bob work consent-recoup 7 --payee folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --amount 1000.00 BRL"}});
     add({{"work", "consent-attach"},
          "as a current owner, sign consent to attaching exactly this contract (or none: detaching)",
          "Prints OWNER_ADDR:SIGHEX to hand to the sender of attach or detach.",

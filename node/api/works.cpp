@@ -31,6 +31,12 @@ void RegisterWorkMethods(rpc::RpcServer& server, Node& node) {
             // The contract the work's revenue flows through when its owners attached one (attach_contract).
             auto attached = state::LoadAttachedContract(node.store(), *id);
             out["revenue_contract"] = attached ? json(attached->hex()) : json(nullptr);
+            // An advance recouped first (set_recoupment).
+            if (auto rc = state::LoadRecord<protocol::Recoupment>(node.store(), state::keys::WorkRecoupment(*id), "recoupment"))
+                out["recoupment"] = {{"payee", rc->payee.hex()}, {"currency", rc->currency}, {"amount", AmountText(rc->amount, rc->currency)},
+                                     {"recouped", AmountText(rc->recouped, rc->currency)}};
+            else
+                out["recoupment"] = nullptr;
             return out;
         },
         Access::PUBLIC);

@@ -37,4 +37,16 @@ Hash256 AttachContractDigest(const std::string& chain_id, uint64_t work, uint64_
     return TaggedHash("folio/attach_contract", w.bytes());
 }
 
+Hash256 RecoupmentDigest(const std::string& chain_id, uint64_t work, uint64_t version, const Address& payee,
+                         const std::string& currency, int64_t amount) {
+    Writer w;
+    w.Str(chain_id);
+    w.U64(work);
+    w.U64(version);
+    w.Fixed(payee);
+    w.Str(currency);
+    w.I64(amount);
+    return TaggedHash("folio/set_recoupment", w.bytes());
+}
+
 }  // namespace folio::protocol

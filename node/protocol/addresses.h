@@ -25,5 +25,9 @@ Hash256 TransferSharesDigest(const std::string& chain_id, uint64_t work, uint64_
 // string chain_id || u64 work || u64 shares version || contract). The shares version also counts
 // attachments, so a consent is good for one change.
 Hash256 AttachContractDigest(const std::string& chain_id, uint64_t work, uint64_t version, const Address& contract);
+// What each current owner signs to consent to SetRecoupmentTx: TaggedHash("folio/set_recoupment",
+// string chain_id || u64 work || u64 shares version || payee || string currency || i64 amount).
+Hash256 RecoupmentDigest(const std::string& chain_id, uint64_t work, uint64_t version, const Address& payee,
+                         const std::string& currency, int64_t amount);
 
 }  // namespace folio::protocol

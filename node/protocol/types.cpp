@@ -42,7 +42,7 @@ const char* TxKindName(TxKind k) {
         "report_pool",    "transfer_shares", "create_auction", "contract_call", "transfer",
         "nft_mint",       "nft_transfer",   "nft_list",       "nft_delist",     "nft_buy",
         "nft_burn",       "contract_instantiate", "attach_contract",
-        "fan_token_issue", "fan_token_buy", "fan_token_transfer"};
+        "fan_token_issue", "fan_token_buy", "fan_token_transfer", "set_recoupment"};
     static_assert(std::size(NAMES) == TX_KIND_MAX);
     auto i = static_cast<size_t>(k);
     return i >= 1 && i <= TX_KIND_MAX ? NAMES[i - 1] : "unknown";
@@ -54,7 +54,7 @@ const char* EventName(const Event& e) {
         "role_revoked",    "threshold_set",    "template_deployed", "deposit",           "payout",
         "account_updated", "fx_rate",          "licence",           "revenue",           "shares_transferred",
         "auction_created", "contract_event",   "transfer",          "nft",               "validator_set_scheduled",
-        "contract_created", "contract_attached", "fan_token"};
+        "contract_created", "contract_attached", "fan_token", "recoupment"};
     static_assert(std::size(NAMES) == std::variant_size_v<Event>);
     return NAMES[e.index()];
 }

@@ -227,8 +227,9 @@ enum class TxKind : uint8_t {
     FAN_TOKEN_ISSUE = 29,
     FAN_TOKEN_BUY = 30,
     FAN_TOKEN_TRANSFER = 31,
+    SET_RECOUPMENT = 32,
 };
-inline constexpr uint8_t TX_KIND_MAX = 31;
+inline constexpr uint8_t TX_KIND_MAX = 32;
 
 struct ProposeTx {
     GovAction action;
@@ -537,6 +538,28 @@ struct FanTokenTransferTx {
     bool operator==(const FanTokenTransferTx&) const = default;
     FOLIO_FIELDS(token, to, amount)
 };
+// The owners set an advance to recoup for one payee: revenue of the work in `currency` goes to
+// `payee` first (through withholding) until `amount` is recouped, then through the work's revenue
+// contract. amount 0 removes it. Every owner but the sender consents (RecoupmentDigest).
+struct SetRecoupmentTx {
+    uint64_t work = 0;
+    Address payee;
+    std::string currency;
+    int64_t amount = 0;
+    std::vector<Consent> consents;
+    bool operator==(const SetRecoupmentTx&) const = default;
+    FOLIO_FIELDS(work, payee, currency, amount, consents)
+};
+// State record "wr/" + work.
+struct Recoupment {
+    Address payee;
+    std::string currency;
+    int64_t amount = 0;    // the advance
+    int64_t recouped = 0;  // so far
+    bool operator==(const Recoupment&) const = default;
+    FOLIO_FIELDS(payee, currency, amount, recouped)
+};
+
 // State records "ft/" + id and "fh/" + id + holder.
 struct FanToken {
     uint64_t id = 0;
@@ -565,7 +588,7 @@ using TxBody = std::variant<ProposeTx, ApproveTx, RegisterWorkTx, DepositTx, Set
                             AcceptLicenceTx, RevokeLicenceTx, ReportRevenueTx, ReportPoolTx, TransferSharesTx,
                             CreateAuctionTx, ContractCallTx, TransferTx, NftMintTx, NftTransferTx, NftListTx,
                             NftDelistTx, NftBuyTx, NftBurnTx, ContractInstantiateTx, AttachContractTx,
-                            FanTokenIssueTx, FanTokenBuyTx, FanTokenTransferTx>;
+                            FanTokenIssueTx, FanTokenBuyTx, FanTokenTransferTx, SetRecoupmentTx>;
 TxKind KindOf(const TxBody& b);
 const char* TxKindName(TxKind k);
 
@@ -820,11 +843,22 @@ struct EvFanToken {
     bool operator==(const EvFanToken&) const = default;
     FOLIO_FIELDS(token, action, from, to, amount, currency, paid)
 };
+// A recoupment was set (recouped 0; amount 0: removed) or advanced by a payment of the work.
+struct EvRecoupment {
+    uint64_t work = 0;
+    Address payee;
+    std::string currency;
+    int64_t amount = 0;    // the advance
+    int64_t recouped = 0;  // so far, after this event
+    int64_t paid = 0;      // this payment's part (0 when set)
+    bool operator==(const EvRecoupment&) const = default;
+    FOLIO_FIELDS(work, payee, currency, amount, recouped, paid)
+};
 using Event = std::variant<EvWorkRegistered, EvProposalCreated, EvProposalApproved, EvProposalExecuted, EvRoleGranted,
                            EvRoleRevoked, EvThresholdSet, EvTemplateDeployed, EvDeposit, EvPayout, EvAccountUpdated,
                            EvFxRate, EvLicence, EvRevenue, EvSharesTransferred, EvAuctionCreated, EvContract,
                            EvTransfer, EvNft, EvValidatorSetScheduled, EvContractCreated, EvContractAttached,
-                           EvFanToken>;
+                           EvFanToken, EvRecoupment>;
 const char* EventName(const Event& e);
 
 struct Receipt {

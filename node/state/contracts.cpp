@@ -366,14 +366,7 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const 
             return Rej(Reject::INVALID_FIELD, "contract " + b.contract.hex() + " is already attached to work " + Dec(b.work));
     }
     Hash256 digest = AttachContractDigest(tx.chain_id, b.work, LoadSharesVersion(s, b.work), b.contract);
-    for (const Share& owner : w->owners) {
-        if (owner.owner == tx.sender) continue;
-        auto c = std::find_if(b.consents.begin(), b.consents.end(), [&](const Consent& x) { return x.owner == owner.owner; });
-        if (c == b.consents.end() || !VerifySchnorr(owner.owner, digest, c->signature))
-            return Rej(Reject::MISSING_PERMISSION,
-                       "missing permission: owner " + owner.owner.hex() + " has not consented (valid signature required)");
-    }
-    return Ok{};
+    return CheckOwnersConsent(*w, tx.sender, b.consents, digest);
 }
 
 Exec Apply(TxContext& x, const AttachContractTx& b) {

@@ -21,6 +21,9 @@ Status<Rejection> Check(const Transaction& tx, const TransferSharesTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const TransferSharesTx& b, uint64_t time_ms);
 Exec Apply(TxContext& x, const TransferSharesTx& b);
 bool IsOwner(const Work& w, const Address& a);
+// Every owner of `w` but `sender` signed `digest` (a consent in `consents`); else missing_permission
+// naming the first owner without one.
+Status<Rejection> CheckOwnersConsent(const Work& w, const Address& sender, const std::vector<Consent>& consents, const Hash256& digest);
 
 // governance.cpp
 Status<Rejection> Check(const Transaction& tx, const ProposeTx& b);
@@ -113,6 +116,11 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const 
 Exec Apply(TxContext& x, const NftBuyTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const NftBurnTx& b, uint64_t time_ms);
 Exec Apply(TxContext& x, const NftBurnTx& b);
+
+// revenue.cpp: set_recoupment
+Status<Rejection> Check(const Transaction& tx, const SetRecoupmentTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const SetRecoupmentTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const SetRecoupmentTx& b);
 
 // fan_tokens.cpp
 Status<Rejection> Check(const Transaction& tx, const FanTokenIssueTx& b);

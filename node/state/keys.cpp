@@ -58,6 +58,7 @@ Bytes ContractStorage(const Address& contract, ByteView key) { return Key("cs/",
 Bytes TemplateInfo(const Hash256& code_hash) { return Key("ctm/", code_hash.view()); }
 Bytes TemplateByName(std::string_view name) { return Key("ctn/", AsBytes(name)); }
 Bytes WorkContract(uint64_t work) { return Key("wc/", BigEndian64(work)); }
+Bytes WorkRecoupment(uint64_t work) { return Key("wr/", BigEndian64(work)); }
 
 Bytes NftCollection(uint64_t work) { return Key("nc/", BigEndian64(work)); }
 Bytes Nft(uint64_t token) { return Key("nt/", BigEndian64(token)); }

@@ -56,6 +56,7 @@ Bytes ContractStorage(const Address& contract, ByteView key);    // "cs/" + addr
 Bytes TemplateInfo(const Hash256& code_hash);                    // "ctm/" + code hash
 Bytes TemplateByName(std::string_view name);                     // "ctn/" + name: the latest version
 Bytes WorkContract(uint64_t work);                               // "wc/" + be64: the attached contract
+Bytes WorkRecoupment(uint64_t work);                             // "wr/" + be64: record Recoupment
 
 // ---- NFTs ----
 Bytes NftCollection(uint64_t work);                    // "nc/" + be64

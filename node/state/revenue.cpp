@@ -19,11 +19,26 @@ int64_t SourceOf(const StateReader& s, const std::string& territory, const Licen
 Exec PayWork(TxContext& x, const Address& payer, uint64_t work, const std::string& cur, int64_t amount, IncomeType income,
              int64_t source, const std::string& period) {
     if (auto e = Debit(x, payer, cur, amount); !e) return e;
+    x.events.push_back(EvRevenue{work, payer, cur, amount, income, period});
+    // Recoupment first (set_recoupment): in its currency, the advance's payee gets what is still
+    // to recoup, through withholding like any payee; the rest goes on.
+    if (auto rc = LoadRecord<Recoupment>(x.o, keys::WorkRecoupment(work), "recoupment");
+        rc && rc->currency == cur && rc->recouped < rc->amount) {
+        const int64_t part = std::min(amount, rc->amount - rc->recouped);
+        if (auto e = Credit(x, TaxContractAddress(), cur, part); !e) return e;
+        Bytes in = *vm::EncodeCallChecked("withhold(address,int,int,int,int)",
+                                          {rc->payee, PackCurrencyText(cur), part, static_cast<int64_t>(income), source});
+        if (auto r = Call(x, LedgerAddress(), TaxContractAddress(), in, LEDGER_CALL_GAS); !r) return Fail(r.error());
+        rc->recouped += part;
+        x.o.Put(keys::WorkRecoupment(work), EncodeFields(*rc));
+        x.events.push_back(EvRecoupment{work, rc->payee, cur, rc->amount, rc->recouped, part});
+        amount -= part;
+        if (amount == 0) return Ok{};
+    }
     // The work's revenue split, or the contract its owners attached (attach_contract).
     Address split = RevenueContractOf(x.o, work);
     if (!IsContract(x.o, split)) return TxFail(Failure::NOT_FOUND, "work " + Dec(work) + " has no revenue contract");
     if (auto e = Credit(x, split, cur, amount); !e) return e;
-    x.events.push_back(EvRevenue{work, payer, cur, amount, income, period});
     Bytes input = *vm::EncodeCallChecked("distribute(int,int,int,int)",
                                          {PackCurrencyText(cur), amount, static_cast<int64_t>(income), source});
     auto r = Call(x, LedgerAddress(), split, input, LEDGER_CALL_GAS);
@@ -114,6 +129,33 @@ Exec Apply(TxContext& x, const ReportPoolTx& b) {
         if (auto e = PayWork(x, x.tx.sender, b.entries[i].work, b.currency, parts[i], IncomeType::ROYALTY, source, b.period); !e)
             return e;
     }
+    return Ok{};
+}
+
+// ---------------------------------------------------------------- set_recoupment
+
+Status<Rejection> Check(const Transaction&, const SetRecoupmentTx& b) {
+    if (auto st = CheckMoney(b.currency, b.amount, true); !st) return st;
+    if (b.amount > 0 && !IsValidPublicKey(b.payee)) return Rej(Reject::INVALID_FIELD, "the payee is not a valid address");
+    return Ok{};
+}
+
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const SetRecoupmentTx& b, uint64_t) {
+    auto w = LoadWork(s, b.work);
+    if (!w) return Rej(Reject::NOT_FOUND, "no work " + Dec(b.work));
+    if (!IsOwner(*w, tx.sender))
+        return Rej(Reject::MISSING_PERMISSION, "missing permission: only an owner may set work " + Dec(b.work) + "'s recoupment");
+    if (b.amount == 0 && !s.Get(keys::WorkRecoupment(b.work)))
+        return Rej(Reject::INVALID_FIELD, "work " + Dec(b.work) + " has no recoupment to remove");
+    Hash256 digest = RecoupmentDigest(tx.chain_id, b.work, LoadSharesVersion(s, b.work), b.payee, b.currency, b.amount);
+    return CheckOwnersConsent(*w, tx.sender, b.consents, digest);
+}
+
+Exec Apply(TxContext& x, const SetRecoupmentTx& b) {
+    if (b.amount == 0) x.o.Delete(keys::WorkRecoupment(b.work));
+    else x.o.Put(keys::WorkRecoupment(b.work), EncodeFields(Recoupment{b.payee, b.currency, b.amount, 0}));
+    x.o.Put(keys::SharesVersion(b.work), EncodeU64(LoadSharesVersion(x.o, b.work) + 1));
+    x.events.push_back(EvRecoupment{b.work, b.payee, b.currency, b.amount, 0, 0});
     return Ok{};
 }
 

@@ -111,6 +111,16 @@ Exec Apply(TxContext& x, const RegisterWorkTx& b) {
     return CreateWorkSplit(x, w);
 }
 
+Status<Rejection> CheckOwnersConsent(const Work& w, const Address& sender, const std::vector<Consent>& consents, const Hash256& digest) {
+    for (const Share& owner : w.owners) {
+        if (owner.owner == sender) continue;
+        auto c = std::find_if(consents.begin(), consents.end(), [&](const Consent& x) { return x.owner == owner.owner; });
+        if (c == consents.end() || !VerifySchnorr(owner.owner, digest, c->signature))
+            return Rej(Reject::MISSING_PERMISSION, "missing permission: owner " + owner.owner.hex() + " has not consented (valid signature required)");
+    }
+    return Ok{};
+}
+
 // ---------------------------------------------------------------- transfer_shares
 
 Status<Rejection> Check(const Transaction&, const TransferSharesTx& b) {
@@ -133,13 +143,7 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const 
     if (!w) return Rej(Reject::NOT_FOUND, "no work " + Dec(b.work));
     if (!IsOwner(*w, tx.sender)) return Rej(Reject::MISSING_PERMISSION, "missing permission: only an owner may transfer shares");
     Hash256 digest = TransferSharesDigest(tx.chain_id, b.work, LoadSharesVersion(s, b.work), b.owners);
-    for (const Share& owner : w->owners) {
-        if (owner.owner == tx.sender) continue;
-        auto c = std::find_if(b.consents.begin(), b.consents.end(), [&](const Consent& x) { return x.owner == owner.owner; });
-        if (c == b.consents.end() || !VerifySchnorr(owner.owner, digest, c->signature))
-            return Rej(Reject::MISSING_PERMISSION, "missing permission: owner " + owner.owner.hex() + " has not consented (valid signature required)");
-    }
-    return Ok{};
+    return CheckOwnersConsent(*w, tx.sender, b.consents, digest);
 }
 
 Exec Apply(TxContext& x, const TransferSharesTx& b) {

@@ -10,6 +10,8 @@
 #    balance is checked to the minor unit; `folio contract query` reads rate() and state() without
 #    committing anything; a direct distribute() of money the deal does not hold reverts (funds);
 #  - detached, revenue goes through the split again;
+#  - recoupment: with both owners' consent (refused without it), an advance is paid back to its
+#    payee first, then the split;
 #  - governance publishes revenue_split version 2: a new work's split runs it, an older work's
 #    split keeps version 1;
 #  - identical chains and the conservation audit on every validator.
@@ -120,6 +122,22 @@ c0=$(balance creator 0 BRL); s0=$(balance studio 0 BRL)
 as distributor 3 revenue report "$work" 100.00 BRL --territory BR >/dev/null || fail "report after detaching"
 expect_eq "$(( $(balance creator 0 BRL) - c0 )) $(( $(balance studio 0 BRL) - s0 ))" "6000 4000" "100.00 BRL split 60/40 after detaching"
 pass "detached: revenue goes through the split again"
+
+# ---- recoupment: an advance of 50.00 BRL paid back to distributor2 first, with both owners' consent
+D2=$(addr distributor2)
+refused "a recoupment without the studio" "missing_permission" as creator 1 work recoup "$work" --payee "$D2" --amount 50.00 BRL
+consent=$(as studio 0 --json work consent-recoup "$work" --payee "$D2" --amount 50.00 BRL | jq -r .consent)
+refused "the consent for another amount" "does not sign" as creator 1 work recoup "$work" --payee "$D2" --amount 60.00 BRL --consent "$consent"
+as creator 1 work recoup "$work" --payee "$D2" --amount 50.00 BRL --consent "$consent" >/dev/null || fail "setting the recoupment"
+c0=$(balance creator 0 BRL); s0=$(balance studio 0 BRL); d0=$(balance distributor2 0 BRL)
+as distributor3 3 revenue report "$work" 80.00 BRL >/dev/null || fail "report with a recoupment"
+h=$(vheight 3); for i in 0 1 2; do wait_vheight $i "$h" 60; done
+for i in 0 1 2 3; do
+  expect_eq "$(( $(balance distributor2 $i BRL) - d0 )) $(( $(balance creator $i BRL) - c0 )) $(( $(balance studio $i BRL) - s0 ))" \
+    "5000 1800 1200" "v$i: 80.00 BRL = 50.00 recouped first, then 30.00 split 60/40"
+done
+expect_eq "$(as auditor 2 --json work show "$work" | jq -c '.recoupment | {amount, recouped}')" '{"amount":"50.00","recouped":"50.00"}' "the recoupment on the ledger"
+pass "recoupment: refused without the studio's consent; with it, 50.00 BRL of the next 80.00 went to distributor2 first, the rest through the split (all four validators)"
 
 # ---- revenue_split version 2 (one more STOP at the end of the program): new works only
 cp "$ROOT/contracts/revenue_split.bin" "$T/split2.bin"; printf '\0' >>"$T/split2.bin"

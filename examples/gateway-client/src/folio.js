@@ -359,6 +359,7 @@ const EVENTS = [
   ['contract_attached', fields(['work', F.u64], ['contract', F.addr])],
   ['fan_token', fields(['token', F.u64], ['action', F.u8], ['from', F.addr], ['to', F.addr], ['amount', F.u64], ['currency', F.str],
     ['paid', F.i64])],
+  ['recoupment', fields(['work', F.u64], ['payee', F.addr], ['currency', F.str], ['amount', F.i64], ['recouped', F.i64], ['paid', F.i64])],
 ];
 export const PAYOUT_STATUS = ['pending', 'confirmed', 'failed', 'expired'];
 

@@ -262,6 +262,7 @@ TEST_CASE("docs/formats.md: the receipt vector and one vector per receipt event 
         {"event-contract-created", EvContractCreated{Pub(0x66), Sha("example code"), ALICE}},
         {"event-contract-attached", EvContractAttached{1, Pub(0x66)}},
         {"event-fan-token", EvFanToken{2, FanTokenAction::SOLD, Address{}, BOB, 6, "BRL", 3000}},
+        {"event-recoupment", EvRecoupment{1, dist, "BRL", 100000, 60000, 60000}},
     };
     for (const auto& [name, ev] : events) {
         Listing l;

@@ -966,3 +966,35 @@ TEST_CASE("roles and KYC on the economic actions: distributors report, accept an
     CHECK(call("bob", "close()", {}) == "ok");
     CHECK(c.Conservation() == "ok");
 }
+
+TEST_CASE("recoupment: set with every owner's consent; the payee is paid first, through withholding, then the split") {
+    Chain c;
+    c.SetupTax();
+    const uint64_t w = c.RegisterWork("recouped", {{"alice", 5000}, {"bob", 5000}});
+    auto digest = [&](int64_t amount) { return RecoupmentDigest("test-chain", w, LoadSharesVersion(c.state, w), AddrFor("dan"), "BRL", amount); };
+    std::string before = c.state.Dump();
+    CHECK(c.Code("alice", SetRecoupmentTx{w, AddrFor("dan"), "BRL", 100000, {}}) == "missing_permission");
+    CHECK(c.Code("alice", SetRecoupmentTx{w, AddrFor("dan"), "BRL", 100000, {ConsentOf("bob", digest(99999))}}) == "missing_permission");
+    CHECK(c.Code("dan", SetRecoupmentTx{w, AddrFor("dan"), "BRL", 100000, {ConsentOf("bob", digest(100000))}}) == "missing_permission");
+    CHECK(c.Code("alice", SetRecoupmentTx{w, AddrFor("dan"), "XXX", 100000, {}}) == "invalid_field");
+    CHECK(c.Code("alice", SetRecoupmentTx{w, AddrFor("dan"), "BRL", 0, {ConsentOf("bob", digest(0))}}) == "invalid_field");  // none to remove
+    CHECK(c.state.Dump() == before);
+    c.Ok("alice", SetRecoupmentTx{w, AddrFor("dan"), "BRL", 100000, {ConsentOf("bob", digest(100000))}});
+
+    auto report = [&](int64_t amount) { c.Ok("eve", ReportRevenueTx{w, "BRL", amount, 0, 0, "BR", "2027-02"}); };
+    int64_t d0 = c.Bal("dan", "BRL"), a0 = c.Bal("alice", "BRL"), b0 = c.Bal("bob", "BRL");
+    report(60000);  // all of it recoups: dan (BR) 60000 - 15% = 51000; the split gets nothing
+    CHECK(c.Bal("dan", "BRL") - d0 == 51000);
+    CHECK(c.Bal("alice", "BRL") == a0);
+    report(60000);  // 40000 completes the advance (net 34000); 20000 through the split
+    CHECK(c.Bal("dan", "BRL") - d0 == 51000 + 34000);
+    CHECK(c.Bal("alice", "BRL") - a0 == 8500);  // 10000 - 15%
+    CHECK(c.Bal("bob", "BRL") - b0 == 9000);    // 10000 - 10% (treaty)
+    auto rc = LoadRecord<Recoupment>(c.state, keys::WorkRecoupment(w), "recoupment");
+    REQUIRE(rc);
+    CHECK(rc->recouped == 100000);
+    report(10000);  // recouped: all through the split
+    CHECK(c.Bal("dan", "BRL") - d0 == 85000);
+    CHECK(c.Bal("alice", "BRL") - a0 == 8500 + 4250);
+    CHECK(c.Conservation() == "ok");
+}
