@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace folio::state;
     if (size == 0) return 0;
     folio::ByteView in(data + 1, size - 1);
-    switch (data[0] % 11) {
+    switch (data[0] % 15) {
         case 0: RoundTrip<Payout>(in); break;
         case 1: RoundTrip<Licence>(in); break;
         case 2: RoundTrip<FxRate>(in); break;
@@ -32,6 +32,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 7: RoundTrip<Nft>(in); break;
         case 8: RoundTrip<NftSale>(in); break;
         case 9: RoundTrip<PayoutExpiryCursor>(in); break;
+        case 10: RoundTrip<TemplateInfo>(in); break;
+        case 11: RoundTrip<FanToken>(in); break;
+        case 12: RoundTrip<FanHolding>(in); break;
+        case 13: RoundTrip<Recoupment>(in); break;
         default: RoundTrip<SettlementEvent>(in); break;
     }
     return 0;
