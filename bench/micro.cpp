@@ -51,7 +51,9 @@ state::GenesisDoc BenchGenesis(std::vector<SecretKey>& keys) {
     g.validators.push_back({"v", *DerivePublicKey(Key(999999))});
     for (uint64_t i = 0; i < 64; ++i) {
         keys.push_back(Key(1000 + i));
-        g.accounts.push_back({"a", *DerivePublicKey(keys.back()), protocol::WithRole(0, protocol::Role::CREATOR),
+        // Creators that also report revenue (report_revenue needs the distributor role).
+        g.accounts.push_back({"a", *DerivePublicKey(keys.back()),
+                              protocol::WithRole(protocol::WithRole(0, protocol::Role::CREATOR), protocol::Role::DISTRIBUTOR),
                               protocol::KycStatus::VERIFIED, "US", {}});
     }
     return g;

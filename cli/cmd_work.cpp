@@ -74,63 +74,33 @@ std::string WorkHuman(const json& w) {
 
 // The consent digest of a new ownership: chain id and shares version from the node, or from
 // --chain-id (or $FOLIO_CHAIN_ID) and --shares-version when offline.
-Hash256 SharesDigest(const Ctx& c, uint64_t work, const std::vector<Share>& owners) {
-    std::string chain_id;
+// The chain id and the work's shares version that an owners' consent signs: from the node, or from
+// --chain-id (or $FOLIO_CHAIN_ID) and --shares-version when offline.
+std::pair<std::string, uint64_t> ChainAndSharesVersion(const Ctx& c, uint64_t work) {
     std::optional<uint64_t> version;
     if (auto v = c.args.Opt("shares-version")) version = ParseU64(*v, "--shares-version");
     if (c.args.Flag("offline")) {
-        chain_id = OfflineChainId(c);
         if (!version) throw UsageError("--offline needs --shares-version N (from `folio work show`)");
-    } else {
-        RpcClient rpc(NodeUrl(c));
-        chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
-        if (!version) version = U64Of(rpc.Call("work_get", {{"id", work}}), "shares_version");
+        return {OfflineChainId(c), *version};
     }
-    return protocol::TransferSharesDigest(chain_id, work, *version, owners);
+    RpcClient rpc(NodeUrl(c));
+    std::string chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
+    if (!version) version = U64Of(rpc.Call("work_get", {{"id", work}}), "shares_version");
+    return {chain_id, *version};
 }
 
-// `folio work transfer-shares|consent WORK_ID --owner ADDR:BPS ...`.
-int RunWorkShares(Ctx& c) {
-    const std::string& sub = c.args.pos[1];
-    uint64_t work = ParseU64(Pos(c, 2, "folio work transfer-shares|consent WORK_ID --owner ADDR:BPS ..."), "WORK_ID");
-    std::vector<Share> owners = ParseShares(c.args.All("owner"));
-    Hash256 digest = SharesDigest(c, work, owners);
-    if (sub == "consent") {
-        auto signer = Unlock(c);
-        auto sig = SignSchnorr(signer->sk, digest, RandomAux());
-        if (!sig) throw CliError("signing failed");
-        std::string line = signer->address.hex() + ":" + sig->hex();
-        Print(c, {{"owner", signer->address.hex()}, {"signature", sig->hex()}, {"consent", line}, {"digest", digest.hex()}}, line);
-        return 0;
-    }
-    TransferSharesTx t;
-    t.work = work;
-    t.owners = owners;
-    for (const std::string& name : c.args.All("consent-key")) {
-        auto s = UnlockNamed(c, name);
-        auto sig = SignSchnorr(s->sk, digest, RandomAux());
-        if (!sig) throw CliError("signing with key '" + name + "' failed");
-        t.consents.push_back({s->address, *sig});
-    }
-    for (const std::string& spec : c.args.All("consent")) {
-        auto colon = spec.find(':');
-        if (colon == std::string::npos) throw UsageError("--consent must be OWNER_ADDR:SIGHEX");
-        auto sig = Signature::FromHexStr(spec.substr(colon + 1));
-        if (!sig) throw UsageError("--consent: the signature must be 128 hex characters");
-        Address owner = ParseAddr(spec.substr(0, colon), "--consent");
-        if (!VerifySchnorr(owner, digest, *sig))
-            throw UsageError("--consent: the signature of " + owner.hex() + " does not sign these owners of work " + std::to_string(work) +
-                             " at this shares version");
-        t.consents.push_back({owner, *sig});
-    }
-    std::sort(t.consents.begin(), t.consents.end(), [](const Consent& x, const Consent& y) { return x.owner < y.owner; });
-    t.consents.erase(std::unique(t.consents.begin(), t.consents.end(), [](const Consent& x, const Consent& y) { return x.owner == y.owner; }),
-                     t.consents.end());
-    auto st = Send(c, t);
-    if (!st) return 0;
-    std::string h = "work " + std::to_string(work) + " now owned by:";
-    for (const Share& s : owners) h += "\n  " + Show(s.owner) + "  " + std::to_string(s.bps) + " bps";
-    Print(c, *st, h + "\n" + TxLine(*st));
+Hash256 SharesDigest(const Ctx& c, uint64_t work, const std::vector<Share>& owners) {
+    const auto [chain_id, version] = ChainAndSharesVersion(c, work);
+    return protocol::TransferSharesDigest(chain_id, work, version, owners);
+}
+
+// An owner's consent: signs `digest` with --key and prints OWNER_ADDR:SIGHEX for the sender.
+int PrintConsent(Ctx& c, const Hash256& digest) {
+    auto signer = Unlock(c);
+    auto sig = SignSchnorr(signer->sk, digest, RandomAux());
+    if (!sig) throw CliError("signing failed");
+    std::string line = signer->address.hex() + ":" + sig->hex();
+    Print(c, {{"owner", signer->address.hex()}, {"signature", sig->hex()}, {"consent", line}, {"digest", digest.hex()}}, line);
     return 0;
 }
 
@@ -157,6 +127,26 @@ std::vector<Consent> CollectConsents(Ctx& c, const Hash256& digest, const std::s
     return out;
 }
 
+// `folio work transfer-shares|consent WORK_ID --owner ADDR:BPS ...`.
+int RunWorkShares(Ctx& c) {
+    const std::string& sub = c.args.pos[1];
+    uint64_t work = ParseU64(Pos(c, 2, "folio work transfer-shares|consent WORK_ID --owner ADDR:BPS ..."), "WORK_ID");
+    std::vector<Share> owners = ParseShares(c.args.All("owner"));
+    Hash256 digest = SharesDigest(c, work, owners);
+    if (sub == "consent") return PrintConsent(c, digest);
+    TransferSharesTx t;
+    t.work = work;
+    t.owners = owners;
+    t.consents = CollectConsents(c, digest, "these owners of work " + std::to_string(work) + " at this shares version");
+    auto st = Send(c, t);
+    if (!st) return 0;
+    std::string h = "work " + std::to_string(work) + " now owned by:";
+    for (const Share& s : owners) h += "\n  " + Show(s.owner) + "  " + std::to_string(s.bps) + " bps";
+    Print(c, *st, h + "\n" + TxLine(*st));
+    return 0;
+}
+
+
 // `folio work attach WORK_ID CONTRACT`, `folio work detach WORK_ID`, `folio work consent-attach
 // WORK_ID CONTRACT|none`: route the work's revenue through a contract, with every owner's consent.
 int RunWorkAttach(Ctx& c) {
@@ -171,28 +161,11 @@ int RunWorkAttach(Ctx& c) {
             contract = Address::FromView(h->view());
         }
     }
-    std::string chain_id;
-    uint64_t version = 0;
-    if (auto v = c.args.Opt("shares-version")) version = ParseU64(*v, "--shares-version");
-    if (c.args.Flag("offline")) {
-        chain_id = OfflineChainId(c);
-        if (!c.args.Opt("shares-version")) throw UsageError("--offline needs --shares-version N (from `folio work show`)");
-    } else {
-        RpcClient rpc(NodeUrl(c));
-        chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
-        if (!c.args.Opt("shares-version")) version = U64Of(rpc.Call("work_get", {{"id", work}}), "shares_version");
-    }
+    const auto [chain_id, version] = ChainAndSharesVersion(c, work);
     Hash256 digest = protocol::AttachContractDigest(chain_id, work, version, contract);
     const std::string what = contract.IsZero() ? "detaching work " + std::to_string(work) + "'s contract"
                                                : "attaching " + contract.hex() + " to work " + std::to_string(work);
-    if (sub == "consent-attach") {
-        auto signer = Unlock(c);
-        auto sig = SignSchnorr(signer->sk, digest, RandomAux());
-        if (!sig) throw CliError("signing failed");
-        std::string line = signer->address.hex() + ":" + sig->hex();
-        Print(c, {{"owner", signer->address.hex()}, {"signature", sig->hex()}, {"consent", line}, {"digest", digest.hex()}}, line);
-        return 0;
-    }
+    if (sub == "consent-attach") return PrintConsent(c, digest);
     AttachContractTx t{work, contract, CollectConsents(c, digest, what + " at this shares version")};
     auto st = Send(c, t);
     if (!st) return 0;
@@ -209,27 +182,10 @@ int RunWorkRecoup(Ctx& c) {
     uint64_t work = ParseU64(Pos(c, 2, "folio work recoup|consent-recoup WORK_ID --payee ADDR --amount AMOUNT CUR"), "WORK_ID");
     Address payee = ParseAddr(c.args.Need("payee"), "--payee");
     Money m = ParseMoneyPair(c.args.Need("amount"), true, "--amount");
-    std::string chain_id;
-    uint64_t version = 0;
-    if (auto v = c.args.Opt("shares-version")) version = ParseU64(*v, "--shares-version");
-    if (c.args.Flag("offline")) {
-        chain_id = OfflineChainId(c);
-        if (!c.args.Opt("shares-version")) throw UsageError("--offline needs --shares-version N (from `folio work show`)");
-    } else {
-        RpcClient rpc(NodeUrl(c));
-        chain_id = rpc.Call("chain_info", json::object()).at("chain_id").get<std::string>();
-        if (!c.args.Opt("shares-version")) version = U64Of(rpc.Call("work_get", {{"id", work}}), "shares_version");
-    }
+    const auto [chain_id, version] = ChainAndSharesVersion(c, work);
     Hash256 digest = protocol::RecoupmentDigest(chain_id, work, version, payee, m.currency, m.amount);
     const std::string what = "a recoupment of " + FormatMoney(m.amount, m.currency) + " for " + payee.hex() + " on work " + std::to_string(work);
-    if (sub == "consent-recoup") {
-        auto signer = Unlock(c);
-        auto sig = SignSchnorr(signer->sk, digest, RandomAux());
-        if (!sig) throw CliError("signing failed");
-        std::string line = signer->address.hex() + ":" + sig->hex();
-        Print(c, {{"owner", signer->address.hex()}, {"signature", sig->hex()}, {"consent", line}, {"digest", digest.hex()}}, line);
-        return 0;
-    }
+    if (sub == "consent-recoup") return PrintConsent(c, digest);
     SetRecoupmentTx t{work, payee, m.currency, m.amount, CollectConsents(c, digest, what + " at this shares version")};
     auto st = Send(c, t);
     if (!st) return 0;
