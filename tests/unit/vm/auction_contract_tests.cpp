@@ -106,14 +106,6 @@ init:
     stop
 )ASM";
 
-std::string ReadContract(const std::string& name) {
-    std::ifstream in(std::string(FOLIO_SOURCE_DIR) + "/contracts/" + name, std::ios::binary);
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 const CodePtr& AuctionCode() {
     static const CodePtr code = Build(ReadContract("auction.fasm"));
     return code;

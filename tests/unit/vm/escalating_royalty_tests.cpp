@@ -31,28 +31,6 @@ constexpr int64_t Country(const char (&cc)[3]) {
 }
 const int64_t BR = Country("BR"), FR = Country("FR");
 
-// SplitMix64: a deterministic PRNG, identical on every platform.
-struct Rng {
-    uint64_t s;
-    uint64_t Next() {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    int64_t Range(int64_t lo, int64_t hi) {  // [lo, hi]
-        return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
-    }
-};
-
-std::string ReadContract(const std::string& name) {
-    std::ifstream in(std::string(FOLIO_SOURCE_DIR) + "/contracts/" + name, std::ios::binary);
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 Address PayeeAddr(uint8_t tag, uint8_t i) {
     Address a;
     a.data.fill(tag);

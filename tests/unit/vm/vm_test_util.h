@@ -32,6 +32,29 @@ inline CodePtr Build(const std::string& src) {
     return *code;
 }
 
+// A file of contracts/ (a standard contract's source or bytecode).
+inline std::string ReadContract(const std::string& name) {
+    std::ifstream in(std::string(FOLIO_SOURCE_DIR) + "/contracts/" + name, std::ios::binary);
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// SplitMix64: a deterministic PRNG, identical on every platform.
+struct Rng {
+    uint64_t s;
+    uint64_t Next() {
+        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    int64_t Range(int64_t lo, int64_t hi) {  // [lo, hi]
+        return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
+    }
+};
+
 inline std::string ReadExample(const std::string& name) {
     std::ifstream in(std::string(FOLIO_SOURCE_DIR) + "/contracts/examples/" + name, std::ios::binary);
     REQUIRE(in.good());
