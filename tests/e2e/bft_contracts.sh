@@ -152,10 +152,4 @@ as distributor 3 revenue report "$work2" 10.00 BRL >/dev/null || fail "report to
 expect_eq "$(( $(balance creator 0 BRL) - c0 ))" "1000" "10.00 BRL through split version 2"
 pass "revenue_split version 2: work $work2's split runs it, work $work's keeps version 1; both pay"
 
-h=$(vheight 0)
-for i in 1 2 3; do wait_vheight $i "$h" 60; done
-same_chain 0 1 2 3 >/dev/null
-for i in 0 1 2 3; do
-  expect_eq "$(as auditor "$i" --json audit | jq -r .ok)" "true" "conservation audit on v$i"
-done
-pass "identical chains up to height $h and the conservation audit passes on all four validators"
+converged_and_audited as auditor

@@ -15,10 +15,7 @@
 source "$(dirname "$0")/bftlib.sh"
 GC="$ROOT/examples/gateway-client"
 # A missing prerequisite fails the test (it is never skipped).
-command -v node >/dev/null || fail "node is not installed (scripts/install-deps installs it)"
-if [ ! -d "$ROOT/node_modules/ws" ] || [ ! -d "$ROOT/node_modules/@noble/curves" ]; then
-  (cd "$ROOT" && npm ci --no-audit --no-fund) >"$T/npm.log" 2>&1 || { cat "$T/npm.log"; fail "node_modules missing and npm ci failed"; }
-fi
+need_node_modules
 PROBE=(node "$GC/test/probe.js")
 
 QUEUE=32768

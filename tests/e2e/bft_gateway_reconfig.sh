@@ -17,11 +17,8 @@
 # A missing prerequisite (node, openssl, node_modules) fails the test.
 source "$(dirname "$0")/bftlib.sh"
 GC="$ROOT/examples/gateway-client"
-command -v node >/dev/null || fail "node is not installed (scripts/install-deps installs it)"
 command -v openssl >/dev/null || fail "openssl is not installed"
-if [ ! -d "$ROOT/node_modules/ws" ] || [ ! -d "$ROOT/node_modules/@noble/curves" ]; then
-  (cd "$ROOT" && npm ci --no-audit --no-fund) >"$T/npm.log" 2>&1 || { cat "$T/npm.log"; fail "node_modules missing and npm ci failed"; }
-fi
+need_node_modules
 PROBE=(node "$GC/test/probe.js")
 
 # ---- a test CA and v4's certificate for 127.0.0.1

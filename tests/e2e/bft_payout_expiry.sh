@@ -12,10 +12,7 @@
 source "$(dirname "$0")/bftlib.sh"
 GC="$ROOT/examples/gateway-client"
 # A missing prerequisite fails the test (it is never skipped).
-command -v node >/dev/null || fail "node is not installed (scripts/install-deps installs it)"
-if [ ! -d "$ROOT/node_modules/ws" ] || [ ! -d "$ROOT/node_modules/@noble/curves" ]; then
-  (cd "$ROOT" && npm ci --no-audit --no-fund) >"$T/npm.log" 2>&1 || { cat "$T/npm.log"; fail "node_modules missing and npm ci failed"; }
-fi
+need_node_modules
 PROBE=(node "$GC/test/probe.js")
 
 TTL_MS=20000
@@ -106,10 +103,4 @@ if as gateway 0 payout expire "$p_exp" >"$T/x.out" 2>"$T/x.err"; then fail "foli
 grep -qi "unknown" "$T/x.err" || fail "folio payout expire: $(cat "$T/x.err")"
 pass "the retired 'folio payout expire' is an unknown command"
 
-h=$(vheight 0)
-for i in 1 2 3; do wait_vheight $i "$h" 60; done
-same_chain 0 1 2 3 >/dev/null
-for i in 0 1 2 3; do
-  expect_eq "$(as auditor "$i" --json audit | jq -r .ok)" "true" "conservation audit on v$i"
-done
-pass "identical chains up to height $h and the conservation audit passes on all four validators"
+converged_and_audited as auditor

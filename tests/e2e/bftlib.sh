@@ -58,6 +58,26 @@ same_chain() {
   done
   echo "$min"
 }
+# need_node_modules: node and the repository's node_modules (ws, @noble/curves) for the gateway
+# client's tools; npm ci when they are missing. A missing prerequisite fails the test (never a skip).
+need_node_modules() {
+  command -v node >/dev/null || fail "node is not installed (scripts/install-deps installs it)"
+  if [ ! -d "$ROOT/node_modules/ws" ] || [ ! -d "$ROOT/node_modules/@noble/curves" ]; then
+    (cd "$ROOT" && npm ci --no-audit --no-fund) >"$T/npm.log" 2>&1 || { cat "$T/npm.log"; fail "node_modules missing and npm ci failed"; }
+  fi
+}
+# converged_and_audited AUDIT_CMD...: every validator reaches v0's height with the same chain, and
+# `AUDIT_CMD... I --json audit` (the test's CLI wrapper for the auditor at validator I) reports ok.
+converged_and_audited() {
+  local h i
+  h=$(vheight 0)
+  for i in 1 2 3; do wait_vheight $i "$h" 60; done
+  same_chain 0 1 2 3 >/dev/null
+  for i in 0 1 2 3; do
+    expect_eq "$("$@" "$i" --json audit | jq -r .ok)" "true" "conservation audit on v$i"
+  done
+  pass "identical chains up to height $h and the conservation audit passes on all four validators"
+}
 bft_cleanup() {
   local rc=$? f
   if [ "$rc" -ne 0 ]; then  # a failed test shows the end of every validator's log

@@ -12,23 +12,37 @@ using folio::test::AddrFor;
 using folio::test::MakeTx;
 using folio::test::MapState;
 
+namespace {
+
+// A chain at genesis: its committed state, its state map's nodes and the genesis header (time 5000).
+struct Genesis {
+    MapState state;
+    MemoryNodeStore nodes;
+    BlockHeader parent;
+    explicit Genesis(const GenesisDoc& g) {
+        auto genesis = BuildGenesisState(g).value();
+        state.Apply(genesis);
+        auto root = UpdateStateRoot(nodes, Hash256{}, 0, genesis, 0).value();
+        nodes.Apply(root);
+        parent.chain_id = g.chain_id;
+        parent.height = 0;
+        parent.time_ms = 5000;
+        parent.state_root = root.new_root;
+    }
+};
+
+}  // namespace
+
 TEST_CASE("ExecuteBatch: skips what is invalid at its position, fills the header, matches ApplyBlock") {
     GenesisDoc g;
     g.chain_id = "test-chain";
     g.genesis_time_ms = 1000;
     g.validators.push_back({"v0", AddrFor("validator")});
     g.accounts.push_back({"alice", AddrFor("alice"), WithRole(0, Role::CREATOR), KycStatus::NONE, "", {}});
-    MapState state;
-    auto genesis = BuildGenesisState(g).value();
-    state.Apply(genesis);
-    MemoryNodeStore nodes;
-    auto root = UpdateStateRoot(nodes, Hash256{}, 0, genesis, 0).value();
-    nodes.Apply(root);
-    BlockHeader parent;
-    parent.chain_id = "test-chain";
-    parent.height = 0;
-    parent.time_ms = 5000;
-    parent.state_root = root.new_root;
+    Genesis gen(g);
+    MapState& state = gen.state;
+    MemoryNodeStore& nodes = gen.nodes;
+    const BlockHeader& parent = gen.parent;
 
     BlockContext ctx = NextBlockContext(parent, 4000, AddrFor("validator"));
     CHECK(ctx.height == 1);
@@ -66,7 +80,7 @@ TEST_CASE("ExecuteBatch: skips what is invalid at its position, fills the header
     CHECK(h.tx_count == 1);
     CHECK(h.tx_root == MerkleRoot({TxId(txs[0])}));
     CHECK(h.receipts_root == MerkleRoot({Sha256Of(EncodeReceipt(applied.receipts[0]))}));
-    CHECK(h.state_root == UpdateStateRoot(nodes, root.new_root, 0, applied.writes, 1).value().new_root);
+    CHECK(h.state_root == UpdateStateRoot(nodes, parent.state_root, 0, applied.writes, 1).value().new_root);
     CHECK(b.hash == BlockHash(h));
     CHECK_FALSE(b.smt_nodes.empty());
 }
@@ -79,16 +93,10 @@ TEST_CASE("ExecuteBatch: the block step's receipt follows the transactions' unde
     g.validators.push_back({"v0", AddrFor("validator")});
     g.accounts.push_back({"alice", AddrFor("alice"), 0, KycStatus::VERIFIED, "BR", {{"BRL", 5000}}});
     g.accounts.push_back({"gw", AddrFor("gw"), WithRole(0, Role::GATEWAY), KycStatus::NONE, "", {}});
-    MapState state;
-    auto genesis = BuildGenesisState(g).value();
-    state.Apply(genesis);
-    MemoryNodeStore nodes;
-    auto root = UpdateStateRoot(nodes, Hash256{}, 0, genesis, 0).value();
-    nodes.Apply(root);
-    BlockHeader parent;
-    parent.chain_id = "test-chain";
-    parent.time_ms = 5000;
-    parent.state_root = root.new_root;
+    Genesis gen(g);
+    MapState& state = gen.state;
+    MemoryNodeStore& nodes = gen.nodes;
+    const BlockHeader& parent = gen.parent;
 
     // Block 1: a payout instruction, expiring 10 s later; no step receipt.
     std::vector<protocol::DecodedTx> b1;
