@@ -89,6 +89,36 @@ TxBody GovBody(const Ctx& c) {
                                std::string(pending.is_object() ? "scheduled" : "current") + " validator set");
             return ProposeTx{std::move(v)};
         }
+        if (sub == "aml-limit") {
+            // folio gov aml-limit CUR [--single AMOUNT] [--rolling AMOUNT --window-hours H] | --remove
+            SetAmlLimit l;
+            l.currency = ParseCurrency(Pos(c, 2, "folio gov aml-limit CUR [--single AMOUNT] [--rolling AMOUNT --window-hours H] | --remove"));
+            const bool remove = c.args.Flag("remove");
+            auto single = c.args.Opt("single"), rolling = c.args.Opt("rolling"), window = c.args.Opt("window-hours");
+            if (remove && (single || rolling || window)) throw UsageError("--remove takes no limits");
+            if (!remove && !single && !rolling) throw UsageError("give --single and/or --rolling with --window-hours, or --remove");
+            if (rolling.has_value() != window.has_value()) throw UsageError("--rolling and --window-hours go together");
+            if (single) l.single = ParseMoney(*single, l.currency, false, "--single").amount;
+            if (rolling) {
+                l.rolling = ParseMoney(*rolling, l.currency, false, "--rolling").amount;
+                uint64_t h = ParseU64(*window, "--window-hours");
+                if (h < 1 || h > MAX_AML_WINDOW_HOURS)
+                    throw UsageError("--window-hours must be 1.." + std::to_string(MAX_AML_WINDOW_HOURS) + " (30 days)");
+                l.window_hours = static_cast<uint32_t>(h);
+            }
+            return ProposeTx{l};
+        }
+        if (sub == "sanction" || sub == "delist") {
+            // folio gov sanction|delist (--account ADDR | --country CC) --note TEXT
+            SetSanction n;
+            auto account = c.args.Opt("account"), country = c.args.Opt("country");
+            if (account.has_value() == country.has_value()) throw UsageError("give --account ADDR or --country CC");
+            if (account) n.account = ParseAddr(*account, "--account");
+            if (country) n.country = ParseCountry(*country, "--country");
+            n.listed = sub == "sanction";
+            n.note = c.args.Need("note");
+            return ProposeTx{n};
+        }
         if (sub == "tax-account") {
             std::string j = ParseCountry(c.args.Need("jurisdiction"), "--jurisdiction");
             Address acct = ParseAddr(c.args.Need("account"), "--account");
@@ -98,6 +128,7 @@ TxBody GovBody(const Ctx& c) {
     if (c.args.pos.size() < 3)
         throw UsageError("usage: folio gov grant-role|revoke-role ADDR --role R | folio gov set-threshold N | folio gov approve ID | "
                          "folio gov freeze|unfreeze ADDR | folio gov tax-rate|tax-treaty|tax-account ... | "
+                         "folio gov aml-limit CUR ... | folio gov sanction|delist ... | "
                          "folio gov set-validators --activation-height H KEY... | "
                          "folio gov rotate-validator OLD_KEY NEW_KEY --activation-height H");
     const std::string& sub = c.args.pos[1];
@@ -135,6 +166,8 @@ int GovProposals(Ctx& c) {
         if (a.contains("account")) what += " " + Show(ParseAddr(a.at("account").get<std::string>(), "account"));
         if (a.contains("role")) what += " " + a.at("role").get<std::string>();
         if (a.contains("threshold")) what += " " + std::to_string(a.at("threshold").get<uint64_t>());
+        if (a.contains("currency")) what += " " + a.at("currency").get<std::string>();
+        if (a.contains("country") && a.at("country").is_string()) what += " " + a.at("country").get<std::string>();
         h += p.value("id", std::string()) + "  " + p.value("status", std::string()) + "  " + what + "  approvals " +
              std::to_string(p.at("approvals").size()) + " of " + std::to_string(p.value("threshold", 0)) + ", " +
              (p.value("status", std::string()) == "open" ? "open until " : "ends ") + FormatTimeRfc3339(p.value("expires_ms", uint64_t{0})) + "\n";

@@ -169,13 +169,13 @@ int CmdAudit(Ctx& c) {
     Session s = Login(c);
     json r = s.rpc->Call("audit_conservation", json::object());
     std::ostringstream h;
-    h << "conservation audit at height " << Txt(r, "height") << ": balances + escrow + pending payouts = deposited - paid out";
+    h << "conservation audit at height " << Txt(r, "height") << ": balances + escrow + pending payouts + AML holds = deposited - paid out";
     bool all_ok = r.value("ok", true);
     for (const auto& x : r.value("currencies", json::array())) {
         bool ok = x.value("ok", false);
         all_ok = all_ok && ok;
         h << "\n  " << Txt(x, "currency") << ": " << Txt(x, "balances") << " + " << Txt(x, "escrow") << " + " << Txt(x, "pending_payouts")
-          << " = " << Txt(x, "deposited") << " - " << Txt(x, "paid_out") << "  " << (ok ? "OK" : "VIOLATION");
+          << " + " << Txt(x, "aml_held") << " = " << Txt(x, "deposited") << " - " << Txt(x, "paid_out") << "  " << (ok ? "OK" : "VIOLATION");
     }
     h << "\n" << (all_ok ? "OK" : "VIOLATION");
     Print(c, r, h.str());
@@ -197,6 +197,11 @@ int CmdReconcile(Ctx& c) {
         h << "\n  " << Txt(x, "currency") << ":";
         for (const char* k : {"instructed", "confirmed", "failed", "expired", "pending"})
             if (x.contains(k)) h << "  " << k << " " << Txt(x[k], "count") << " (" << Txt(x[k], "total") << ")";
+    }
+    for (const auto& x : r.value("aml", json::array())) {
+        h << "\n  AML holds of its payouts, " << Txt(x, "currency") << ":";
+        for (const char* k : {"held", "blocked", "released", "rejected"})
+            h << "  " << k << " " << Txt(x[k], "count") << " (" << Txt(x[k], "total") << ")";
     }
     Print(c, r, h.str());
     return 0;

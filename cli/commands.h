@@ -31,6 +31,7 @@ int CmdTax(Ctx& c);
 int CmdAuction(Ctx& c);  // auction ... (cmd_auction.cpp)
 int CmdNft(Ctx& c);      // nft ... (cmd_nft.cpp)
 int CmdFan(Ctx& c);      // fan ... (cmd_fan.cpp)
+int CmdAml(Ctx& c);      // aml ... (cmd_aml.cpp)
 int CmdEvents(Ctx& c);   // events (cmd_events.cpp)
 
 }  // namespace folio::cli

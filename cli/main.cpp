@@ -55,6 +55,7 @@ constexpr Command COMMANDS[] = {
     {"auction", CmdAuction},
     {"nft", CmdNft},
     {"fan", CmdFan},
+    {"aml", CmdAml},
     {"events", CmdEvents},
 };
 

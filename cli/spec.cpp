@@ -34,7 +34,7 @@ ArgSpec C(std::string name, std::vector<std::string> choices, std::string help) 
 const std::string RIGHTS_HELP = "stream, download, broadcast, theatrical, distribute, sync, derivative, view";
 const std::vector<std::string> INCOME = {"royalty", "licence_fee", "nft_sale"};
 const std::vector<std::string> ROLES = {"governance", "validator", "kyc_provider", "gateway", "fx_oracle",
-                                        "creator",    "studio",    "distributor",  "auditor"};
+                                        "creator",    "studio",    "distributor",  "auditor",   "compliance"};
 
 // Licence terms, shared by `licence grant` and `auction create`.
 std::vector<ArgSpec> TermsOptions(const std::string& from, const std::string& until) {
@@ -320,6 +320,61 @@ std::vector<CmdSpec> Build() {
          TRAIT_TX,
          {"folio gov tax-account --jurisdiction BR --account folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk"}});
 
+    add({{"gov", "aml-limit"},
+         "governance: propose a currency's AML limits (payouts and transfers over them are held)",
+         "A payout or transfer above --single, or one that would take the account's rolling sum of the last --window-hours hours "
+         "above --rolling, is held until a compliance account releases or rejects it (docs/settlement.md, \"AML\"). --remove "
+         "removes the currency's limits.",
+         {P("CUR", K::CURRENCY, "the currency")},
+         {O("single", K::AMOUNT, "the largest single payout or transfer"), O("rolling", K::AMOUNT, "the largest rolling sum"),
+          O("window-hours", K::U64, "the rolling window, 1..720 hours"), F("remove", "remove the currency's limits")},
+         TRAIT_TX,
+         {"folio gov aml-limit EUR --single 1000.00 --rolling 2000.00 --window-hours 24"}});
+    add({{"gov", "sanction"},
+         "governance: propose listing an account or a country on the sanctions list",
+         "Payouts and transfers of a listed account, or of an account whose KYC residency is a listed country, are blocked "
+         "(held with status blocked; no decision while listed).",
+         {},
+         {O("account", K::ADDR, "the account"), O("country", K::COUNTRY, "the country"),
+          R("note", K::TEXT, "the listing's reference, e.g. \"OFAC SDN 12345\"")},
+         TRAIT_TX,
+         {"folio gov sanction --country KP --note \"UN SC res. 1718\""}});
+    add({{"gov", "delist"},
+         "governance: propose removing an account or a country from the sanctions list",
+         "Its blocked holds can then be decided by compliance.",
+         {},
+         {O("account", K::ADDR, "the account"), O("country", K::COUNTRY, "the country"), R("note", K::TEXT, "why")},
+         TRAIT_TX,
+         {"folio gov delist --account folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --note \"delisted 2026-12-01\""}});
+
+    // ------------------------------------------------------------------ AML
+    add({{"aml", "holds"},
+         "AML holds: payouts and transfers held over a limit or blocked by the sanctions list",
+         "Compliance, auditors and governance see every hold; anyone else gives --account as itself.",
+         {},
+         {C("status", {"held", "blocked", "released", "rejected"}, "only holds in this status"),
+          O("account", K::ADDR, "only holds of this account"), O("limit", K::U64, "at most this many (default 100)")},
+         0,
+         {"folio aml holds --status held"}});
+    add({{"aml", "show"}, "an AML hold", "", {P("HOLD_ID", K::U64, "the hold")}, {}, 0, {"folio aml show 3"}});
+    add({{"aml", "release"},
+         "compliance: release a hold (the payout is instructed, the transfer made)",
+         "A released payout is instructed now, to the payee's gateway and at the FX rate of now. Refused while a party is on the "
+         "sanctions list (sanctioned).",
+         {P("HOLD_ID", K::U64, "the hold")},
+         {R("note", K::TEXT, "the decision's record")},
+         TRAIT_TX,
+         {"folio aml release 3 --note \"source of funds verified: label statement Q3\""}});
+    add({{"aml", "reject"},
+         "compliance: reject a hold (the funds go back to the account they came from)",
+         "Refused while a party is on the sanctions list (sanctioned).",
+         {P("HOLD_ID", K::U64, "the hold")},
+         {R("note", K::TEXT, "the decision's record")},
+         TRAIT_TX,
+         {"folio aml reject 4 --note \"no source of funds provided\""}});
+    add({{"aml", "rules"}, "the AML limits and the sanctions list in force (compliance, auditors, governance)", "", {}, {}, 0,
+         {"folio aml rules"}});
+
     // ------------------------------------------------------------------ money
     add({{"balance"},
          "balances, payout preferences and pending payouts",
@@ -376,7 +431,7 @@ std::vector<CmdSpec> Build() {
          {P("BASE", K::CURRENCY, "the base currency"), P("QUOTE", K::CURRENCY, "the quote currency")}, {}, 0, {"folio fx show USD BRL"}});
     add({{"audit"},
          "auditors, governance: the conservation audit per currency",
-         "Balances + escrow + pending payouts = deposited - paid out; prints OK or VIOLATION; exit status 1 on a violation.",
+         "Balances + escrow + pending payouts + AML holds = deposited - paid out; prints OK or VIOLATION; exit status 1 on a violation.",
          {},
          {},
          0,
@@ -581,6 +636,7 @@ const std::vector<GroupSpec>& Groups() {
         {"auction", "licence auctions", {}},
         {"nft", "NFT editions", {}},
         {"fan", "fan tokens", {}},
+        {"aml", "anti-money-laundering holds and rules", {}},
     };
     return groups;
 }

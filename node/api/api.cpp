@@ -13,6 +13,7 @@ void RegisterApi(rpc::RpcServer& server, chain::Node& node, SettlementStream& st
     RegisterAuctionMethods(server, node);
     RegisterContractMethods(server, node);
     RegisterFanTokenMethods(server, node);
+    RegisterAmlMethods(server, node);
     RegisterGovernanceMethods(server, node);
     stream.Register(server);
     RegisterDiscover(server);

@@ -35,6 +35,8 @@ void RegisterNftMethods(rpc::RpcServer& server, chain::Node& node);
 void RegisterAuctionMethods(rpc::RpcServer& server, chain::Node& node);
 // fan_token_get, fan_token_holders (fan_tokens.cpp).
 void RegisterFanTokenMethods(rpc::RpcServer& server, chain::Node& node);
+// aml.cpp: aml_holds, aml_hold_get, aml_rules.
+void RegisterAmlMethods(rpc::RpcServer& server, chain::Node& node);
 // contract_templates, contract_get, contract_query (contracts.cpp).
 void RegisterContractMethods(rpc::RpcServer& server, chain::Node& node);
 // evidence_list (governance.cpp).

@@ -68,7 +68,10 @@ struct FieldJson {
         } else if constexpr (std::is_same_v<T, AuctionKind>) {
             static constexpr const char* K[] = {"unknown", "english", "dutch", "sealed"};
             return static_cast<size_t>(v) < 4 ? K[static_cast<size_t>(v)] : "unknown";
-        } else if constexpr (std::is_enum_v<T>) return static_cast<int>(v);
+        } else if constexpr (std::is_same_v<T, AmlHoldKind>) return AmlHoldKindName(v);
+        else if constexpr (std::is_same_v<T, AmlHoldStatus>) return AmlHoldStatusName(v);
+        else if constexpr (std::is_same_v<T, AmlReason>) return AmlReasonName(v);
+        else if constexpr (std::is_enum_v<T>) return static_cast<int>(v);
         else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, std::string>) return v;
         else if constexpr (std::is_same_v<T, LicenceTerms>) return LicenceTermsJson(v);
         else if constexpr (requires { v.begin(); v.end(); }) {
@@ -102,7 +105,8 @@ struct FieldJson {
         static const std::pair<const char*, const char*> AMOUNTS[] = {
             {"amount", "currency"}, {"threshold", "currency"},       {"gross", "currency"},
             {"pool", "currency"},   {"target_amount", "target_currency"}, {"fee_amount", "fee_currency"},
-            {"price", "currency"},  {"royalty", "currency"}, {"fee", "currency"}};
+            {"price", "currency"},  {"royalty", "currency"}, {"fee", "currency"},
+            {"single", "currency"}, {"rolling", "currency"}, {"limit", "currency"}, {"rolling_sum", "currency"}};
         for (const auto& [field, cur_field] : AMOUNTS) {
             if (!out.contains(field) || !out[field].is_number_integer()) continue;
             auto it = currencies.find(cur_field);
@@ -147,6 +151,11 @@ static json ActionJson(const GovAction& a) {
             } else if constexpr (std::is_same_v<T, SetValidators>) {
                 json j = FieldsToJson(x);
                 j["type"] = "set_validators";
+                return j;
+            } else if constexpr (std::is_same_v<T, SetAmlLimit> || std::is_same_v<T, SetSanction>) {
+                json j = GovActionJson(x);
+                j["type"] = j["kind"];
+                j.erase("kind");
                 return j;
             } else
                 return {{"type", std::is_same_v<T, GrantRole> ? "grant_role" : "revoke_role"},
@@ -315,6 +324,15 @@ json LicenceJson(const Licence& l) {
     return j;
 }
 json PayoutJson(const Payout& p) { return FieldsToJson(p); }
+json AmlLimitJson(const SetAmlLimit& l) { return FieldsToJson(l); }
+json AmlHoldJson(const AmlHold& h) {
+    json j = FieldsToJson(h);
+    j["decided_by"] = h.decided_by.IsZero() ? json(nullptr) : json(h.decided_by.hex());
+    j["payout_id"] = h.payout_id == 0 ? json(nullptr) : json(h.payout_id);
+    j["listed"] = h.listed.empty() ? json(nullptr) : json(h.listed);
+    j["ended_ms"] = h.ended_ms == 0 ? json(nullptr) : json(h.ended_ms);
+    return j;
+}
 json FxRateJson(const FxRate& r) { return FieldsToJson(r); }
 json PayoutPrefsJson(const PayoutPrefs& p) { return FieldsToJson(p); }
 json AuctionJson(const Auction& a) { return FieldsToJson(a); }
@@ -334,7 +352,17 @@ json GovActionJson(const GovAction& action) {
             else if constexpr (std::is_same_v<T, SetFrozen>) return {{"kind", "set_frozen"}, {"account", a.account.hex()}, {"frozen", a.frozen}};
             else if constexpr (std::is_same_v<T, GovContractCall>)
                 return {{"kind", "contract_call"}, {"contract", a.contract.hex()}, {"input", ToHex(a.input)}};
-            else {
+            else if constexpr (std::is_same_v<T, SetAmlLimit>) {
+                json j = FieldsToJson(a);
+                j["kind"] = "set_aml_limit";
+                return j;
+            } else if constexpr (std::is_same_v<T, SetSanction>) {
+                json j = FieldsToJson(a);
+                j["kind"] = "set_sanction";
+                j["account"] = a.account.IsZero() ? json(nullptr) : json(a.account.hex());
+                j["country"] = a.country.empty() ? json(nullptr) : json(a.country);
+                return j;
+            } else {
                 static_assert(std::is_same_v<T, SetValidators>);
                 json members = json::array();
                 for (const Address& m : a.members) members.push_back(m.hex());

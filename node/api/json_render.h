@@ -23,6 +23,8 @@ nlohmann::json AccountJson(const Address& a, const protocol::Account& acct);
 nlohmann::json RolesJson(protocol::RoleSet roles);
 nlohmann::json LicenceJson(const protocol::Licence& l);
 nlohmann::json LicenceTermsJson(const protocol::LicenceTerms& t);
+nlohmann::json AmlHoldJson(const protocol::AmlHold& h);
+nlohmann::json AmlLimitJson(const protocol::SetAmlLimit& l);
 nlohmann::json PayoutJson(const protocol::Payout& p);
 nlohmann::json FxRateJson(const protocol::FxRate& r);
 nlohmann::json PayoutPrefsJson(const protocol::PayoutPrefs& p);

@@ -125,6 +125,7 @@ void RegisterMoneyMethods(rpc::RpcServer& server, Node& node) {
                                {"balances", AmountText(static_cast<int64_t>(s.balances), cur)},
                                {"escrow", AmountText(static_cast<int64_t>(s.escrow), cur)},
                                {"pending_payouts", AmountText(static_cast<int64_t>(s.pending), cur)},
+                               {"aml_held", AmountText(static_cast<int64_t>(s.aml_held), cur)},
                                {"deposited", AmountText(static_cast<int64_t>(s.deposited), cur)},
                                {"paid_out", AmountText(static_cast<int64_t>(s.paid_out), cur)},
                                {"ok", ok}});
@@ -159,8 +160,19 @@ void RegisterMoneyMethods(rpc::RpcServer& server, Node& node) {
                 }
                 out.push_back(j);
             }
+            // Its payouts held by AML (source currency): held and blocked still out, released
+            // (then instructed above), rejected (returned to the payee).
+            json aml = json::array();
+            for (auto& [cur, lines] : state::ReconcileAml(Scan(node), gw, from, until)) {
+                json j = {{"currency", cur}};
+                for (const char* st : {"held", "blocked", "released", "rejected"}) {
+                    const state::ReconciliationLine& l = lines[st];
+                    j[st] = {{"count", l.count}, {"total", AmountText(static_cast<int64_t>(l.total), cur)}};
+                }
+                aml.push_back(j);
+            }
             return json{{"gateway", gw.hex()}, {"from_ms", from}, {"to_ms", until == UINT64_MAX ? json(nullptr) : json(until)},
-                        {"currencies", out}};
+                        {"currencies", out}, {"aml", aml}};
         },
         Access::AUTHENTICATED);
 }

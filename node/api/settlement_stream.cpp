@@ -25,7 +25,9 @@ SettlementFilter ParseFilter(const json& params) {
     const json& j = params.at("filter");
     if (!j.is_object()) throw RpcError(ErrorCode::INVALID_PARAMS, "filter must be an object");
     static const std::vector<std::string> KINDS = {"payout_instruction", "payout_confirmed", "payout_failed",
-                                                   "payout_expired",     "tax_withheld",     "deposit_credited"};
+                                                   "payout_expired",     "tax_withheld",     "deposit_credited",
+                                                   "aml_held",           "aml_blocked",      "aml_released",
+                                                   "aml_rejected"};
     if (j.contains("kinds")) {
         if (!j.at("kinds").is_array()) throw RpcError(ErrorCode::INVALID_PARAMS, "filter.kinds must be an array");
         for (const json& k : j.at("kinds")) {
@@ -69,6 +71,15 @@ json SettlementEventJson(const state::SettlementEvent& e) {
     if (!e.reference.empty()) j["reference"] = e.reference;
     if (!e.reason.empty()) j["reason"] = e.reason;
     if (e.expires_ms) j["expires_ms"] = e.expires_ms;
+    if (e.hold_id) {
+        j["hold_id"] = e.hold_id;
+        j["hold_kind"] = e.hold_kind;
+        if (!e.recipient.IsZero()) j["recipient"] = e.recipient.hex();
+        if (!e.decided_by.IsZero()) {
+            j["decided_by"] = e.decided_by.hex();
+            j["note"] = e.note;
+        }
+    }
     if (e.kind == "tax_withheld") {
         j["jurisdiction"] = e.jurisdiction;
         j["tax_account"] = e.tax_account.hex();
@@ -115,8 +126,9 @@ void SettlementStream::Wake() {
     m_cv.notify_all();
 }
 
-bool SettlementStream::Visible(const state::SettlementEvent& e, const std::optional<Address>& account, bool overseer) const {
-    if (overseer) return true;
+bool SettlementStream::Visible(const state::SettlementEvent& e, const std::optional<Address>& account, bool overseer,
+                               bool compliance) const {
+    if (overseer || (compliance && e.hold_id != 0)) return true;
     if (!account) return false;
     return e.gateway == *account || e.payee == *account;
 }
@@ -202,7 +214,7 @@ void SettlementStream::Pump() {
                     cached = round.emplace(s.cursor, std::make_pair(std::move(*ev), std::move(prefix))).first;
                 }
                 const state::SettlementEvent* e = &cached->second.first;
-                if (Visible(*e, s.account, s.overseer) && Matches(s.filter, *e)) {
+                if (Visible(*e, s.account, s.overseer, s.compliance) && Matches(s.filter, *e)) {
                     auto r = session->NotifySerialized(
                         rpc::CloseSubscriptionNotification(cached->second.second, std::to_string(s.id)));
                     if (r != rpc::Session::NotifyResult::QUEUED) {
@@ -280,6 +292,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
                 throw RpcError(ErrorCode::LIMIT_EXCEEDED, "limit must be 1.." + std::to_string(m_limits.max_page));
             SettlementFilter f = ParseFilter(params);
             bool overseer = IsOverseer(m_node, ctx.account);
+            bool compliance = HasRoleAt(m_node, ctx.account, protocol::Role::COMPLIANCE);
             uint64_t next = m_node.NextSettlementSeq();
             json out = json::array();
             uint64_t seq = from;
@@ -287,7 +300,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             for (uint64_t scanned = 0; seq < next && out.size() < limit && scanned < limit * 10; ++seq, ++scanned) {
                 auto e = m_node.SettlementEventAt(seq);
                 if (!e) break;
-                if (Visible(*e, ctx.account, overseer) && Matches(f, *e)) out.push_back(SettlementEventJson(*e));
+                if (Visible(*e, ctx.account, overseer, compliance) && Matches(f, *e)) out.push_back(SettlementEventJson(*e));
             }
             return json{{"events", out}, {"next_seq", seq}, {"latest_seq", next - 1}};
         },
@@ -312,6 +325,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             s.filter = std::move(f);
             s.account = account;
             s.overseer = IsOverseer(m_node, account);
+            s.compliance = HasRoleAt(m_node, account, protocol::Role::COMPLIANCE);
             return json(AddSub(std::move(s)));
         },
         Access::AUTHENTICATED);
@@ -344,7 +358,7 @@ void SettlementStream::Register(rpc::RpcServer& server) {
             uint64_t seq = ApiParams(params).Uint64("seq");
             auto e = m_node.SettlementEventAt(seq);
             if (!e) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no settlement event " + std::to_string(seq));
-            if (!Visible(*e, ctx.account, IsOverseer(m_node, ctx.account)))
+            if (!Visible(*e, ctx.account, IsOverseer(m_node, ctx.account), HasRoleAt(m_node, ctx.account, protocol::Role::COMPLIANCE)))
                 throw RpcError(ErrorCode::FORBIDDEN, "the event is not addressed to this account");
             auto block = m_node.store().GetBlock(e->height);
             auto receipts = m_node.store().GetReceipts(e->height);

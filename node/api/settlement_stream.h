@@ -71,6 +71,7 @@ private:
         SettlementFilter filter;
         std::optional<Address> account;
         bool overseer = false;
+        bool compliance = false;  // also sees every aml_* event
         bool blocks = false;  // a new-blocks subscription (cursor = next height)
     };
     void Pump();
@@ -78,7 +79,7 @@ private:
     std::string AddSub(Sub s);
     // settlement_unsubscribe / chain_unsubscribe: ends the caller's own subscription of that kind.
     bool RemoveSub(const nlohmann::json& params, const rpc::CallContext& ctx, bool blocks);
-    bool Visible(const state::SettlementEvent& e, const std::optional<Address>& account, bool overseer) const;
+    bool Visible(const state::SettlementEvent& e, const std::optional<Address>& account, bool overseer, bool compliance) const;
 
     Node& m_node;
     StreamLimits m_limits;

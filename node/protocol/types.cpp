@@ -9,7 +9,8 @@ namespace {
 constexpr uint8_t TX_VERSION = 1;
 
 constexpr std::array<const char*, ROLE_COUNT> ROLE_NAMES = {
-    "governance", "validator", "kyc_provider", "gateway", "fx_oracle", "creator", "studio", "distributor", "auditor"};
+    "governance", "validator", "kyc_provider", "gateway", "fx_oracle", "creator", "studio", "distributor", "auditor",
+    "compliance"};
 constexpr std::array<const char*, WORK_KIND_COUNT> WORK_KIND_NAMES = {"film", "series", "song", "game",
                                                                       "book", "image", "other"};
 
@@ -42,7 +43,8 @@ const char* TxKindName(TxKind k) {
         "report_pool",    "transfer_shares", "create_auction", "contract_call", "transfer",
         "nft_mint",       "nft_transfer",   "nft_list",       "nft_delist",     "nft_buy",
         "nft_burn",       "contract_instantiate", "attach_contract",
-        "fan_token_issue", "fan_token_buy", "fan_token_transfer", "set_recoupment"};
+        "fan_token_issue", "fan_token_buy", "fan_token_transfer", "set_recoupment",
+        "aml_release",    "aml_reject"};
     static_assert(std::size(NAMES) == TX_KIND_MAX);
     auto i = static_cast<size_t>(k);
     return i >= 1 && i <= TX_KIND_MAX ? NAMES[i - 1] : "unknown";
@@ -54,9 +56,22 @@ const char* EventName(const Event& e) {
         "role_revoked",    "threshold_set",    "template_deployed", "deposit",           "payout",
         "account_updated", "fx_rate",          "licence",           "revenue",           "shares_transferred",
         "auction_created", "contract_event",   "transfer",          "nft",               "validator_set_scheduled",
-        "contract_created", "contract_attached", "fan_token", "recoupment"};
+        "contract_created", "contract_attached", "fan_token", "recoupment", "aml_hold",
+        "aml_limit_set",   "sanction"};
     static_assert(std::size(NAMES) == std::variant_size_v<Event>);
     return NAMES[e.index()];
+}
+
+const char* AmlHoldKindName(AmlHoldKind k) { return k == AmlHoldKind::PAYOUT ? "payout" : "transfer"; }
+const char* AmlHoldStatusName(AmlHoldStatus s) {
+    static constexpr const char* NAMES[] = {"held", "blocked", "released", "rejected"};
+    auto i = static_cast<size_t>(s);
+    return i < std::size(NAMES) ? NAMES[i] : "unknown";
+}
+const char* AmlReasonName(AmlReason r) {
+    static constexpr const char* NAMES[] = {"single_limit", "rolling_limit", "sanctioned_account", "sanctioned_country"};
+    auto i = static_cast<size_t>(r);
+    return i < std::size(NAMES) ? NAMES[i] : "unknown";
 }
 
 const char* PayoutStatusName(PayoutStatus s) {

@@ -37,8 +37,9 @@ enum class Role : uint8_t {
     STUDIO = 6,
     DISTRIBUTOR = 7,
     AUDITOR = 8,
+    COMPLIANCE = 9,  // decides AML holds (docs/settlement.md, "AML")
 };
-inline constexpr uint8_t ROLE_COUNT = 9;
+inline constexpr uint8_t ROLE_COUNT = 10;
 constexpr size_t EnumCount(Role) { return ROLE_COUNT; }
 const char* RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
@@ -178,7 +179,31 @@ inline constexpr size_t MAX_LEDGER_VALIDATORS = 100;
 // An executed SetValidators must activate at least this many blocks after the block executing it,
 // so that every validator has executed it before a leader proposes the change.
 inline constexpr uint64_t VALIDATOR_CHANGE_MIN_LEAD = 10;
-using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold, DeployTemplate, SetFrozen, GovContractCall, SetValidators>;
+// AML limits of one currency (docs/settlement.md, "AML"): a payout or transfer of more than
+// `single`, or one that would take the account's rolling sum of the last `window_hours` hours above
+// `rolling`, is held until a compliance account releases or rejects it. 0 = no such limit; both 0
+// removes the currency's limits. Also the state record "aml/" + currency.
+inline constexpr uint32_t MAX_AML_WINDOW_HOURS = 720;
+struct SetAmlLimit {
+    std::string currency;
+    int64_t single = 0;
+    int64_t rolling = 0;
+    uint32_t window_hours = 0;  // 1..720 with rolling > 0, else 0
+    bool operator==(const SetAmlLimit&) const = default;
+    FOLIO_FIELDS(currency, single, rolling, window_hours)
+};
+// Lists (or delists) an account or a country on the sanctions list: a payout or transfer by or to
+// a listed account, or an account whose KYC residency is a listed country, is blocked.
+struct SetSanction {
+    Address account;      // zero with a country
+    std::string country;  // "" with an account; ISO 3166-1 alpha-2
+    bool listed = true;
+    std::string note;     // the listing's reference, 1..128 printable ASCII (e.g. "OFAC SDN 12345")
+    bool operator==(const SetSanction&) const = default;
+    FOLIO_FIELDS(account, FOLIO_MAX(country, 2), listed, FOLIO_MAX(note, 128))
+};
+using GovAction = std::variant<GrantRole, RevokeRole, SetThreshold, DeployTemplate, SetFrozen, GovContractCall, SetValidators,
+                               SetAmlLimit, SetSanction>;
 
 enum class ProposalStatus : uint8_t { OPEN = 0, EXECUTED = 1 };
 constexpr size_t EnumCount(ProposalStatus) { return 2; }
@@ -228,8 +253,10 @@ enum class TxKind : uint8_t {
     FAN_TOKEN_BUY = 30,
     FAN_TOKEN_TRANSFER = 31,
     SET_RECOUPMENT = 32,
+    AML_RELEASE = 33,
+    AML_REJECT = 34,
 };
-inline constexpr uint8_t TX_KIND_MAX = 32;
+inline constexpr uint8_t TX_KIND_MAX = 34;
 
 struct ProposeTx {
     GovAction action;
@@ -583,12 +610,85 @@ struct FanHolding {
     FOLIO_FIELDS(amount, since_height)
 };
 
+// ---- AML (docs/settlement.md, "AML") ----
+// A compliance account releases a held payout or transfer (it goes ahead as instructed) or rejects
+// it (the funds go back to the account they came from); `note` is its record, 1..256 printable.
+struct AmlReleaseTx {
+    uint64_t hold = 0;
+    std::string note;
+    bool operator==(const AmlReleaseTx&) const = default;
+    FOLIO_FIELDS(hold, FOLIO_MAX(note, 256))
+};
+struct AmlRejectTx {
+    uint64_t hold = 0;
+    std::string note;
+    bool operator==(const AmlRejectTx&) const = default;
+    FOLIO_FIELDS(hold, FOLIO_MAX(note, 256))
+};
+enum class AmlHoldKind : uint8_t { PAYOUT = 0, TRANSFER = 1 };
+constexpr size_t EnumCount(AmlHoldKind) { return 2; }
+// HELD: over a limit; BLOCKED: a sanctioned party (no decision while it stays listed).
+enum class AmlHoldStatus : uint8_t { HELD = 0, BLOCKED = 1, RELEASED = 2, REJECTED = 3 };
+constexpr size_t EnumCount(AmlHoldStatus) { return 4; }
+enum class AmlReason : uint8_t { SINGLE_LIMIT = 0, ROLLING_LIMIT = 1, SANCTIONED_ACCOUNT = 2, SANCTIONED_COUNTRY = 3 };
+constexpr size_t EnumCount(AmlReason) { return 4; }
+const char* AmlHoldKindName(AmlHoldKind k);
+const char* AmlHoldStatusName(AmlHoldStatus s);
+const char* AmlReasonName(AmlReason r);
+// A held payout or transfer (state record "ah/" + be64 id; the payload of aml_hold events). The
+// funds are out of `from`'s balance while it is HELD or BLOCKED.
+struct AmlHold {
+    uint64_t id = 0;
+    AmlHoldKind kind = AmlHoldKind::PAYOUT;
+    Address from;     // the payee of the payout, the sender of the transfer
+    Address to;       // the payout's gateway, the transfer's recipient
+    std::string currency;
+    int64_t amount = 0;
+    AmlReason reason = AmlReason::SINGLE_LIMIT;
+    int64_t limit = 0;        // the limit it went over (0 for a sanctions block)
+    int64_t rolling_sum = 0;  // `from`'s rolling sum before it (rolling limit)
+    std::string listed;       // the sanctioned party: an address (hex) or a country
+    AmlHoldStatus status = AmlHoldStatus::HELD;
+    uint64_t created_ms = 0, ended_ms = 0;
+    Address decided_by;       // the compliance account (released, rejected)
+    std::string note;         // its note
+    uint64_t payout_id = 0;   // a released payout: the instruction made
+    Hash256 tx;               // the transaction that was held
+    bool operator==(const AmlHold&) const = default;
+    FOLIO_FIELDS(id, kind, from, to, currency, amount, reason, limit, rolling_sum, FOLIO_MAX(listed, 64), status, created_ms,
+                 ended_ms, decided_by, FOLIO_MAX(note, 256), payout_id, tx)
+};
+// One hour's outgoing sum of an account in a currency, for the rolling limit.
+struct AmlBucket {
+    uint64_t hour = 0;  // block time / 3600000
+    int64_t sum = 0;
+    bool operator==(const AmlBucket&) const = default;
+    FOLIO_FIELDS(hour, sum)
+};
+// State record "amr/" + address + currency: the hours of the longest window still needed, oldest first.
+struct AmlRolling {
+    std::vector<AmlBucket> buckets;
+    bool operator==(const AmlRolling&) const = default;
+    FOLIO_FIELDS(FOLIO_MAX(buckets, MAX_AML_WINDOW_HOURS + 1))
+};
+// State record "san/a/" + address or "san/c/" + country: a listing.
+struct Sanction {
+    Address account;
+    std::string country;
+    std::string note;
+    uint64_t listed_ms = 0;
+    uint64_t height = 0;
+    bool operator==(const Sanction&) const = default;
+    FOLIO_FIELDS(account, FOLIO_MAX(country, 2), FOLIO_MAX(note, 128), listed_ms, height)
+};
+
 using TxBody = std::variant<ProposeTx, ApproveTx, RegisterWorkTx, DepositTx, SetPayoutPrefsTx, WithdrawTx,
                             PayoutConfirmTx, PayoutFailTx, PayoutExpireTx, SetKycTx, PostFxRateTx, GrantLicenceTx,
                             AcceptLicenceTx, RevokeLicenceTx, ReportRevenueTx, ReportPoolTx, TransferSharesTx,
                             CreateAuctionTx, ContractCallTx, TransferTx, NftMintTx, NftTransferTx, NftListTx,
                             NftDelistTx, NftBuyTx, NftBurnTx, ContractInstantiateTx, AttachContractTx,
-                            FanTokenIssueTx, FanTokenBuyTx, FanTokenTransferTx, SetRecoupmentTx>;
+                            FanTokenIssueTx, FanTokenBuyTx, FanTokenTransferTx, SetRecoupmentTx, AmlReleaseTx,
+                            AmlRejectTx>;
 TxKind KindOf(const TxBody& b);
 const char* TxKindName(TxKind k);
 
@@ -854,11 +954,29 @@ struct EvRecoupment {
     bool operator==(const EvRecoupment&) const = default;
     FOLIO_FIELDS(work, payee, currency, amount, recouped, paid)
 };
+// A payout or transfer was held or blocked, or a hold was released or rejected (the hold after it).
+struct EvAmlHold {
+    AmlHold hold;
+    bool operator==(const EvAmlHold&) const = default;
+    FOLIO_FIELDS(hold)
+};
+// Governance set a currency's AML limits (all 0: removed).
+struct EvAmlLimit {
+    SetAmlLimit limit;
+    bool operator==(const EvAmlLimit&) const = default;
+    FOLIO_FIELDS(limit)
+};
+// Governance listed or delisted an account or a country.
+struct EvSanction {
+    SetSanction sanction;
+    bool operator==(const EvSanction&) const = default;
+    FOLIO_FIELDS(sanction)
+};
 using Event = std::variant<EvWorkRegistered, EvProposalCreated, EvProposalApproved, EvProposalExecuted, EvRoleGranted,
                            EvRoleRevoked, EvThresholdSet, EvTemplateDeployed, EvDeposit, EvPayout, EvAccountUpdated,
                            EvFxRate, EvLicence, EvRevenue, EvSharesTransferred, EvAuctionCreated, EvContract,
                            EvTransfer, EvNft, EvValidatorSetScheduled, EvContractCreated, EvContractAttached,
-                           EvFanToken, EvRecoupment>;
+                           EvFanToken, EvRecoupment, EvAmlHold, EvAmlLimit, EvSanction>;
 const char* EventName(const Event& e);
 
 struct Receipt {

@@ -69,6 +69,44 @@ void AutoPayouts(TxContext& x);
 // (expired) goes to `events` — found through the expiry index (docs/settlement.md, "Expiry").
 void ExpirePayouts(Overlay& o, uint64_t time_ms, std::vector<Event>& events);
 
+// Makes a pending payout instruction of `amount` of `payee`'s balance to its gateway (its EvPayout
+// the first event it adds); `screen`: through the AML screen first (a hit holds it instead).
+Exec CreatePayout(TxContext& x, const Address& payee, const std::string& cur, int64_t amount, bool screen = true);
+// 1..max printable ASCII characters.
+bool PrintableAscii(const std::string& s, size_t max);
+
+// aml.cpp (docs/settlement.md, "AML")
+// Why a payout or transfer is held: the reason, the limit and rolling sum it went over, the
+// sanctioned party (an address's hex or a country).
+struct AmlScreen {
+    AmlReason reason = AmlReason::SINGLE_LIMIT;
+    int64_t limit = 0;
+    int64_t rolling_sum = 0;
+    std::string listed;
+};
+// The screen of `amount` `cur` going out of `from` (to `to`, zero for a payout) at `time_ms`: the
+// sanctions list (either party, or its KYC residency), then the currency's single limit, then its
+// rolling limit over `from`'s sum in the window. nullopt: it may go ahead.
+std::optional<AmlScreen> ScreenAml(const StateReader& s, const Address& from, const Address& to, const std::string& cur,
+                                   int64_t amount, uint64_t time_ms);
+// Counts `amount` that went out of `from` in its rolling sum (while the currency has a rolling limit).
+void CountAml(Overlay& o, const Address& from, const std::string& cur, int64_t amount, uint64_t time_ms);
+// Records a hold of `amount` (already debited from `from`) and its aml_hold event.
+void HoldAml(TxContext& x, AmlHoldKind kind, const Address& from, const Address& to, const std::string& cur, int64_t amount,
+             const AmlScreen& why);
+std::string AmlScreenText(const AmlScreen& why, const std::string& cur, int64_t amount);
+Status<Rejection> Check(const Transaction& tx, const AmlReleaseTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const AmlReleaseTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const AmlReleaseTx& b);
+Status<Rejection> Check(const Transaction& tx, const AmlRejectTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const AmlRejectTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const AmlRejectTx& b);
+// Governance's actions on the AML limits and the sanctions list (a proposal's check and effect).
+Status<Rejection> CheckAction(const SetAmlLimit& a);
+Status<Rejection> CheckAction(const SetSanction& a);
+Exec Execute(TxContext& x, const SetAmlLimit& a);
+Exec Execute(TxContext& x, const SetSanction& a);
+
 // licences.cpp
 Status<Rejection> Check(const Transaction& tx, const GrantLicenceTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const GrantLicenceTx& b, uint64_t time_ms);

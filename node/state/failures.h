@@ -72,7 +72,9 @@ enum FailureUse : uint8_t {
     X(PROPOSAL_EXPIRED, "proposal_expired", FAILS)                            \
     X(RETIRED_KIND, "retired_kind", REJECTS)                                  \
     X(TEMPLATE_VERSION, "template_version", FAILS)                            \
-    X(FAN_TOKEN_CAP, "fan_token_cap", REJECTS | FAILS)
+    X(FAN_TOKEN_CAP, "fan_token_cap", REJECTS | FAILS)                        \
+    X(HOLD_DECIDED, "hold_decided", REJECTS | FAILS)                          \
+    X(SANCTIONED, "sanctioned", REJECTS | FAILS)
 
 enum class Failure : uint8_t {
 #define FOLIO_FAILURE_ENUM(e, name, uses) e,

@@ -32,6 +32,8 @@ Status<Rejection> Check(const Transaction&, const ProposeTx& b) {
         }
         if (v->activation_height == 0) return Rej(Reject::INVALID_FIELD, "activation_height must be >= 1");
     }
+    if (auto* l = std::get_if<SetAmlLimit>(&a)) return CheckAction(*l);
+    if (auto* n = std::get_if<SetSanction>(&a)) return CheckAction(*n);
     if (auto* c = std::get_if<GovContractCall>(&a); c && c->input.size() > vm::MAX_ABI_BYTES + 4)
         return Rej(Reject::INVALID_FIELD, "contract input too long");
     if (auto* d = std::get_if<DeployTemplate>(&a)) {

@@ -75,4 +75,11 @@ Bytes FanTokensOfIssuer(const Address& issuer) { return Key("fti/", issuer.view(
 Bytes FanHolding(uint64_t id, const Address& holder) { return Key(FAN_HOLDING_PREFIX, BigEndian64(id), holder.view()); }
 Bytes NextFanTokenId() { return Key("m/next_fan_token_id"); }
 
+Bytes AmlLimit(std::string_view currency) { return Key(AML_LIMIT_PREFIX, AsBytes(currency)); }
+Bytes AmlRolling(const Address& a, std::string_view currency) { return Key("amr/", a.view(), AsBytes(currency)); }
+Bytes AmlHold(uint64_t id) { return Key(AML_HOLD_PREFIX, BigEndian64(id)); }
+Bytes NextAmlHoldId() { return Key("m/next_aml_hold_id"); }
+Bytes SanctionedAccount(const Address& a) { return Key("san/a/", a.view()); }
+Bytes SanctionedCountry(std::string_view country) { return Key("san/c/", AsBytes(country)); }
+
 }  // namespace folio::state::keys

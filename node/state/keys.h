@@ -75,6 +75,14 @@ Bytes FanTokensOfIssuer(const Address& issuer);            // "fti/" + address: 
 Bytes FanHolding(uint64_t id, const Address& holder);      // "fh/" + be64 + address
 Bytes NextFanTokenId();                                    // "m/next_fan_token_id"
 
+// ---- AML (docs/settlement.md, "AML") ----
+Bytes AmlLimit(std::string_view currency);                           // "aml/" + currency: record SetAmlLimit
+Bytes AmlRolling(const Address& a, std::string_view currency);       // "amr/" + address + currency: record AmlRolling
+Bytes AmlHold(uint64_t id);                                          // "ah/" + be64: record AmlHold
+Bytes NextAmlHoldId();                                               // "m/next_aml_hold_id"
+Bytes SanctionedAccount(const Address& a);                           // "san/a/" + address: record Sanction
+Bytes SanctionedCountry(std::string_view country);                   // "san/c/" + country: record Sanction
+
 // Key-space prefixes that queries scan.
 inline constexpr std::string_view PAYOUT_PREFIX = "po/";
 inline constexpr std::string_view PROPOSAL_PREFIX = "p/";
@@ -82,5 +90,8 @@ inline constexpr std::string_view BALANCE_PREFIX = "b/";
 inline constexpr std::string_view SUPPLY_PREFIX = "sup/";
 inline constexpr std::string_view FAN_TOKEN_PREFIX = "ft/";
 inline constexpr std::string_view FAN_HOLDING_PREFIX = "fh/";
+inline constexpr std::string_view AML_LIMIT_PREFIX = "aml/";
+inline constexpr std::string_view AML_HOLD_PREFIX = "ah/";
+inline constexpr std::string_view SANCTION_PREFIX = "san/";
 
 }  // namespace folio::state::keys

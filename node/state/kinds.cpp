@@ -76,6 +76,10 @@ constexpr KindRule R_SET_RECOUPMENT = ROW(SET_RECOUPMENT, SetRecoupmentTx, 0, St
                                           AgainstState<SetRecoupmentTx>, false);
 constexpr KindRule R_FAN_TOKEN_TRANSFER = ROW(FAN_TOKEN_TRANSFER, FanTokenTransferTx, 0, Stateless<FanTokenTransferTx>,
                                               AgainstState<FanTokenTransferTx>, false);
+constexpr KindRule R_AML_RELEASE = ROW(AML_RELEASE, AmlReleaseTx, Roles(Role::COMPLIANCE), Stateless<AmlReleaseTx>,
+                                       AgainstState<AmlReleaseTx>, true);
+constexpr KindRule R_AML_REJECT = ROW(AML_REJECT, AmlRejectTx, Roles(Role::COMPLIANCE), Stateless<AmlRejectTx>,
+                                      AgainstState<AmlRejectTx>, false);
 #undef ROW
 
 constexpr std::array<KindRule, TX_KIND_MAX> TABLE = {
@@ -84,7 +88,7 @@ constexpr std::array<KindRule, TX_KIND_MAX> TABLE = {
     R_ACCEPT_LICENCE, R_REVOKE_LICENCE, R_REPORT_REVENUE, R_REPORT_POOL,   R_TRANSFER_SHARES,  R_CREATE_AUCTION,
     R_CONTRACT_CALL,  R_TRANSFER,       R_NFT_MINT,      R_NFT_TRANSFER,   R_NFT_LIST,         R_NFT_DELIST,
     R_NFT_BUY,        R_NFT_BURN,       R_CONTRACT_INSTANTIATE, R_ATTACH_CONTRACT, R_FAN_TOKEN_ISSUE,
-    R_FAN_TOKEN_BUY,  R_FAN_TOKEN_TRANSFER, R_SET_RECOUPMENT,
+    R_FAN_TOKEN_BUY,  R_FAN_TOKEN_TRANSFER, R_SET_RECOUPMENT, R_AML_RELEASE, R_AML_REJECT,
 };
 static_assert(std::variant_size_v<TxBody> == TX_KIND_MAX, "a TxKind without a row in the kinds table");
 // Rows in TxKind order. (That each row has an effect is checked by state_tests: GCC cannot

@@ -41,11 +41,11 @@ Exec Debit(TxContext& x, const Address& a, const std::string& cur, int64_t amoun
     return Ok{};
 }
 
-namespace {
-
 bool PrintableAscii(const std::string& s, size_t max) {
     return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
+
+namespace {
 
 Status<Rejection> CheckValidAddress(const Address& a, const char* what) {
     if (!IsValidPublicKey(a)) return Rej(Reject::INVALID_FIELD, std::string(what) + " is not a valid address");
@@ -65,8 +65,9 @@ void IndexExpiry(Overlay& o, uint64_t id, uint64_t expires_ms) {
     if (!c || next != *c) o.Put(keys::PayoutExpiryCursor(), EncodeFields(next));
 }
 
-// Moves `amount` of `payee`'s balance into a new pending payout instruction for its gateway.
-Exec CreatePayout(TxContext& x, const Address& payee, const std::string& cur, int64_t amount) {
+}  // namespace
+
+Exec CreatePayout(TxContext& x, const Address& payee, const std::string& cur, int64_t amount, bool screen) {
     Account a = LoadAccount(x.o, payee);
     if (a.kyc != KycStatus::VERIFIED) return TxFail(Failure::KYC_REQUIRED, "payouts go only to KYC-verified accounts");
     if (a.frozen) return TxFail(Failure::ACCOUNT_FROZEN, "the account is frozen by governance");
@@ -74,6 +75,13 @@ Exec CreatePayout(TxContext& x, const Address& payee, const std::string& cur, in
     if (!prefs) return TxFail(Failure::NO_PAYOUT_PREFS, "set payout preferences (gateway, currency) first");
     if (!HasRole(LoadAccount(x.o, prefs->gateway).roles, Role::GATEWAY))
         return TxFail(Failure::GATEWAY_REVOKED, "the preferred gateway no longer holds the gateway role");
+    if (screen) {
+        if (auto hit = ScreenAml(x.o, payee, Address{}, cur, amount, x.block.time_ms)) {
+            if (auto e = Debit(x, payee, cur, amount); !e) return e;
+            HoldAml(x, AmlHoldKind::PAYOUT, payee, prefs->gateway, cur, amount, *hit);
+            return Ok{};
+        }
+    }
     Payout p;
     p.payee = payee;
     p.gateway = prefs->gateway;
@@ -112,8 +120,11 @@ Exec CreatePayout(TxContext& x, const Address& payee, const std::string& cur, in
     x.o.Put(keys::Payout(p.id), EncodeFields(p));
     IndexExpiry(x.o, p.id, p.expires_ms);
     x.events.push_back(EvPayout{p});
+    CountAml(x.o, payee, cur, amount, x.block.time_ms);
     return Ok{};
 }
+
+namespace {
 
 // Payout `id`'s gateway may answer it at `time_ms`.
 Status<Rejection> PayoutAnswerable(const StateReader& s, uint64_t id, uint64_t time_ms, const Address& gateway) {
@@ -346,8 +357,13 @@ Exec Apply(TxContext& x, const TransferTx& b) {
     if (IsContract(x.o, b.to))
         return TxFail(Failure::CONTRACT_RECIPIENT, "transfers go to accounts; contracts are paid through their own calls");
     if (auto e = Debit(x, x.tx.sender, b.currency, b.amount); !e) return e;
+    if (auto hit = ScreenAml(x.o, x.tx.sender, b.to, b.currency, b.amount, x.block.time_ms)) {
+        HoldAml(x, AmlHoldKind::TRANSFER, x.tx.sender, b.to, b.currency, b.amount, *hit);
+        return Ok{};
+    }
     if (auto e = Credit(x, b.to, b.currency, b.amount); !e) return e;
     x.events.push_back(EvTransfer{x.tx.sender, b.to, b.currency, b.amount});
+    CountAml(x.o, x.tx.sender, b.currency, b.amount, x.block.time_ms);
     return Ok{};
 }
 

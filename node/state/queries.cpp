@@ -88,6 +88,10 @@ std::vector<ConservationLine> AuditConservation(const StateReader& s, const Pref
     });
     for (const Payout& p : PayoutsWhere(scan, [](const Payout& p) { return p.status == PayoutStatus::PENDING; }))
         sums[p.currency].pending += p.amount;
+    for (const AmlHold& h : AmlHoldsWhere(scan, [](const AmlHold& h) {
+             return h.status == AmlHoldStatus::HELD || h.status == AmlHoldStatus::BLOCKED;
+         }))
+        sums[h.currency].aml_held += h.amount;
     scan(Prefix(keys::SUPPLY_PREFIX), [&](const Bytes& k, const Bytes& v) {
         std::string cur(k.begin() + static_cast<std::ptrdiff_t>(keys::SUPPLY_PREFIX.size()), k.end());
         auto sup = DecodeFields<Supply>(v);
@@ -116,6 +120,50 @@ Reconciliation Reconcile(const PrefixScan& scan, const Address& gateway, uint64_
         return false;
     });
     return per;
+}
+
+// ---------------------------------------------------------------- AML
+
+std::vector<AmlHold> AmlHoldsWhere(const PrefixScan& scan, const std::function<bool(const AmlHold&)>& pred) {
+    std::vector<AmlHold> out;
+    scan(Prefix(keys::AML_HOLD_PREFIX), [&](const Bytes&, const Bytes& v) {
+        auto h = DecodeFields<AmlHold>(v);
+        if (!h) CorruptStore("AML hold");
+        if (pred(*h)) out.push_back(std::move(h.value()));
+    });
+    return out;
+}
+
+Reconciliation ReconcileAml(const PrefixScan& scan, const Address& gateway, uint64_t from_ms, uint64_t until_ms) {
+    Reconciliation per;
+    AmlHoldsWhere(scan, [&](const AmlHold& h) {
+        if (h.kind != AmlHoldKind::PAYOUT || h.to != gateway || h.created_ms < from_ms || h.created_ms >= until_ms) return false;
+        auto& l = per[h.currency][AmlHoldStatusName(h.status)];
+        l.count++;
+        l.total += h.amount;
+        return false;
+    });
+    return per;
+}
+
+std::vector<SetAmlLimit> AmlLimits(const PrefixScan& scan) {
+    std::vector<SetAmlLimit> out;
+    scan(Prefix(keys::AML_LIMIT_PREFIX), [&](const Bytes&, const Bytes& v) {
+        auto l = DecodeFields<SetAmlLimit>(v);
+        if (!l) CorruptStore("AML limit");
+        out.push_back(std::move(l.value()));
+    });
+    return out;
+}
+
+std::vector<Sanction> Sanctions(const PrefixScan& scan) {
+    std::vector<Sanction> out;
+    scan(Prefix(keys::SANCTION_PREFIX), [&](const Bytes&, const Bytes& v) {
+        auto l = DecodeFields<Sanction>(v);
+        if (!l) CorruptStore("sanction");
+        out.push_back(std::move(l.value()));
+    });
+    return out;
 }
 
 // ---------------------------------------------------------------- governance

@@ -38,12 +38,12 @@ std::vector<Payout> PayoutsWhere(const PrefixScan& scan, const std::function<boo
 // Every governance proposal (in the order of their ids), open, executed or expired.
 std::vector<Proposal> Proposals(const PrefixScan& scan);
 
-// Conservation per currency: balances + escrow (held by contracts) + pending payouts must equal
-// deposited - paid out.
+// Conservation per currency: balances + escrow (held by contracts) + pending payouts + open AML
+// holds must equal deposited - paid out.
 struct ConservationLine {
     std::string currency;
-    Int128 balances = 0, escrow = 0, pending = 0, deposited = 0, paid_out = 0;
-    bool ok() const { return balances + escrow + pending == deposited - paid_out; }
+    Int128 balances = 0, escrow = 0, pending = 0, aml_held = 0, deposited = 0, paid_out = 0;
+    bool ok() const { return balances + escrow + pending + aml_held == deposited - paid_out; }
 };
 std::vector<ConservationLine> AuditConservation(const StateReader& s, const PrefixScan& scan);  // by currency
 
@@ -55,6 +55,15 @@ struct ReconciliationLine {
 };
 using Reconciliation = std::map<std::string, std::map<std::string, ReconciliationLine>>;
 Reconciliation Reconcile(const PrefixScan& scan, const Address& gateway, uint64_t from_ms, uint64_t until_ms);
+
+// ---- AML ----
+// The AML holds for which `pred` is true, by id.
+std::vector<AmlHold> AmlHoldsWhere(const PrefixScan& scan, const std::function<bool(const AmlHold&)>& pred);
+// A gateway's payout holds created in [from_ms, until_ms), by currency, then by status (held,
+// blocked, released, rejected), in the source currency.
+Reconciliation ReconcileAml(const PrefixScan& scan, const Address& gateway, uint64_t from_ms, uint64_t until_ms);
+std::vector<SetAmlLimit> AmlLimits(const PrefixScan& scan);  // by currency
+std::vector<Sanction> Sanctions(const PrefixScan& scan);     // accounts (by address), then countries
 
 // ---- fan tokens ----
 struct FanHolder {

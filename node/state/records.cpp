@@ -226,6 +226,20 @@ Address RevenueContractOf(const StateReader& s, uint64_t work) {
 
 // ---------------------------------------------------------------- fan tokens
 
+std::optional<SetAmlLimit> LoadAmlLimit(const StateReader& s, std::string_view currency) {
+    return LoadRecord<SetAmlLimit>(s, keys::AmlLimit(currency), "AML limit");
+}
+AmlRolling LoadAmlRolling(const StateReader& s, const Address& a, std::string_view currency) {
+    return LoadRecord<AmlRolling>(s, keys::AmlRolling(a, currency), "AML rolling sum").value_or(AmlRolling{});
+}
+std::optional<AmlHold> LoadAmlHold(const StateReader& s, uint64_t id) { return LoadRecord<AmlHold>(s, keys::AmlHold(id), "AML hold"); }
+std::optional<Sanction> LoadSanctionedAccount(const StateReader& s, const Address& a) {
+    return LoadRecord<Sanction>(s, keys::SanctionedAccount(a), "sanction");
+}
+std::optional<Sanction> LoadSanctionedCountry(const StateReader& s, std::string_view country) {
+    return LoadRecord<Sanction>(s, keys::SanctionedCountry(country), "sanction");
+}
+
 std::optional<FanToken> LoadFanToken(const StateReader& s, uint64_t id) {
     return LoadRecord<FanToken>(s, keys::FanToken(id), "fan token");
 }

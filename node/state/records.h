@@ -112,6 +112,13 @@ void AppendIdList(Overlay& o, const Bytes& key, uint64_t id);
 FanHolding LoadFanHolding(const StateReader& s, uint64_t id, const Address& holder);  // zero when absent
 void StoreFanHolding(Overlay& o, uint64_t id, const Address& holder, const FanHolding& h);  // amount 0 deletes
 
+// ---- AML ----
+std::optional<SetAmlLimit> LoadAmlLimit(const StateReader& s, std::string_view currency);
+AmlRolling LoadAmlRolling(const StateReader& s, const Address& a, std::string_view currency);  // empty when absent
+std::optional<AmlHold> LoadAmlHold(const StateReader& s, uint64_t id);
+std::optional<Sanction> LoadSanctionedAccount(const StateReader& s, const Address& a);
+std::optional<Sanction> LoadSanctionedCountry(const StateReader& s, std::string_view country);
+
 // ---- NFTs ----
 std::optional<NftCollection> LoadCollection(const StateReader& s, uint64_t work);
 std::optional<Nft> LoadNft(const StateReader& s, uint64_t token);

@@ -47,6 +47,20 @@ std::vector<SettlementEvent> ExtractSettlementEvents(const std::string& chain_id
                 e.currency = d->currency;
                 e.amount = d->amount;
                 e.reference = d->reference;
+            } else if (const auto* a = std::get_if<EvAmlHold>(&ev)) {
+                const AmlHold& h = a->hold;
+                e.kind = std::string("aml_") + AmlHoldStatusName(h.status);
+                e.hold_id = h.id;
+                e.hold_kind = AmlHoldKindName(h.kind);
+                e.payee = h.from;
+                if (h.kind == AmlHoldKind::PAYOUT) e.gateway = h.to;
+                else e.recipient = h.to;
+                e.currency = h.currency;
+                e.amount = h.amount;
+                e.reason = AmlReasonName(h.reason);
+                e.payout_id = h.payout_id;
+                e.note = h.note;
+                e.decided_by = h.decided_by;
             } else if (const auto* c = std::get_if<EvContract>(&ev)) {
                 auto w = DecodeTaxWithheld(*c);
                 if (!w || w->tax == 0) continue;

@@ -22,7 +22,9 @@ struct SettlementEvent {
     Hash256 tx;             // the transaction, or the block step (BlockStepId) for payout_expired
     uint32_t tx_index = 0;  // the receipt's index in the block (tx_count for the block step)
     uint32_t event_index = 0;  // index in the receipt's events
-    std::string kind;  // payout_instruction, payout_confirmed, payout_failed, payout_expired, tax_withheld, deposit_credited
+    // payout_instruction, payout_confirmed, payout_failed, payout_expired, tax_withheld, deposit_credited,
+    // aml_held, aml_blocked, aml_released, aml_rejected
+    std::string kind;
     uint64_t payout_id = 0;
     Address payee, gateway;  // zero when not applicable
     std::string currency;
@@ -36,10 +38,15 @@ struct SettlementEvent {
     std::string jurisdiction;  // tax_withheld: the source country
     Address tax_account;       // tax_withheld: where the tax went
     int64_t gross = 0;         // tax_withheld: the gross amount taxed
+    uint64_t hold_id = 0;      // aml_*: the hold (payee = its `from`; gateway = a payout's gateway)
+    std::string hold_kind;     // aml_*: payout or transfer
+    Address recipient;         // aml_* of a transfer: its recipient
+    std::string note;          // aml_released, aml_rejected: the compliance account's note
+    Address decided_by;        // aml_released, aml_rejected: the compliance account
     bool operator==(const SettlementEvent&) const = default;
     FOLIO_FIELDS(seq, id, height, block_hash, tx, tx_index, event_index, kind, payout_id, payee, gateway, currency, amount,
                  target_currency, target_amount, rate_id, rate_num, rate_den, expires_ms, reference, reason, jurisdiction,
-                 tax_account, gross)
+                 tax_account, gross, hold_id, hold_kind, recipient, note, decided_by)
 };
 
 // The settlement events of one committed block, numbered from `first_seq` in execution order:

@@ -10,6 +10,7 @@
 #include <node/core/amount.h>
 #include <node/core/smt.h>
 #include <node/state/settlement.h>
+#include <node/state/settlement_events.h>
 #include <node/protocol/addresses.h>
 #include <node/state/contracts.h>
 #include <node/state/queries.h>
@@ -56,6 +57,7 @@ GenesisDoc Genesis() {
     acct("eve", {Role::DISTRIBUTOR}, KycStatus::VERIFIED, "MX", {{"BRL", 10'000'000}});
     acct("fay", {Role::DISTRIBUTOR}, KycStatus::VERIFIED, "AR", {{"BRL", 10'000'000}});
     acct("nokyc", {Role::CREATOR}, KycStatus::NONE, "");
+    acct("comp", {Role::COMPLIANCE}, KycStatus::VERIFIED, "US");
     acct("taxbr", {}, KycStatus::NONE, "");
     return g;
 }
@@ -119,7 +121,7 @@ struct Chain {
         Receipt r = Ok(owners[0].first, test::Work(content, owners));
         return std::get<EvWorkRegistered>(r.events.at(0)).work_id;
     }
-    // Σ balances + Σ escrow + Σ pending == Σ deposits − Σ confirmed, per currency.
+    // Σ balances + Σ escrow + Σ pending + Σ open AML holds == Σ deposits − Σ confirmed, per currency.
     std::string Conservation() {
         std::map<std::string, Int128> held, supply;
         state.ForEach([&](const Bytes& k, const Bytes& v) {
@@ -130,6 +132,9 @@ struct Chain {
             } else if (key.rfind("po/", 0) == 0) {
                 auto p = DecodeFields<Payout>(v).value();
                 if (p.status == PayoutStatus::PENDING) held[p.currency] += p.amount;
+            } else if (key.rfind("ah/", 0) == 0) {
+                auto h = DecodeFields<AmlHold>(v).value();
+                if (h.status == AmlHoldStatus::HELD || h.status == AmlHoldStatus::BLOCKED) held[h.currency] += h.amount;
             } else if (key.rfind("sup/", 0) == 0) {
                 auto s = DecodeFields<Supply>(v).value();
                 supply[key.substr(4)] += static_cast<Int128>(s.deposited) - s.paid_out;
@@ -996,5 +1001,153 @@ TEST_CASE("recoupment: set with every owner's consent; the payee is paid first, 
     report(10000);  // recouped: all through the split
     CHECK(c.Bal("dan", "BRL") - d0 == 85000);
     CHECK(c.Bal("alice", "BRL") - a0 == 8500 + 4250);
+    CHECK(c.Conservation() == "ok");
+}
+
+// ---------------------------------------------------------------- AML
+
+namespace {
+
+AmlHold HoldOf(const Receipt& r) {
+    for (const Event& e : r.events)
+        if (auto* h = std::get_if<EvAmlHold>(&e)) return h->hold;
+    FAIL("no aml_hold event");
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("AML: limits hold payouts and transfers until compliance decides; sanctions block; conservation holds") {
+    Chain c;
+    // Governance's rules, and their refusals.
+    CHECK(c.Code("alice", ProposeTx{SetAmlLimit{"USD", 50000, 0, 0}}) == "missing_permission");
+    CHECK(c.Code("gov", ProposeTx{SetAmlLimit{"XXX", 50000, 0, 0}}) == "invalid_field");
+    CHECK(c.Code("gov", ProposeTx{SetAmlLimit{"USD", 50000, 80000, 0}}) == "invalid_field");    // rolling without a window
+    CHECK(c.Code("gov", ProposeTx{SetAmlLimit{"USD", 50000, 80000, 721}}) == "invalid_field");  // above 30 days
+    CHECK(c.Code("gov", ProposeTx{SetAmlLimit{"USD", 0, 0, 0}}) == "no_change");                 // nothing to remove
+    c.Gov(SetAmlLimit{"USD", 50000, 80000, 24});
+    CHECK(c.Code("gov", ProposeTx{SetAmlLimit{"USD", 50000, 80000, 24}}) == "no_change");
+
+    c.Ok("gw", DepositTx{AddrFor("alice"), "USD", 500000, "d1"});
+    c.Ok("alice", SetPayoutPrefsTx{AddrFor("gw"), "USD", 0});
+
+    // Over the single limit: held, nothing instructed, the funds out of the balance.
+    Receipt r = c.Ok("alice", WithdrawTx{"USD", 60000});
+    CHECK(PayoutIdOf(r) == 0);
+    AmlHold big = HoldOf(r);
+    CHECK(big.status == AmlHoldStatus::HELD);
+    CHECK(big.reason == AmlReason::SINGLE_LIMIT);
+    CHECK(big.limit == 50000);
+    CHECK(big.kind == AmlHoldKind::PAYOUT);
+    CHECK(big.to == AddrFor("gw"));
+    CHECK(c.Bal("alice", "USD") == 440000);
+    CHECK(c.Conservation() == "ok");
+    // Its settlement event.
+    auto sev = ExtractSettlementEvents("test-chain", {BlockHeader{}, {}}, c.last, 1);
+    REQUIRE(sev.size() == 1);
+    CHECK(sev[0].kind == "aml_held");
+    CHECK(sev[0].hold_id == big.id);
+    CHECK(sev[0].reason == "single_limit");
+    CHECK(sev[0].gateway == AddrFor("gw"));
+
+    // Under it: paid out, and counted in the rolling sum (300 + 400 = 700 <= 800; + 200 is above).
+    CHECK(PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 30000})) != 0);
+    CHECK(PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 40000})) != 0);
+    AmlHold rolling = HoldOf(c.Ok("alice", WithdrawTx{"USD", 20000}));
+    CHECK(rolling.reason == AmlReason::ROLLING_LIMIT);
+    CHECK(rolling.rolling_sum == 70000);
+    CHECK(rolling.limit == 80000);
+    CHECK(c.Bal("alice", "USD") == 350000);
+
+    // Only compliance decides; a decision is final.
+    std::string before = c.state.Dump();
+    CHECK(c.Code("alice", AmlReleaseTx{big.id, "mine"}) == "missing_permission");
+    CHECK(c.Code("gov", AmlReleaseTx{big.id, "ok"}) == "missing_permission");
+    CHECK(c.Code("comp", AmlReleaseTx{big.id, ""}) == "invalid_field");
+    CHECK(c.Code("comp", AmlReleaseTx{999, "ok"}) == "not_found");
+    CHECK(c.state.Dump() == before);
+    Receipt rel = c.Ok("comp", AmlReleaseTx{big.id, "source of funds verified"});
+    const uint64_t released_payout = PayoutIdOf(rel);
+    REQUIRE(released_payout != 0);
+    AmlHold done = *LoadAmlHold(c.state, big.id);
+    CHECK(done.status == AmlHoldStatus::RELEASED);
+    CHECK(done.payout_id == released_payout);
+    CHECK(done.decided_by == AddrFor("comp"));
+    CHECK(LoadPayout(c.state, released_payout)->amount == 60000);
+    CHECK(c.Bal("alice", "USD") == 350000);  // the payout came out of the hold
+    before = c.state.Dump();
+    auto again = c.Send("comp", AmlRejectTx{big.id, "changed my mind"});
+    REQUIRE(!again);
+    CHECK(again.error().rfind("hold_decided: AML hold " + std::to_string(big.id) + " was already released", 0) == 0);
+    CHECK(c.state.Dump() == before);
+    c.Ok("gw", PayoutConfirmTx{released_payout, "wire-aml-1"});
+
+    // Rejected: the funds go back, with no automatic payout.
+    c.Ok("comp", AmlRejectTx{rolling.id, "structuring pattern"});
+    CHECK(LoadAmlHold(c.state, rolling.id)->status == AmlHoldStatus::REJECTED);
+    CHECK(c.Bal("alice", "USD") == 370000);
+    CHECK(c.Conservation() == "ok");
+
+    // A transfer over the limit is held too; released, it reaches the recipient.
+    AmlHold tr = HoldOf(c.Ok("alice", TransferTx{AddrFor("bob"), "USD", 55000}));
+    CHECK(tr.kind == AmlHoldKind::TRANSFER);
+    CHECK(tr.to == AddrFor("bob"));
+    CHECK(c.Bal("bob", "USD") == 0);
+    c.Ok("comp", AmlReleaseTx{tr.id, "invoice 2026-77"});
+    CHECK(c.Bal("bob", "USD") == 55000);
+    CHECK(c.Bal("alice", "USD") == 315000);
+
+    // A day later the window has moved on: 450.00 goes through.
+    c.time += 25ull * 3600 * 1000;
+    CHECK(PayoutIdOf(c.Ok("alice", WithdrawTx{"USD", 45000})) != 0);
+
+    // Sanctions: a country (fay's residency) and an account (bob).
+    CHECK(c.Code("gov", ProposeTx{SetSanction{AddrFor("bob"), "AR", true, "x"}}) == "invalid_field");  // both
+    CHECK(c.Code("gov", ProposeTx{SetSanction{Address{}, "ZZ", true, "x"}}) == "invalid_field");
+    CHECK(c.Code("gov", ProposeTx{SetSanction{Address{}, "AR", true, ""}}) == "invalid_field");
+    CHECK(c.Code("gov", ProposeTx{SetSanction{AddrFor("bob"), "", false, "x"}}) == "no_change");  // not listed
+    c.Gov(SetSanction{Address{}, "AR", true, "test list 1"});
+    c.Gov(SetSanction{AddrFor("bob"), "", true, "test list 2"});
+    CHECK(c.Code("gov", ProposeTx{SetSanction{AddrFor("bob"), "", true, "again"}}) == "no_change");
+    c.Ok("fay", SetPayoutPrefsTx{AddrFor("gw"), "BRL", 0});
+    AmlHold blocked = HoldOf(c.Ok("fay", WithdrawTx{"BRL", 100}));  // BRL has no limits: the list alone
+    CHECK(blocked.status == AmlHoldStatus::BLOCKED);
+    CHECK(blocked.reason == AmlReason::SANCTIONED_COUNTRY);
+    CHECK(blocked.listed == "AR");
+    AmlHold to_bob = HoldOf(c.Ok("alice", TransferTx{AddrFor("bob"), "USD", 100}));
+    CHECK(to_bob.status == AmlHoldStatus::BLOCKED);
+    CHECK(to_bob.reason == AmlReason::SANCTIONED_ACCOUNT);
+    AmlHold from_bob = HoldOf(c.Ok("bob", TransferTx{AddrFor("alice"), "USD", 100}));
+    CHECK(from_bob.reason == AmlReason::SANCTIONED_ACCOUNT);
+    // No decision while listed.
+    before = c.state.Dump();
+    CHECK(c.Code("comp", AmlReleaseTx{blocked.id, "ok"}) == "sanctioned");
+    CHECK(c.Code("comp", AmlRejectTx{to_bob.id, "ok"}) == "sanctioned");
+    CHECK(c.state.Dump() == before);
+    CHECK(c.Conservation() == "ok");
+    // Delisted: compliance decides.
+    c.Gov(SetSanction{AddrFor("bob"), "", false, "delisted"});
+    c.Ok("comp", AmlReleaseTx{to_bob.id, "delisted"});
+    CHECK(c.Bal("bob", "USD") == 55000 + 100 - 100);
+    CHECK(c.Code("comp", AmlReleaseTx{blocked.id, "ok"}) == "sanctioned");  // AR is still listed
+
+    // The audit and the gateway's reconciliation see the holds.
+    auto scan = [&](ByteView prefix, const PrefixVisitor& visit) {
+        c.state.ForEach([&](const Bytes& k, const Bytes& v) {
+            if (k.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), k.begin())) visit(k, v);
+        });
+    };
+    for (const ConservationLine& l : AuditConservation(c.state, scan)) {
+        CHECK(l.ok());
+        if (l.currency == "BRL") CHECK(l.aml_held == 100);
+        if (l.currency == "USD") CHECK(l.aml_held == 100);  // from_bob
+    }
+    auto rec = ReconcileAml(scan, AddrFor("gw"), 0, UINT64_MAX);
+    CHECK(rec["USD"]["released"].count == 1);
+    CHECK(rec["USD"]["released"].total == 60000);
+    CHECK(rec["USD"]["rejected"].count == 1);
+    CHECK(rec["BRL"]["blocked"].count == 1);
+    CHECK(AmlLimits(scan).size() == 1);
+    CHECK(Sanctions(scan).size() == 1);  // AR
     CHECK(c.Conservation() == "ok");
 }
