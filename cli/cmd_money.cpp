@@ -9,6 +9,17 @@ using namespace folio::protocol;
 
 namespace {
 
+// A payout or transfer the AML screen held or blocked (docs/settlement.md, "AML"): its hold id in
+// st["hold_id"] and a line saying so; "" when it went ahead.
+std::string AmlHeld(json& st) {
+    json e = FindEvent(st, "aml_hold");
+    if (!e.is_object()) return "";
+    const json& hold = e.at("hold");
+    st["hold_id"] = hold.at("id");
+    return "\n  " + std::string(hold.value("status", "") == "blocked" ? "blocked" : "held") + " for compliance review: AML hold " +
+           Txt(hold, "id") + " (" + Txt(hold, "reason") + "); the funds wait in the hold until a compliance account releases or rejects it";
+}
+
 std::string PayoutHuman(const json& p) {
     std::string s = "payout " + Txt(p, "id") + " [" + Txt(p, "status") + "]: " + Txt(p, "amount") + " " + Txt(p, "currency");
     if (Txt(p, "target_currency", "") != "" && Txt(p, "target_currency") != Txt(p, "currency"))
@@ -68,6 +79,7 @@ int CmdWithdraw(Ctx& c) {
         (*st)["payout_id"] = p.value("id", json());
         h += "\n" + PayoutHuman(p);
     }
+    h += AmlHeld(*st);
     Print(c, *st, h + "\n" + TxLine(*st));
     return 0;
 }
@@ -76,8 +88,12 @@ int CmdTransfer(Ctx& c) {
     const char* usage = "folio transfer ADDR AMOUNT CUR";
     Address to = ParseAddr(Pos(c, 1, usage), "ADDR");
     Money m = ParseMoney(Pos(c, 2, usage), Pos(c, 3, usage));
-    return SendSimple(c, TransferTx{to, m.currency, m.amount},
-                      "transferred " + FormatMoney(m.amount, m.currency) + " " + m.currency + " to " + Show(to));
+    auto st = Send(c, TransferTx{to, m.currency, m.amount});
+    if (!st) return 0;
+    std::string held = AmlHeld(*st);
+    Print(c, *st, (held.empty() ? "transferred " : "sent ") + FormatMoney(m.amount, m.currency) + " " + m.currency + " to " + Show(to) +
+                      held + "\n" + TxLine(*st));
+    return 0;
 }
 
 int CmdPayout(Ctx& c) {
