@@ -52,9 +52,10 @@ void RegisterAmlMethods(rpc::RpcServer& server, Node& node) {
         [&node](const json& params, CallContext& ctx) {
             const uint64_t id = ApiParams(params).Uint64("id");
             auto h = state::LoadAmlHold(node.store(), id);
-            if (!h) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no AML hold " + std::to_string(id));
-            if (!AmlReader(node, ctx.account) && (!ctx.account || (*ctx.account != h->from && *ctx.account != h->to)))
+            // Anyone else learns nothing, not even whether the hold exists.
+            if (!AmlReader(node, ctx.account) && (!h || !ctx.account || (*ctx.account != h->from && *ctx.account != h->to)))
                 throw RpcError(ErrorCode::FORBIDDEN, "only the hold's parties, compliance, auditors and governance may read a hold");
+            if (!h) throw RpcError(ErrorCode::RESOURCE_NOT_FOUND, "no AML hold " + std::to_string(id));
             return AmlHoldJson(*h);
         },
         Access::AUTHENTICATED);

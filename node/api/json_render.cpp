@@ -288,6 +288,10 @@ json EventJson(const Event& e, const StateReader* s) {
                 return {{"code_hash", ev.code_hash.hex()}, {"size", ev.size}};
             else if constexpr (std::is_same_v<T, EvPayout>)
                 return FieldsToJson(ev.payout);
+            else if constexpr (std::is_same_v<T, EvAmlHold>)
+                return {{"hold", AmlHoldJson(ev.hold)}};
+            else if constexpr (std::is_same_v<T, EvSanction>)
+                return {{"sanction", GovActionJson(ev.sanction)}};
             else if constexpr (std::is_same_v<T, EvContract>) {
                 json cj = FieldsToJson(ev);
                 std::string topic(ev.topic.begin(), ev.topic.end());

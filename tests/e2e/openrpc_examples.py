@@ -13,7 +13,8 @@ chain): rpc_discover answers exactly this document, and every example of every m
 order, is called on the node (with the token of CALLER's account if the method needs one; over a
 WebSocket if it is in WEBSOCKET), must answer a result (not an error), and the result must
 validate against the method's result schema and have the example result's shape (the same members,
-recursively, with the same JSON types). --dump FILE writes the live results, by method and
+recursively, with the same JSON types; the arrays of UNORDERED, whose order differs on every run,
+element by element with any live element). --dump FILE writes the live results, by method and
 example name, to help update the examples after the answers changed.
 
 The substitution mechanism: an example's param value is sent as written, except for the
@@ -73,6 +74,9 @@ CALLER = {
     "settlement_subscribe": "aud",
     "settlement_unsubscribe": "aud",    # the same connection as settlement_subscribe
     "settlement_proof": "aud",
+    "aml_holds": "comp",                # compliance: every hold
+    "aml_hold_get": "dist",             # a party: the sender of the held transfers
+    "aml_rules": "comp",                # compliance (limits are not public)
 }
 
 # Methods called over a WebSocket (/ws), one connection per caller: subscriptions only exist there,
@@ -83,6 +87,13 @@ WEBSOCKET = {"settlement_subscribe", "settlement_unsubscribe", "chain_subscribe"
 SHAPE_EXEMPT = {
     "rpc_discover": "the example shows the document abbreviated (it cannot hold itself); the live "
                     "answer is compared with docs/openrpc.json instead",
+}
+
+# Arrays whose order differs from run to run: each element of the example must have the shape of
+# some element of the live answer, rather than of the element at its index. (method, path) -> why.
+UNORDERED = {
+    ("proposal_list", "result.proposals"): "in the order of their ids, the hashes of transactions signed during the run "
+                                           "(their expiry times differ), while the actions' kinds have different fields",
 }
 
 # Notifications a subscription example must deliver, checked against this schema.
@@ -121,9 +132,10 @@ def json_type(v):
     return {str: "string", list: "array", dict: "object"}[type(v)]
 
 
-def shape_diff(example, live, path="result"):
+def shape_diff(example, live, path="result", unordered=()):
     """Differences of shape: members present on one side only, JSON types that differ. Arrays are
-    compared element by element over their common length (an example may show fewer items)."""
+    compared element by element over their common length (an example may show fewer items); an
+    array at a path of `unordered` is compared element by element with any live element instead."""
     if json_type(example) != json_type(live):
         return ["%s is %s in the example, %s live" % (path, json_type(example), json_type(live))]
     out = []
@@ -134,10 +146,16 @@ def shape_diff(example, live, path="result"):
             elif k not in example:
                 out.append("%s.%s is in the live answer but not in the example" % (path, k))
             else:
-                out += shape_diff(example[k], live[k], "%s.%s" % (path, k))
+                out += shape_diff(example[k], live[k], "%s.%s" % (path, k), unordered)
+    elif isinstance(example, list) and path in unordered:
+        for i, e in enumerate(example):
+            diffs = [shape_diff(e, x, "%s[%d]" % (path, i), unordered) for x in live]
+            if live and all(diffs):
+                out.append("%s[%d] has the shape of no element of the live answer (the nearest: %s)"
+                           % (path, i, "; ".join(min(diffs, key=len))))
     elif isinstance(example, list):
         for i in range(min(len(example), len(live))):
-            out += shape_diff(example[i], live[i], "%s[%d]" % (path, i))
+            out += shape_diff(example[i], live[i], "%s[%d]" % (path, i), unordered)
     return out
 
 
@@ -204,9 +222,9 @@ def static_checks(doc, fails):
         exs = by_name.get(method, {}).get("examples") or []
         if not any(param in [p.get("name") for p in ex.get("params", [])] for ex in exs):
             fails.add("RUNTIME", "(%s, %s) names no param of that method's examples" % (method, param))
-    for method in list(CALLER) + sorted(WEBSOCKET):
+    for method in list(CALLER) + sorted(WEBSOCKET) + [m for (m, _) in UNORDERED]:
         if method not in by_name:
-            fails.add("CALLER/WEBSOCKET", "%s is not a method of the document" % method)
+            fails.add("CALLER/WEBSOCKET/UNORDERED", "%s is not a method of the document" % method)
     for m in doc["methods"]:
         if m.get("x-access") != "public" and m["name"] not in CALLER:
             fails.add(m["name"], "needs a token, but CALLER names no account to call it")
@@ -284,7 +302,8 @@ def run_example(doc, ctx, fails, dump, m, k, ex, caller, transport):
     errs = schema_errors(doc, m["result"]["schema"], live)
     for e in errs:
         fails.add(where, "the live result does not match the result schema %s" % e)
-    for d in [] if name in SHAPE_EXEMPT else shape_diff(ex["result"]["value"], live):
+    unordered = [path for (method, path) in UNORDERED if method == name]
+    for d in [] if name in SHAPE_EXEMPT else shape_diff(ex["result"]["value"], live, unordered=unordered):
         fails.add(where, "the example result is not the live answer's shape: %s" % d)
     if name in NOTIFICATIONS and not errs:
         note_method, schema = NOTIFICATIONS[name]

@@ -6,8 +6,9 @@
 # folio-devnet, accounts with fixed keys (alice's secret is 32 bytes of 0x11, bob's 0x22, ...; the
 # table below), and a fixed story told through the CLI: deposits, a work, a licence offer that is
 # accepted, a revenue report (royalties through the split, withholding), an fx rate, payouts
-# (confirmed, failed, pending), NFT editions (one sold, one listed) and an open English auction with
-# a bid. Ids, sequence numbers, amounts and the work's fingerprint are therefore the examples'
+# (confirmed, failed, pending), NFT editions (one sold, one listed), an open English auction with
+# a bid, fan tokens, and AML: a limit and sanctions set by governance, a transfer held and released
+# by the compliance account, a withdrawal held and a transfer to a sanctioned account blocked. Ids, sequence numbers, amounts and the work's fingerprint are therefore the examples'
 # own; only values that differ on every run (hashes of signed transactions, login nonces and
 # signatures, subscription ids) are substituted, by tests/e2e/openrpc_examples.py's RUNTIME table.
 # That script also checks every example statically (params and result against their schemas) and
@@ -38,6 +39,8 @@ fixed_key gov 66 governance US      # 5ab4689e400a4a160cf01cd44730845a54768df854
 fixed_key fx 77 fx_oracle US        # 7962d45b38e8bcf82fa8efa8432a01f20c9a53e24c7d3f11df197cb8e70926da
 fixed_key taxbr 88 "" BR            # 1617d38ed8d8657da4d4761e8057bc396ea9e4b9d29776d4be096016dbd2509b
 fixed_key platform 99 "" US         # 8985087b1818714f67e494a076ca0284c060fabc5d2ba66885b4ac60f801d3f5
+fixed_key comp aa compliance US     # 6a04ab98d9e4774ad806e302dddeb63bea16b5cb5f223ee77478e861bb583eb3 (decides AML holds)
+fixed_key mallory bb "" US          # 68680737c76dabb801cb2204f57dbe4e4579e4f710cd67dc1b4227592c81e9b5 (sanctioned below)
 make_chain
 CHAIN_ID=folio-devnet
 "$BIN/foliod" genesis set "$T/genesis.json" --chain-id "$CHAIN_ID" --platform "$ADDR_platform" >/dev/null \
@@ -88,6 +91,19 @@ ok as alice --json fan issue --work 1 --symbol RIO --name "Rio at Dawn fans" --c
   --perk exclusive_content --perk-min 10 >/dev/null
 ok as dist --json fan buy RIO 12 >/dev/null
 ok as dist --json fan transfer RIO "$ADDR_bob" 2 >/dev/null
+# AML, after the steps above so that their ids do not move: a USD limit (1000.00 a payout or
+# transfer, 5000.00 in 24 hours), a sanctioned account and country; dist's transfer of 1500.00 USD
+# to bob is held and compliance releases it; bob's withdrawal of 1200.00 USD stays held; dist's
+# transfer to the sanctioned mallory is blocked.
+ok as gov --json gov aml-limit USD --single 1000.00 --rolling 5000.00 --window-hours 24 >/dev/null
+ok as gov --json gov sanction --account "$ADDR_mallory" --note "OFAC SDN 12345" >/dev/null
+ok as gov --json gov sanction --country KP --note "UN SC res. 1718" >/dev/null
+h1=$(ok as dist --json transfer "$ADDR_bob" 1500.00 USD | jq -r .hold_id)
+ok as comp --json aml release "$h1" --note "source of funds verified: distribution agreement DA-2026-07" >/dev/null
+ok as bob --json payout prefs --gateway "$ADDR_gw" --currency USD >/dev/null
+h2=$(ok as bob --json withdraw 1200.00 USD | jq -r .hold_id)
+h3=$(ok as dist --json transfer "$ADDR_mallory" 10.00 USD | jq -r .hold_id)
+expect_eq "$h1 $h2 $h3" "1 2 3" "AML hold ids"
 pass "the example chain's story is committed (height $(height))"
 
 # ---- what only this run knows (openrpc_examples.py, RUNTIME): a transaction for tx_submit, signed
@@ -98,8 +114,9 @@ submit=$(as dist --json transfer "$ADDR_bob" 1.00 USD --offline --nonce "$dist_n
   || fail "signing the tx_submit transaction offline"
 jq -n --arg node "$NODE" --arg tx "$(jq -r .tx <<<"$submit")" --arg reg "$REGISTER_TX" \
   --arg alice_addr "$ADDR_alice" --arg alice_sk "$SK_alice" \
-  --arg alice "$(login alice)" --arg gw "$(login gw)" --arg aud "$(login aud)" \
-  '{node: $node, secret_keys: {($alice_addr): $alice_sk}, tokens: {alice: $alice, gw: $gw, aud: $aud},
+  --arg alice "$(login alice)" --arg gw "$(login gw)" --arg aud "$(login aud)" --arg dist "$(login dist)" \
+  --arg comp "$(login comp)" \
+  '{node: $node, secret_keys: {($alice_addr): $alice_sk}, tokens: {alice: $alice, gw: $gw, aud: $aud, dist: $dist, comp: $comp},
     captured: {submit_tx: $tx, register_tx: $reg}}' >"$T/runtime.json"
 
 python3 "$ROOT/tests/e2e/openrpc_examples.py" --runtime "$T/runtime.json" --dump "${OPENRPC_DUMP:-$T/live.json}" "$ROOT/docs/openrpc.json" \

@@ -15,9 +15,11 @@ layout tables and the primitive encodings of docs/formats.md, and checks that th
 exactly the documented lines (bytes, field paths and values) and consumes every byte. Then it
 checks what the documents say the bytes mean: the hashes on the `=>` lines, the BIP-340
 signatures (transaction, commit certificate, hand-off, the login example of docs/rpc.md), the
-hand-off's state proof, the settlement events' JSON and ids (docs/settlement-events.md), and the
+hand-off's state proof, the settlement events' JSON and ids (docs/settlement-events.md), the
 genesis hash recomputed from the genesis.json of docs/formats.md (state writes, state map root,
-header). Nothing here reads the C++ sources; the standard contracts' bytecode is read from
+header), that the transaction kinds, governance actions and events are numbered without gaps (and
+the Transaction table names the last kind), that every role in a vector is in the roles list, and
+that the AML vectors tell one story (the limits proposed and set, the hold over them, its release). Nothing here reads the C++ sources; the standard contracts' bytecode is read from
 contracts/*.bin, as docs/formats.md says. Usage: doc_vectors.py SOURCE_DIR
 """
 import hashlib
@@ -574,6 +576,62 @@ class Checker:
         if len(keys) < len(keys) * 2 // 3 + 1:
             self.fail("vector handoff: not a quorum")
 
+    def roles(self):
+        """The role names by number, from docs/formats.md's "Roles (`u8 role`): `0 governance, ...`"."""
+        m = re.search(r"Roles \(`u8 role`\): `([^`]*)`", self.docs["docs/formats.md"])
+        if not m:
+            raise DecodeError("docs/formats.md: no roles list (Roles (`u8 role`): `0 governance, ...`)")
+        roles = []
+        for item in " ".join(m.group(1).split()).split(","):
+            num, _, name = item.strip().partition(" ")
+            if int(num) != len(roles) or not re.fullmatch(r"[a-z_]+", name):
+                raise DecodeError(f"docs/formats.md: the roles list is not numbered 0, 1, ... at '{item.strip()}'")
+            roles.append(name)
+        return roles
+
+    def check_families(self):
+        # Tags are numbered without gaps: transaction kinds from 1, governance actions and events from 0.
+        for fam, first in (("tx-body", 1), ("gov-action", 0), ("event", 0)):
+            tags = sorted(self.layouts.families.get(fam, {}))
+            if tags != list(range(first, first + len(tags))):
+                self.fail(f"docs/formats.md: the {fam} tags are not {first}, {first + 1}, ... without gaps: {tags}")
+        kinds = self.layouts.families.get("tx-body", {})
+        m = re.search(r"`u8` kind \(1\.\.(\d+)", self.docs["docs/formats.md"])
+        if not m or int(m.group(1)) != max(kinds, default=0):
+            self.fail(f"docs/formats.md: the Transaction table's body kinds (1..{m.group(1) if m else '?'}) are not "
+                      f"those of the tx-body table (1..{max(kinds, default=0)})")
+        # Every role a vector grants or revokes is one of the list.
+        roles = self.roles()
+        for name, (layout, _, leaves, _, doc) in self.vectors.items():
+            for p, _, v in leaves:
+                if p.split(".")[-1] == "role" and int(v) >= len(roles):
+                    self.fail(f"{doc}: vector {name}: {p} = {v} is no role of the roles list ({len(roles)} roles)")
+
+    def check_aml(self):
+        """The AML vectors tell one story: the limits governance set (proposal and event), the hold
+        they made, the compliance account's release of it; a sanction as proposed and as listed."""
+        prop = fields_of(self.vec("tx-body-propose-set-aml-limit")[2], "action")
+        limit = fields_of(self.vec("event-aml-limit-set")[2], "limit")
+        if {k: v[1] for k, v in prop.items() if k != "tag"} != {k: v[1] for k, v in limit.items()}:
+            self.fail("vector event-aml-limit-set: its limits are not those of tx-body-propose-set-aml-limit")
+        hold = fields_of(self.vec("event-aml-hold")[2], "hold")
+        release = fields_of(self.vec("tx-body-aml-release")[2])
+        if (release["hold"][1], release["note"][1]) != (hold["id"][1], hold["note"][1]):
+            self.fail("vector event-aml-hold: not the hold that tx-body-aml-release releases, with its note")
+        single, amount = int(limit["single"][1]), int(hold["amount"][1])
+        if hold["reason"][1] != "0" or int(hold["limit"][1]) != single or not amount > single:
+            self.fail("vector event-aml-hold: not held over the single limit of event-aml-limit-set")
+        if unquote(hold["currency"][1]) != unquote(limit["currency"][1]):
+            self.fail("vector event-aml-hold: not in the currency of event-aml-limit-set")
+        # released (2), a payout (0): decided, and the payout instruction it made is named
+        if hold["status"][1] != "2" or hold["kind"][1] != "0" or hold["decided_by"][1] == "00" * 32 or \
+                hold["payout_id"][1] == "0" or hold["ended_ms"][1] == "0":
+            self.fail("vector event-aml-hold: not a released payout with its decision and payout instruction")
+        for name in ("tx-body-propose-set-sanction", "event-sanction"):
+            f = fields_of(self.vec(name)[2], "action" if name.startswith("tx-") else "sanction")
+            if (f["account"][1] == "00" * 32) == (unquote(f["country"][1]) == ""):
+                self.fail(f"vector {name}: a sanction names either an account or a country")
+
     def check_events_covered(self):
         missing = [t for t, name in self.layouts.families.get("event", {}).items() if name not in self.decoder.used]
         if missing:
@@ -656,8 +714,7 @@ class Checker:
         g, doc = self.jsons["genesis-vector"]
         gov = tagged_hash("folio/address", b"governance")
         tax = tagged_hash("folio/address", b"tax_withholding")
-        roles = ["governance", "validator", "kyc_provider", "gateway", "fx_oracle", "creator", "studio",
-                 "distributor", "auditor"]
+        roles = self.roles()
         exponent = {"BRL": 2, "USD": 2, "JPY": 0}
 
         def account(role_bits, kyc, residency):
@@ -753,8 +810,8 @@ class Checker:
 
     def run(self):
         self.read_blocks()
-        for check in (self.check_transaction, self.check_events_covered, self.check_settlement, self.check_genesis,
-                      self.check_login_example):
+        for check in (self.check_transaction, self.check_events_covered, self.check_families, self.check_aml,
+                      self.check_settlement, self.check_genesis, self.check_login_example):
             try:
                 check()
             except (DecodeError, KeyError, ValueError, IndexError) as e:

@@ -1,9 +1,10 @@
 // The test vectors of docs/formats.md, read out of the document at test time (tests/unit/doc_vectors.h):
 // a signed transaction, a block header, the commit message, a commit certificate, a validator-set
-// hand-off, a receipt and one event of every receipt event type. Each is built here with the real
-// types, encoded by the real encoders, and compared with the document field by field; the decoders
-// must give the values back. tests/lint/doc_vectors.py decodes the same vectors from the document's
-// layout tables alone.
+// hand-off, a receipt, one event of every receipt event type and the transaction bodies of the AML
+// kinds and governance actions (aml_release, aml_reject, propose set_aml_limit and set_sanction).
+// Each is built here with the real types, encoded by the real encoders, and compared with the
+// document field by field; the decoders must give the values back. tests/lint/doc_vectors.py
+// decodes the same vectors from the document's layout tables alone.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -142,6 +143,30 @@ Listing ProofListing(const SmtProof& p) {
     return l;
 }
 
+// The AML examples: BRL limited to 1000.00 a payout or transfer and 5000.00 in any 24 hours; alice's
+// payout of 1500.00 BRL to the gateway 33 was held over the single limit, then released by the
+// compliance account 77, which made payout instruction 9.
+SetAmlLimit ExampleAmlLimit() { return SetAmlLimit{"BRL", 100000, 500000, 24}; }
+AmlHold ExampleAmlHold() {
+    AmlHold h;
+    h.id = 1;
+    h.kind = AmlHoldKind::PAYOUT;
+    h.from = ALICE;
+    h.to = Pub(0x33);
+    h.currency = "BRL";
+    h.amount = 150000;
+    h.reason = AmlReason::SINGLE_LIMIT;
+    h.limit = 100000;
+    h.status = AmlHoldStatus::RELEASED;
+    h.created_ms = 1'800'000'000'000;
+    h.ended_ms = 1'800'003'600'000;
+    h.decided_by = Pub(0x77);
+    h.note = "source of funds: 2026 royalty statement";
+    h.payout_id = 9;
+    h.tx = Sha("the withdraw transaction");
+    return h;
+}
+
 }  // namespace
 
 TEST_CASE("docs/formats.md: the transaction test vector") {
@@ -263,6 +288,9 @@ TEST_CASE("docs/formats.md: the receipt vector and one vector per receipt event 
         {"event-contract-attached", EvContractAttached{1, Pub(0x66)}},
         {"event-fan-token", EvFanToken{2, FanTokenAction::SOLD, Address{}, BOB, 6, "BRL", 3000}},
         {"event-recoupment", EvRecoupment{1, dist, "BRL", 100000, 60000, 60000}},
+        {"event-aml-hold", EvAmlHold{ExampleAmlHold()}},
+        {"event-aml-limit-set", EvAmlLimit{ExampleAmlLimit()}},
+        {"event-sanction", EvSanction{SetSanction{Address{}, "KP", true, "UN SC resolution 1718"}}},
     };
     for (const auto& [name, ev] : events) {
         Listing l;
@@ -277,5 +305,36 @@ TEST_CASE("docs/formats.md: the receipt vector and one vector per receipt event 
         auto dec = DecodeReceipt(enc);
         REQUIRE(dec);
         CHECK(dec->events.at(0) == ev);
+    }
+}
+
+// Transaction bodies (`tx-body`: the kind byte, then the body's field list) of the kinds and
+// governance actions that have a vector: the bytes are the body's part of the real transaction
+// encoding, and the transaction decodes back to the same body.
+TEST_CASE("docs/formats.md: transaction body and governance action vectors") {
+    std::vector<std::pair<std::string, TxBody>> bodies = {
+        {"tx-body-aml-release", AmlReleaseTx{1, "source of funds: 2026 royalty statement"}},
+        {"tx-body-aml-reject", AmlRejectTx{2, "no source of funds shown in 30 days"}},
+        {"tx-body-propose-set-aml-limit", ProposeTx{ExampleAmlLimit()}},
+        {"tx-body-propose-set-sanction", ProposeTx{SetSanction{BOB, "", true, "OFAC SDN 12345"}}},
+    };
+    for (const auto& [name, body] : bodies) {
+        INFO(name);
+        Listing l;
+        test::AnnotateVariant(l, "", body, 1);
+        Transaction tx;
+        tx.chain_id = CHAIN;
+        tx.sender = ALICE;
+        tx.body = body;
+        Bytes unsigned_tx = EncodeUnsignedTx(tx);
+        // version · chain_id · sender · nonce · expires_at_ms, then the body
+        const size_t head = 1 + 1 + CHAIN.size() + 32 + 8 + 8;
+        REQUIRE(unsigned_tx.size() >= head);
+        CHECK(l.Hex() == ToHex(ByteView(unsigned_tx).subspan(head)));
+        CHECK(l.lines().at(0).value == std::to_string(static_cast<unsigned>(KindOf(body))));
+        Check(name + " tx-body", l);
+        auto back = DecodeTx(EncodeTx(tx));
+        REQUIRE(back);
+        CHECK(back->body == body);
     }
 }
