@@ -15,8 +15,10 @@
 #include <iostream>
 #include <vector>
 
+#include <node/api/genesis_json.h>
 #include <node/core/hash.h>
 #include <node/protocol/certificate.h>
+#include <node/state/ledger.h>
 
 namespace folio::cli {
 
@@ -229,24 +231,69 @@ int RunWorkCertificate(Ctx& c) {
     return 0;
 }
 
+// The readable part of a certificate as the signed data says it must read: what a person reads
+// (the work, the heights and times, the registrant) rebuilt from the decoded record, headers and
+// transaction, in the shape work_certificate writes (docs/certificates.md, "Readable fields").
+json ExpectedWork(const Work& w) {
+    json ids = json::object();
+    if (!w.ids.isrc.empty()) ids["isrc"] = w.ids.isrc;
+    if (!w.ids.iswc.empty()) ids["iswc"] = w.ids.iswc;
+    if (!w.ids.isan.empty()) ids["isan"] = w.ids.isan;
+    if (!w.ids.eidr.empty()) ids["eidr"] = w.ids.eidr;
+    json owners = json::array();
+    for (const Share& o : w.owners) owners.push_back({{"address", o.owner.hex()}, {"bps", o.bps}});
+    return {{"id", w.id},
+            {"fingerprint", w.fingerprint.hex()},
+            {"title", w.title},
+            {"kind", WorkKindName(w.kind)},
+            {"industry_ids", ids},
+            {"metadata_hash", w.metadata_hash.IsZero() ? json(nullptr) : json(w.metadata_hash.hex())},
+            {"metadata_uri", w.metadata_uri},
+            {"owners", owners},
+            {"registrant", w.registrant.hex()},
+            {"height", w.registered_height},
+            {"time_ms", w.registered_time_ms}};
+}
+
+// "" when every readable field of `cert` equals `expected`'s (and there is no other); else the
+// first that does not, by its path ("work.title").
+std::string ReadableMismatch(const json& cert, const json& expected, const std::string& path = "") {
+    for (const auto& [k, v] : expected.items()) {
+        const std::string at = path.empty() ? k : path + "." + k;
+        if (!cert.contains(k)) return at + " is missing";
+        if (v.is_object() && cert.at(k).is_object()) {
+            if (std::string why = ReadableMismatch(cert.at(k), v, at); !why.empty()) return why;
+            for (const auto& [ck, cv] : cert.at(k).items())
+                if (!v.contains(ck) && !(path.empty() && k == "registration"))
+                    return at + "." + ck + " is not a field of the certificate";
+        } else if (cert.at(k) != v) {
+            return at + " reads " + cert.at(k).dump() + " but the signed data says " + v.dump();
+        }
+    }
+    return "";
+}
+
 // `folio work verify FILE --certificate C --genesis G` (offline).
 int RunWorkVerify(Ctx& c) {
     const char* usage = "folio work verify FILE --certificate FILE --genesis FILE";
     const std::string& file = Pos(c, 2, usage);
     json cert = ReadJsonFile(c.args.Need("certificate"), "certificate");
     json genesis = ReadJsonFile(c.args.Need("genesis"), "genesis");
+    // The genesis read as the node reads it; its hash recomputed (the chain's identity).
+    auto doc = api::ParseGenesisDoc(genesis);
+    if (!doc) throw CliError(doc.error().What());
+    auto block0 = state::MakeGenesisBlock(*doc);
+    if (!block0) throw CliError("genesis: " + block0.error());
     std::vector<PublicKey> validators;
-    std::string chain_id;
-    try {
-        chain_id = genesis.at("chain_id").get<std::string>();
-        for (const auto& v : genesis.at("validators")) {
-            auto k = ParseAddress(v.at("key").get<std::string>());
-            if (!k) throw CliError("genesis: bad validator key");
-            validators.push_back(*k);
-        }
-    } catch (const json::exception& e) {
-        throw CliError(std::string("genesis: ") + e.what());
+    json genesis_validators = json::array();
+    for (const auto& v : doc->validators) {
+        validators.push_back(v.key);
+        genesis_validators.push_back(v.key.hex());
     }
+    const std::string& chain_id = doc->chain_id;
+    if (cert.value("format", "") != "folio-work-certificate/2")
+        throw CliError("certificate: format is " + cert.value("format", json("missing")).dump() +
+                       ", not \"folio-work-certificate/2\" (a certificate of version 1 carries no registration proof: fetch a new one)");
     WorkCertificate wc;
     wc.chain_id = cert.value("chain_id", "");
     wc.work_record = HexField(cert, "work_record");
@@ -255,25 +302,63 @@ int RunWorkVerify(Ctx& c) {
     wc.commit = HexField(cert, "commit");
     for (const auto& h : cert.value("validator_handoffs", json::array()))
         wc.handoffs.push_back(FromHex(h.is_string() ? h.get<std::string>() : "").value_or(Bytes{}));
+    if (!cert.contains("registration") || !cert.at("registration").is_object()) throw CliError("certificate: missing field 'registration'");
+    const json& reg = cert.at("registration");
+    wc.registration = {HexField(reg, "header"),  HexField(reg, "commit"),  HexField(reg, "tx"),
+                       HexField(reg, "tx_proof"), HexField(reg, "receipt"), HexField(reg, "receipt_proof")};
     Hash256 fp = Fingerprint(file, !c.json_out);
     std::string why = VerifyWorkCertificate(fp, wc, chain_id, validators);
     auto work = DecodeWork(wc.work_record);
+    auto header = DecodeHeader(wc.header);
+    auto tx = DecodeTx(wc.registration.tx);
+    if (why.empty() && cert.value("genesis_hash", "") != block0->hash.hex())
+        why = "the certificate names genesis " + cert.value("genesis_hash", json("none")).dump() + "; the genesis document's hash is " +
+              block0->hash.hex();
+    if (why.empty()) {
+        // Every field a person reads must be what the signed data says.
+        json expected = {{"format", "folio-work-certificate/2"},
+                         {"chain_id", chain_id},
+                         {"genesis_hash", block0->hash.hex()},
+                         {"work", ExpectedWork(*work)},
+                         {"height", header->height},
+                         {"genesis_validators", genesis_validators},
+                         {"registration",
+                          {{"height", work->registered_height},
+                           {"time_ms", work->registered_time_ms},
+                           {"tx_hash", TxId(*tx).hex()},
+                           {"registrant", tx->sender.hex()}}}};
+        if (std::string m = ReadableMismatch(cert, expected); !m.empty()) why = "a readable field was changed: " + m;
+        for (const auto& [k, v] : cert.items())
+            if (why.empty() && !expected.contains(k) && k != "work_record" && k != "proof" && k != "header" && k != "commit" &&
+                k != "validator_handoffs")
+                why = k + " is not a field of the certificate";
+        for (const auto& [k, v] : reg.items())
+            if (why.empty() && !expected["registration"].contains(k) && k != "header" && k != "commit" && k != "tx" &&
+                k != "tx_proof" && k != "receipt" && k != "receipt_proof")
+                why = "registration." + k + " is not a field of the certificate";
+    }
     json out = {{"valid", why.empty()}, {"file", file}, {"fingerprint", fp.hex()}};
     if (!why.empty()) {
         out["reason"] = why;
         if (c.json_out) std::cout << out.dump() << "\n";
         throw CliError("certificate does NOT verify: " + why);
     }
-    auto header = DecodeHeader(wc.header);
     out["work"] = work->id;
     out["title"] = work->title;
     out["height"] = header->height;
+    out["registered_height"] = work->registered_height;
+    out["registered_time_ms"] = work->registered_time_ms;
+    out["registration_tx"] = TxId(*tx).hex();
+    out["registrant"] = tx->sender.hex();
+    out["genesis_hash"] = block0->hash.hex();
     std::string owners;
     for (const auto& s : work->owners) owners += "\n    " + Show(s.owner) + " " + std::to_string(s.bps) + " bps";
     Print(c, out,
-          "certificate verifies: " + file + " is work " + std::to_string(work->id) + " \"" + work->title +
-              "\", registered on chain " + chain_id + ", in the state certified at height " +
-              std::to_string(header->height) + " by a quorum of the genesis validators\n  owners:" + owners);
+          "certificate verifies: " + file + " is work " + std::to_string(work->id) + " \"" + work->title + "\" on chain " + chain_id +
+              " (genesis " + block0->hash.hex() + ")\n  registered at height " + std::to_string(work->registered_height) + ", " +
+              FormatTimeRfc3339(work->registered_time_ms) + ", by " + Show(tx->sender) + " in transaction " + TxId(*tx).hex() +
+              " (its signature, its receipt and the block's validator signatures checked)\n  owners in the state certified at height " +
+              std::to_string(header->height) + ":" + owners);
     return 0;
 }
 

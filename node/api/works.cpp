@@ -3,6 +3,7 @@
 
 #include <node/api/method_support.h>
 #include <node/api/json_render.h>
+#include <node/core/merkle.h>
 #include <node/core/smt.h>
 #include <node/state/settlement.h>
 
@@ -73,7 +74,38 @@ void RegisterWorkMethods(rpc::RpcServer& server, Node& node) {
             // Hand-offs: for each validator-set change up to height h, the epoch's last block, its
             // certificate by the old set and a proof that its state holds the new set.
             json handoffs = HandoffsJson(node, h);
-            return json{{"format", "folio-work-certificate/1"},
+            // The registration: the register_work transaction and its receipt, with their Merkle
+            // paths under the registration block's header, and that header's commit certificate.
+            const uint64_t rh = w->registered_height;
+            auto rblock = node.store().GetBlock(rh);
+            auto rcommit = node.store().GetCommitCert(rh);
+            std::vector<protocol::Receipt> receipts = node.store().GetReceipts(rh);
+            if (!rblock || !rcommit || receipts.empty())
+                throw RpcError(ErrorCode::RESOURCE_UNAVAILABLE, "the registration block " + std::to_string(rh) +
+                                                                    " is not held by this node (pruned, or it joined by state sync; ask an archive node)");
+            size_t ti = rblock->txs.size();
+            for (size_t i = 0; i < rblock->txs.size() && i < receipts.size(); ++i)
+                for (const protocol::Event& e : receipts[i].events)
+                    if (const auto* r = std::get_if<protocol::EvWorkRegistered>(&e); r && r->work_id == id) ti = i;
+            if (ti == rblock->txs.size())
+                throw RpcError(ErrorCode::INTERNAL_ERROR, "block " + std::to_string(rh) + " has no registration of work " + std::to_string(id));
+            std::vector<Hash256> tx_ids, receipt_hashes;
+            for (size_t i = 0; i < receipts.size(); ++i) {
+                if (i < rblock->txs.size()) tx_ids.push_back(receipts[i].tx_id);
+                receipt_hashes.push_back(Sha256Of(protocol::EncodeReceipt(receipts[i])));
+            }
+            const protocol::Transaction& tx = rblock->txs[ti];
+            json registration = {{"height", rh},
+                                 {"time_ms", rblock->header.time_ms},
+                                 {"tx_hash", receipts[ti].tx_id.hex()},
+                                 {"registrant", tx.sender.hex()},
+                                 {"header", ToHex(protocol::EncodeHeader(rblock->header))},
+                                 {"commit", ToHex(*rcommit)},
+                                 {"tx", ToHex(protocol::EncodeTx(tx))},
+                                 {"tx_proof", ToHex(EncodeMerkleProof(MerkleProve(tx_ids, ti)))},
+                                 {"receipt", ToHex(protocol::EncodeReceipt(receipts[ti]))},
+                                 {"receipt_proof", ToHex(EncodeMerkleProof(MerkleProve(receipt_hashes, ti)))}};
+            return json{{"format", "folio-work-certificate/2"},
                         {"chain_id", node.chain_id()},
                         {"genesis_hash", node.genesis_hash().hex()},
                         {"work", WorkJson(*w)},
@@ -83,7 +115,8 @@ void RegisterWorkMethods(rpc::RpcServer& server, Node& node) {
                         {"header", ToHex(protocol::EncodeHeader(block->header))},
                         {"commit", ToHex(*cert)},
                         {"genesis_validators", validators},
-                        {"validator_handoffs", handoffs}};
+                        {"validator_handoffs", handoffs},
+                        {"registration", registration}};
         },
         Access::PUBLIC);
 }

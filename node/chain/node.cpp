@@ -197,26 +197,6 @@ std::optional<std::string> Node::PutSafetyState(ByteView state) {
     return storage::WriteSafetyFile(m_cfg.home + "/safety", state);
 }
 
-Result<GenesisBlock, std::string> MakeGenesisBlock(const state::GenesisDoc& doc) {
-    auto writes = state::BuildGenesisState(doc);
-    if (!writes) return Fail(std::string("bad genesis: ") + state::GenesisErrorName(writes.error()));
-    MemoryNodeStore empty_nodes;
-    auto smt = state::UpdateStateRoot(empty_nodes, Hash256{}, 0, writes.value(), 0);
-    if (!smt) return Fail(std::string("genesis state root failed"));
-    GenesisBlock out;
-    protocol::Block& g = out.block;
-    g.header.chain_id = doc.chain_id;
-    g.header.height = 0;
-    g.header.time_ms = doc.genesis_time_ms;
-    g.header.tx_root = MerkleRoot({});
-    g.header.receipts_root = MerkleRoot({});
-    g.header.state_root = smt->new_root;
-    out.hash = protocol::BlockHash(g.header);
-    out.writes = std::move(writes.value());
-    out.smt_nodes = std::move(smt->new_nodes);
-    return out;
-}
-
 bool Node::InitGenesis(std::string& err) {
     auto gen = MakeGenesisBlock(m_cfg.genesis);
     if (!gen) {

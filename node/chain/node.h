@@ -72,13 +72,8 @@ struct BuiltBlock {
 // The genesis block a genesis document makes (height 0, no transactions; its state root commits
 // to the genesis state) and its hash, the chain's identity: a data directory holds one chain,
 // `foliod genesis hash` prints it, certificates and clients check it.
-struct GenesisBlock {
-    protocol::Block block;
-    Hash256 hash;
-    state::WriteSet writes;
-    std::vector<std::pair<Hash256, Bytes>> smt_nodes;
-};
-Result<GenesisBlock, std::string> MakeGenesisBlock(const state::GenesisDoc& doc);
+using state::GenesisBlock;  // made in node/state (pure); the node commits it
+using state::MakeGenesisBlock;
 
 // Commit certificates (node/protocol/certificate.h, docs/formats.md).
 using protocol::CommitCert;

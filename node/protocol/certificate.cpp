@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <node/core/merkle.h>
+
 namespace folio::protocol {
 
 Hash256 CommitMessage(const std::string& chain_id, uint64_t height, const Hash256& block_hash) {
@@ -52,10 +54,12 @@ std::string VerifyCommitCert(const std::string& chain_id, const BlockHeader& hea
 namespace {
 
 // The validator set in force at `header`'s height: the genesis set, then each hand-off's
-// (checked) in turn. The failure's reason otherwise.
+// (checked) in turn. With `earlier`, hand-offs of epochs that end at or after the header's height
+// are not applied (an earlier block of the chain the hand-offs describe). The failure's reason
+// otherwise.
 Result<std::vector<PublicKey>, std::string> SetInForce(const BlockHeader& header, const std::vector<Bytes>& handoffs,
                                                        const std::string& chain_id,
-                                                       const std::vector<PublicKey>& genesis_validators) {
+                                                       const std::vector<PublicKey>& genesis_validators, bool earlier = false) {
     // Walk the validator-set hand-offs from genesis to the set in force at the certified height.
     std::vector<PublicKey> validators = genesis_validators;
     uint64_t epoch = 0, from_height = 1;
@@ -67,6 +71,7 @@ Result<std::vector<PublicKey>, std::string> SetInForce(const BlockHeader& header
         if (!hh) return Fail(at + "the block header does not decode: " + DecodeErrorName(hh.error()));
         if (hh->chain_id != chain_id) return Fail(at + "the block header is for another chain");
         if (hh->height < from_height) return Fail(at + "out of order");
+        if (earlier && header.height <= hh->height) break;  // the header is in this epoch
         auto hc = DecodeCommitCert(h->commit);
         if (!hc) return Fail(at + "the commit certificate does not decode: " + DecodeErrorName(hc.error()));
         if (std::string why = VerifyCommitCert(chain_id, *hh, *hc, validators); !why.empty()) return Fail(at + why);
@@ -93,6 +98,54 @@ std::string VerifyCommitBytes(const BlockHeader& header, ByteView commit_bytes, 
     auto commit = DecodeCommitCert(commit_bytes);
     if (!commit) return std::string("the commit certificate does not decode: ") + DecodeErrorName(commit.error());
     return VerifyCommitCert(chain_id, header, *commit, validators);
+}
+
+// The registration proof of `work` (VerifyWorkCertificate's second half).
+std::string VerifyRegistration(const Work& work, const RegistrationProof& reg, const std::vector<Bytes>& handoffs,
+                               const std::string& chain_id, const std::vector<PublicKey>& genesis_validators) {
+    const std::string at = "registration: ";
+    auto header = DecodeHeader(reg.header);
+    if (!header) return at + "the block header does not decode: " + DecodeErrorName(header.error());
+    if (header->chain_id != chain_id) return at + "the block header is for another chain";
+    if (header->height != work.registered_height || header->time_ms != work.registered_time_ms)
+        return at + "the block is height " + std::to_string(header->height) + " at " + std::to_string(header->time_ms) +
+               " ms; the work record says it was registered at height " + std::to_string(work.registered_height) + " at " +
+               std::to_string(work.registered_time_ms) + " ms";
+    auto validators = SetInForce(*header, handoffs, chain_id, genesis_validators, true);
+    if (!validators) return at + validators.error();
+    if (std::string why = VerifyCommitBytes(*header, reg.commit, chain_id, *validators); !why.empty()) return at + why;
+    // The transaction: register_work of this file, signed by the record's registrant, in the block.
+    auto tx = DecodeTx(reg.tx);
+    if (!tx) return at + "the transaction does not decode: " + DecodeErrorName(tx.error());
+    const auto* body = std::get_if<RegisterWorkTx>(&tx->body);
+    if (!body) return at + "the transaction is a " + TxKindName(KindOf(tx->body)) + ", not register_work";
+    if (tx->chain_id != chain_id) return at + "the transaction is for another chain";
+    if (body->fingerprint != work.fingerprint) return at + "the transaction registers another fingerprint";
+    if (tx->sender != work.registrant)
+        return at + "the transaction's sender " + tx->sender.hex() + " is not the record's registrant " + work.registrant.hex();
+    if (!VerifySchnorr(tx->sender, TxSigHash(*tx), tx->signature)) return at + "the transaction's signature is invalid";
+    const Hash256 tx_id = TxId(*tx);
+    auto tx_proof = DecodeMerkleProof(reg.tx_proof);
+    if (!tx_proof) return at + "the transaction's Merkle path does not decode: " + DecodeErrorName(tx_proof.error());
+    if (tx_proof->count != header->tx_count || !MerkleVerify(header->tx_root, tx_id, *tx_proof))
+        return at + "the transaction is not under the block's tx_root (Merkle path does not verify)";
+    // Its receipt: successful, naming this work, in the block at the transaction's index.
+    auto receipt = DecodeReceipt(reg.receipt);
+    if (!receipt) return at + "the receipt does not decode: " + DecodeErrorName(receipt.error());
+    if (receipt->tx_id != tx_id) return at + "the receipt is another transaction's";
+    if (!receipt->success) return at + "the receipt is a failure (" + receipt->error_code + ")";
+    const bool named = std::any_of(receipt->events.begin(), receipt->events.end(), [&](const Event& e) {
+        const auto* r = std::get_if<EvWorkRegistered>(&e);
+        return r && r->work_id == work.id && r->fingerprint == work.fingerprint;
+    });
+    if (!named) return at + "the receipt has no work_registered event for work " + std::to_string(work.id);
+    auto receipt_proof = DecodeMerkleProof(reg.receipt_proof);
+    if (!receipt_proof) return at + "the receipt's Merkle path does not decode: " + DecodeErrorName(receipt_proof.error());
+    if (receipt_proof->index != tx_proof->index ||
+        (receipt_proof->count != header->tx_count && receipt_proof->count != uint64_t{header->tx_count} + 1) ||
+        !MerkleVerify(header->receipts_root, Sha256Of(reg.receipt), *receipt_proof))
+        return at + "the receipt is not under the block's receipts_root at the transaction's index (Merkle path does not verify)";
+    return {};
 }
 
 }  // namespace
@@ -125,7 +178,8 @@ std::string VerifyWorkCertificate(const Hash256& fingerprint, const WorkCertific
     for (int i = 7; i >= 0; --i) key.U8(static_cast<uint8_t>(work->id >> (8 * i)));
     if (!SmtVerifyInclusion(header->state_root, Sha256Of(key.bytes()), Sha256Of(cert.work_record), *proof))
         return "the state proof does not show this work record under the header's state root";
-    return VerifyCommitBytes(*header, cert.commit, chain_id, *validators);
+    if (std::string why = VerifyCommitBytes(*header, cert.commit, chain_id, *validators); !why.empty()) return why;
+    return VerifyRegistration(*work, cert.registration, cert.handoffs, chain_id, genesis_validators);
 }
 
 }  // namespace folio::protocol

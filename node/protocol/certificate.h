@@ -33,6 +33,17 @@ size_t CommitQuorum(size_t n);
 std::string VerifyCommitCert(const std::string& chain_id, const BlockHeader& header, const CommitCert& cert,
                              const std::vector<PublicKey>& validators);
 
+// How a work was registered: the register_work transaction and its receipt, each proven under the
+// certified header of the block that executed them (docs/certificates.md).
+struct RegistrationProof {
+    Bytes header;         // EncodeHeader of the registration block (height = the record's registered_height)
+    Bytes commit;         // its EncodeCommitCert
+    Bytes tx;             // EncodeTx of the register_work transaction
+    Bytes tx_proof;       // EncodeMerkleProof of its id under header.tx_root (count = tx_count)
+    Bytes receipt;        // EncodeReceipt of its receipt
+    Bytes receipt_proof;  // EncodeMerkleProof of SHA-256(receipt) under header.receipts_root
+};
+
 // The parts of a work certificate (the JSON document carries them hex-encoded).
 struct WorkCertificate {
     std::string chain_id;
@@ -41,6 +52,7 @@ struct WorkCertificate {
     Bytes header;       // EncodeHeader
     Bytes commit;       // EncodeCommitCert
     std::vector<Bytes> handoffs;  // EncodeHandoff of each validator-set change since genesis, in order
+    RegistrationProof registration;
 };
 // A validator-set hand-off: the block that ended an epoch, certified by that epoch's set, and a
 // state proof that its state root holds the next epoch's set (key "v/e/" + u64be epoch).
@@ -63,7 +75,10 @@ std::string VerifyCertifiedHeader(const BlockHeader& header, ByteView commit_byt
                                   const std::string& chain_id, const std::vector<PublicKey>& genesis_validators);
 // Verifies a certificate for the file whose SHA-256 is `fingerprint` against the genesis
 // `chain_id` and validator set, following the hand-offs to the set in force at the certified
-// height. Empty when valid; else the first reason it fails.
+// height: the work's current record in the certified state, and its registration — the
+// register_work transaction (signed by the record's registrant, for this fingerprint) and its
+// successful receipt (work_registered with this id) under the certified header of the block the
+// record names. Empty when valid; else the first reason it fails.
 std::string VerifyWorkCertificate(const Hash256& fingerprint, const WorkCertificate& cert, const std::string& chain_id,
                                   const std::vector<PublicKey>& genesis_validators);
 

@@ -7,9 +7,12 @@
 #include <set>
 
 #include <node/core/amount.h>
+#include <node/core/merkle.h>
+#include <node/core/smt.h>
 #include <node/protocol/addresses.h>
 #include <node/state/contracts.h>
 #include <node/state/records.h>
+#include <node/state/state_root.h>
 #include <node/state/tx_context.h>
 #include <vm/abi.h>
 #include <vm/deploy.h>
@@ -102,6 +105,26 @@ Result<WriteSet, GenesisError> BuildGenesisState(const GenesisDoc& doc) {
             if (!FindCurrency(cur) || amount <= 0 || amount > MAX_AMOUNT) return Fail(GenesisError::BAD_BALANCE);
     if (!GenesisSettlement(o, doc)) return Fail(GenesisError::BAD_CONTRACTS);
     return o.TakeWrites();
+}
+
+Result<GenesisBlock, std::string> MakeGenesisBlock(const GenesisDoc& doc) {
+    auto writes = BuildGenesisState(doc);
+    if (!writes) return Fail(std::string("bad genesis: ") + GenesisErrorName(writes.error()));
+    MemoryNodeStore empty_nodes;
+    auto smt = UpdateStateRoot(empty_nodes, Hash256{}, 0, writes.value(), 0);
+    if (!smt) return Fail(std::string("genesis state root failed"));
+    GenesisBlock out;
+    protocol::Block& g = out.block;
+    g.header.chain_id = doc.chain_id;
+    g.header.height = 0;
+    g.header.time_ms = doc.genesis_time_ms;
+    g.header.tx_root = MerkleRoot({});
+    g.header.receipts_root = MerkleRoot({});
+    g.header.state_root = smt->new_root;
+    out.hash = protocol::BlockHash(g.header);
+    out.writes = std::move(writes.value());
+    out.smt_nodes = std::move(smt->new_nodes);
+    return out;
 }
 
 }  // namespace folio::state

@@ -123,5 +123,15 @@ enum class GenesisError : uint8_t {
 const char* GenesisErrorName(GenesisError e);
 // The genesis state's writes.
 Result<WriteSet, GenesisError> BuildGenesisState(const GenesisDoc& doc);
+// Block 0: the genesis state's writes, its SMT nodes, and the header over its state root (time
+// genesis_time_ms, empty roots); `hash` is the chain's genesis_hash (docs/formats.md, "Genesis
+// block and `genesis_hash`"). Pure: the node commits it, `folio work verify` recomputes the hash.
+struct GenesisBlock {
+    protocol::Block block;
+    Hash256 hash;
+    WriteSet writes;
+    std::vector<std::pair<Hash256, Bytes>> smt_nodes;
+};
+Result<GenesisBlock, std::string> MakeGenesisBlock(const GenesisDoc& doc);
 
 }  // namespace folio::state

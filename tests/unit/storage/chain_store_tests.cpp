@@ -66,7 +66,7 @@ GenesisDoc Genesis() {
     return g;
 }
 
-CommittedBlock GenesisBlock() {
+CommittedBlock GenesisCommit() {
     CommittedBlock cb;
     cb.block.header.chain_id = "test-chain";
     cb.writes = BuildGenesisState(Genesis()).value();
@@ -87,7 +87,7 @@ TEST_CASE("blocks commit atomically and survive reopening") {
         REQUIRE(store);
         ChainStore& s = *store.value();
         CHECK_FALSE(s.Height());
-        REQUIRE(s.Commit(GenesisBlock()));
+        REQUIRE(s.Commit(GenesisCommit()));
         CHECK(s.Height() == 0u);
         auto tx = test::MakeTx("alice", 0, test::Work("song", {{"alice", 10000}}));
         tx_id = TxId(tx);
@@ -191,7 +191,7 @@ TEST_CASE("a block out of order is refused and changes nothing") {
     auto store = ChainStore::Open(dir.path.string(), {});
     REQUIRE(store);
     ChainStore& s = *store.value();
-    REQUIRE(s.Commit(GenesisBlock()));
+    REQUIRE(s.Commit(GenesisCommit()));
     CommittedBlock b = BlockAt(1, s, s, s.Header(0)->state_root, {});
     b.block.header.height = 5;
     auto st = s.Commit(b);
@@ -206,7 +206,7 @@ TEST_CASE("a damaged write-ahead log is detected on open, never replayed as data
     {
         auto store = ChainStore::Open(dir.path.string(), {});
         REQUIRE(store);
-        REQUIRE(store.value()->Commit(GenesisBlock()));
+        REQUIRE(store.value()->Commit(GenesisCommit()));
     }
     // Flip bytes in the middle of the newest log file (LevelDB's WAL; every record has a CRC32C).
     fs::path log;
@@ -232,7 +232,7 @@ TEST_CASE("a torn log tail (power cut mid-write) drops only the unfinished block
         auto store = ChainStore::Open(dir.path.string(), {});
         REQUIRE(store);
         ChainStore& s = *store.value();
-        REQUIRE(s.Commit(GenesisBlock()));
+        REQUIRE(s.Commit(GenesisCommit()));
         auto tx = test::MakeTx("alice", 0, test::Work("song", {{"alice", 10000}}));
         REQUIRE(s.Commit(BlockAt(1, s, s, s.Header(0)->state_root, {tx})));
     }
@@ -260,7 +260,7 @@ TEST_CASE("state-map nodes are stored by version: every height's root stays prov
         auto store = ChainStore::Open(dir.path.string(), {});
         REQUIRE(store);
         ChainStore& s = *store.value();
-        REQUIRE(s.Commit(GenesisBlock()));
+        REQUIRE(s.Commit(GenesisCommit()));
         roots.push_back(s.Header(0)->state_root);
         uint64_t nonce = 0;
         for (uint64_t h = 1; h <= 4; ++h) {
@@ -304,7 +304,7 @@ TEST_CASE("state-version pruning deletes what only old trees use; the retained t
         auto store = ChainStore::Open(dir.path.string(), opts);
         REQUIRE(store);
         ChainStore& s = *store.value();
-        REQUIRE(s.Commit(GenesisBlock()));
+        REQUIRE(s.Commit(GenesisCommit()));
         roots.push_back(s.Header(0)->state_root);
         uint64_t nonce = 0;
         for (uint64_t h = 1; h <= TOP; ++h) {
@@ -362,7 +362,7 @@ TEST_CASE("a data directory of an older store format is refused on open, not mis
     {
         auto store = ChainStore::Open(dir.path.string(), {});
         REQUIRE(store);
-        REQUIRE(store.value()->Commit(GenesisBlock()));
+        REQUIRE(store.value()->Commit(GenesisCommit()));
     }
     {
         // Format 1 stores had no format record.
@@ -383,7 +383,7 @@ TEST_CASE("a record of our own store that does not decode stops the process thro
     {
         auto store = ChainStore::Open(dir.path.string(), {});
         REQUIRE(store);
-        REQUIRE(store.value()->Commit(GenesisBlock()));
+        REQUIRE(store.value()->Commit(GenesisCommit()));
     }
     {
         leveldb::DB* db = nullptr;
