@@ -80,8 +80,44 @@ int CmdRevenue(Ctx& c) {
     throw UsageError("unknown command: folio revenue " + sub);
 }
 
+// `folio tax authority --jurisdiction CC --year YYYY [--format text|csv|json]`: the report of every
+// withholding a jurisdiction is owed, for its tax authority.
+int TaxAuthority(Ctx& c) {
+    const std::string j = ParseCountry(c.args.Need("jurisdiction"), "--jurisdiction");
+    uint64_t year = ParseU64(c.args.Need("year"), "--year");
+    if (year < 1970 || year > 9999) throw UsageError("--year must be a year such as 2026");
+    std::string format = c.args.Opt("format").value_or(c.json_out ? "json" : "text");
+    Session s = Login(c);
+    json r = s.rpc->Call("tax_jurisdiction_report", {{"jurisdiction", j}, {"year", year}});
+    const json& entries = r.value("entries", json::array());
+    if (format == "json") {
+        std::cout << r.dump() << "\n";
+        return 0;
+    }
+    if (format == "csv") {
+        std::cout << "date,payee,residency,currency,gross,tax,net,income_type,rate_bps\n";
+        for (const auto& e : entries)
+            std::cout << FormatTimeRfc3339(U64Of(e, "time_ms")) << "," << Txt(e, "payee") << "," << CsvField(Txt(e, "residency", "")) << ","
+                      << CsvField(Txt(e, "currency")) << "," << Txt(e, "gross") << "," << Txt(e, "tax") << "," << Txt(e, "net") << ","
+                      << CsvField(Txt(e, "income_type")) << "," << Txt(e, "bps") << "\n";
+        return 0;
+    }
+    std::ostringstream h;
+    h << "withholdings owed to " << j << " in " << year << " (tax account " << AddrTxt(r, "tax_account", "none") << ")";
+    if (entries.empty()) h << "\n  no withholding entries";
+    for (const auto& e : entries)
+        h << "\n  " << FormatTimeRfc3339(U64Of(e, "time_ms")) << "  " << AddrTxt(e, "payee") << " (" << Txt(e, "residency", "-") << ")  "
+          << Txt(e, "income_type") << ": gross " << Txt(e, "gross") << " " << Txt(e, "currency") << ", tax " << Txt(e, "tax") << " ("
+          << Txt(e, "bps") << " bps)";
+    for (const auto& t : r.value("totals", json::array()))
+        h << "\n  total " << Txt(t, "currency") << ": " << Txt(t, "count") << " entries, gross " << Txt(t, "gross") << ", tax " << Txt(t, "tax");
+    Print(c, r, h.str());
+    return 0;
+}
+
 int CmdTax(Ctx& c) {
-    const char* usage = "folio tax report --payee ADDR --year YYYY [--format csv|json]";
+    const char* usage = "folio tax report --payee ADDR --year YYYY [--format csv|json] | folio tax authority --jurisdiction CC --year YYYY";
+    if (Pos(c, 1, usage) == "authority") return TaxAuthority(c);
     if (Pos(c, 1, usage) != "report") throw UsageError(std::string("usage: ") + usage);
     Address payee = ParseAddr(c.args.Need("payee"), "--payee");
     uint64_t year = ParseU64(c.args.Need("year"), "--year");

@@ -499,6 +499,16 @@ std::vector<CmdSpec> Build() {
          {R("payee", K::ADDR, "the payee"), R("year", K::YEAR, "the year"), C("format", {"text", "csv", "json"}, "output format")},
          0,
          {"folio tax report --payee folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --year 2026 --format csv"}});
+    add({{"tax", "authority"},
+         "every withholding a jurisdiction is owed in a year, for its tax authority",
+         "All payees and income types (royalties, licence fees, NFT sales and their sellers' proceeds, promoter shares) whose "
+         "source is the jurisdiction; for its tax account, auditors and governance. CSV columns "
+         "date,payee,residency,currency,gross,tax,net,income_type,rate_bps (date RFC 3339 UTC; residency as KYC says now).",
+         {},
+         {R("jurisdiction", K::COUNTRY, "the source country"), R("year", K::YEAR, "the year"),
+          C("format", {"text", "csv", "json"}, "output format")},
+         0,
+         {"folio tax authority --jurisdiction BR --year 2026 --format csv"}});
 
     // ------------------------------------------------------------------ auctions
     add({{"auction", "create"},

@@ -133,6 +133,11 @@ Exec Apply(TxContext& x, const ReportPoolTx& b);
 // The source country (packed) of income: the territory named, else a licence's single
 // territory, else the payer's residency.
 int64_t SourceOf(const StateReader& s, const std::string& territory, const Licence* l, const Address& payer);
+// Moves `amount` from `payer` to `payee` through the tax contract's withholding (income type
+// `income`, source country `source` packed): the tax to the jurisdiction's account, the rest to
+// the payee, a tax_withheld event and a report entry either way.
+Exec PayWithheld(TxContext& x, const Address& payer, const Address& payee, const std::string& cur, int64_t amount,
+                 IncomeType income, int64_t source);
 // Moves `amount` from `payer` into the work's split and distributes it.
 Exec PayWork(TxContext& x, const Address& payer, uint64_t work, const std::string& cur, int64_t amount, IncomeType income,
              int64_t source, const std::string& period);

@@ -172,10 +172,9 @@ Exec Apply(TxContext& x, const NftBuyTx& b) {
     if (LoadBalance(x.o, x.tx.sender, n.currency) < n.price)
         return TxFail(Failure::INSUFFICIENT_FUNDS, "the buyer's balance is below the price");
     Address from = n.owner;
+    const int64_t source = PackCountry(LoadAccount(x.o, x.tx.sender).residency);  // where the sale arose: the buyer
     if (royalty > 0)
-        if (auto e = PayWork(x, x.tx.sender, n.work, n.currency, royalty, IncomeType::NFT_SALE,
-                             PackCountry(LoadAccount(x.o, x.tx.sender).residency), "token " + Dec(n.id));
-            !e)
+        if (auto e = PayWork(x, x.tx.sender, n.work, n.currency, royalty, IncomeType::NFT_SALE, source, "token " + Dec(n.id)); !e)
             return e;
     if (fee > 0) {
         auto platform = LoadPlatform(x.o);
@@ -183,10 +182,9 @@ Exec Apply(TxContext& x, const NftBuyTx& b) {
         if (auto e = Debit(x, x.tx.sender, n.currency, fee); !e) return e;
         if (auto e = Credit(x, *platform, n.currency, fee); !e) return e;
     }
-    if (seller > 0) {
-        if (auto e = Debit(x, x.tx.sender, n.currency, seller); !e) return e;
-        if (auto e = Credit(x, from, n.currency, seller); !e) return e;
-    }
+    // The seller's proceeds are nft_sale income too, withheld as the royalty is.
+    if (seller > 0)
+        if (auto e = PayWithheld(x, x.tx.sender, from, n.currency, seller, IncomeType::NFT_SALE, source); !e) return e;
     std::string cur = n.currency;
     int64_t price = n.price;
     MoveNft(x, n, x.tx.sender);

@@ -274,6 +274,37 @@ Result<std::vector<TaxEntry>, QueryError> TaxReport(const StateReader& s, const 
     return entries;
 }
 
+std::vector<JurisdictionEntry> JurisdictionReport(const PrefixScan& scan, const std::string& jurisdiction, uint64_t year) {
+    // Contract storage key of an entry: 'rep' (8) || payee (32) || year (8, LE) || index (8, LE);
+    // the entry (56 bytes): time_ms, currency, gross, tax, income_type, source, bps (i64 LE).
+    const Bytes rep{'r', 'e', 'p', 0, 0, 0, 0, 0};
+    const Bytes prefix = keys::ContractStorage(TaxContractAddress(), rep);
+    std::vector<JurisdictionEntry> out;
+    scan(prefix, [&](const Bytes& k, const Bytes& v) {
+        if (k.size() != prefix.size() + 32 + 8 + 8 || v.size() != 56) return;  // counts are 48-byte keys
+        const Bytes kb(k.begin() + static_cast<std::ptrdiff_t>(prefix.size()), k.end());
+        if (static_cast<uint64_t>(Le64At(kb, 32)) != year) return;
+        TaxEntry e{Le64At(v, 0), Unpack(Le64At(v, 8), 3), Le64At(v, 16), Le64At(v, 24), Le64At(v, 32), Unpack(Le64At(v, 40), 2),
+                   Le64At(v, 48)};
+        if (e.source != jurisdiction) return;
+        out.push_back({Address::FromView(ByteView(kb).subspan(0, 32)), static_cast<uint64_t>(Le64At(kb, 40)), std::move(e)});
+    });
+    // The scan is in key order: payee, year, then the index as little-endian bytes — re-sort by index.
+    std::sort(out.begin(), out.end(), [](const JurisdictionEntry& a, const JurisdictionEntry& b) {
+        return std::tie(a.payee, a.index) < std::tie(b.payee, b.index);
+    });
+    return out;
+}
+
+std::optional<Address> TaxAccountOf(const StateReader& s, const std::string& jurisdiction) {
+    Bytes key{'a', 'c', 'c', 't', 0, 0, 0, 0};  // 'acct' || country (i64 LE): docs/vm.md, "tax_withholding"
+    const auto c = static_cast<uint64_t>(PackCountry(jurisdiction));
+    for (int i = 0; i < 8; ++i) key.push_back(static_cast<uint8_t>(c >> (8 * i)));
+    auto v = s.Get(keys::ContractStorage(TaxContractAddress(), key));
+    if (!v || v->size() != 32) return std::nullopt;
+    return Address::FromView(*v);
+}
+
 Result<std::optional<AuctionState>, QueryError> ShowAuction(const StateReader& s, const BlockContext& block,
                                                              const Address& contract) {
     auto out = QueryContract(s, block, contract, *vm::EncodeCallChecked("show()", {}));

@@ -124,6 +124,19 @@ struct TaxEntry {
 Result<std::vector<TaxEntry>, QueryError> TaxReport(const StateReader& s, const BlockContext& block, const Address& payee,
                                                      uint64_t year);
 
+// A jurisdiction's withholdings in a year, for its tax authority: every report entry of the tax
+// contract (any payee) whose source is `jurisdiction`, read from the contract's storage ('rep'
+// entries, docs/vm.md "tax_withholding"), ordered by payee then entry index (the order of the
+// chain for each payee).
+struct JurisdictionEntry {
+    Address payee;
+    uint64_t index = 0;  // the entry's index in the payee's report of the year
+    TaxEntry entry;
+};
+std::vector<JurisdictionEntry> JurisdictionReport(const PrefixScan& scan, const std::string& jurisdiction, uint64_t year);
+// The account that receives `jurisdiction`'s withheld tax (the tax contract's set_account), if any.
+std::optional<Address> TaxAccountOf(const StateReader& s, const std::string& jurisdiction);
+
 // An auction instance's state (docs/vm.md, "Standard contract: auction", show()).
 struct AuctionState {
     bool closed = false;

@@ -16,25 +16,33 @@ int64_t SourceOf(const StateReader& s, const std::string& territory, const Licen
     return PackCountry(LoadAccount(s, payer).residency);
 }
 
+Exec PayWithheld(TxContext& x, const Address& payer, const Address& payee, const std::string& cur, int64_t amount,
+                 IncomeType income, int64_t source) {
+    if (auto e = Debit(x, payer, cur, amount); !e) return e;
+    if (auto e = Credit(x, TaxContractAddress(), cur, amount); !e) return e;
+    Bytes in = *vm::EncodeCallChecked("withhold(address,int,int,int,int)",
+                                      {payee, PackCurrencyText(cur), amount, static_cast<int64_t>(income), source});
+    if (auto r = Call(x, LedgerAddress(), TaxContractAddress(), in, LEDGER_CALL_GAS); !r) return Fail(r.error());
+    return Ok{};
+}
+
 Exec PayWork(TxContext& x, const Address& payer, uint64_t work, const std::string& cur, int64_t amount, IncomeType income,
              int64_t source, const std::string& period) {
-    if (auto e = Debit(x, payer, cur, amount); !e) return e;
+    if (LoadBalance(x.o, payer, cur) < amount) return Debit(x, payer, cur, amount);  // insufficient_funds, naming both
     x.events.push_back(EvRevenue{work, payer, cur, amount, income, period});
     // Recoupment first (set_recoupment): in its currency, the advance's payee gets what is still
     // to recoup, through withholding like any payee; the rest goes on.
     if (auto rc = LoadRecord<Recoupment>(x.o, keys::WorkRecoupment(work), "recoupment");
         rc && rc->currency == cur && rc->recouped < rc->amount) {
         const int64_t part = std::min(amount, rc->amount - rc->recouped);
-        if (auto e = Credit(x, TaxContractAddress(), cur, part); !e) return e;
-        Bytes in = *vm::EncodeCallChecked("withhold(address,int,int,int,int)",
-                                          {rc->payee, PackCurrencyText(cur), part, static_cast<int64_t>(income), source});
-        if (auto r = Call(x, LedgerAddress(), TaxContractAddress(), in, LEDGER_CALL_GAS); !r) return Fail(r.error());
+        if (auto e = PayWithheld(x, payer, rc->payee, cur, part, income, source); !e) return e;
         rc->recouped += part;
         x.o.Put(keys::WorkRecoupment(work), EncodeFields(*rc));
         x.events.push_back(EvRecoupment{work, rc->payee, cur, rc->amount, rc->recouped, part});
         amount -= part;
         if (amount == 0) return Ok{};
     }
+    if (auto e = Debit(x, payer, cur, amount); !e) return e;
     // The work's revenue split, or the contract its owners attached (attach_contract).
     Address split = RevenueContractOf(x.o, work);
     if (!IsContract(x.o, split)) return TxFail(Failure::NOT_FOUND, "work " + Dec(work) + " has no revenue contract");
@@ -115,15 +123,16 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const 
 Exec Apply(TxContext& x, const ReportPoolTx& b) {
     int64_t promoter = 0;
     if (b.promoter_bps > 0) promoter = *MulDivFloor(b.pool, b.promoter_bps, BPS_TOTAL);
+    int64_t source = SourceOf(x.o, b.territory, nullptr, x.tx.sender);
+    // The promoter's share is royalty income of the pool's source, withheld like the works' parts.
     if (promoter > 0) {
-        if (auto e = Debit(x, x.tx.sender, b.currency, promoter); !e) return e;
-        if (auto e = Credit(x, b.promoter, b.currency, promoter); !e) return e;
+        if (IsContract(x.o, b.promoter)) return TxFail(Failure::CONTRACT_RECIPIENT, "the promoter must be an account");
+        if (auto e = PayWithheld(x, x.tx.sender, b.promoter, b.currency, promoter, IncomeType::ROYALTY, source); !e) return e;
         x.events.push_back(EvTransfer{x.tx.sender, b.promoter, b.currency, promoter});
     }
     std::vector<uint64_t> weights;
     for (const PoolEntry& e : b.entries) weights.push_back(e.seconds);
     std::vector<int64_t> parts = SplitLargestRemainder(b.pool - promoter, weights);
-    int64_t source = SourceOf(x.o, b.territory, nullptr, x.tx.sender);
     for (size_t i = 0; i < parts.size(); ++i) {
         if (parts[i] == 0) continue;
         if (auto e = PayWork(x, x.tx.sender, b.entries[i].work, b.currency, parts[i], IncomeType::ROYALTY, source, b.period); !e)

@@ -67,6 +67,7 @@ CALLER = {
     "payout_list": "gw",                # a gateway: the payouts addressed to it
     "reconciliation_report": "gw",      # the gateway itself
     "tax_report": "alice",              # the payee
+    "tax_jurisdiction_report": "aud",   # an auditor (or the jurisdiction's tax account)
     "audit_conservation": "aud",        # overseer: an auditor
     "proposal_list": "aud",             # overseer: an auditor
     "contract_query": "aud",            # the tax contract: overseers only

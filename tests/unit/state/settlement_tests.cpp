@@ -1151,3 +1151,64 @@ TEST_CASE("AML: limits hold payouts and transfers until compliance decides; sanc
     CHECK(Sanctions(scan).size() == 1);  // AR
     CHECK(c.Conservation() == "ok");
 }
+
+// ---------------------------------------------------------------- withholding on every income type
+
+TEST_CASE("withholding applies to promoter shares and NFT sellers' proceeds; a jurisdiction's report lists every payee") {
+    Chain c;
+    c.SetupTax();  // BR: royalty 15% (10% for US residents), tax to taxbr
+    c.TaxCall("set_rate(int,int,int,int,int,int)", {PackCC("BR"), int64_t{3}, int64_t{0}, int64_t{500}, int64_t{0}, int64_t{0}});
+    const uint64_t w = c.RegisterWork("pool song", {{"alice", 10000}});
+    // A pool earned in Brazil: 100.00 USD, the promoter (eve, MX) gets 10% = 10.00 as royalty
+    // income of Brazil, withheld 15% = 1.50; the work's 90.00 withheld 15% = 13.50.
+    c.Ok("dan", ReportPoolTx{"USD", 10000, {{w, 100}}, AddrFor("eve"), 1000, "BR", "2027-01"});
+    CHECK(c.Bal("eve", "USD") == 850);
+    CHECK(c.Bal("alice", "USD") == 7650);
+    CHECK(c.Bal("taxbr", "USD") == 150 + 1350);
+    // A promoter must be an account.
+    CHECK(c.Code("dan", ReportPoolTx{"USD", 10000, {{w, 100}}, SplitAddress(w), 1000, "BR", ""}) == "contract_recipient");
+
+    // An NFT sale to a Brazilian buyer: royalty 10% through the split and the seller's 90% are both
+    // nft_sale income of Brazil, withheld 5%.
+    c.Ok("alice", NftMintTx{w, 2, 1000, 0, true});
+    const uint64_t t = LoadCollection(c.state, w)->first_token;
+    c.Ok("alice", NftListTx{t, "BRL", 10000});
+    c.Ok("dan", NftBuyTx{t, 10000});
+    CHECK(c.Bal("alice", "BRL") == 950 + 8550);  // royalty 10.00 - 0.50, proceeds 90.00 - 4.50
+    CHECK(c.Bal("taxbr", "BRL") == 50 + 450);
+    // dan resells to fay (AR): the source is Argentina, which has no table: nothing withheld.
+    c.Ok("dan", NftListTx{t, "BRL", 20000});
+    const int64_t dan_before = c.Bal("dan", "BRL");
+    c.Ok("fay", NftBuyTx{t, 20000});
+    CHECK(c.Bal("dan", "BRL") - dan_before == 18000);
+    CHECK(c.Conservation() == "ok");
+
+    // The jurisdiction's report: every Brazilian-source withholding of the year, every payee.
+    auto scan = [&](ByteView prefix, const PrefixVisitor& visit) {
+        c.state.ForEach([&](const Bytes& k, const Bytes& v) {
+            if (k.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), k.begin())) visit(k, v);
+        });
+    };
+    CHECK(TaxAccountOf(c.state, "BR") == AddrFor("taxbr"));
+    CHECK_FALSE(TaxAccountOf(c.state, "AR").has_value());
+    const uint64_t year = 2027;  // T0 is in January 2027
+    auto br = JurisdictionReport(scan, "BR", year);
+    REQUIRE(br.size() == 4);  // eve's share, alice's pool part, alice's royalty, alice's proceeds
+    int64_t tax = 0, gross = 0;
+    for (const JurisdictionEntry& e : br) {
+        CHECK(e.entry.source == "BR");
+        tax += e.entry.tax;
+        gross += e.entry.gross;
+    }
+    CHECK(tax == 150 + 1350 + 50 + 450);  // across currencies: 1500 USD minor units + 500 BRL minor units
+    CHECK(gross == 1000 + 9000 + 1000 + 9000);
+    const auto eve = std::find_if(br.begin(), br.end(), [](const JurisdictionEntry& e) { return e.payee == AddrFor("eve"); });
+    REQUIRE(eve != br.end());
+    CHECK(eve->entry.income_type == static_cast<int64_t>(IncomeType::ROYALTY));
+    CHECK(eve->entry.tax == 150);
+    const auto ar = JurisdictionReport(scan, "AR", year);
+    REQUIRE(ar.size() == 2);  // the resale's royalty to alice and dan's proceeds, both at 0 bps
+    for (const JurisdictionEntry& e : ar) CHECK(e.entry.tax == 0);
+    CHECK(std::count_if(ar.begin(), ar.end(), [](const JurisdictionEntry& e) { return e.payee == AddrFor("dan") && e.entry.gross == 18000; }) == 1);
+    CHECK(JurisdictionReport(scan, "BR", year + 1).empty());
+}
