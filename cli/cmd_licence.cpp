@@ -14,13 +14,14 @@ namespace {
 std::string LicenceHuman(const json& l) {
     return "licence " + Txt(l, "id") + " of work " + Txt(l, "work") + " [" + Txt(l, "status") + "]\n  licensor " +
            AddrTxt(l, "licensor") + "\n  licensee " + AddrTxt(l, "licensee") + "\n" + TermsHuman(l.value("terms", json::object())) +
-           (U64Of(l, "auction") != 0 ? "\n  sold by auction " + Txt(l, "auction") : "");
+           (U64Of(l, "auction") != 0 ? "\n  sold by auction " + Txt(l, "auction") : "") +
+           (l.contains("parent") && !l.at("parent").is_null() ? "\n  a sublicence of licence " + Txt(l, "parent") : "");
 }
 
 }  // namespace
 
 int CmdLicence(Ctx& c) {
-    const char* usage = "folio licence grant|accept|revoke|show|list|check ...";
+    const char* usage = "folio licence grant|sublicense|accept|revoke|show|list|check ...";
     const std::string& sub = Pos(c, 1, usage);
     if (sub == "grant") {
         GrantLicenceTx g;
@@ -40,6 +41,22 @@ int CmdLicence(Ctx& c) {
               "licence " + Txt(e, "licence") + " of work " + std::to_string(g.work) + " to " + Show(g.licensee) + ": " + status +
                   (status == "offered" ? " (the licensee accepts and pays with `folio licence accept " + Txt(e, "licence") + "`)" : "") +
                   "\n" + TxLine(*st));
+        return 0;
+    }
+    if (sub == "sublicense" || sub == "sublicence") {
+        GrantSublicenceTx g;
+        g.parent = ParseU64(Pos(c, 2, "folio licence sublicense LICENCE_ID --to ADDR ..."), "LICENCE_ID");
+        g.licensee = ParseAddr(c.args.Need("to"), "--to");
+        TermsInput in = TermsFromArgs(c, "from", "until");
+        if (auto r = c.args.Opt("royalty-bps")) in.royalty_bps = ParseBps(*r, "--royalty-bps");
+        in.revocable = c.args.Flag("revocable");
+        g.terms = BuildTerms(in);
+        auto st = Send(c, g);
+        if (!st) return 0;
+        json e = FindEvent(*st, "licence");
+        if (e.is_object()) (*st)["licence_id"] = e.value("licence", json());
+        Print(c, *st, "sublicence " + Txt(e, "licence") + " of licence " + std::to_string(g.parent) + " to " + Show(g.licensee) + ": " +
+                          Txt(e, "status") + "\n" + TxLine(*st));
         return 0;
     }
     if (sub == "accept" || sub == "revoke") {

@@ -456,6 +456,17 @@ std::vector<CmdSpec> Build() {
               F("revocable", "the licensor may revoke it")}),
          TRAIT_TX,
          {"folio licence grant 7 --to folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --territory BR,PT --rights stream --exclusive --from 2026-01-01T00:00:00Z --until 2027-01-01T00:00:00Z --fee 1000.00 USD --royalty-bps 1200"}});
+    add({{"licence", "sublicense"},
+         "the licensee of a sublicensable licence grants part of it",
+         "Within the licence: its territories, rights and time; exclusive only under an exclusive licence; no fee on the ledger. "
+         "Active at once. It holds while the licence above it does: revoking that revokes it too (docs/settlement.md, "
+         "\"Sublicences\"). Prints the sublicence's id.",
+         {P("LICENCE_ID", K::U64, "the licence it is part of")},
+         Cat(Cat({R("to", K::ADDR, "the sublicensee")}, TermsOptions("from", "until")),
+             {O("royalty-bps", K::BPS, "royalty on gross revenue reported under the sublicence (to the work)"),
+              F("revocable", "the sublicensor may revoke it")}),
+         TRAIT_TX,
+         {"folio licence sublicense 3 --to folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --territory BR --rights stream --from 2026-03-01T00:00:00Z --until 2026-09-01T00:00:00Z"}});
     add({{"licence", "accept"}, "licensee: accept an offer and pay its fee atomically", "", {P("ID", K::U64, "the licence")}, {},
          TRAIT_TX, {"folio licence accept 3"}});
     add({{"licence", "revoke"}, "licensor or an owner: revoke a revocable licence or withdraw an offer", "",

@@ -325,6 +325,7 @@ json ReceiptJson(const Receipt& r, bool with_events, const StateReader* s) {
 json LicenceJson(const Licence& l) {
     json j = FieldsToJson(l);
     j["licensee"] = l.licensee.IsZero() ? json(nullptr) : json(l.licensee.hex());
+    j["parent"] = l.parent == 0 ? json(nullptr) : json(l.parent);
     return j;
 }
 json PayoutJson(const Payout& p) { return FieldsToJson(p); }

@@ -70,6 +70,7 @@ void RegisterLicenceMethods(rpc::RpcServer& server, Node& node) {
             auto ans = state::CheckLicence(node.store(), work, licensee, territory, *right, at);
             out["allowed"] = ans.allowed;
             if (ans.licence) out["licence"] = LicenceJson(*ans.licence);
+            if (ans.chain.size() > 1) out["chain"] = ans.chain;  // a sublicence: its id, its parent's, ... the owner's licence
             if (ans.via_nft) out["via"] = "nft_viewing_right";
             if (!ans.allowed && perk) {
                 out["allowed"] = true;

@@ -44,7 +44,7 @@ const char* TxKindName(TxKind k) {
         "nft_mint",       "nft_transfer",   "nft_list",       "nft_delist",     "nft_buy",
         "nft_burn",       "contract_instantiate", "attach_contract",
         "fan_token_issue", "fan_token_buy", "fan_token_transfer", "set_recoupment",
-        "aml_release",    "aml_reject"};
+        "aml_release",    "aml_reject",     "grant_sublicence"};
     static_assert(std::size(NAMES) == TX_KIND_MAX);
     auto i = static_cast<size_t>(k);
     return i >= 1 && i <= TX_KIND_MAX ? NAMES[i - 1] : "unknown";

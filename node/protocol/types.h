@@ -255,8 +255,9 @@ enum class TxKind : uint8_t {
     SET_RECOUPMENT = 32,
     AML_RELEASE = 33,
     AML_REJECT = 34,
+    GRANT_SUBLICENCE = 35,
 };
-inline constexpr uint8_t TX_KIND_MAX = 34;
+inline constexpr uint8_t TX_KIND_MAX = 35;
 
 struct ProposeTx {
     GovAction action;
@@ -379,6 +380,18 @@ struct GrantLicenceTx {
     LicenceTerms terms;
     bool operator==(const GrantLicenceTx&) const = default;
     FOLIO_FIELDS(work, licensee, terms)
+};
+// The licensee of an active, sublicensable licence `parent` grants part of it (docs/settlement.md,
+// "Sublicences"): territories, rights and time within the parent's, exclusive only under an
+// exclusive parent, no fee (the price is between the parties); the sublicence is active at once.
+inline constexpr size_t MAX_SUBLICENCE_DEPTH = 4;  // a sublicence of a sublicence ... at most 4 below the owner's licence
+inline constexpr size_t MAX_SUBLICENCES = 64;      // direct sublicences of one licence
+struct GrantSublicenceTx {
+    uint64_t parent = 0;
+    Address licensee;
+    LicenceTerms terms;
+    bool operator==(const GrantSublicenceTx&) const = default;
+    FOLIO_FIELDS(parent, licensee, terms)
 };
 struct AcceptLicenceTx {
     uint64_t licence = 0;
@@ -688,7 +701,7 @@ using TxBody = std::variant<ProposeTx, ApproveTx, RegisterWorkTx, DepositTx, Set
                             CreateAuctionTx, ContractCallTx, TransferTx, NftMintTx, NftTransferTx, NftListTx,
                             NftDelistTx, NftBuyTx, NftBurnTx, ContractInstantiateTx, AttachContractTx,
                             FanTokenIssueTx, FanTokenBuyTx, FanTokenTransferTx, SetRecoupmentTx, AmlReleaseTx,
-                            AmlRejectTx>;
+                            AmlRejectTx, GrantSublicenceTx>;
 TxKind KindOf(const TxBody& b);
 const char* TxKindName(TxKind k);
 
@@ -1088,8 +1101,9 @@ struct Licence {
     uint64_t auction = 0;  // the auction that sells it, or 0
     Hash256 tx;            // the granting transaction
     uint64_t height = 0;
+    uint64_t parent = 0;   // a sublicence: the licence it is part of (0: granted by an owner)
     bool operator==(const Licence&) const = default;
-    FOLIO_FIELDS(id, work, licensor, licensee, terms, status, auction, tx, height)
+    FOLIO_FIELDS(id, work, licensor, licensee, terms, status, auction, tx, height, parent)
 };
 struct Supply {  // per currency: what entered and left the ledger
     int64_t deposited = 0;

@@ -115,6 +115,9 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const 
 Exec Apply(TxContext& x, const AcceptLicenceTx& b);
 Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const RevokeLicenceTx& b, uint64_t time_ms);
 Exec Apply(TxContext& x, const RevokeLicenceTx& b);
+Status<Rejection> Check(const Transaction& tx, const GrantSublicenceTx& b);
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const GrantSublicenceTx& b, uint64_t time_ms);
+Exec Apply(TxContext& x, const GrantSublicenceTx& b);
 Status<Rejection> CheckTerms(const LicenceTerms& t);
 // The sender owns `work` and `terms` conflict with no licence at `time_ms` (grant and auction).
 Status<Rejection> CheckLicensable(const StateReader& s, const Transaction& tx, uint64_t work, const LicenceTerms& terms,

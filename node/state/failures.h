@@ -74,7 +74,9 @@ enum FailureUse : uint8_t {
     X(TEMPLATE_VERSION, "template_version", FAILS)                            \
     X(FAN_TOKEN_CAP, "fan_token_cap", REJECTS | FAILS)                        \
     X(HOLD_DECIDED, "hold_decided", REJECTS | FAILS)                          \
-    X(SANCTIONED, "sanctioned", REJECTS | FAILS)
+    X(SANCTIONED, "sanctioned", REJECTS | FAILS)                              \
+    X(NOT_SUBLICENSABLE, "not_sublicensable", REJECTS | FAILS)                \
+    X(SUBLICENCE_SCOPE, "sublicence_scope", REJECTS)
 
 enum class Failure : uint8_t {
 #define FOLIO_FAILURE_ENUM(e, name, uses) e,

@@ -47,6 +47,7 @@ Bytes NextFxId() { return Key("m/next_fx_id"); }
 
 Bytes Licence(uint64_t id) { return Key("l/", BigEndian64(id)); }
 Bytes WorkLicences(uint64_t work) { return Key("wl/", BigEndian64(work)); }
+Bytes Sublicences(uint64_t licence) { return Key("ls/", BigEndian64(licence)); }
 Bytes NextLicenceId() { return Key("m/next_licence_id"); }
 Bytes Auction(uint64_t id) { return Key("au/", BigEndian64(id)); }
 Bytes AuctionByContract(const Address& contract) { return Key("auc/", contract.view()); }

@@ -44,6 +44,7 @@ Bytes NextFxId();                                                         // "m/
 // ---- licences and auctions ----
 Bytes Licence(uint64_t id);                         // "l/" + be64
 Bytes WorkLicences(uint64_t work);                  // "wl/" + be64
+Bytes Sublicences(uint64_t licence);                // "ls/" + be64: list<u64> ids of its direct sublicences
 Bytes NextLicenceId();                              // "m/next_licence_id"
 Bytes Auction(uint64_t id);                         // "au/" + be64
 Bytes AuctionByContract(const Address& contract);  // "auc/" + address

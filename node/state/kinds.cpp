@@ -80,6 +80,8 @@ constexpr KindRule R_AML_RELEASE = ROW(AML_RELEASE, AmlReleaseTx, Roles(Role::CO
                                        AgainstState<AmlReleaseTx>, true);
 constexpr KindRule R_AML_REJECT = ROW(AML_REJECT, AmlRejectTx, Roles(Role::COMPLIANCE), Stateless<AmlRejectTx>,
                                       AgainstState<AmlRejectTx>, false);
+constexpr KindRule R_GRANT_SUBLICENCE = ROW(GRANT_SUBLICENCE, GrantSublicenceTx, 0, Stateless<GrantSublicenceTx>,
+                                            AgainstState<GrantSublicenceTx>, false);
 #undef ROW
 
 constexpr std::array<KindRule, TX_KIND_MAX> TABLE = {
@@ -89,6 +91,7 @@ constexpr std::array<KindRule, TX_KIND_MAX> TABLE = {
     R_CONTRACT_CALL,  R_TRANSFER,       R_NFT_MINT,      R_NFT_TRANSFER,   R_NFT_LIST,         R_NFT_DELIST,
     R_NFT_BUY,        R_NFT_BURN,       R_CONTRACT_INSTANTIATE, R_ATTACH_CONTRACT, R_FAN_TOKEN_ISSUE,
     R_FAN_TOKEN_BUY,  R_FAN_TOKEN_TRANSFER, R_SET_RECOUPMENT, R_AML_RELEASE, R_AML_REJECT,
+    R_GRANT_SUBLICENCE,
 };
 static_assert(std::variant_size_v<TxBody> == TX_KIND_MAX, "a TxKind without a row in the kinds table");
 // Rows in TxKind order. (That each row has an effect is checked by state_tests: GCC cannot

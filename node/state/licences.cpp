@@ -2,6 +2,8 @@
 // revocation; the conflict rule and the licence query.
 #include <node/state/licences.h>
 
+#include <algorithm>
+
 #include <node/protocol/territory.h>
 #include <node/state/domains.h>
 
@@ -28,8 +30,21 @@ LicenceAnswer CheckLicence(const StateReader& s, uint64_t work, const Address& l
         if ((l->terms.rights & right) == 0) continue;
         if (at_ms < l->terms.start_ms || at_ms >= l->terms.end_ms) continue;
         if (!Covers(l->terms, territory)) continue;
+        // A sublicence holds only while every licence above it does (revocation cascades, and
+        // its scope is inside its parent's; checked again here).
+        std::vector<uint64_t> chain = {l->id};
+        bool holds = true;
+        for (uint64_t up = l->parent; up != 0 && holds;) {
+            auto p = LoadLicence(s, up);
+            holds = p && p->status == LicenceStatus::ACTIVE && at_ms >= p->terms.start_ms && at_ms < p->terms.end_ms &&
+                    (p->terms.rights & right) != 0 && Covers(p->terms, territory);
+            chain.push_back(up);
+            up = p ? p->parent : 0;
+        }
+        if (!holds) continue;
         a.allowed = true;
         a.licence = std::move(*l);
+        a.chain = std::move(chain);
         return a;
     }
     if (right == RIGHT_VIEW && LoadNftHoldings(s, licensee, work) > 0) {
@@ -46,9 +61,9 @@ LicenceAnswer CheckLicence(const StateReader& s, uint64_t work, const Address& l
 }
 
 std::optional<uint64_t> FindConflict(const StateReader& s, uint64_t work, const LicenceTerms& terms, uint64_t now_ms,
-                                     uint64_t ignore_id) {
+                                     uint64_t ignore_id, const std::vector<uint64_t>& ancestors) {
     for (uint64_t id : LoadWorkLicences(s, work)) {
-        if (id == ignore_id) continue;
+        if (id == ignore_id || std::find(ancestors.begin(), ancestors.end(), id) != ancestors.end()) continue;
         auto l = LoadLicence(s, id);
         if (!l) continue;
         if (l->status != LicenceStatus::ACTIVE && l->status != LicenceStatus::OFFERED &&
@@ -161,9 +176,112 @@ Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const 
 Exec Apply(TxContext& x, const RevokeLicenceTx& b) {
     auto l = LoadLicence(x.o, b.licence);
     if (!l) return TxFail(Failure::NOT_FOUND, "no licence");
-    l->status = LicenceStatus::REVOKED;
-    StoreLicence(x.o, *l);
-    x.events.push_back(EvLicence{l->id, l->work, l->licensee, l->status});
+    // The licence and, with it, every sublicence below it (they are parts of it).
+    std::vector<uint64_t> todo = {l->id};
+    for (size_t i = 0; i < todo.size(); ++i) {
+        auto d = LoadLicence(x.o, todo[i]);
+        if (!d) CorruptStore("sublicence named by its parent");
+        if (d->status != LicenceStatus::ACTIVE && d->status != LicenceStatus::OFFERED) continue;
+        d->status = LicenceStatus::REVOKED;
+        StoreLicence(x.o, *d);
+        x.events.push_back(EvLicence{d->id, d->work, d->licensee, d->status});
+        for (uint64_t c : LoadIdList(x.o, keys::Sublicences(d->id), "sublicences")) todo.push_back(c);
+    }
+    return Ok{};
+}
+
+// ---------------------------------------------------------------- grant_sublicence
+
+namespace {
+
+std::string RightsText(uint32_t rights) {
+    std::string out;
+    for (const std::string& r : RightNames(rights)) out += (out.empty() ? "" : ",") + r;
+    return out;
+}
+
+// Why `child` is not within `parent`'s scope (licence `id`), or "".
+std::string OutsideScope(const LicenceTerms& parent, const LicenceTerms& child, uint64_t id) {
+    const std::string of = " licence " + Dec(id);
+    if (uint32_t extra = child.rights & ~parent.rights; extra != 0)
+        return "right " + RightsText(extra) + " is not in" + of + " (" + RightsText(parent.rights) + ")";
+    if (child.start_ms < parent.start_ms || child.end_ms > parent.end_ms)
+        return "its time [" + Dec(child.start_ms) + ", " + Dec(child.end_ms) + ") is not within" + of + "'s [" + Dec(parent.start_ms) +
+               ", " + Dec(parent.end_ms) + ")";
+    if (child.exclusive && !parent.exclusive) return "an exclusive sublicence needs an exclusive licence;" + of + " is not";
+    const bool child_ww = child.territories.size() == 1 && child.territories[0] == "WW";
+    if (child_ww) {
+        if (!(parent.territories.size() == 1 && parent.territories[0] == "WW")) return "WW is not within" + of + "'s territories";
+        for (const std::string& x : parent.excluded)
+            if (!std::binary_search(child.excluded.begin(), child.excluded.end(), x))
+                return "territory " + x + " is excluded from" + of;
+    } else {
+        for (const std::string& t : child.territories)
+            if (!Covers(parent, t)) return "territory " + t + " is not in" + of;
+    }
+    return "";
+}
+
+// The licence, checked as a parent for `sender` at `time_ms`; its ancestors' ids in *ancestors.
+Result<Licence, Rejection> SublicensableParent(const StateReader& s, const Address& sender, uint64_t id, uint64_t time_ms,
+                                               std::vector<uint64_t>* ancestors) {
+    auto p = LoadLicence(s, id);
+    if (!p) return Fail(Rejection{Reject::NOT_FOUND, "no licence " + Dec(id)});
+    if (p->licensee != sender)
+        return Fail(Rejection{Reject::MISSING_PERMISSION, "missing permission: only licence " + Dec(id) + "'s licensee may sublicense it"});
+    if (p->status != LicenceStatus::ACTIVE)
+        return Fail(Rejection{Reject::NOT_SUBLICENSABLE, "licence " + Dec(id) + " is " + LicenceStatusName(p->status)});
+    if (!p->terms.sublicensable) return Fail(Rejection{Reject::NOT_SUBLICENSABLE, "licence " + Dec(id) + " is not sublicensable"});
+    if (time_ms >= p->terms.end_ms)
+        return Fail(Rejection{Reject::NOT_SUBLICENSABLE, "licence " + Dec(id) + " ended at " + Dec(p->terms.end_ms) + " ms"});
+    ancestors->push_back(p->id);
+    for (uint64_t up = p->parent; up != 0;) {
+        auto a = LoadLicence(s, up);
+        if (!a) CorruptStore("parent licence");
+        ancestors->push_back(up);
+        up = a->parent;
+    }
+    if (ancestors->size() > MAX_SUBLICENCE_DEPTH)
+        return Fail(Rejection{Reject::NOT_SUBLICENSABLE, "licence " + Dec(id) + " is already " + Dec(ancestors->size() - 1) +
+                                                             " levels below the owner's licence (at most " + Dec(MAX_SUBLICENCE_DEPTH) + ")"});
+    if (LoadIdList(s, keys::Sublicences(id), "sublicences").size() >= MAX_SUBLICENCES)
+        return Fail(Rejection{Reject::NOT_SUBLICENSABLE, "licence " + Dec(id) + " has " + Dec(MAX_SUBLICENCES) + " sublicences already"});
+    return *p;
+}
+
+}  // namespace
+
+Status<Rejection> Check(const Transaction& tx, const GrantSublicenceTx& b) {
+    if (!IsValidPublicKey(b.licensee)) return Rej(Reject::INVALID_FIELD, "licensee is not a valid address");
+    if (b.licensee == tx.sender) return Rej(Reject::INVALID_FIELD, "a licensee does not sublicense to itself");
+    if (b.terms.fee_amount != 0 || !b.terms.fee_currency.empty())
+        return Rej(Reject::INVALID_FIELD, "a sublicence carries no fee on the ledger (its price is agreed between the parties)");
+    return CheckTerms(b.terms);
+}
+
+Status<Rejection> CheckState(const StateReader& s, const Transaction& tx, const GrantSublicenceTx& b, uint64_t time_ms) {
+    std::vector<uint64_t> ancestors;
+    auto p = SublicensableParent(s, tx.sender, b.parent, time_ms, &ancestors);
+    if (!p) return Fail(p.error());
+    if (std::string why = OutsideScope(p->terms, b.terms, p->id); !why.empty()) return Rej(Reject::SUBLICENCE_SCOPE, why);
+    if (auto c = FindConflict(s, p->work, b.terms, time_ms, 0, ancestors))
+        return Rej(Reject::LICENCE_CONFLICT, "conflicts with licence " + Dec(*c) + " of work " + Dec(p->work) +
+                                                 " (exclusive, overlapping in territory, rights and time)");
+    return Ok{};
+}
+
+Exec Apply(TxContext& x, const GrantSublicenceTx& b) {
+    std::vector<uint64_t> ancestors;
+    auto p = SublicensableParent(x.o, x.tx.sender, b.parent, x.block.time_ms, &ancestors);
+    if (!p) return TxFail(p.error().code, p.error().message);
+    if (auto c = FindConflict(x.o, p->work, b.terms, x.block.time_ms, 0, ancestors))
+        return TxFail(Failure::LICENCE_CONFLICT, "conflicts with licence " + Dec(*c));
+    uint64_t id = 0;
+    if (auto e = NewLicence(x, p->work, b.licensee, b.terms, LicenceStatus::ACTIVE, 0, &id); !e) return e;
+    Licence l = *LoadLicence(x.o, id);
+    l.parent = p->id;
+    StoreLicence(x.o, l);
+    AppendIdList(x.o, keys::Sublicences(p->id), id);
     return Ok{};
 }
 

@@ -14,6 +14,7 @@ struct LicenceAnswer {
     bool allowed = false;
     std::optional<Licence> licence;  // the licence that allows it
     bool via_nft = false;            // allowed because the licensee holds an edition with a viewing right
+    std::vector<uint64_t> chain;     // a licence's id, then its parent's ... up to the owner's licence
     std::string reason;              // why not, when denied
 };
 // May `licensee` exercise `right` (one Right bit) of `work` in `territory` at `at_ms`?
@@ -32,7 +33,8 @@ std::optional<FanPerk> FanPerkOf(const StateReader& s, uint64_t work, const Addr
 
 // The licence (ACTIVE, OFFERED or RESERVED, not ended at `now_ms`) that `terms` would conflict
 // with: exclusive on either side and overlapping in territory, rights and time.
+// `ancestors`: a sublicence's parent chain, which it never conflicts with (it is part of them).
 std::optional<uint64_t> FindConflict(const StateReader& s, uint64_t work, const LicenceTerms& terms, uint64_t now_ms,
-                                     uint64_t ignore_id = 0);
+                                     uint64_t ignore_id = 0, const std::vector<uint64_t>& ancestors = {});
 
 }  // namespace folio::state

@@ -308,6 +308,16 @@ TEST_CASE("docs/formats.md: the receipt vector and one vector per receipt event 
     }
 }
 
+// BR streaming for the first half of 2027, not exclusive, no fee.
+LicenceTerms SublicenceTerms() {
+    LicenceTerms t;
+    t.territories = {"BR"};
+    t.rights = RIGHT_STREAM;
+    t.start_ms = 1798761600000;  // 2027-01-01
+    t.end_ms = 1814400000000;    // 2027-07-01
+    return t;
+}
+
 // Transaction bodies (`tx-body`: the kind byte, then the body's field list) of the kinds and
 // governance actions that have a vector: the bytes are the body's part of the real transaction
 // encoding, and the transaction decodes back to the same body.
@@ -317,6 +327,7 @@ TEST_CASE("docs/formats.md: transaction body and governance action vectors") {
         {"tx-body-aml-reject", AmlRejectTx{2, "no source of funds shown in 30 days"}},
         {"tx-body-propose-set-aml-limit", ProposeTx{ExampleAmlLimit()}},
         {"tx-body-propose-set-sanction", ProposeTx{SetSanction{BOB, "", true, "OFAC SDN 12345"}}},
+        {"tx-body-grant-sublicence", GrantSublicenceTx{3, BOB, SublicenceTerms()}},
     };
     for (const auto& [name, body] : bodies) {
         INFO(name);

@@ -1212,3 +1212,70 @@ TEST_CASE("withholding applies to promoter shares and NFT sellers' proceeds; a j
     CHECK(std::count_if(ar.begin(), ar.end(), [](const JurisdictionEntry& e) { return e.payee == AddrFor("dan") && e.entry.gross == 18000; }) == 1);
     CHECK(JurisdictionReport(scan, "BR", year + 1).empty());
 }
+
+// ---------------------------------------------------------------- sublicences
+
+TEST_CASE("sublicences: within the parent's scope, checked through the chain, revoked with the parent") {
+    Chain c;
+    const uint64_t work = c.RegisterWork("series", {{"alice", 10000}});
+    const uint64_t from = T0 + 1'000'000, until = T0 + 100'000'000;
+    // dan holds an exclusive, sublicensable, revocable licence: BR and AR, stream and download.
+    LicenceTerms parent = Terms({"AR", "BR"}, RIGHT_STREAM | RIGHT_DOWNLOAD, true, from, until);
+    parent.sublicensable = true;
+    parent.revocable = true;
+    c.Ok("alice", GrantLicenceTx{work, AddrFor("dan"), parent});  // licence 1
+    // eve holds a plain one (not sublicensable) for MX.
+    c.Ok("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"MX"}, RIGHT_STREAM, false, from, until)});  // licence 2
+
+    const std::string before = c.state.Dump();
+    auto refused = [&](const std::string& who, const GrantSublicenceTx& g) {
+        auto r = c.Send(who, g);
+        return r ? std::string("accepted") : r.error();
+    };
+    auto sub = [&](std::vector<std::string> t, uint32_t rights, bool exclusive, uint64_t a, uint64_t b) {
+        return GrantSublicenceTx{1, AddrFor("fay"), Terms(std::move(t), rights, exclusive, a, b)};
+    };
+    CHECK(refused("eve", sub({"BR"}, RIGHT_STREAM, false, from, until)).rfind("missing_permission: missing permission: only licence 1's licensee", 0) == 0);
+    CHECK(refused("eve", GrantSublicenceTx{2, AddrFor("fay"), Terms({"MX"}, RIGHT_STREAM, false, from, until)}) ==
+          "not_sublicensable: licence 2 is not sublicensable");
+    CHECK(refused("dan", sub({"MX"}, RIGHT_STREAM, false, from, until)) == "sublicence_scope: territory MX is not in licence 1");
+    CHECK(refused("dan", sub({"BR"}, RIGHT_BROADCAST, false, from, until)).rfind("sublicence_scope: right broadcast is not in licence 1", 0) == 0);
+    CHECK(refused("dan", sub({"BR"}, RIGHT_STREAM, false, from - 1, until)).rfind("sublicence_scope: its time", 0) == 0);
+    CHECK(refused("dan", sub({"WW"}, RIGHT_STREAM, false, from, until)) == "sublicence_scope: WW is not within licence 1's territories");
+    GrantSublicenceTx fee = sub({"BR"}, RIGHT_STREAM, false, from, until);
+    fee.terms.fee_currency = "BRL";
+    fee.terms.fee_amount = 100;
+    CHECK(refused("dan", fee).rfind("invalid_field", 0) == 0);
+    CHECK(refused("dan", GrantSublicenceTx{9, AddrFor("fay"), Terms({"BR"}, RIGHT_STREAM, false, from, until)}) == "not_found: no licence 9");
+    CHECK(c.state.Dump() == before);
+
+    // Within scope: fay streams in BR for part of the time, exclusively (under an exclusive parent).
+    Receipt r = c.Ok("dan", sub({"BR"}, RIGHT_STREAM, true, from, from + 50'000'000));
+    const uint64_t s1 = std::get<EvLicence>(r.events.at(0)).licence;
+    CHECK(LoadLicence(c.state, s1)->parent == 1);
+    CHECK(LoadLicence(c.state, s1)->licensor == AddrFor("dan"));
+    auto ans = CheckLicence(c.state, work, AddrFor("fay"), "BR", RIGHT_STREAM, from + 10);
+    REQUIRE(ans.allowed);
+    CHECK(ans.licence->id == s1);
+    CHECK(ans.chain == std::vector<uint64_t>{s1, 1});
+    CHECK_FALSE(CheckLicence(c.state, work, AddrFor("fay"), "AR", RIGHT_STREAM, from + 10).allowed);
+    CHECK_FALSE(CheckLicence(c.state, work, AddrFor("fay"), "BR", RIGHT_STREAM, from + 60'000'000).allowed);
+    // Conflicts follow the chain: another sublicence overlapping the exclusive one conflicts with
+    // it; the parent never conflicts with its own sublicences; an owner's new exclusive grant there
+    // conflicts too.
+    CHECK(refused("dan", GrantSublicenceTx{1, AddrFor("eve"), Terms({"BR"}, RIGHT_STREAM, false, from, until)})
+              .rfind("licence_conflict: conflicts with licence " + std::to_string(s1), 0) == 0);
+    c.Ok("dan", GrantSublicenceTx{1, AddrFor("eve"), Terms({"AR"}, RIGHT_DOWNLOAD, false, from, until)});
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"BR"}, RIGHT_STREAM, true, from, until)}) == "licence_conflict");
+    // fay's sublicence is not sublicensable itself.
+    CHECK(c.Code("fay", GrantSublicenceTx{s1, AddrFor("eve"), Terms({"BR"}, RIGHT_STREAM, false, from, from + 1000)}) == "not_sublicensable");
+
+    // Revoking the parent revokes every sublicence below it.
+    Receipt rv = c.Ok("alice", RevokeLicenceTx{1});
+    CHECK(rv.events.size() == 3);
+    for (uint64_t id : {uint64_t{1}, s1, s1 + 1}) CHECK(LoadLicence(c.state, id)->status == LicenceStatus::REVOKED);
+    CHECK_FALSE(CheckLicence(c.state, work, AddrFor("fay"), "BR", RIGHT_STREAM, from + 10).allowed);
+    CHECK(c.Code("dan", sub({"BR"}, RIGHT_STREAM, false, from, until)) == "not_sublicensable");  // the parent is revoked
+    // The scope is free again for the owner.
+    CHECK(c.Code("alice", GrantLicenceTx{work, AddrFor("eve"), Terms({"BR"}, RIGHT_STREAM, true, from, until)}) == "ok");
+}
