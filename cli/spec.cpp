@@ -456,6 +456,10 @@ std::vector<CmdSpec> Build() {
               F("revocable", "the licensor may revoke it")}),
          TRAIT_TX,
          {"folio licence grant 7 --to folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --territory BR,PT --rights stream --exclusive --from 2026-01-01T00:00:00Z --until 2027-01-01T00:00:00Z --fee 1000.00 USD --royalty-bps 1200"}});
+    add({{"licence", "accept"}, "licensee: accept an offer and pay its fee atomically", "", {P("ID", K::U64, "the licence")}, {},
+         TRAIT_TX, {"folio licence accept 3"}});
+    add({{"licence", "revoke"}, "licensor or an owner: revoke a revocable licence or withdraw an offer", "",
+         {P("ID", K::U64, "the licence")}, {}, TRAIT_TX, {"folio licence revoke 3"}});
     add({{"licence", "sublicense"},
          "the licensee of a sublicensable licence grants part of it",
          "Within the licence: its territories, rights and time; exclusive only under an exclusive licence; no fee on the ledger. "
@@ -467,10 +471,6 @@ std::vector<CmdSpec> Build() {
               F("revocable", "the sublicensor may revoke it")}),
          TRAIT_TX,
          {"folio licence sublicense 3 --to folio1gekhljh9v0jukzdq6xrshdvqx3yqgctc0xs5jjw0yg597xaw8unsgm95hk --territory BR --rights stream --from 2026-03-01T00:00:00Z --until 2026-09-01T00:00:00Z"}});
-    add({{"licence", "accept"}, "licensee: accept an offer and pay its fee atomically", "", {P("ID", K::U64, "the licence")}, {},
-         TRAIT_TX, {"folio licence accept 3"}});
-    add({{"licence", "revoke"}, "licensor or an owner: revoke a revocable licence or withdraw an offer", "",
-         {P("ID", K::U64, "the licence")}, {}, TRAIT_TX, {"folio licence revoke 3"}});
     add({{"licence", "show"}, "a licence", "", {P("ID", K::U64, "the licence")}, {}, 0, {"folio licence show 3"}});
     add({{"licence", "list"}, "a work's licences", "", {P("WORK_ID", K::U64, "the work")}, {}, 0, {"folio licence list 7"}});
     add({{"licence", "check"},

@@ -307,7 +307,7 @@ TEST_CASE("suggestions are for typos, not for unrelated words") {
 TEST_CASE("the bash completion script is generated from the table") {
     std::string s = BashCompletion();
     CHECK(Has(s, "complete -F _folio folio"));
-    CHECK(Has(s, "['licence']='grant accept revoke show list check'"));
+    CHECK(Has(s, "['licence']='grant accept revoke sublicense show list check'"));
     CHECK(Has(s, "['auction create --type']='english dutch sealed'"));
     CHECK(Has(s, "['licence grant --fee']=2"));
 }
