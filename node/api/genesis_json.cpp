@@ -134,7 +134,7 @@ GenesisAccount ParseAccount(const json& a, const std::string& path) {
 GenesisDoc Parse(const json& j, GenesisCompleteness completeness) {
     Object(j, "");
     OnlyFields(j, "",
-               {"$schema", "chain_id", "genesis_time_ms", "governance_threshold", "payout_ttl_ms", "platform",
+               {"$schema", "chain_id", "genesis_time_ms", "governance_threshold", "payout_ttl_ms", "fx_rate_validity_ms", "platform",
                 "validators", "accounts"});
     if (j.contains("$schema")) String(j.at("$schema"), "$schema");
     GenesisDoc g;
@@ -154,6 +154,10 @@ GenesisDoc Parse(const json& j, GenesisCompleteness completeness) {
     if (j.contains("payout_ttl_ms")) {
         g.payout_ttl_ms = Unsigned(j.at("payout_ttl_ms"), "payout_ttl_ms");
         if (g.payout_ttl_ms == 0) Refuse("payout_ttl_ms", "must be positive");
+    }
+    if (j.contains("fx_rate_validity_ms")) {
+        g.fx_rate_validity_ms = Unsigned(j.at("fx_rate_validity_ms"), "fx_rate_validity_ms");
+        if (g.fx_rate_validity_ms < 1000) Refuse("fx_rate_validity_ms", "must be at least 1000 (one second)");
     }
     if (j.contains("platform")) g.platform = Addr(j.at("platform"), "platform");
 
@@ -227,6 +231,7 @@ json GenesisJson(const GenesisDoc& g) {
     json out = {{"chain_id", g.chain_id}, {"genesis_time_ms", g.genesis_time_ms}, {"governance_threshold", g.gov_threshold},
                 {"payout_ttl_ms", g.payout_ttl_ms}, {"validators", vals}, {"accounts", accts}};
     if (!g.platform.IsZero()) out["platform"] = g.platform.hex();
+    if (g.fx_rate_validity_ms != state::FX_RATE_VALIDITY_MS) out["fx_rate_validity_ms"] = g.fx_rate_validity_ms;
     return out;
 }
 

@@ -30,7 +30,7 @@ constexpr const char* USAGE =
     "       foliod genesis add-account FILE --address ADDRESS [--name NAME] [--role ROLE]... [--kyc none|verified]\n"
     "                                  [--residency CC] [--balance CUR=AMOUNT]... [--platform]\n"
     "       foliod genesis add-account FILE --from-json ACCOUNTS_JSON   (an array of account objects)\n"
-    "       foliod genesis set FILE [--chain-id ID] [--time-ms MS] [--governance-threshold N] [--payout-ttl-ms MS]\n"
+    "       foliod genesis set FILE [--chain-id ID] [--time-ms MS] [--governance-threshold N] [--payout-ttl-ms MS] [--fx-rate-validity-ms MS]\n"
     "                                  [--platform ADDRESS]\n"
     "       foliod genesis validate FILE    checks a complete document; prints its summary and genesis hash\n"
     "       foliod genesis hash FILE        prints the genesis hash (the chain's identity)\n"
@@ -200,11 +200,12 @@ int AddAccount(int argc, char** argv) {
 int Set(int argc, char** argv) {
     po::options_description d("foliod genesis set");
     std::string chain_id, platform;
-    uint64_t time_ms = 0, threshold = 0, ttl = 0;
+    uint64_t time_ms = 0, threshold = 0, ttl = 0, fx_validity = 0;
     d.add_options()("chain-id", po::value(&chain_id), "the chain's name")("time-ms", po::value(&time_ms),
                                                                            "genesis time in Unix milliseconds")(
         "governance-threshold", po::value(&threshold), "approvals a governance proposal needs")(
         "payout-ttl-ms", po::value(&ttl), "how long a payout instruction waits for its gateway")(
+        "fx-rate-validity-ms", po::value(&fx_validity), "how long a posted FX rate converts payouts (default 24 hours)")(
         "platform", po::value(&platform), "the account that receives NFT platform fees");
     Parsed p = ParseArgs(argc, argv, d, "set");
     json doc = ReadJson(p.file);
@@ -213,6 +214,7 @@ int Set(int argc, char** argv) {
     if (p.vm.count("time-ms")) doc["genesis_time_ms"] = time_ms;
     if (p.vm.count("governance-threshold")) doc["governance_threshold"] = threshold;
     if (p.vm.count("payout-ttl-ms")) doc["payout_ttl_ms"] = ttl;
+    if (p.vm.count("fx-rate-validity-ms")) doc["fx_rate_validity_ms"] = fx_validity;
     if (p.vm.count("platform")) doc["platform"] = platform;
     if (p.vm.size() <= 1 + p.vm.count("help")) throw std::runtime_error("foliod genesis set: nothing to set\n" + std::string(USAGE));
     WriteChecked(p.file, doc);

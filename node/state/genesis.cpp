@@ -41,6 +41,8 @@ bool GenesisSettlement(Overlay& o, const GenesisDoc& doc) {
         o.Put(keys::Template(StandardCodeHash(c)), StandardCode(c));
     }
     o.Put(keys::PayoutTtl(), EncodeU64(doc.payout_ttl_ms ? doc.payout_ttl_ms : DEFAULT_PAYOUT_TTL_MS));
+    if (doc.fx_rate_validity_ms != FX_RATE_VALIDITY_MS && doc.fx_rate_validity_ms != 0)
+        o.Put(keys::FxRateValidity(), EncodeU64(doc.fx_rate_validity_ms));
     if (!doc.platform.IsZero()) o.Put(keys::Platform(), Bytes(doc.platform.view().begin(), doc.platform.view().end()));
     std::map<std::string, int64_t> totals;
     for (const GenesisAccount& a : doc.accounts) {

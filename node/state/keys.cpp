@@ -38,6 +38,7 @@ Bytes PayoutPrefs(const Address& a) { return Key("pp/", a.view()); }
 Bytes Payout(uint64_t id) { return Key(PAYOUT_PREFIX, BigEndian64(id)); }
 Bytes NextPayoutId() { return Key("m/next_payout_id"); }
 Bytes PayoutTtl() { return Key("m/payout_ttl"); }
+Bytes FxRateValidity() { return Key("m/fx_rate_validity"); }
 Bytes PayoutExpiryCount(uint64_t minute) { return Key("pxn/", BigEndian64(minute)); }
 Bytes PayoutExpiryEntry(uint64_t minute, uint64_t index) { return Key("pxe/", BigEndian64(minute), BigEndian64(index)); }
 Bytes PayoutExpiryCursor() { return Key("m/payout_expiry"); }

@@ -33,6 +33,7 @@ Bytes PayoutPrefs(const Address& a);                                      // "pp
 Bytes Payout(uint64_t id);                                                // "po/" + be64
 Bytes NextPayoutId();                                                     // "m/next_payout_id"
 Bytes PayoutTtl();                                                        // "m/payout_ttl"
+Bytes FxRateValidity();                                                   // "m/fx_rate_validity" (absent: FX_RATE_VALIDITY_MS)
 // The expiry index: pending payouts by the minute of their expiry (docs/settlement.md, "Expiry").
 Bytes PayoutExpiryCount(uint64_t minute);                                 // "pxn/" + be64 minute
 Bytes PayoutExpiryEntry(uint64_t minute, uint64_t index);                 // "pxe/" + be64 minute + be64 index

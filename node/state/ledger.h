@@ -109,6 +109,7 @@ struct GenesisDoc {
     std::vector<GenesisValidator> validators;
     std::vector<GenesisAccount> accounts;
     uint64_t payout_ttl_ms = DEFAULT_PAYOUT_TTL_MS;
+    uint64_t fx_rate_validity_ms = FX_RATE_VALIDITY_MS;  // state "m/fx_rate_validity" only when not the default
     Address platform;  // receives NFT platform fees; zero = none (then fees must be 0)
 };
 enum class GenesisError : uint8_t {

@@ -92,9 +92,11 @@ Exec CreatePayout(TxContext& x, const Address& payee, const std::string& cur, in
     if (prefs->currency != cur) {
         auto rate = LoadLatestRate(x.o, cur, prefs->currency);
         if (!rate) return TxFail(Failure::NO_FX_RATE, "no " + cur + "/" + prefs->currency + " rate has been posted");
-        if (x.block.time_ms > rate->time_ms + FX_RATE_VALIDITY_MS)
+        if (const uint64_t validity = LoadFxRateValidity(x.o); x.block.time_ms > rate->time_ms + validity)
             return TxFail(Failure::FX_RATE_STALE, "the latest " + cur + "/" + prefs->currency + " rate (id " + Dec(rate->id) + ", posted at " +
-                                                      Dec(rate->time_ms) + " ms) is older than 24 hours; an fx oracle must post a fresh one");
+                                                      Dec(rate->time_ms) + " ms) is older than the chain's FX validity of " +
+                                                      (validity % 3'600'000 == 0 ? Dec(validity / 3'600'000) + " hours" : Dec(validity) + " ms") +
+                                                      "; an fx oracle must post a fresh one");
         // target = floor(amount * num * 10^e_t / (den * 10^e_s)), exactly, in 128 bits.
         Currency cs = *FindCurrency(cur), ct = *FindCurrency(prefs->currency);
         UInt128 num = static_cast<UInt128>(amount) * rate->num;  // < 10^36: no overflow

@@ -161,6 +161,11 @@ uint64_t LoadPayoutTtl(const StateReader& s) {
     return ttl ? ttl : DEFAULT_PAYOUT_TTL_MS;
 }
 
+uint64_t LoadFxRateValidity(const StateReader& s) {
+    auto raw = s.Get(keys::FxRateValidity());
+    return raw ? DecodeU64(*raw, "FX rate validity") : FX_RATE_VALIDITY_MS;
+}
+
 std::optional<FxRate> LoadLatestRate(const StateReader& s, std::string_view base, std::string_view quote) {
     return LoadRecord<FxRate>(s, keys::FxLatest(base, quote), "fx rate");
 }

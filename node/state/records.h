@@ -75,8 +75,9 @@ inline constexpr uint64_t DEFAULT_PAYOUT_TTL_MS = 7ull * 24 * 3600 * 1000;
 inline constexpr uint64_t PAYOUT_EXPIRY_BUCKET_MS = 60'000;
 // The most payouts one block step expires (a receipt's event limit); more wait for the next block.
 inline constexpr size_t MAX_BLOCK_STEP_EVENTS = 4096;
-// How long a posted FX rate may convert a payout: a rate older than this (by block time) is stale
-// and the payout is refused until an oracle posts a fresh one (docs/settlement.md, "FX").
+// How long a posted FX rate may convert a payout by default: a rate older than this (by block time)
+// is stale and the payout is refused until an oracle posts a fresh one (docs/settlement.md, "FX").
+// A genesis may set another (`fx_rate_validity_ms`, state "m/fx_rate_validity").
 inline constexpr uint64_t FX_RATE_VALIDITY_MS = 24ull * 3600 * 1000;
 // How long a governance proposal stays open for approvals (block time from its proposal); after
 // that it is expired: approving it fails and it must be proposed again (docs/operations.md).
@@ -87,6 +88,7 @@ std::optional<Supply> LoadSupply(const StateReader& s, std::string_view currency
 std::optional<PayoutPrefs> LoadPayoutPrefs(const StateReader& s, const Address& a);
 std::optional<Payout> LoadPayout(const StateReader& s, uint64_t id);
 uint64_t LoadPayoutTtl(const StateReader& s);  // DEFAULT_PAYOUT_TTL_MS when unset
+uint64_t LoadFxRateValidity(const StateReader& s);  // FX_RATE_VALIDITY_MS when unset
 std::optional<FxRate> LoadLatestRate(const StateReader& s, std::string_view base, std::string_view quote);
 
 // ---- licences and auctions ----

@@ -90,6 +90,8 @@ TEST_CASE("genesis: each malformed field is refused by its path") {
         {"threshold above members", [](json& j) { j["governance_threshold"] = 2; },
          "genesis: governance_threshold: is 2 but only 1 accounts have the governance role"},
         {"zero payout ttl", [](json& j) { j["payout_ttl_ms"] = 0; }, "genesis: payout_ttl_ms: must be positive"},
+        {"sub-second fx validity", [](json& j) { j["fx_rate_validity_ms"] = 999; },
+         "genesis: fx_rate_validity_ms: must be at least 1000 (one second)"},
         {"platform not an address", [](json& j) { j["platform"] = "xyz"; }, "genesis: platform: \"xyz\" is not an address"},
         {"no validators", [](json& j) { j["validators"] = json::array(); }, "genesis: validators: a chain needs at least one validator"},
         {"validators not an array", [](json& j) { j["validators"] = json::object(); }, "genesis: validators: must be an array"},

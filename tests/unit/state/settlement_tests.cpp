@@ -325,12 +325,30 @@ TEST_CASE("a stale FX rate (older than 24 hours of block time) converts nothing 
     REQUIRE(stale);
     CHECK(stale->error_code == "fx_rate_stale");
     CHECK(stale->error_message.find("the latest USD/JPY rate (id 1, posted at ") == 0);
-    CHECK(stale->error_message.find("is older than 24 hours") != std::string::npos);
+    CHECK(stale->error_message.find("is older than the chain's FX validity of 24 hours") != std::string::npos);
     CHECK(c.Bal("bob", "USD") == before);  // nothing moved
     c.Ok("fx", PostFxRateTx{"USD", "JPY", 15100, 100});
     Receipt r = c.Ok("bob", WithdrawTx{"USD", 1000});
     CHECK(LoadPayout(c.state, PayoutIdOf(r))->rate_id == 2);
     CHECK(c.Conservation() == "ok");
+
+    // A genesis may set another window (fx_rate_validity_ms): 90 s here.
+    GenesisDoc g = Genesis();
+    g.fx_rate_validity_ms = 90'000;
+    Chain d;
+    d.state = MapState{};
+    d.state.Apply(BuildGenesisState(g).value());
+    CHECK(LoadFxRateValidity(d.state) == 90'000);
+    CHECK(LoadFxRateValidity(c.state) == FX_RATE_VALIDITY_MS);  // the default writes nothing
+    d.Ok("gw", DepositTx{AddrFor("bob"), "USD", 5000, "d1"});
+    d.Ok("bob", SetPayoutPrefsTx{AddrFor("gw"), "JPY", 0});
+    d.Ok("fx", PostFxRateTx{"USD", "JPY", 15000, 100});
+    d.time += 89'000;  // the next block is exactly 90 s after the post
+    CHECK(d.Code("bob", WithdrawTx{"USD", 1000}) == "ok");
+    auto late = d.Send("bob", WithdrawTx{"USD", 1000});
+    REQUIRE(late);
+    CHECK(late->error_code == "fx_rate_stale");
+    CHECK(late->error_message.find("older than the chain's FX validity of 90000 ms") != std::string::npos);
 }
 
 TEST_CASE("payouts go only to KYC-verified, unfrozen payees; FX conversion is exact and rounds down") {
