@@ -251,10 +251,12 @@ export function decodeHandoff(bytes) {
 // validator_handoffs). Each hand-off's block must be certified by the set before it (a quorum of
 // valid signatures), and its state must hold the next epoch's set (SMT inclusion proof of key
 // "v/e/" + epoch), in force from the next block. Mirrors SetInForce of
-// node/protocol/certificate.cpp. Returns {ok: true, validators, epoch, fromHeight} or
+// node/protocol/certificate.cpp. With `earlier` (an earlier block of the chain the hand-offs
+// lead along, e.g. a work's registration block), the hand-offs of epochs that end at or after
+// `height` are not applied. Returns {ok: true, validators, epoch, fromHeight} or
 // {ok: false, reason}; never throws.
 const refusal = (reason) => ({ ok: /** @type {const} */ (false), reason: String(reason) });
-export function validatorSetAt(chainId, height, handoffs, genesisValidators) {
+export function validatorSetAt(chainId, height, handoffs, genesisValidators, earlier = false) {
   let validators = genesisValidators, epoch = 0n, fromHeight = 1n;
   if (!Array.isArray(handoffs)) return refusal('validator_handoffs is not a list');
   for (let i = 0; i < handoffs.length; i++) {
@@ -264,6 +266,7 @@ export function validatorSetAt(chainId, height, handoffs, genesisValidators) {
       const hh = decodeHeader(h.header);
       if (hh.chain_id !== chainId) return fail('the block header is for another chain');
       if (hh.height < fromHeight) return fail('out of order');
+      if (earlier && BigInt(height) <= hh.height) break;  // the block is in this epoch
       const sigs = decodeCommitCert(h.commit);
       const setName = epoch === 0n ? 'the genesis validator set' : `the validator set of epoch ${epoch}`;
       const why = verifyCommit(chainId, hh.height, blockHash(h.header), sigs, validators, setName);
@@ -306,10 +309,43 @@ export function merkleVerify(rootHex, leaf, index, count, pathHex) {
   return sn === 0n && bytesToHex(r) === rootHex;
 }
 
+// The length of the path of leaf `index` among `count` (MerklePathLength): one hash per level of
+// the RFC 6962 split (k = the largest power of two < n) down to the leaf.
+export function merklePathLength(index, count) {
+  let i = BigInt(index), n = BigInt(count), len = 0;
+  if (i >= n) return 0;
+  while (n > 1n) {
+    let k = 1n;
+    while (k << 1n < n) k <<= 1n;
+    if (i < k) {
+      n = k;
+    } else {
+      i -= k;
+      n -= k;
+    }
+    len++;
+  }
+  return len;
+}
+// EncodeMerkleProof (docs/formats-merkle.md 1.5): varint index, varint count, varint path length
+// (<= 64, and exactly merklePathLength(index, count)), the path hashes from the leaf up. Returns
+// {index, count (bigint), path (hex)} for merkleVerify; DecodeError otherwise.
+export function decodeMerkleProof(bytes) {
+  const r = new Reader(bytes);
+  const index = r.varint(), count = r.varint();
+  const n = r.length(64);
+  if (index >= count || n !== merklePathLength(index, count)) throw new DecodeError('bad_value: Merkle path index, count or length');
+  const path = [];
+  for (let i = 0; i < n; i++) path.push(r.hex(32));
+  r.finish();
+  return { index, count, path };
+}
+
 // ---- receipts and events (node/protocol/types.{h,cpp}; field-list encoding of node/protocol/fields.h) ----
 const F = {
   u8: (r) => r.u8(), u16: (r) => r.u16(), u32: (r) => r.u32(), u64: (r) => r.u64(), i64: (r) => r.i64(),
   addr: (r) => r.hex(32), hash: (r) => r.hex(32), str: (r) => r.str(1024), bytes: (r) => bytesToHex(r.blob(32 * 1024)),
+  bool: (r) => r.bool(),
 };
 const shares = (r, max) => {
   const n = r.length(max);
@@ -317,6 +353,7 @@ const shares = (r, max) => {
   for (let i = 0; i < n; i++) out.push({ owner: r.hex(32), bps: r.u16() });
   return out;
 };
+const strMax = (max) => (r) => r.str(max);
 const fields = (...spec) => (r) => {
   const o = {};
   for (const [name, f] of spec) o[name] = f(r);
@@ -327,6 +364,17 @@ const PAYOUT_FIELDS = [
   ['target_currency', F.str], ['target_amount', F.i64], ['rate_id', F.u64], ['rate_num', F.u64], ['rate_den', F.u64],
   ['status', F.u8], ['created_ms', F.u64], ['expires_ms', F.u64], ['ended_ms', F.u64], ['note', F.str], ['tx', F.hash],
 ];
+// The AML structures (docs/formats.md: layouts AmlHold, SetAmlLimit, SetSanction). An AML hold's
+// kind (0 payout, 1 transfer), reason (0 single_limit, 1 rolling_limit, 2 sanctioned_account,
+// 3 sanctioned_country) and status (0 held, 1 blocked, 2 released, 3 rejected) are numbers.
+const AML_HOLD_FIELDS = [
+  ['id', F.u64], ['kind', F.u8], ['from', F.addr], ['to', F.addr], ['currency', F.str], ['amount', F.i64],
+  ['reason', F.u8], ['limit', F.i64], ['rolling_sum', F.i64], ['listed', strMax(64)], ['status', F.u8],
+  ['created_ms', F.u64], ['ended_ms', F.u64], ['decided_by', F.addr], ['note', strMax(256)], ['payout_id', F.u64],
+  ['tx', F.hash],
+];
+const AML_LIMIT_FIELDS = [['currency', F.str], ['single', F.i64], ['rolling', F.i64], ['window_hours', F.u32]];
+const SANCTION_FIELDS = [['account', F.addr], ['country', strMax(2)], ['listed', F.bool], ['note', strMax(128)]];
 // Event tag = index in the Event variant (types.h).
 const EVENTS = [
   ['work_registered', (r) => ({ work: r.u64(), fingerprint: r.hex(32), owners: shares(r, 32) })],
@@ -360,6 +408,10 @@ const EVENTS = [
   ['fan_token', fields(['token', F.u64], ['action', F.u8], ['from', F.addr], ['to', F.addr], ['amount', F.u64], ['currency', F.str],
     ['paid', F.i64])],
   ['recoupment', fields(['work', F.u64], ['payee', F.addr], ['currency', F.str], ['amount', F.i64], ['recouped', F.i64], ['paid', F.i64])],
+  // A payout or transfer held or blocked by the AML screen, or a hold released or rejected (the hold after it).
+  ['aml_hold', fields(['hold', fields(...AML_HOLD_FIELDS)])],
+  ['aml_limit_set', fields(['limit', fields(...AML_LIMIT_FIELDS)])],
+  ['sanction', fields(['sanction', fields(...SANCTION_FIELDS)])],
 ];
 export const PAYOUT_STATUS = ['pending', 'confirmed', 'failed', 'expired'];
 
@@ -421,4 +473,80 @@ export function encodePayoutConfirm({ chainId, secretKey, nonce, payoutId, refer
   const sig = schnorr.sign(taggedHash('folio/tx/sig', unsigned), secretKey);
   const full = concatBytes(unsigned, sig);
   return { hex: bytesToHex(full), id: bytesToHex(taggedHash('folio/tx/id', full)) };
+}
+
+// The names of the transaction kinds 1..34, in order (TxKindName).
+export const TX_KINDS = [
+  'propose', 'approve', 'register_work', 'deposit', 'set_payout_prefs', 'withdraw', 'payout_confirm', 'payout_fail',
+  'payout_expire', 'set_kyc', 'post_fx_rate', 'grant_licence', 'accept_licence', 'revoke_licence', 'report_revenue',
+  'report_pool', 'transfer_shares', 'create_auction', 'contract_call', 'transfer', 'nft_mint', 'nft_transfer', 'nft_list',
+  'nft_delist', 'nft_buy', 'nft_burn', 'contract_instantiate', 'attach_contract', 'fan_token_issue', 'fan_token_buy',
+  'fan_token_transfer', 'set_recoupment', 'aml_release', 'aml_reject',
+];
+export const TX_KIND_REGISTER_WORK = 3;
+export const MAX_TX_BYTES = 65536;
+// Work kinds (the u8 of register_work and of the work record).
+export const WORK_KINDS = ['film', 'series', 'song', 'game', 'book', 'image', 'other'];
+
+// IndustryIds, owners (list<Share> ≤ 32, strictly increasing by owner), as a work and its
+// registration carry them.
+function readWorkKind(r) {
+  const code = r.u8();
+  if (code >= WORK_KINDS.length) throw new DecodeError(`bad_value: work kind ${code}`);
+  return WORK_KINDS[code];
+}
+const readIds = (r) => ({ isrc: r.str(64), iswc: r.str(64), isan: r.str(64), eidr: r.str(64) });
+function readOwners(r) {
+  const n = r.length(32);
+  /** @type {{owner: string, bps: number}[]} */
+  const owners = [];
+  for (let i = 0; i < n; i++) {
+    const owner = r.hex(32), bps = r.u16();
+    if (owners.length && !(owners[owners.length - 1].owner < owner)) throw new DecodeError('non_canonical: owners not sorted by address');
+    owners.push({ owner, bps });
+  }
+  return owners;
+}
+
+// Decodes a transaction (docs/formats.md "Transaction"): u8 version 1, string chain_id (≤ 64),
+// address sender, u64 nonce, u64 expires_at_ms, u8 kind (1..34) and its body, the 64-byte
+// signature; at most MAX_TX_BYTES. The bodies of register_work and payout_confirm are decoded
+// (strictly, like the node); any other kind's body is not (body null: the signature is taken as
+// the last 64 bytes). `id` is TaggedHash("folio/tx/id", the bytes), `sig_hash` the message the
+// sender signs, TaggedHash("folio/tx/sig", the bytes before the signature) (TxId, TxSigHash).
+export function decodeTx(bytes) {
+  if (bytes.length > MAX_TX_BYTES) throw new DecodeError('too_long: transaction');
+  const r = new Reader(bytes);
+  if (r.u8() !== 1) throw new DecodeError('bad_value: transaction version');
+  const chain_id = r.str(64), sender = r.hex(32), nonce = r.u64(), expires_at_ms = r.u64();
+  const code = r.u8();
+  if (code < 1 || code > TX_KINDS.length) throw new DecodeError(`bad_value: transaction kind ${code}`);
+  /** @type {Record<string, unknown> | null} */
+  let body = null;
+  if (code === TX_KIND_REGISTER_WORK) {
+    body = {
+      fingerprint: r.hex(32), title: r.str(256), kind: readWorkKind(r), ids: readIds(r), metadata_hash: r.hex(32),
+      metadata_uri: r.str(512), owners: readOwners(r),
+    };
+  } else if (code === TX_KIND_PAYOUT_CONFIRM) {
+    body = { payout_id: r.u64(), reference: r.str(1024) };
+  } else {
+    r.need(64);
+    r.p = bytes.length - 64;
+  }
+  const signature = r.hex(64);
+  r.finish();
+  return {
+    chain_id, sender, nonce, expires_at_ms, kind: TX_KINDS[code - 1], body, signature,
+    id: bytesToHex(taggedHash('folio/tx/id', bytes)),
+    sig_hash: bytesToHex(taggedHash('folio/tx/sig', bytes.subarray(0, bytes.length - 64))),
+  };
+}
+// True iff the transaction's signature is its sender's BIP-340 signature over its sig_hash.
+export function verifyTxSignature(tx) {
+  try {
+    return schnorr.verify(hexToBytes(tx.signature), hexToBytes(tx.sig_hash), hexToBytes(tx.sender));
+  } catch {
+    return false;
+  }
 }

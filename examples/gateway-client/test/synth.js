@@ -133,3 +133,120 @@ export function expiredPayoutProof({ chainId, seq, height, payoutId, payee, gate
   };
   return { event, proof };
 }
+
+// ---- a work certificate (docs/certificates.md, "folio-work-certificate/2") ----
+// The Merkle tree over a list (docs/formats-merkle.md §1): root and audit path, from the spec.
+const merkleNodeHash = (l, r) => taggedHash('folio/merkle/node', l, r);
+const splitPoint = (n) => { let k = 1; while (k * 2 < n) k *= 2; return k; };
+export function merkleRoot(leaves) {
+  if (leaves.length === 0) return new Uint8Array(32);
+  if (leaves.length === 1) return leaves[0];
+  const k = splitPoint(leaves.length);
+  return merkleNodeHash(merkleRoot(leaves.slice(0, k)), merkleRoot(leaves.slice(k)));
+}
+function merklePath(leaves, m) {
+  if (leaves.length <= 1) return [];
+  const k = splitPoint(leaves.length);
+  return m < k ? [...merklePath(leaves.slice(0, k), m), merkleRoot(leaves.slice(k))]
+    : [...merklePath(leaves.slice(k), m - k), merkleRoot(leaves.slice(0, k))];
+}
+// EncodeMerkleProof: varint index, varint count, varint path length, the path.
+export const encodeMerkleProof = (leaves, index) => {
+  const path = merklePath(leaves, index);
+  return concatBytes(varint(index), varint(leaves.length), varint(path.length), ...path);
+};
+
+const KINDS = ['film', 'series', 'song', 'game', 'book', 'image', 'other'];
+const idsBytes = (ids = {}) => concatBytes(str(ids.isrc ?? ''), str(ids.iswc ?? ''), str(ids.isan ?? ''), str(ids.eidr ?? ''));
+const sharesBytes = (owners) => concatBytes(varint(owners.length), ...owners.map((o) => concatBytes(h32(o.owner), u16(o.bps))));
+const u16 = (v) => { const b = new Uint8Array(2); new DataView(b.buffer).setUint16(0, v, true); return b; };
+const sortOwners = (owners) => [...owners].sort((a, b) => (a.owner < b.owner ? -1 : 1));
+
+// A signed register_work transaction (kind 3) of `work`, by `signer` ({sk, key}).
+export function registerWorkTx({ chainId, signer, nonce = 0, work, kindCode = 3 }) {
+  const body = concatBytes(Uint8Array.of(kindCode), h32(work.fingerprint), str(work.title), Uint8Array.of(KINDS.indexOf(work.kind)),
+    idsBytes(work.ids), h32(work.metadataHash ?? ZERO), str(work.metadataUri ?? ''), sharesBytes(sortOwners(work.owners)));
+  const unsigned = concatBytes(Uint8Array.of(1), str(chainId), h32(signer.key), u64(nonce), u64(0), body);
+  const sig = schnorr.sign(taggedHash('folio/tx/sig', unsigned), signer.sk);
+  const bytes = concatBytes(unsigned, sig);
+  return { bytes, id: taggedHash('folio/tx/id', bytes) };
+}
+// A receipt: tx_id, success, error code and message, events (each already encoded with its tag).
+export const encodeReceipt = ({ txId, success = true, errorCode = '', events = [] }) =>
+  concatBytes(txId, Uint8Array.of(success ? 1 : 0), str(errorCode), str(''), varint(events.length), ...events);
+export const workRegisteredEvent = (id, fingerprint, owners) =>
+  concatBytes(Uint8Array.of(0), u64(id), h32(fingerprint), sharesBytes(sortOwners(owners)));
+// The work's state record ("w/" + u64be id, a record: version 1 then the fields).
+export function encodeWorkRecord(w) {
+  return concatBytes(Uint8Array.of(1), u64(w.id), h32(w.fingerprint), str(w.title), Uint8Array.of(KINDS.indexOf(w.kind)), idsBytes(w.ids),
+    h32(w.metadataHash ?? ZERO), str(w.metadataUri ?? ''), sharesBytes(sortOwners(w.owners)), h32(w.registrant), u64(w.height), u64(w.timeMs));
+}
+export function workStateKey(id) {
+  const k = new Uint8Array(10);
+  k.set(utf8ToBytes('w/'));
+  new DataView(k.buffer).setBigUint64(2, BigInt(id), false);
+  return k;
+}
+
+// The document work_certificate writes for work `id` registered by `registrant` ({sk, key}) at
+// `regHeight` as transaction number `index` of `txCount` (the others unrelated; `blockStep` adds
+// a block step receipt), certified at `height`. `regSigners` sign the registration block,
+// `signers` the certified one; `handoffs` (what handoff() returns) go in validator_handoffs.
+// `genesisValidators`: the keys the document names.
+export function workCertificate({
+  chainId, file, title = 'Rio at Dawn', kind = 'film', ids = { isrc: 'BRABC2600001' }, owners, registrant, id = 1,
+  regHeight = 3, regTimeMs = 1764000003000, index = 1, txCount = 3, blockStep = false, height = 5, signers, regSigners = signers,
+  handoffs = [], genesisValidators, genesisHash = 'ab'.repeat(32),
+  // Alterations for the negative tests: the transaction's signer and chain, its receipt, the
+  // registration header's time.
+  txSigner = registrant, txChainId = chainId, txKindCode = 3, receipt: receiptOptions = {}, regHeaderTimeMs = regTimeMs,
+}) {
+  const fingerprint = bytesToHex(sha256(file));
+  owners = owners ?? [{ owner: registrant.key, bps: 10000 }];
+  const work = { id, fingerprint, title, kind, ids, owners, registrant: registrant.key, height: regHeight, timeMs: regTimeMs };
+  // The registration block: `txCount` transactions, ours at `index`.
+  const tx = registerWorkTx({ chainId: txChainId, signer: txSigner, work, kindCode: txKindCode });
+  const receipt = encodeReceipt({ txId: tx.id, events: [workRegisteredEvent(id, fingerprint, owners)], ...receiptOptions });
+  const txIds = [], receiptHashes = [];
+  for (let i = 0; i < txCount; i++) {
+    const other = sha256(utf8ToBytes(`another tx ${i}`));
+    txIds.push(i === index ? tx.id : other);
+    receiptHashes.push(sha256(i === index ? receipt : encodeReceipt({ txId: other })));
+  }
+  if (blockStep) receiptHashes.push(sha256(encodeReceipt({ txId: sha256(utf8ToBytes('block step')) })));
+  const regHeader = encodeHeader({ chainId, height: regHeight, timeMs: regHeaderTimeMs, txCount, txRoot: bytesToHex(merkleRoot(txIds)),
+    receiptsRoot: bytesToHex(merkleRoot(receiptHashes)), stateRoot: bytesToHex(sha256(utf8ToBytes('state then'))) });
+  // The certified block, whose state holds the record.
+  const record = encodeWorkRecord(work);
+  const { root, proof } = smtWithRecord(workStateKey(id), record);
+  const header = encodeHeader({ chainId, height, stateRoot: root, timeMs: 1764000000000 + height * 1000 });
+  const cert = {
+    format: 'folio-work-certificate/2',
+    chain_id: chainId,
+    genesis_hash: genesisHash,
+    work: {
+      id, fingerprint, title, kind, industry_ids: ids, metadata_hash: null, metadata_uri: '',
+      owners: sortOwners(owners).map((o) => ({ address: o.owner, bps: o.bps })), registrant: registrant.key, height: regHeight, time_ms: regTimeMs,
+    },
+    height,
+    work_record: bytesToHex(record),
+    proof: bytesToHex(proof),
+    header: bytesToHex(header),
+    commit: bytesToHex(signCommit(chainId, height, header, signers)),
+    genesis_validators: genesisValidators,
+    validator_handoffs: handoffs.map((h) => h.hex),
+    registration: {
+      height: regHeight,
+      time_ms: regTimeMs,
+      tx_hash: bytesToHex(tx.id),
+      registrant: txSigner.key,
+      header: bytesToHex(regHeader),
+      commit: bytesToHex(signCommit(chainId, regHeight, regHeader, regSigners)),
+      tx: bytesToHex(tx.bytes),
+      tx_proof: bytesToHex(encodeMerkleProof(txIds, index)),
+      receipt: bytesToHex(receipt),
+      receipt_proof: bytesToHex(encodeMerkleProof(receiptHashes, index)),
+    },
+  };
+  return cert;
+}

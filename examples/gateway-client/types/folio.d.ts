@@ -132,10 +132,23 @@ export type ValidatorSetResult =
  */
 export declare function validatorSetAt(
   chainId: string, height: number | bigint, handoffs: readonly Hex[], genesisValidators: readonly Hex[],
+  /** An earlier block: the hand-offs of epochs that end at or after `height` are not applied. */
+  earlier?: boolean,
 ): ValidatorSetResult;
 
 /** RFC 9162 inclusion path check of `leaf` at `index` of `count` under the root. */
 export declare function merkleVerify(rootHex: Hex, leaf: Uint8Array, index: number, count: number, pathHex: readonly Hex[]): boolean;
+/** MerklePathLength: the path length of leaf `index` among `count` (0 when index >= count). */
+export declare function merklePathLength(index: number | bigint, count: number | bigint): number;
+/** A Merkle inclusion proof (EncodeMerkleProof, docs/formats-merkle.md 1.5). */
+export interface MerkleProof {
+  index: bigint;
+  count: bigint;
+  /** The sibling hashes from the leaf up. */
+  path: Hex[];
+}
+/** Strict: the path length must be merklePathLength(index, count); DecodeError otherwise. */
+export declare function decodeMerkleProof(bytes: Uint8Array): MerkleProof;
 
 /** A receipt event: `type` (payout, deposit, ...) and its fields. */
 export interface ReceiptEvent {
@@ -174,3 +187,40 @@ export interface PayoutConfirmOptions {
 }
 /** A signed payout_confirm transaction: its hex (for tx_submit) and id. */
 export declare function encodePayoutConfirm(options: PayoutConfirmOptions): { hex: Hex; id: Hex };
+
+/** The names of the transaction kinds 1..34 (index = kind - 1). */
+export declare const TX_KINDS: readonly string[];
+export declare const TX_KIND_REGISTER_WORK: 3;
+export declare const MAX_TX_BYTES: 65536;
+/** Work kinds by their u8 code: film, series, song, game, book, image, other. */
+export declare const WORK_KINDS: readonly string[];
+/** The body of a register_work transaction (kind 3). */
+export interface RegisterWorkBody {
+  fingerprint: Hex;
+  title: string;
+  kind: string;
+  ids: { isrc: string; iswc: string; isan: string; eidr: string };
+  metadata_hash: Hex;
+  metadata_uri: string;
+  owners: { owner: Hex; bps: number }[];
+}
+/** A decoded transaction (docs/formats.md "Transaction"). */
+export interface DecodedTx {
+  chain_id: string;
+  sender: Hex;
+  nonce: bigint;
+  expires_at_ms: bigint;
+  /** The kind's name (TX_KINDS). */
+  kind: string;
+  /** register_work's and payout_confirm's bodies, decoded; null for the other kinds. */
+  body: Record<string, unknown> | null;
+  signature: Hex;
+  /** TaggedHash("folio/tx/id", the full encoding): the transaction's id (hash). */
+  id: Hex;
+  /** TaggedHash("folio/tx/sig", the bytes before the signature): what the sender signs. */
+  sig_hash: Hex;
+}
+/** Decodes a transaction's full encoding; DecodeError if malformed or non-canonical. */
+export declare function decodeTx(bytes: Uint8Array): DecodedTx;
+/** The sender's BIP-340 signature over sig_hash is valid. */
+export declare function verifyTxSignature(tx: Pick<DecodedTx, 'signature' | 'sig_hash' | 'sender'>): boolean;

@@ -75,3 +75,27 @@ export function misuse(v: VerifyResult) {
   // @ts-expect-error: payout only exists once ok is narrowed to true
   return v.payout;
 }
+
+// ---- a work certificate: the certified state and the registration ----
+import {
+  verifyWorkCertificate, fingerprintOf, decodeTx, verifyTxSignature, decodeMerkleProof,
+  type WorkCertificate, type CertificateResult, type CertificateTrust, type DecodedTx, type MerkleProof,
+} from '@folio/gateway-client';
+
+export function registrationOf(cert: WorkCertificate, file: Uint8Array, genesisHash?: Hex): string {
+  const t: CertificateTrust = genesisHash ? { ...trust, genesisHash } : trust;
+  const r: CertificateResult = verifyWorkCertificate(cert, t, fingerprintOf(file));
+  if (!r.ok) return `refused: ${r.reason}`;
+  const { height, time_ms, tx_hash, registrant } = r.registration;
+  const when: number = time_ms;
+  const tx: DecodedTx = decodeTx(hexToBytes(cert.registration.tx));
+  const proof: MerkleProof = decodeMerkleProof(hexToBytes(cert.registration.tx_proof));
+  const index: bigint = proof.index;
+  return `work ${r.work.id} registered at ${height} (${when}) by ${registrant} in ${tx_hash} = ${tx.id} (${verifyTxSignature(tx)}, #${index})`;
+}
+export function registrationMisuse(r: CertificateResult) {
+  // @ts-expect-error: registration only exists once ok is narrowed to true
+  return r.registration;
+}
+// @ts-expect-error: the genesis hash is hex text
+verifyWorkCertificate({} as WorkCertificate, { ...trust, genesisHash: 1 });
