@@ -291,9 +291,11 @@ int RunWorkVerify(Ctx& c) {
         genesis_validators.push_back(v.key.hex());
     }
     const std::string& chain_id = doc->chain_id;
-    if (cert.value("format", "") != "folio-work-certificate/2")
-        throw CliError("certificate: format is " + cert.value("format", json("missing")).dump() +
-                       ", not \"folio-work-certificate/2\" (a certificate of version 1 carries no registration proof: fetch a new one)");
+    if (const json format = cert.value("format", json("missing")); format != "folio-work-certificate/2")
+        throw CliError(format == "folio-work-certificate/1"
+                           ? "certificate: format is \"folio-work-certificate/1\", not \"folio-work-certificate/2\" (a certificate of version 1 "
+                             "carries no registration proof: fetch a new one)"
+                           : "not a work certificate: format is " + format.dump() + ", not \"folio-work-certificate/2\"");
     WorkCertificate wc;
     wc.chain_id = cert.value("chain_id", "");
     wc.work_record = HexField(cert, "work_record");

@@ -8,18 +8,7 @@
 #  - a fresh rate converts again; identical chains and the conservation audit on every validator.
 source "$(dirname "$0")/bftlib.sh"
 VALIDITY_MS=15000
-FOLIO_FX_RATE_VALIDITY_MS=$VALIDITY_MS devnet up --validators 4 || { cat "$T/devnet.log"; fail "devnet up"; }
-for i in 0 1 2 3; do wait_vheight $i 2; done
-J="$DN/devnet.json"
-export FOLIO_PASSWORD="$(jq -r .password "$J")"
-addr() { jq -r ".accounts.$1.address" "$J"; }
-as() {  # as NAME VALIDATOR folio-args...
-  local n="$1" v="$2"; shift 2
-  "$BIN/folio" --home "$(jq -r ".accounts.$n.home" "$J")" --key "$n" --node "$(vurl "$v")" "$@"
-}
-balance() {  # balance WHO VALIDATOR CUR
-  as "$1" "$2" --json balance | jq -r --arg c "$3" '[.balances[] | select(.currency == $c) | .amount][0] // "0.00"'
-}
+FOLIO_FX_RATE_VALIDITY_MS=$VALIDITY_MS story_devnet
 expect_eq "$(jq -r .fx_rate_validity_ms "$DN/genesis.json")" "$VALIDITY_MS" "the genesis' FX validity"
 GW=$(addr gateway)
 as gateway 0 deposit "$(addr studio)" 1000.00 BRL --reference "fx-$$" >/dev/null || fail "deposit"

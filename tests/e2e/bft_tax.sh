@@ -9,23 +9,7 @@
 #    read it, a bad jurisdiction is refused;
 #  - identical chains and the conservation audit on every validator.
 source "$(dirname "$0")/bftlib.sh"
-devnet up --validators 4 || { cat "$T/devnet.log"; fail "devnet up"; }
-for i in 0 1 2 3; do wait_vheight $i 2; done
-J="$DN/devnet.json"
-export FOLIO_PASSWORD="$(jq -r .password "$J")"
-addr() { jq -r ".accounts.$1.address" "$J"; }
-as() {  # as NAME VALIDATOR folio-args...
-  local n="$1" v="$2"; shift 2
-  "$BIN/folio" --home "$(jq -r ".accounts.$n.home" "$J")" --key "$n" --node "$(vurl "$v")" "$@"
-}
-balance() {  # balance WHO VALIDATOR CUR
-  as "$1" "$2" --json balance | jq -r --arg c "$3" '[.balances[] | select(.currency == $c) | .amount][0] // "0.00"'
-}
-refused() {  # refused WHAT EXPECTED_TEXT cmd...
-  local what="$1" want="$2"; shift 2
-  if "$@" >"$T/r.out" 2>"$T/r.err"; then fail "$what was accepted: $(cat "$T/r.out")"; fi
-  grep -q -- "$want" "$T/r.err" || fail "$what: expected '$want' in: $(cat "$T/r.err")"
-}
+story_devnet
 TAXBR=$(addr tax_br); D2=$(addr distributor2)
 
 as governance 0 gov tax-account --jurisdiction BR --account "$TAXBR" >/dev/null || fail "tax account"

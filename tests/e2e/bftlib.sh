@@ -66,6 +66,29 @@ need_node_modules() {
     (cd "$ROOT" && npm ci --no-audit --no-fund) >"$T/npm.log" 2>&1 || { cat "$T/npm.log"; fail "node_modules missing and npm ci failed"; }
   fi
 }
+# story_devnet: 4 validators up and committing (environment such as FOLIO_PAYOUT_TTL_MS passes to
+# the devnet), J = its devnet.json, FOLIO_PASSWORD exported; then the story tests' helpers:
+#   addr NAME                      the devnet account's address
+#   as NAME I folio-args...        the CLI as account NAME against validator I
+#   balance WHO I CUR              WHO's balance in CUR at validator I ("0.00" when none)
+#   refused WHAT TEXT cmd...       cmd must fail with TEXT in its stderr (it names the rule)
+story_devnet() {
+  devnet up --validators 4 || { cat "$T/devnet.log"; fail "devnet up"; }
+  for i in 0 1 2 3; do wait_vheight $i 2; done
+  J="$DN/devnet.json"
+  export FOLIO_PASSWORD="$(jq -r .password "$J")"
+}
+addr() { jq -r ".accounts.$1.address" "$J"; }
+as() {
+  local n="$1" v="$2"; shift 2
+  "$BIN/folio" --home "$(jq -r ".accounts.$n.home" "$J")" --key "$n" --node "$(vurl "$v")" "$@"
+}
+balance() { as "$1" "$2" --json balance | jq -r --arg c "$3" '[.balances[] | select(.currency == $c) | .amount][0] // "0.00"'; }
+refused() {
+  local what="$1" want="$2"; shift 2
+  if "$@" >"$T/r.out" 2>"$T/r.err"; then fail "$what was accepted: $(cat "$T/r.out")"; fi
+  grep -q -- "$want" "$T/r.err" || fail "$what: expected '$want' in: $(cat "$T/r.err")"
+}
 # converged_and_audited AUDIT_CMD...: every validator reaches v0's height with the same chain, and
 # `AUDIT_CMD... I --json audit` (the test's CLI wrapper for the auditor at validator I) reports ok.
 converged_and_audited() {
