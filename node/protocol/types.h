@@ -386,6 +386,7 @@ struct GrantLicenceTx {
 // exclusive parent, no fee (the price is between the parties); the sublicence is active at once.
 inline constexpr size_t MAX_SUBLICENCE_DEPTH = 4;  // a sublicence of a sublicence ... at most 4 below the owner's licence
 inline constexpr size_t MAX_SUBLICENCES = 64;      // direct sublicences of one licence
+inline constexpr size_t MAX_SUBLICENCE_TREE = 1000; // sublicences below one owner's licence (a revocation's events fit a receipt)
 struct GrantSublicenceTx {
     uint64_t parent = 0;
     Address licensee;

@@ -246,6 +246,14 @@ Result<Licence, Rejection> SublicensableParent(const StateReader& s, const Addre
                                                              " levels below the owner's licence (at most " + Dec(MAX_SUBLICENCE_DEPTH) + ")"});
     if (LoadIdList(s, keys::Sublicences(id), "sublicences").size() >= MAX_SUBLICENCES)
         return Fail(Rejection{Reject::NOT_SUBLICENSABLE, "licence " + Dec(id) + " has " + Dec(MAX_SUBLICENCES) + " sublicences already"});
+    // The whole tree below the owner's licence stays small enough for one revocation to revoke it
+    // in one receipt.
+    std::vector<uint64_t> tree = {ancestors->back()};
+    for (size_t i = 0; i < tree.size() && tree.size() <= MAX_SUBLICENCE_TREE; ++i)
+        for (uint64_t c : LoadIdList(s, keys::Sublicences(tree[i]), "sublicences")) tree.push_back(c);
+    if (tree.size() > MAX_SUBLICENCE_TREE)
+        return Fail(Rejection{Reject::NOT_SUBLICENSABLE, "licence " + Dec(ancestors->back()) + " already has " +
+                                                             Dec(MAX_SUBLICENCE_TREE) + " sublicences below it"});
     return *p;
 }
 
