@@ -18,6 +18,30 @@ std::string LicenceHuman(const json& l) {
            (l.contains("parent") && !l.at("parent").is_null() ? "\n  a sublicence of licence " + Txt(l, "parent") : "");
 }
 
+// The terms of `licence grant` / `licence sublicense` (with --fee for a grant).
+LicenceTerms TermsOfCommand(const Ctx& c, bool fee) {
+    TermsInput in = TermsFromArgs(c, "from", "until");
+    if (fee) in.fee = c.args.Opt("fee").value_or("");
+    if (auto r = c.args.Opt("royalty-bps")) in.royalty_bps = ParseBps(*r, "--royalty-bps");
+    in.revocable = c.args.Flag("revocable");
+    return BuildTerms(in);
+}
+
+// Sends a grant, prints `what` and the new licence's status; --json gains `licence_id`.
+int SendGrant(Ctx& c, TxBody body, const std::string& what, uint64_t of, const Address& to) {
+    auto st = Send(c, std::move(body));
+    if (!st) return 0;
+    json e = FindEvent(*st, "licence");
+    if (e.is_object()) (*st)["licence_id"] = e.value("licence", json());
+    std::string status = Txt(e, "status");
+    Print(c, *st,
+          what + " " + Txt(e, "licence") + " of " + (what == "licence" ? "work " : "licence ") + std::to_string(of) + " to " + Show(to) +
+              ": " + status +
+              (status == "offered" ? " (the licensee accepts and pays with `folio licence accept " + Txt(e, "licence") + "`)" : "") + "\n" +
+              TxLine(*st));
+    return 0;
+}
+
 }  // namespace
 
 int CmdLicence(Ctx& c) {
@@ -27,37 +51,15 @@ int CmdLicence(Ctx& c) {
         GrantLicenceTx g;
         g.work = ParseU64(Pos(c, 2, "folio licence grant WORK_ID --to ADDR ..."), "WORK_ID");
         g.licensee = ParseAddr(c.args.Need("to"), "--to");
-        TermsInput in = TermsFromArgs(c, "from", "until");
-        in.fee = c.args.Opt("fee").value_or("");
-        if (auto r = c.args.Opt("royalty-bps")) in.royalty_bps = ParseBps(*r, "--royalty-bps");
-        in.revocable = c.args.Flag("revocable");
-        g.terms = BuildTerms(in);
-        auto st = Send(c, g);
-        if (!st) return 0;
-        json e = FindEvent(*st, "licence");
-        if (e.is_object()) (*st)["licence_id"] = e.value("licence", json());
-        std::string status = Txt(e, "status");
-        Print(c, *st,
-              "licence " + Txt(e, "licence") + " of work " + std::to_string(g.work) + " to " + Show(g.licensee) + ": " + status +
-                  (status == "offered" ? " (the licensee accepts and pays with `folio licence accept " + Txt(e, "licence") + "`)" : "") +
-                  "\n" + TxLine(*st));
-        return 0;
+        g.terms = TermsOfCommand(c, true);
+        return SendGrant(c, g, "licence", g.work, g.licensee);
     }
     if (sub == "sublicense" || sub == "sublicence") {
         GrantSublicenceTx g;
         g.parent = ParseU64(Pos(c, 2, "folio licence sublicense LICENCE_ID --to ADDR ..."), "LICENCE_ID");
         g.licensee = ParseAddr(c.args.Need("to"), "--to");
-        TermsInput in = TermsFromArgs(c, "from", "until");
-        if (auto r = c.args.Opt("royalty-bps")) in.royalty_bps = ParseBps(*r, "--royalty-bps");
-        in.revocable = c.args.Flag("revocable");
-        g.terms = BuildTerms(in);
-        auto st = Send(c, g);
-        if (!st) return 0;
-        json e = FindEvent(*st, "licence");
-        if (e.is_object()) (*st)["licence_id"] = e.value("licence", json());
-        Print(c, *st, "sublicence " + Txt(e, "licence") + " of licence " + std::to_string(g.parent) + " to " + Show(g.licensee) + ": " +
-                          Txt(e, "status") + "\n" + TxLine(*st));
-        return 0;
+        g.terms = TermsOfCommand(c, false);
+        return SendGrant(c, g, "sublicence", g.parent, g.licensee);
     }
     if (sub == "accept" || sub == "revoke") {
         uint64_t id = ParseU64(Pos(c, 2, "folio licence accept|revoke ID"), "licence ID");

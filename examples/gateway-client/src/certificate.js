@@ -12,7 +12,7 @@ import { sha256 } from '@noble/hashes/sha2';
 import {
   Reader, DecodeError, hexToBytes, bytesToHex, decodeHeader, blockHash, decodeCommitCert, verifyCommit,
   decodeSmtProof, smtVerifyInclusion, validatorSetAt, decodeTx, verifyTxSignature, decodeMerkleProof, merkleVerify,
-  decodeReceipt, WORK_KINDS,
+  decodeReceipt, WORK_KINDS, readWorkKind, readIds, readOwners,
 } from './folio.js';
 
 export { WORK_KINDS };
@@ -26,22 +26,26 @@ const FORMAT_1 = 'folio-work-certificate/1';
 export function decodeWorkRecord(bytes) {
   const r = new Reader(bytes);
   if (r.u8() !== 1) throw new DecodeError('bad_value: record version');
-  const id = r.u64(), fingerprint = r.hex(32), title = r.str(256), kindCode = r.u8();
-  if (kindCode >= WORK_KINDS.length) throw new DecodeError(`bad_value: work kind ${kindCode}`);
-  const ids = { isrc: r.str(64), iswc: r.str(64), isan: r.str(64), eidr: r.str(64) };
+  const id = r.u64(), fingerprint = r.hex(32), title = r.str(256), kind = readWorkKind(r);
+  const ids = readIds(r);
   const metadata_hash = r.hex(32), metadata_uri = r.str(512);
-  const n = r.length(32);
-  /** @type {{owner: string, bps: number}[]} */
-  const owners = [];
-  for (let i = 0; i < n; i++) {
-    const owner = r.hex(32), bps = r.u16();
-    if (owners.length && !(owners[owners.length - 1].owner < owner)) throw new DecodeError('non_canonical: owners not sorted by address');
-    owners.push({ owner, bps });
-  }
+  const owners = readOwners(r);
   const registrant = r.hex(32), registered_height = r.u64(), registered_time_ms = r.u64();
   r.finish();
-  const kind = WORK_KINDS[kindCode];
   return { id, fingerprint, title, kind, ids, metadata_hash, metadata_uri, owners, registrant, registered_height, registered_time_ms };
+}
+
+// A block header of the trusted chain from its hex: {headerBytes, header}, or {reason}.
+function chainHeader(hex, what, trust) {
+  const headerBytes = hexToBytes(hex, what);
+  let header;
+  try {
+    header = decodeHeader(headerBytes);
+  } catch (e) {
+    return { reason: `the block header does not decode: ${e.message}` };
+  }
+  if (header.chain_id !== trust.chainId) return { reason: 'the block header is for another chain' };
+  return { headerBytes, header };
 }
 
 // The state key of a work: "w/" + u64 big-endian id.
@@ -144,14 +148,9 @@ export function verifyWorkCertificate(cert, trust, fingerprint) {
     if (fingerprint !== undefined && fingerprint !== work.fingerprint)
       return no(`the file's SHA-256 ${fingerprint} is not the certified work's fingerprint ${work.fingerprint}`);
     // 3. The certified header.
-    const headerBytes = hexToBytes(cert.header, 'header');
-    let header;
-    try {
-      header = decodeHeader(headerBytes);
-    } catch (e) {
-      return no(`the block header does not decode: ${e.message}`);
-    }
-    if (header.chain_id !== trust.chainId) return no('the block header is for another chain');
+    const certified = chainHeader(cert.header, 'header', trust);
+    if (certified.reason) return no(certified.reason);
+    const { headerBytes, header } = certified;
     let proof;
     try {
       proof = decodeSmtProof(hexToBytes(cert.proof, 'proof'));
@@ -211,14 +210,9 @@ const setName = (epoch) => (epoch === 0 ? 'the genesis validator set' : `the val
 function verifyRegistration(work, reg, handoffs, trust) {
   const no = (reason) => ({ ok: /** @type {const} */ (false), reason });
   // The block the record names, certified by the set in force at its height.
-  const headerBytes = hexToBytes(reg.header, 'registration.header');
-  let header;
-  try {
-    header = decodeHeader(headerBytes);
-  } catch (e) {
-    return no(`the block header does not decode: ${e.message}`);
-  }
-  if (header.chain_id !== trust.chainId) return no('the block header is for another chain');
+  const registered = chainHeader(reg.header, 'registration.header', trust);
+  if (registered.reason) return no(registered.reason);
+  const { headerBytes, header } = registered;
   if (header.height !== work.registered_height || header.time_ms !== work.registered_time_ms)
     return no(`the block is height ${header.height} at ${header.time_ms} ms; the work record says it was registered at height ${work.registered_height} at ${work.registered_time_ms} ms`);
   const set = validatorSetAt(trust.chainId, header.height, handoffs, trust.validators, true);

@@ -490,13 +490,13 @@ export const WORK_KINDS = ['film', 'series', 'song', 'game', 'book', 'image', 'o
 
 // IndustryIds, owners (list<Share> ≤ 32, strictly increasing by owner), as a work and its
 // registration carry them.
-function readWorkKind(r) {
+export function readWorkKind(r) {
   const code = r.u8();
   if (code >= WORK_KINDS.length) throw new DecodeError(`bad_value: work kind ${code}`);
   return WORK_KINDS[code];
 }
-const readIds = (r) => ({ isrc: r.str(64), iswc: r.str(64), isan: r.str(64), eidr: r.str(64) });
-function readOwners(r) {
+export const readIds = (r) => ({ isrc: r.str(64), iswc: r.str(64), isan: r.str(64), eidr: r.str(64) });
+export function readOwners(r) {
   const n = r.length(32);
   /** @type {{owner: string, bps: number}[]} */
   const owners = [];

@@ -194,6 +194,12 @@ export declare const TX_KIND_REGISTER_WORK: 3;
 export declare const MAX_TX_BYTES: 65536;
 /** Work kinds by their u8 code: film, series, song, game, book, image, other. */
 export declare const WORK_KINDS: readonly string[];
+/** The work kind byte of a work record or a register_work body, by name (bad_value beyond the table). */
+export declare function readWorkKind(r: Reader): string;
+/** IndustryIds: isrc, iswc, isan, eidr (empty when absent). */
+export declare function readIds(r: Reader): { isrc: string; iswc: string; isan: string; eidr: string };
+/** A work's owners: list<Share> (≤ 32), strictly increasing by owner. */
+export declare function readOwners(r: Reader): { owner: string; bps: number }[];
 /** The body of a register_work transaction (kind 3). */
 export interface RegisterWorkBody {
   fingerprint: Hex;
