@@ -48,6 +48,19 @@ function chainHeader(hex, what, trust) {
   return { headerBytes, header };
 }
 
+// The commit certificate (hex) of a chainHeader's block, checked against the validator set `set`
+// (validatorSetAt's): {sigs}, or {reason}.
+function checkCommit(hex, what, trust, { header, headerBytes }, set) {
+  let sigs;
+  try {
+    sigs = decodeCommitCert(hexToBytes(hex, what));
+  } catch (e) {
+    return { reason: `the commit certificate does not decode: ${e.message}` };
+  }
+  const why = verifyCommit(trust.chainId, header.height, blockHash(headerBytes), sigs, set.validators, setName(set.epoch));
+  return why ? { reason: why } : { sigs };
+}
+
 // The state key of a work: "w/" + u64 big-endian id.
 export function workKey(id) {
   const k = new Uint8Array(10);
@@ -150,7 +163,7 @@ export function verifyWorkCertificate(cert, trust, fingerprint) {
     // 3. The certified header.
     const certified = chainHeader(cert.header, 'header', trust);
     if (certified.reason) return no(certified.reason);
-    const { headerBytes, header } = certified;
+    const { header } = certified;
     let proof;
     try {
       proof = decodeSmtProof(hexToBytes(cert.proof, 'proof'));
@@ -165,14 +178,9 @@ export function verifyWorkCertificate(cert, trust, fingerprint) {
     if (!smtVerifyInclusion(header.state_root, sha256(workKey(work.id)), sha256(hexToBytes(cert.work_record)), proof))
       return no('the state proof does not show this work record under the header\'s state root');
     // 6. The block's commit certificate.
-    let sigs;
-    try {
-      sigs = decodeCommitCert(hexToBytes(cert.commit, 'commit'));
-    } catch (e) {
-      return no(`the commit certificate does not decode: ${e.message}`);
-    }
-    const why = verifyCommit(trust.chainId, header.height, blockHash(headerBytes), sigs, set.validators, setName(set.epoch));
-    if (why) return no(why);
+    const commit = checkCommit(cert.commit, 'commit', trust, certified, set);
+    if (commit.reason) return no(commit.reason);
+    const sigs = commit.sigs;
     // 7. The registration.
     const r = verifyRegistration(work, reg, handoffs, trust);
     if (!r.ok) return no(`registration: ${r.reason}`);
@@ -212,19 +220,14 @@ function verifyRegistration(work, reg, handoffs, trust) {
   // The block the record names, certified by the set in force at its height.
   const registered = chainHeader(reg.header, 'registration.header', trust);
   if (registered.reason) return no(registered.reason);
-  const { headerBytes, header } = registered;
+  const { header } = registered;
   if (header.height !== work.registered_height || header.time_ms !== work.registered_time_ms)
     return no(`the block is height ${header.height} at ${header.time_ms} ms; the work record says it was registered at height ${work.registered_height} at ${work.registered_time_ms} ms`);
   const set = validatorSetAt(trust.chainId, header.height, handoffs, trust.validators, true);
   if (!set.ok) return no(set.reason);
-  let sigs;
-  try {
-    sigs = decodeCommitCert(hexToBytes(reg.commit, 'registration.commit'));
-  } catch (e) {
-    return no(`the commit certificate does not decode: ${e.message}`);
-  }
-  const why = verifyCommit(trust.chainId, header.height, blockHash(headerBytes), sigs, set.validators, setName(set.epoch));
-  if (why) return no(why);
+  const commit = checkCommit(reg.commit, 'registration.commit', trust, registered, set);
+  if (commit.reason) return no(commit.reason);
+  const sigs = commit.sigs;
   // The transaction: register_work of this file, signed by the record's registrant, in the block.
   let tx;
   try {

@@ -1,21 +1,14 @@
 // Types of src/certificate.js: the offline check of a work's certificate (its current record and
 // its registration).
-import type { Hex } from './folio.js';
+import type { Hex, RegisterWorkBody } from './folio.js';
 import type { Trust } from './verify.js';
 
 export { WORK_KINDS } from './folio.js';
 export declare const CERTIFICATE_FORMAT: 'folio-work-certificate/2';
 
-/** A work's state record, decoded (docs/formats.md, "w/"). */
-export interface WorkRecord {
+/** A work's state record, decoded (docs/formats.md, "w/"): what registered it, and more. */
+export interface WorkRecord extends RegisterWorkBody {
   id: bigint;
-  fingerprint: Hex;
-  title: string;
-  kind: string;
-  ids: { isrc: string; iswc: string; isan: string; eidr: string };
-  metadata_hash: Hex;
-  metadata_uri: string;
-  owners: { owner: Hex; bps: number }[];
   registrant: Hex;
   registered_height: bigint;
   registered_time_ms: bigint;
