@@ -133,36 +133,17 @@ json LicenceTermsJson(const LicenceTerms& t) {
     return j;
 }
 
+// A proposal's action inside a propose transaction (tx_get): GovActionJson's, with its kind as
+// `type` (and a template's `code_size` as `size`), as this rendering always had it.
 static json ActionJson(const GovAction& a) {
-    return std::visit(
-        [](const auto& x) -> json {
-            using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, SetThreshold>) return {{"type", "set_threshold"}, {"threshold", x.threshold}};
-            else if constexpr (std::is_same_v<T, DeployTemplate>)
-                return {{"type", "deploy_template"}, {"size", x.code.size()}, {"code_hash", vm::CodeHash(x.code).hex()}};
-            else if constexpr (std::is_same_v<T, SetFrozen>) {
-                json j = FieldsToJson(x);
-                j["type"] = "set_frozen";
-                return j;
-            } else if constexpr (std::is_same_v<T, GovContractCall>) {
-                json j = FieldsToJson(x);
-                j["type"] = "contract_call";
-                return j;
-            } else if constexpr (std::is_same_v<T, SetValidators>) {
-                json j = FieldsToJson(x);
-                j["type"] = "set_validators";
-                return j;
-            } else if constexpr (std::is_same_v<T, SetAmlLimit> || std::is_same_v<T, SetSanction>) {
-                json j = GovActionJson(x);
-                j["type"] = j["kind"];
-                j.erase("kind");
-                return j;
-            } else
-                return {{"type", std::is_same_v<T, GrantRole> ? "grant_role" : "revoke_role"},
-                        {"account", x.account.hex()},
-                        {"role", RoleName(x.role)}};
-        },
-        a);
+    json j = GovActionJson(a);
+    j["type"] = j["kind"];
+    j.erase("kind");
+    if (j.contains("code_size")) {
+        j["size"] = j["code_size"];
+        j.erase("code_size");
+    }
+    return j;
 }
 
 static json IdsJson(const IndustryIds& ids) {

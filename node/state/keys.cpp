@@ -83,5 +83,6 @@ Bytes AmlHold(uint64_t id) { return Key(AML_HOLD_PREFIX, BigEndian64(id)); }
 Bytes NextAmlHoldId() { return Key("m/next_aml_hold_id"); }
 Bytes SanctionedAccount(const Address& a) { return Key("san/a/", a.view()); }
 Bytes SanctionedCountry(std::string_view country) { return Key("san/c/", AsBytes(country)); }
+Bytes SanctionCount() { return Key("m/sanctions"); }
 
 }  // namespace folio::state::keys

@@ -84,6 +84,7 @@ Bytes AmlHold(uint64_t id);                                          // "ah/" + 
 Bytes NextAmlHoldId();                                               // "m/next_aml_hold_id"
 Bytes SanctionedAccount(const Address& a);                           // "san/a/" + address: record Sanction
 Bytes SanctionedCountry(std::string_view country);                   // "san/c/" + country: record Sanction
+Bytes SanctionCount();                                               // "m/sanctions": raw u64 listings in force
 
 // Key-space prefixes that queries scan.
 inline constexpr std::string_view PAYOUT_PREFIX = "po/";

@@ -34,6 +34,20 @@ std::string Unpack(int64_t packed, size_t n) {
     return s;
 }
 
+// Every field-list record under `prefix` (key order) for which `pred` holds; one that does not
+// decode is a damaged store (`what`).
+template <class T>
+std::vector<T> RecordsUnder(const PrefixScan& scan, std::string_view prefix, std::string_view what,
+                            const std::function<bool(const T&)>& pred = nullptr) {
+    std::vector<T> out;
+    scan(Prefix(prefix), [&](const Bytes&, const Bytes& v) {
+        auto r = DecodeFields<T>(v);
+        if (!r) CorruptStore(what);
+        if (!pred || pred(*r)) out.push_back(std::move(r.value()));
+    });
+    return out;
+}
+
 // The single `bytes` value a contract answered, or nullopt.
 std::optional<Bytes> SingleBytes(const Bytes& out) {
     auto decoded = vm::DecodeValues(out, {vm::AbiType::BYTES});
@@ -125,13 +139,7 @@ Reconciliation Reconcile(const PrefixScan& scan, const Address& gateway, uint64_
 // ---------------------------------------------------------------- AML
 
 std::vector<AmlHold> AmlHoldsWhere(const PrefixScan& scan, const std::function<bool(const AmlHold&)>& pred) {
-    std::vector<AmlHold> out;
-    scan(Prefix(keys::AML_HOLD_PREFIX), [&](const Bytes&, const Bytes& v) {
-        auto h = DecodeFields<AmlHold>(v);
-        if (!h) CorruptStore("AML hold");
-        if (pred(*h)) out.push_back(std::move(h.value()));
-    });
-    return out;
+    return RecordsUnder<AmlHold>(scan, keys::AML_HOLD_PREFIX, "AML hold", pred);
 }
 
 Reconciliation ReconcileAml(const PrefixScan& scan, const Address& gateway, uint64_t from_ms, uint64_t until_ms) {
@@ -146,25 +154,9 @@ Reconciliation ReconcileAml(const PrefixScan& scan, const Address& gateway, uint
     return per;
 }
 
-std::vector<SetAmlLimit> AmlLimits(const PrefixScan& scan) {
-    std::vector<SetAmlLimit> out;
-    scan(Prefix(keys::AML_LIMIT_PREFIX), [&](const Bytes&, const Bytes& v) {
-        auto l = DecodeFields<SetAmlLimit>(v);
-        if (!l) CorruptStore("AML limit");
-        out.push_back(std::move(l.value()));
-    });
-    return out;
-}
+std::vector<SetAmlLimit> AmlLimits(const PrefixScan& scan) { return RecordsUnder<SetAmlLimit>(scan, keys::AML_LIMIT_PREFIX, "AML limit"); }
 
-std::vector<Sanction> Sanctions(const PrefixScan& scan) {
-    std::vector<Sanction> out;
-    scan(Prefix(keys::SANCTION_PREFIX), [&](const Bytes&, const Bytes& v) {
-        auto l = DecodeFields<Sanction>(v);
-        if (!l) CorruptStore("sanction");
-        out.push_back(std::move(l.value()));
-    });
-    return out;
-}
+std::vector<Sanction> Sanctions(const PrefixScan& scan) { return RecordsUnder<Sanction>(scan, keys::SANCTION_PREFIX, "sanction"); }
 
 // ---------------------------------------------------------------- governance
 

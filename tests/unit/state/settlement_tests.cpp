@@ -1148,6 +1148,8 @@ TEST_CASE("AML: limits hold payouts and transfers until compliance decides; sanc
     c.Ok("comp", AmlReleaseTx{to_bob.id, "delisted"});
     CHECK(c.Bal("bob", "USD") == 55000 + 100 - 100);
     CHECK(c.Code("comp", AmlReleaseTx{blocked.id, "ok"}) == "sanctioned");  // AR is still listed
+    // ... and still screens: fay's next payout is blocked too (one listing of two remains).
+    CHECK(HoldOf(c.Ok("fay", WithdrawTx{"BRL", 50})).status == AmlHoldStatus::BLOCKED);
 
     // The audit and the gateway's reconciliation see the holds.
     auto scan = [&](ByteView prefix, const PrefixVisitor& visit) {
@@ -1157,14 +1159,14 @@ TEST_CASE("AML: limits hold payouts and transfers until compliance decides; sanc
     };
     for (const ConservationLine& l : AuditConservation(c.state, scan)) {
         CHECK(l.ok());
-        if (l.currency == "BRL") CHECK(l.aml_held == 100);
+        if (l.currency == "BRL") CHECK(l.aml_held == 150);
         if (l.currency == "USD") CHECK(l.aml_held == 100);  // from_bob
     }
     auto rec = ReconcileAml(scan, AddrFor("gw"), 0, UINT64_MAX);
     CHECK(rec["USD"]["released"].count == 1);
     CHECK(rec["USD"]["released"].total == 60000);
     CHECK(rec["USD"]["rejected"].count == 1);
-    CHECK(rec["BRL"]["blocked"].count == 1);
+    CHECK(rec["BRL"]["blocked"].count == 2);
     CHECK(AmlLimits(scan).size() == 1);
     CHECK(Sanctions(scan).size() == 1);  // AR
     CHECK(c.Conservation() == "ok");
