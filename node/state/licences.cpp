@@ -177,15 +177,15 @@ Exec Apply(TxContext& x, const RevokeLicenceTx& b) {
     auto l = LoadLicence(x.o, b.licence);
     if (!l) return TxFail(Failure::NOT_FOUND, "no licence");
     // The licence and, with it, every sublicence below it (they are parts of it).
-    std::vector<uint64_t> todo = {l->id};
-    for (size_t i = 0; i < todo.size(); ++i) {
-        auto d = LoadLicence(x.o, todo[i]);
+    std::vector<uint64_t> queue = {l->id};
+    for (size_t i = 0; i < queue.size(); ++i) {
+        auto d = LoadLicence(x.o, queue[i]);
         if (!d) CorruptStore("sublicence named by its parent");
         if (d->status != LicenceStatus::ACTIVE && d->status != LicenceStatus::OFFERED) continue;
         d->status = LicenceStatus::REVOKED;
         StoreLicence(x.o, *d);
         x.events.push_back(EvLicence{d->id, d->work, d->licensee, d->status});
-        for (uint64_t c : LoadIdList(x.o, keys::Sublicences(d->id), "sublicences")) todo.push_back(c);
+        for (uint64_t c : LoadIdList(x.o, keys::Sublicences(d->id), "sublicences")) queue.push_back(c);
     }
     return Ok{};
 }
