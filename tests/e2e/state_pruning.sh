@@ -29,12 +29,11 @@ for i in 1 2 3 4 5 6; do
 done
 deadline=$((SECONDS + 120))
 until [ "$(height)" -ge 600 ]; do [ $SECONDS -lt $deadline ] || fail "height 600 not reached (at $(height))"; sleep 0.5; done
-# The floor first, then the height (the chain moves on in between: floor <= height - 128 holds).
-floor=$(metric folio_state_floor_height); h=$(height)
+# The floors first, then the height (the chain moves on in between: floor <= height - 128 holds).
+floor=$(metric folio_state_floor_height); lfloor=$(metric folio_ledger_floor_height); lfloor=${lfloor%.*}; h=$(height)
 [ -n "$floor" ] && [ "${floor%.*}" -ge $((h - 128 - 64 - 128)) ] && [ "${floor%.*}" -le $((h - 128)) ] ||
   fail "state floor ${floor:-missing} at height $h (expected about $((h - 128)))"
 pass "at height $h the state floor is $floor: trees older than 128 heights are pruned"
-lfloor=$(metric folio_ledger_floor_height); lfloor=${lfloor%.*}
 [ -n "$lfloor" ] && [ "$lfloor" -ge $((h - 128 - 64 - 512)) ] && [ "$lfloor" -le $((h - 128)) ] ||
   fail "ledger floor ${lfloor:-missing} at height $h (expected about $((h - 128)))"
 e=$(rpc chain_getBlock '{"height":1}')
