@@ -5,11 +5,12 @@
 //   folio-loadgen accounts --seed S --accounts K          # prints K {"address","secret_key"} lines
 //   folio-loadgen run --node URL --seed S --accounts K --count N [--concurrency C] [--rate R]
 //                 [--batch B] [--out FILE] [--duration-s D] [--title-prefix P]
-//                 [--mix registrations|mixed --devnet-layout DEVNET/layout.json]
+//                 [--mix registrations|mixed|reports --devnet-layout DEVNET/layout.json]
 // --mix mixed: per account a cycle of register, report revenue (split among ten load accounts and
 // withheld), buy an NFT edition, register, report, transfer an edition (SignMix); its setup (the
 // tax table, the works, the editions listed) runs first and is not timed. The summary counts the
-// committed transactions by kind.
+// committed transactions by kind. --mix reports: every transaction a revenue report on that split
+// work (after the same tax table and split work).
 // Each client submits B transactions per HTTP request (a JSON-RPC batch of tx_submit; default 1),
 // as a wallet or gateway with several transactions ready would. Commits are found by reading each
 // new block once (chain_getBlock) and asking tx_get only for the transactions it holds; every 2 s
@@ -529,10 +530,12 @@ uint64_t QueryU64(cli::RpcClient& rpc, const std::string& method, const json& pa
     }
 }
 
-MixPlan SetupMix(const std::string& url, const std::string& chain_id, const std::string& layout_file,
-                 std::vector<Account>& accts, size_t buys_per_account, const std::string& tag) {
+// The setup both the mixed and the reports loads need: the Brazilian withholding table (governance
+// key from the devnet's layout.json) and the work split among accounts 0..9; returns its id.
+uint64_t SetupSplit(const std::string& url, const std::string& chain_id, const std::string& layout_file,
+                    std::vector<Account>& accts, const std::string& tag) {
     const size_t n = accts.size();
-    if (n < 10) throw std::runtime_error("the mixed load needs at least 10 accounts (the split has ten payees)");
+    if (n < 10) throw std::runtime_error("the mixed and reports loads need at least 10 accounts (the split has ten payees)");
     std::ifstream lf(layout_file);
     json layout = json::parse(lf, nullptr, false);
     if (!layout.is_object() || !layout.contains("accounts"))
@@ -561,9 +564,26 @@ MixPlan SetupMix(const std::string& url, const std::string& chain_id, const std:
         if (r.value("committed", size_t{0}) + r.value("failed", size_t{0}) != g.size())
             throw std::runtime_error("setup: the tax table did not settle: " + r.dump());
     }
-    // 2. Works: one NFT work per account (tx i = account i), then the split work (account 0).
+    // 2. The split work (account 0).
+    const Hash256 fp = Sha256Of(std::string_view("folio-loadgen/" + tag + "/split"));
+    protocol::RegisterWorkTx w;
+    w.fingerprint = fp;
+    w.title = "mix split";
+    w.kind = protocol::WorkKind::FILM;
+    for (size_t a = 0; a < 10; ++a) w.owners.push_back({accts[a].address, 1000});
+    std::sort(w.owners.begin(), w.owners.end(), [](const auto& x, const auto& y) { return x.owner < y.owner; });
+    SetupStep(url, n, {Sign(accts[0], chain_id, w, "register_work", tag)}, "the split work");
+    return QueryU64(rpc, "work_get", {{"fingerprint", fp.hex()}}, "id");
+}
+
+MixPlan SetupMix(const std::string& url, const std::string& chain_id, const std::string& layout_file,
+                 std::vector<Account>& accts, size_t buys_per_account, const std::string& tag) {
+    const size_t n = accts.size();
     MixPlan plan;
+    plan.split_work = SetupSplit(url, chain_id, layout_file, accts, tag);
     plan.buys_per_account = buys_per_account;
+    cli::RpcClient rpc(url);
+    // Works: one NFT work per account (tx i = account i).
     auto fp_of = [&](const std::string& what) { return Sha256Of(std::string_view("folio-loadgen/" + tag + "/" + what)); };
     std::vector<Signed> works;
     for (size_t a = 0; a < n; ++a) {
@@ -574,18 +594,8 @@ MixPlan SetupMix(const std::string& url, const std::string& chain_id, const std:
         w.owners = {{accts[a].address, 10000}};
         works.push_back(Sign(accts[a], chain_id, w, "register_work", tag));
     }
-    {
-        protocol::RegisterWorkTx w;
-        w.fingerprint = fp_of("split");
-        w.title = "mix split";
-        w.kind = protocol::WorkKind::FILM;
-        for (size_t a = 0; a < 10; ++a) w.owners.push_back({accts[a].address, 1000});
-        std::sort(w.owners.begin(), w.owners.end(), [](const auto& x, const auto& y) { return x.owner < y.owner; });
-        works.push_back(Sign(accts[0], chain_id, w, "register_work", tag));
-    }
     SetupStep(url, n, std::move(works), "works");
-    plan.split_work = QueryU64(rpc, "work_get", {{"fingerprint", fp_of("split").hex()}}, "id");
-    // 3. Each account mints its editions (royalty 10% through its work's split) and lists them.
+    // Each account mints its editions (royalty 10% through its work's split) and lists them.
     std::vector<Signed> mints;
     std::vector<uint64_t> nft_work(n);
     for (size_t a = 0; a < n; ++a) {
@@ -646,6 +656,22 @@ std::vector<Signed> SignMix(const std::string& chain_id, std::vector<Account>& a
     return out;
 }
 
+// The reports load: tx i is account i % n's report of revenue earned in Brazil on the split work,
+// so each of the ten payees gets one withholding entry per report (the tax report's paging is
+// tested with it: tests/e2e/bft_tax_report.sh). Amount: 1,000.00 BRL + (i % 997) * 0.13.
+std::vector<Signed> SignReports(const std::string& chain_id, std::vector<Account>& accts, uint64_t split_work, size_t count,
+                                const std::string& seed, const std::string& tag) {
+    std::vector<Signed> out;
+    out.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+        const std::string salt = seed + "/" + tag + "/" + std::to_string(i);
+        out.push_back(Sign(accts[i % accts.size()], chain_id,
+                           protocol::ReportRevenueTx{split_work, "BRL", static_cast<int64_t>(100'000 + (i % 997) * 13), 0, 0, "BR", "2026-12"},
+                           "report_revenue", salt));
+    }
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -680,8 +706,8 @@ int main(int argc, char** argv) {
     const size_t count = std::stoul(Arg(argc, argv, "count", "1000"));
     const std::string prefix = Arg(argc, argv, "title-prefix", "load");
     const std::string mix = Arg(argc, argv, "mix", "registrations");
-    if (mix != "registrations" && mix != "mixed") {
-        std::fprintf(stderr, "folio-loadgen: --mix must be registrations or mixed, not %s\n", mix.c_str());
+    if (mix != "registrations" && mix != "mixed" && mix != "reports") {
+        std::fprintf(stderr, "folio-loadgen: --mix must be registrations, mixed or reports, not %s\n", mix.c_str());
         return 2;
     }
 
@@ -692,22 +718,27 @@ int main(int argc, char** argv) {
     const std::string run_tag = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
     std::vector<Signed> txs;
     json setup = nullptr;
-    if (mix == "mixed") {
+    if (mix == "mixed" || mix == "reports") {
         const std::string layout = Arg(argc, argv, "devnet-layout", "");
         if (layout.empty()) {
-            std::fprintf(stderr, "folio-loadgen: --mix mixed needs --devnet-layout FILE (the governance key sets the tax table)\n");
+            std::fprintf(stderr, "folio-loadgen: --mix %s needs --devnet-layout FILE (the governance key sets the tax table)\n",
+                         mix.c_str());
             return 2;
         }
         const auto t0 = Clock::now();
         MixPlan plan;
         try {
-            plan = SetupMix(o.url, chain_id, layout, accts, (count / accounts + MIX_CYCLE) / MIX_CYCLE, run_tag);
+            if (mix == "mixed")
+                plan = SetupMix(o.url, chain_id, layout, accts, (count / accounts + MIX_CYCLE) / MIX_CYCLE, run_tag);
+            else
+                plan.split_work = SetupSplit(o.url, chain_id, layout, accts, run_tag);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "folio-loadgen: setup failed: %s\n", e.what());
             return 1;
         }
         setup = {{"split_work", plan.split_work}, {"seconds", std::chrono::duration<double>(Clock::now() - t0).count()}};
-        txs = SignMix(chain_id, accts, plan, count, seed, run_tag, prefix);
+        txs = mix == "mixed" ? SignMix(chain_id, accts, plan, count, seed, run_tag, prefix)
+                             : SignReports(chain_id, accts, plan.split_work, count, seed, run_tag);
     } else {
         for (size_t i = 0; i < count; ++i) {
             Account& a = accts[i % accounts];
