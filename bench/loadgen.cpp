@@ -616,6 +616,11 @@ MixPlan SetupMix(const std::string& url, const std::string& chain_id, const std:
     return plan;
 }
 
+// The run's i-th report: revenue of 1,000.00 BRL + (i % 997) * 0.13 earned in Brazil on the split work.
+protocol::ReportRevenueTx MixReport(uint64_t split_work, size_t i) {
+    return protocol::ReportRevenueTx{split_work, "BRL", static_cast<int64_t>(100'000 + (i % 997) * 13), 0, 0, "BR", "2026-12"};
+}
+
 // The timed mixed transactions: tx i is account i % n's (i / n)-th of the run.
 std::vector<Signed> SignMix(const std::string& chain_id, std::vector<Account>& accts, const MixPlan& plan, size_t count,
                             const std::string& seed, const std::string& tag, const std::string& prefix) {
@@ -638,10 +643,7 @@ std::vector<Signed> SignMix(const std::string& chain_id, std::vector<Account>& a
             }
             case 1:
             case 4:
-                out.push_back(Sign(accts[a], chain_id,
-                                   protocol::ReportRevenueTx{plan.split_work, "BRL", static_cast<int64_t>(100'000 + (i % 997) * 13), 0, 0,
-                                                             "BR", "2026-12"},
-                                   "report_revenue", salt));
+                out.push_back(Sign(accts[a], chain_id, MixReport(plan.split_work, i), "report_revenue", salt));
                 break;
             case 2:  // buys the j-th edition listed by the next account
                 out.push_back(Sign(accts[a], chain_id, protocol::NftBuyTx{plan.first_token[(a + 1) % n] + j, MIX_NFT_PRICE},
@@ -658,16 +660,14 @@ std::vector<Signed> SignMix(const std::string& chain_id, std::vector<Account>& a
 
 // The reports load: tx i is account i % n's report of revenue earned in Brazil on the split work,
 // so each of the ten payees gets one withholding entry per report (the tax report's paging is
-// tested with it: tests/e2e/bft_tax_report.sh). Amount: 1,000.00 BRL + (i % 997) * 0.13.
+// tested with it: tests/e2e/bft_tax_report.sh).
 std::vector<Signed> SignReports(const std::string& chain_id, std::vector<Account>& accts, uint64_t split_work, size_t count,
                                 const std::string& seed, const std::string& tag) {
     std::vector<Signed> out;
     out.reserve(count);
     for (size_t i = 0; i < count; ++i) {
         const std::string salt = seed + "/" + tag + "/" + std::to_string(i);
-        out.push_back(Sign(accts[i % accts.size()], chain_id,
-                           protocol::ReportRevenueTx{split_work, "BRL", static_cast<int64_t>(100'000 + (i % 997) * 13), 0, 0, "BR", "2026-12"},
-                           "report_revenue", salt));
+        out.push_back(Sign(accts[i % accts.size()], chain_id, MixReport(split_work, i), "report_revenue", salt));
     }
     return out;
 }
