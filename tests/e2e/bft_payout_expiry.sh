@@ -16,16 +16,8 @@ need_node_modules
 PROBE=(node "$GC/test/probe.js")
 
 TTL_MS=20000
-FOLIO_PAYOUT_TTL_MS=$TTL_MS devnet up --validators 4 || { cat "$T/devnet.log"; fail "devnet up"; }
-for i in 0 1 2 3; do wait_vheight $i 2; done
-J="$DN/devnet.json"
-export FOLIO_PASSWORD="$(jq -r .password "$J")"
-addr() { jq -r ".accounts.$1.address" "$J"; }
+FOLIO_PAYOUT_TTL_MS=$TTL_MS story_devnet
 keyfile() { jq -r ".accounts.$1.secret_key" "$J" >"$T/$1.key"; chmod 600 "$T/$1.key"; echo "$T/$1.key"; }
-as() {  # as NAME VALIDATOR folio-args...
-  local n="$1" v="$2"; shift 2
-  "$BIN/folio" --home "$(jq -r ".accounts.$n.home" "$J")" --key "$n" --node "$(vurl "$v")" "$@"
-}
 balance() {  # balance WHO VALIDATOR CUR
   as "$1" "$2" --json balance | jq -r --arg c "$3" '[.balances[] | select(.currency == $c) | .amount][0] // "0"'
 }

@@ -21,6 +21,8 @@ r=$("$BIN/folio-loadgen" run --node "$(vurl 0)" --seed taxreport --accounts 10 -
 expect_eq "$(jq -r '.committed_by_kind.report_revenue' <<<"$r")" "$N" "reports committed"
 # What was reported (folio-loadgen's amounts: 1,000.00 BRL + (i % 997) * 0.13), in minor units.
 reported=$(jq -n --argjson n $N '[range(0; $n) | 100000 + (. % 997) * 13] | add')
+# The load confirmed its commits at v0; the reports below are read at every validator.
+h=$(vheight 0); for i in 1 2 3; do wait_vheight $i "$h" 60; done
 pass "$N revenue reports earned in Brazil committed on a work split among ten payees ($reported minor units of BRL)"
 
 year=$(date -u +%Y)
