@@ -85,11 +85,17 @@ void RegisterRevenueMethods(rpc::RpcServer& server, Node& node) {
                 throw RpcError(ErrorCode::FORBIDDEN, "only " + j + "'s tax account, auditors and governance may read its report");
             json entries = json::array();
             std::map<std::string, std::tuple<uint64_t, Int128, Int128>> totals;
+            std::optional<Address> payee;  // the entries come grouped by payee: one account read each
+            std::string residency;
             for (const state::JurisdictionEntry& je : state::JurisdictionReport(Scan(node), j, year)) {
                 const state::TaxEntry& e = je.entry;
                 const std::string& cur = e.currency;
+                if (payee != je.payee) {
+                    payee = je.payee;
+                    residency = state::LoadAccount(node.store(), je.payee).residency;
+                }
                 entries.push_back({{"payee", je.payee.hex()},
-                                   {"residency", state::LoadAccount(node.store(), je.payee).residency},
+                                   {"residency", residency},
                                    {"time_ms", e.time_ms},
                                    {"currency", cur},
                                    {"gross", AmountText(e.gross, cur)},

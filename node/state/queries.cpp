@@ -237,6 +237,17 @@ std::vector<TemplateInfo> Templates(const PrefixScan& scan) {
     return out;
 }
 
+namespace {
+
+// The tax contract's 56-byte report entry at `off`: time_ms, currency, gross, tax, income_type,
+// source, bps (i64 LE each; docs/vm.md, "tax_withholding").
+TaxEntry TaxEntryAt(const Bytes& b, size_t off) {
+    return {Le64At(b, off),      Unpack(Le64At(b, off + 8), 3), Le64At(b, off + 16), Le64At(b, off + 24),
+            Le64At(b, off + 32), Unpack(Le64At(b, off + 40), 2), Le64At(b, off + 48)};
+}
+
+}  // namespace
+
 // The tax contract answers at most 1170 entries per call (the ABI's bytes limit, 65520 bytes):
 // the report is read as report_count, then report_page after report_page.
 Result<std::vector<TaxEntry>, QueryError> TaxReport(const StateReader& s, const BlockContext& block, const Address& payee,
@@ -258,8 +269,7 @@ Result<std::vector<TaxEntry>, QueryError> TaxReport(const StateReader& s, const 
         if (!raw || raw->size() % 56 != 0 || raw->empty())
             return Fail(QueryError{QueryError::MALFORMED, "tax contract returned a malformed report page"});
         for (size_t off = 0; off + 56 <= raw->size(); off += 56)
-            entries.push_back({Le64At(*raw, off), Unpack(Le64At(*raw, off + 8), 3), Le64At(*raw, off + 16), Le64At(*raw, off + 24),
-                               Le64At(*raw, off + 32), Unpack(Le64At(*raw, off + 40), 2), Le64At(*raw, off + 48)});
+            entries.push_back(TaxEntryAt(*raw, off));
     }
     if (static_cast<int64_t>(entries.size()) != total)
         return Fail(QueryError{QueryError::MALFORMED, "tax contract report pages do not add up to its count"});
@@ -268,7 +278,7 @@ Result<std::vector<TaxEntry>, QueryError> TaxReport(const StateReader& s, const 
 
 std::vector<JurisdictionEntry> JurisdictionReport(const PrefixScan& scan, const std::string& jurisdiction, uint64_t year) {
     // Contract storage key of an entry: 'rep' (8) || payee (32) || year (8, LE) || index (8, LE);
-    // the entry (56 bytes): time_ms, currency, gross, tax, income_type, source, bps (i64 LE).
+    // the entry: 56 bytes (TaxEntryAt).
     const Bytes rep{'r', 'e', 'p', 0, 0, 0, 0, 0};
     const Bytes prefix = keys::ContractStorage(TaxContractAddress(), rep);
     std::vector<JurisdictionEntry> out;
@@ -276,8 +286,7 @@ std::vector<JurisdictionEntry> JurisdictionReport(const PrefixScan& scan, const 
         if (k.size() != prefix.size() + 32 + 8 + 8 || v.size() != 56) return;  // counts are 48-byte keys
         const Bytes kb(k.begin() + static_cast<std::ptrdiff_t>(prefix.size()), k.end());
         if (static_cast<uint64_t>(Le64At(kb, 32)) != year) return;
-        TaxEntry e{Le64At(v, 0), Unpack(Le64At(v, 8), 3), Le64At(v, 16), Le64At(v, 24), Le64At(v, 32), Unpack(Le64At(v, 40), 2),
-                   Le64At(v, 48)};
+        TaxEntry e = TaxEntryAt(v, 0);
         if (e.source != jurisdiction) return;
         out.push_back({Address::FromView(ByteView(kb).subspan(0, 32)), static_cast<uint64_t>(Le64At(kb, 40)), std::move(e)});
     });
